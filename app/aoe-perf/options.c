@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "perf_options.h"
+
+enum {
+	OPT_OFFSET = 256,
+	OPT_SIZE,
+	OPT_SEED,
+	OPT_CHECK,
+	OPT_JSON,
+	OPT_DISCOVER_WAIT,
+	OPT_MAXOUT,
+	OPT_DEADSECS,
+};
+
+/* The leading ':' makes getopt tell a missing argument (':') from an unknown option ('?'). */
+static const char short_opts[] = ":hT:w:o:q:t:M:S:";
+
+static const struct option long_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "offset", required_argument, NULL, OPT_OFFSET },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "discover-wait", required_argument, NULL, OPT_DISCOVER_WAIT },
+	{ "maxout", required_argument, NULL, OPT_MAXOUT },
+	{ "deadsecs", required_argument, NULL, OPT_DEADSECS },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *const workload_names[] = {
+	[PERF_WL_READ] = "read",
+	[PERF_WL_WRITE] = "write",
+	[PERF_WL_RANDREAD] = "randread",
+	[PERF_WL_RANDWRITE] = "randwrite",
+	[PERF_WL_RW] = "rw",
+	[PERF_WL_RANDRW] = "randrw",
+	[PERF_WL_VERIFY] = "verify",
+};
+
+#define NB_WORKLOADS (sizeof(workload_names) / sizeof(workload_names[0]))
+
+const char *
+perf_workload_name(enum perf_workload wl)
+{
+	if ((unsigned int)wl >= NB_WORKLOADS)
+		return "?";
+	return workload_names[wl];
+}
+
+void
+perf_options_usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"usage: %s [EAL options] -- -T TARGET -w WORKLOAD -o IO_BYTES -q DEPTH [options]\n"
+		"  -T TARGET             target name, e{shelf}.{slot} (e.g. e1.1)\n"
+		"  -w WORKLOAD           read, write, randread, randwrite, rw, randrw or verify\n"
+		"  -o IO_BYTES           bytes per I/O, a positive multiple of 512 (k/m/g suffixes)\n"
+		"  -q DEPTH              I/Os in flight, 1-%u (split over the worker lcores)\n"
+		"  -t SECONDS            run time; without it a run makes one pass over the region\n"
+		"                        (random workloads: as many I/Os as one pass)\n"
+		"  -M READ_PCT           share of reads in rw and randrw, 0-100 (default %u)\n"
+		"  --offset BYTES        start of the region, multiple of 512 (default 0)\n"
+		"  --size BYTES          length of the region, multiple of 512 (default: to the end)\n"
+		"  --seed N              XOR-ed into the data pattern (default 0)\n"
+		"  --check               verify every sector read against the pattern\n"
+		"  --json                print the result as one JSON object\n"
+		"  -S SECONDS            a progress line on stderr every SECONDS\n"
+		"  --discover-wait MS    how long to wait for the target to come up (default %u)\n"
+		"  --maxout N            frames outstanding per target, 1-%u (engine default)\n"
+		"  --deadsecs S          fail I/O unanswered for S seconds, 0 = never (engine default)\n"
+		"  -h, --help            this text\n",
+		prog, PERF_DEPTH_MAX, PERF_READ_PCT_DEFAULT, PERF_DISCOVER_WAIT_DEFAULT,
+		PERF_MAXOUT_MAX);
+}
+
+static int __attribute__((format(printf, 3, 4)))
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/* A decimal (or 0x hexadecimal) unsigned number with nothing after it. strtoull alone would
+ * take "-1", leading blanks and "12abc". */
+static int
+parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	uint64_t v;
+
+	if (s[0] == '\0' || !isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno != 0 || *end != '\0')
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* A byte count: a decimal number with an optional binary suffix k, m, g or t. */
+static int
+parse_bytes(const char *s, uint64_t *out)
+{
+	uint64_t v, mult = 1;
+	char *end;
+	size_t len;
+
+	if (s[0] == '\0' || !isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0)
+		return -EINVAL;
+	len = strlen(end);
+	if (len > 1)
+		return -EINVAL;
+	if (len == 1) {
+		switch (tolower((unsigned char)end[0])) {
+		case 'k': mult = 1ull << 10; break;
+		case 'm': mult = 1ull << 20; break;
+		case 'g': mult = 1ull << 30; break;
+		case 't': mult = 1ull << 40; break;
+		default: return -EINVAL;
+		}
+	}
+	if (v > UINT64_MAX / mult)
+		return -EINVAL;
+	*out = v * mult;
+	return 0;
+}
+
+static int
+parse_uint_range(const char *s, uint64_t min, uint64_t max, unsigned int *out)
+{
+	uint64_t v;
+
+	if (parse_u64(s, &v) != 0 || v < min || v > max)
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static int
+parse_workload(const char *s, enum perf_workload *wl)
+{
+	unsigned int i;
+
+	for (i = 0; i < NB_WORKLOADS; i++) {
+		if (strcmp(s, workload_names[i]) == 0) {
+			*wl = (enum perf_workload)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* The option as the user spelled it, for messages: "-q" or "--maxout". */
+static const char *
+opt_name(int c, char *buf, size_t len)
+{
+	unsigned int i;
+
+	if (c > 0 && c < 256) {
+		snprintf(buf, len, "-%c", c);
+		return buf;
+	}
+	for (i = 0; long_opts[i].name != NULL; i++) {
+		if (long_opts[i].val == c) {
+			snprintf(buf, len, "--%s", long_opts[i].name);
+			return buf;
+		}
+	}
+	return "an option";
+}
+
+int
+perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t errlen)
+{
+	bool have_target = false, have_wl = false, have_io = false, have_depth = false;
+	bool have_pct = false;
+	char name[32];
+	unsigned int u;
+	uint64_t v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->read_pct = PERF_READ_PCT_DEFAULT;
+	o->discover_wait_ms = PERF_DISCOVER_WAIT_DEFAULT;
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+
+	/* 0, not 1: glibc then also forgets the state of a previous scan (the EAL's). */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			o->help = true;
+			return 0;
+		case 'T':
+			if (optarg[0] == '\0' || strlen(optarg) >= sizeof(o->target))
+				return fail(err, errlen, "-T: '%s' is not a target name "
+					    "(e{shelf}.{slot}, e.g. e1.1)", optarg);
+			strcpy(o->target, optarg);
+			have_target = true;
+			break;
+		case 'w':
+			if (parse_workload(optarg, &o->workload) != 0)
+				return fail(err, errlen, "-w: unknown workload '%s' (read, write, "
+					    "randread, randwrite, rw, randrw, verify)", optarg);
+			have_wl = true;
+			break;
+		case 'o':
+			if (parse_bytes(optarg, &v) != 0 || v == 0 || v % PERF_SECTOR_BYTES != 0 ||
+			    v > PERF_IO_SIZE_MAX)
+				return fail(err, errlen, "-o: '%s' is not a valid I/O size (a "
+					    "positive multiple of 512 bytes, at most %llu MiB)",
+					    optarg, PERF_IO_SIZE_MAX >> 20);
+			o->io_size = v;
+			have_io = true;
+			break;
+		case 'q':
+			if (parse_uint_range(optarg, 1, PERF_DEPTH_MAX, &o->depth) != 0)
+				return fail(err, errlen, "-q: '%s' is not a valid queue depth "
+					    "(1-%u)", optarg, PERF_DEPTH_MAX);
+			have_depth = true;
+			break;
+		case 't':
+			if (parse_uint_range(optarg, 1, 1000000, &o->seconds) != 0)
+				return fail(err, errlen, "-t: '%s' is not a valid run time "
+					    "(whole seconds, 1-1000000)", optarg);
+			break;
+		case 'M':
+			if (parse_uint_range(optarg, 0, 100, &o->read_pct) != 0)
+				return fail(err, errlen, "-M: '%s' is not a valid read percentage "
+					    "(0-100)", optarg);
+			have_pct = true;
+			break;
+		case 'S':
+			if (parse_uint_range(optarg, 1, 1000000, &o->progress_s) != 0)
+				return fail(err, errlen, "-S: '%s' is not a valid progress interval "
+					    "(whole seconds, 1-1000000)", optarg);
+			break;
+		case OPT_OFFSET:
+			if (parse_bytes(optarg, &o->offset) != 0 ||
+			    o->offset % PERF_SECTOR_BYTES != 0)
+				return fail(err, errlen, "--offset: '%s' is not a valid offset (bytes, "
+					    "a multiple of 512)", optarg);
+			break;
+		case OPT_SIZE:
+			if (parse_bytes(optarg, &o->size) != 0 || o->size == 0 ||
+			    o->size % PERF_SECTOR_BYTES != 0)
+				return fail(err, errlen, "--size: '%s' is not a valid size (bytes, a "
+					    "positive multiple of 512)", optarg);
+			break;
+		case OPT_SEED:
+			if (parse_u64(optarg, &o->seed) != 0)
+				return fail(err, errlen, "--seed: '%s' is not a valid seed (an "
+					    "unsigned 64-bit number, decimal or 0x hex)", optarg);
+			break;
+		case OPT_CHECK:
+			o->check = true;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_DISCOVER_WAIT:
+			if (parse_uint_range(optarg, 0, 3600000, &o->discover_wait_ms) != 0)
+				return fail(err, errlen, "--discover-wait: '%s' is not a valid wait "
+					    "(milliseconds, 0-3600000)", optarg);
+			break;
+		case OPT_MAXOUT:
+			if (parse_uint_range(optarg, 1, PERF_MAXOUT_MAX, &o->maxout) != 0)
+				return fail(err, errlen, "--maxout: '%s' is not a valid window "
+					    "(1-%u)", optarg, PERF_MAXOUT_MAX);
+			break;
+		case OPT_DEADSECS:
+			if (parse_uint_range(optarg, 0, UINT32_MAX, &u) != 0)
+				return fail(err, errlen, "--deadsecs: '%s' is not a valid time "
+					    "(whole seconds, 0 = never)", optarg);
+			o->deadsecs = u;
+			o->deadsecs_set = true;
+			break;
+		case ':':
+			return fail(err, errlen, "%s needs an argument (see --help)",
+				    optopt != 0 ? opt_name(optopt, name, sizeof(name)) :
+				    argv[optind - 1]);
+		case '?':
+		default:
+			if (optopt != 0)
+				return fail(err, errlen, "unknown option -%c (see --help)", optopt);
+			return fail(err, errlen, "unknown option '%s' (see --help)",
+				    argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return fail(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
+
+	if (!have_target)
+		return fail(err, errlen, "-T TARGET is required (e.g. -T e1.1)");
+	if (!have_wl)
+		return fail(err, errlen, "-w WORKLOAD is required (read, write, randread, "
+			    "randwrite, rw, randrw, verify)");
+	if (!have_io)
+		return fail(err, errlen, "-o IO_BYTES is required (a positive multiple of 512)");
+	if (!have_depth)
+		return fail(err, errlen, "-q DEPTH is required (1-%u)", PERF_DEPTH_MAX);
+	if (have_pct && o->workload != PERF_WL_RW && o->workload != PERF_WL_RANDRW)
+		return fail(err, errlen, "-M: only the rw and randrw workloads mix reads and "
+			    "writes (got -w %s)", perf_workload_name(o->workload));
+	return 0;
+}
+
+int
+perf_region_resolve(const struct perf_opts *o, uint64_t target_bytes,
+		    struct perf_region *r, char *err, size_t errlen)
+{
+	uint64_t size;
+
+	if (o->offset >= target_bytes) {
+		snprintf(err, errlen, "--offset %" PRIu64 " is at or past the end of target %s "
+			 "(%" PRIu64 " bytes)", o->offset, o->target, target_bytes);
+		return -ERANGE;
+	}
+	size = o->size != 0 ? o->size : target_bytes - o->offset;
+	if (size > target_bytes - o->offset) {
+		snprintf(err, errlen, "--offset %" PRIu64 " --size %" PRIu64 " ends past the end "
+			 "of target %s (%" PRIu64 " bytes)", o->offset, size, o->target,
+			 target_bytes);
+		return -ERANGE;
+	}
+	if (size % PERF_SECTOR_BYTES != 0) {
+		snprintf(err, errlen, "region size %" PRIu64 " is not a multiple of 512", size);
+		return -ERANGE;
+	}
+	r->offset = o->offset;
+	r->size = size;
+	r->nb_ios = (size + o->io_size - 1) / o->io_size;
+	return 0;
+}
