@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * libaoe's private structures: the engine, its ports and polling lcores, targets and their
+ * paths, and the per-lcore sessions that carry I/O to a target. Never installed.
+ *
+ * Ownership rules (they are what makes the datapath lock-free):
+ * - struct aoe_lcore and every session it created are written only by that lcore.
+ * - A target's identity, paths and state are written only by the management lcore; workers read
+ *   them, and the fields they depend on are published with release stores (state, nb_paths).
+ * - target->sess[i] is written only by lcore i.
+ */
+#ifndef AOE_INTERNAL_H
+#define AOE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "aoe.h"
+#include "aoe_wire.h"
+#include "aoe_window.h"
+#include "aoe_stats.h"
+
+#define AOE_MAX_PATHS		8
+#define AOE_RX_BURST		32
+#define AOE_TXBUF_SIZE		256
+#define AOE_HANDOFF_RING_SIZE	2048
+#define AOE_MAX_EVENT_CBS	8
+#define AOE_TARGET_HASH_SIZE	1024	/* power of two, > AOE_MAX_TARGETS */
+
+struct aoe_port {
+	uint16_t port_id;
+	uint16_t mtu;
+	uint16_t nb_rxq;
+	uint16_t nb_txq;
+	uint8_t allowed;		/* atomic; frames on a port outside the allow list are dropped */
+	struct rte_ether_addr mac;
+	char name[RTE_ETH_NAME_MAX_LEN];
+};
+
+/* One route to a target: its MAC seen through one of our ports. */
+struct aoe_path {
+	struct rte_ether_addr mac;
+	uint8_t port;			/* index into aoe_engine.ports */
+	uint8_t nsect;			/* sectors per frame: min(target's, port MTU's) */
+	uint8_t up;			/* atomic; cleared when the path stops answering */
+};
+
+struct aoe_session;
+struct aoe_io;
+
+struct aoe_target {
+	uint16_t shelf;
+	uint8_t slot;
+	char name[AOE_NAME_MAX];
+	uint32_t state;			/* enum aoe_target_state; atomic, written by management */
+	uint32_t generation;		/* bumped each time the target comes up: sessions re-arm */
+	uint32_t nb_paths;		/* atomic; paths[] entries are immutable once published */
+	struct aoe_path paths[AOE_MAX_PATHS];
+	uint16_t bufcnt;
+	uint16_t fwver;
+	uint8_t cfg_sectors;
+	uint8_t flush_ext_refused;	/* atomic: the target aborted FLUSH CACHE EXT once */
+	uint8_t dead;			/* atomic: a session waited deadsecs for an answer */
+	bool lba48;
+	uint64_t sectors;
+	uint32_t open_count;		/* atomic: descriptors held by applications */
+	char model[41];
+	char serial[21];
+	char firmware[9];
+	uint16_t config_len;
+	uint8_t config[AOE_CFG_STR_MAX];
+	/* management lcore's probe: IDENTIFY in flight for this target */
+	struct aoe_io *probe_io;
+	uint8_t *probe_buf;
+	uint64_t last_seen_tsc;		/* last config response */
+	struct aoe_session *sess[AOE_MAX_LCORES];
+};
+
+/* I/O as the engine sees it: a run of sectors (or a non-data command) on one target. */
+enum aoe_io_op {
+	AOE_IO_READ,
+	AOE_IO_WRITE,
+	AOE_IO_FLUSH,
+	AOE_IO_IDENTIFY,
+};
+
+typedef void (*aoe_io_done_t)(struct aoe_io *io);
+
+struct aoe_io {
+	TAILQ_ENTRY(aoe_io) link;	/* the session's pending queue */
+	aoe_io_done_t done;		/* runs once, on the session's lcore */
+	void *arg;			/* the submitter's */
+	uint8_t *buf;
+	uint64_t lba;
+	uint32_t nsect;			/* 1 for IDENTIFY, 0 for FLUSH */
+	uint32_t issued;		/* sectors handed to frames so far */
+	uint32_t frames_out;		/* frames in flight */
+	int status;			/* 0 or -errno once set */
+	uint8_t op;			/* enum aoe_io_op */
+	uint8_t ata_status;
+	uint8_t ata_error;
+	uint8_t aoe_error;
+	bool queued;			/* on the session's pending queue */
+	uint64_t submit_tsc;
+};
+
+/* One ATA command in flight: a slot of a session's frame table. */
+struct aoe_frame {
+	TAILQ_ENTRY(aoe_frame) link;	/* free list, or its path's in-flight FIFO */
+	struct aoe_io *io;
+	uint8_t *data;
+	uint64_t lba;
+	uint64_t sent_tsc;		/* last transmission */
+	uint64_t first_tsc;		/* first transmission: deadsecs runs from here */
+	uint16_t gen;			/* generation of the last transmission */
+	uint16_t ntx;			/* transmissions so far */
+	uint16_t slot;
+	uint8_t path;
+	uint8_t nsect;
+	uint8_t ata_cmd;
+	uint8_t in_flight;
+};
+
+TAILQ_HEAD(aoe_frame_list, aoe_frame);
+TAILQ_HEAD(aoe_io_list, aoe_io);
+
+struct aoe_session_path {
+	struct aoe_window win;
+	struct aoe_rtt rtt;
+	struct aoe_frame_list in_flight;	/* oldest transmission first */
+	uint64_t last_ack_tsc;
+	uint32_t timeouts_in_row;
+};
+
+/* One lcore's traffic to one target: the AoE counterpart of an NVMe queue pair. */
+struct aoe_session {
+	struct aoe_target *target;
+	unsigned int owner;		/* lcore index */
+	uint32_t target_generation;	/* the target generation the paths were armed for */
+	uint32_t nb_paths;		/* paths armed so far */
+	uint16_t nb_slots;
+	uint8_t failed;			/* the target went down: everything fails until re-armed */
+	unsigned int next_path;
+	struct aoe_io_list pending;	/* submitted, not fully issued */
+	struct aoe_frame_list free_frames;
+	struct aoe_session_path paths[AOE_MAX_PATHS];
+	struct aoe_target_stats stats;
+	struct aoe_frame frames[];
+};
+
+struct aoe_rxq_ref {
+	uint16_t port;			/* index into aoe_engine.ports */
+	uint16_t queue;
+};
+
+struct aoe_txbuf {
+	uint16_t count;
+	struct rte_mbuf *pkts[AOE_TXBUF_SIZE];
+};
+
+/* A polling lcore's private state. */
+struct aoe_lcore {
+	unsigned int lcore_id;
+	unsigned int index;
+	bool is_mgmt;
+	uint16_t nb_rxq;
+	struct aoe_rxq_ref rxq[AOE_MAX_PORTS * AOE_MAX_LCORES];
+	uint16_t txq;			/* this lcore's TX queue on every port */
+	struct rte_ring *inbox[AOE_MAX_LCORES];	/* SPSC from each other lcore */
+	struct rte_ring *outbox[AOE_MAX_LCORES];	/* = the receiver's inbox[this] */
+	unsigned int nb_sessions;
+	struct aoe_session *sessions[AOE_MAX_TARGETS];
+	uint64_t next_timer_tsc;
+	struct aoe_lcore_stats stats;
+	struct aoe_txbuf txbuf[AOE_MAX_PORTS];
+} __rte_cache_aligned;
+
+struct aoe_event_cb_entry {
+	aoe_target_event_cb cb;
+	void *arg;
+};
+
+struct aoe_engine {
+	bool initialised;
+	struct aoe_conf conf;
+	uint64_t tsc_hz;
+	uint64_t deadsecs_tsc;		/* 0 = retry forever */
+	uint64_t rto_min_tsc;
+	uint64_t rto_max_tsc;
+	uint64_t rto_initial_tsc;
+	uint64_t timer_period_tsc;
+	struct rte_mempool *pool;
+	unsigned int nb_lcores;
+	unsigned int mgmt_index;
+	int8_t lcore_index[RTE_MAX_LCORE];
+	struct aoe_lcore *lcores;	/* nb_lcores entries, cache aligned */
+	uint16_t nb_ports;
+	struct aoe_port ports[AOE_MAX_PORTS];
+	int8_t port_index[RTE_MAX_ETHPORTS];
+	/* targets: appended by management only, never freed while the engine runs */
+	uint32_t nb_targets;		/* atomic */
+	struct aoe_target *targets[AOE_MAX_TARGETS];
+	uint32_t target_hash[AOE_TARGET_HASH_SIZE];	/* atomic: target index + 1, 0 = free */
+	/* management */
+	uint8_t discover_requested;	/* atomic, any thread */
+	uint64_t next_discover_tsc;
+	uint64_t next_state_tsc;
+	unsigned int nb_event_cbs;
+	struct aoe_event_cb_entry event_cbs[AOE_MAX_EVENT_CBS];
+};
+
+extern struct aoe_engine aoe_engine;
+
+/* aoe_engine.c */
+struct aoe_lcore *aoe_lcore_self(void);
+
+/* aoe_port.c */
+int aoe_ports_setup(void);
+void aoe_ports_teardown(void);
+void aoe_tx_flush(struct aoe_lcore *lc);
+
+static inline void
+aoe_tx_enqueue(struct aoe_lcore *lc, unsigned int port, struct rte_mbuf *m)
+{
+	struct aoe_txbuf *tb = &lc->txbuf[port];
+
+	if (unlikely(tb->count == AOE_TXBUF_SIZE)) {
+		aoe_tx_flush(lc);
+		if (tb->count == AOE_TXBUF_SIZE) {
+			/* The port is not draining; the retransmit timer covers this frame. */
+			lc->stats.tx_dropped++;
+			rte_pktmbuf_free(m);
+			return;
+		}
+	}
+	tb->pkts[tb->count++] = m;
+}
+
+static inline bool
+aoe_port_allowed(unsigned int port)
+{
+	return __atomic_load_n(&aoe_engine.ports[port].allowed, __ATOMIC_RELAXED) != 0;
+}
+
+/* aoe_target.c */
+struct aoe_target *aoe_target_lookup(uint16_t shelf, uint8_t slot);
+struct aoe_target *aoe_target_create(uint16_t shelf, uint8_t slot);
+void aoe_target_snapshot(const struct aoe_target *t, struct aoe_target_info *info);
+void aoe_target_notify(struct aoe_target *t, enum aoe_target_event event);
+void aoe_target_format_name(char *buf, size_t len, uint16_t shelf, uint8_t slot);
+
+static inline enum aoe_target_state
+aoe_target_state_get(const struct aoe_target *t)
+{
+	return (enum aoe_target_state)__atomic_load_n(&t->state, __ATOMIC_ACQUIRE);
+}
+
+/* aoe_session.c */
+struct aoe_session *aoe_session_get(struct aoe_target *t, struct aoe_lcore *lc);
+int aoe_session_submit(struct aoe_session *s, struct aoe_io *io);
+void aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *hdr);
+unsigned int aoe_session_timers(struct aoe_lcore *lc, uint64_t now);
+void aoe_session_fail_all(struct aoe_session *s, int status);
+
+/* aoe_mgmt.c */
+unsigned int aoe_mgmt_poll(struct aoe_lcore *lc, uint64_t now);
+void aoe_mgmt_rx_config(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *hdr);
+
+#endif /* AOE_INTERNAL_H */

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The per-lcore poll loop, run to completion: receive a burst from the RX queues this lcore
+ * owns, hand each response to the lcore whose tag it carries (through an SPSC ring when that is
+ * another lcore), complete frames and I/O, run timers and, on the management lcore, discovery
+ * and the state machine; then send everything queued in one burst per port.
+ */
+#include <errno.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_prefetch.h>
+
+#include "aoe_internal.h"
+#include "aoe_log.h"
+#include "aoe_tag.h"
+
+struct handoff {
+	uint16_t count[AOE_MAX_LCORES];
+	struct rte_mbuf *pkts[AOE_MAX_LCORES][AOE_RX_BURST];
+};
+
+/* Frames already routed to this lcore (received here or handed over): act on them. */
+static void
+frame_handle(struct aoe_lcore *lc, struct rte_mbuf *m)
+{
+	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
+	struct aoe_hdr hdr;
+
+	if (unlikely(aoe_hdr_decode(frame, rte_pktmbuf_data_len(m), &hdr) != 0)) {
+		lc->stats.rx_malformed++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (hdr.cmd == AOE_CMD_ATA)
+		aoe_session_rx(lc, m, &hdr);
+	else
+		aoe_mgmt_rx_config(lc, m, &hdr);
+}
+
+/*
+ * Which lcore a received frame belongs to, or -1 to drop it. Only the fixed header is read
+ * here; the owner decodes the rest.
+ */
+static int
+frame_route(struct aoe_lcore *lc, struct rte_mbuf *m)
+{
+	const struct aoe_engine *e = &aoe_engine;
+	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t len = rte_pktmbuf_data_len(m);
+	uint32_t tag;
+	unsigned int owner;
+	int8_t port;
+
+	if (unlikely(len < AOE_HDR_LEN || frame[12] != (AOE_ETHERTYPE >> 8) ||
+		     frame[13] != (AOE_ETHERTYPE & 0xff))) {
+		lc->stats.rx_not_aoe++;
+		return -1;
+	}
+	port = e->port_index[m->port];
+	if (unlikely(port < 0 || !aoe_port_allowed((unsigned int)port))) {
+		lc->stats.rx_port_disallowed++;
+		return -1;
+	}
+	if (unlikely(!(frame[14] & AOE_FLAG_RSP))) {
+		lc->stats.rx_requests++;
+		return -1;
+	}
+	if (frame[19] != AOE_CMD_ATA)
+		return (int)e->mgmt_index;
+	tag = ((uint32_t)frame[20] << 24) | ((uint32_t)frame[21] << 16) |
+	      ((uint32_t)frame[22] << 8) | frame[23];
+	if (unlikely(tag & AOE_TAG_USER_BIT)) {
+		lc->stats.rx_user_tags++;
+		return -1;
+	}
+	owner = aoe_tag_owner(tag);
+	if (unlikely(owner >= e->nb_lcores)) {
+		lc->stats.rx_bad_owner++;
+		return -1;
+	}
+	return (int)owner;
+}
+
+static void
+handoff_flush(struct aoe_lcore *lc, struct handoff *ho)
+{
+	unsigned int to;
+
+	for (to = 0; to < aoe_engine.nb_lcores; to++) {
+		unsigned int n = ho->count[to], sent;
+
+		if (n == 0)
+			continue;
+		sent = rte_ring_sp_enqueue_burst(lc->outbox[to], (void **)ho->pkts[to], n, NULL);
+		lc->stats.handoff_tx += sent;
+		if (sent < n) {
+			lc->stats.handoff_dropped += n - sent;
+			rte_pktmbuf_free_bulk(&ho->pkts[to][sent], n - sent);
+		}
+		ho->count[to] = 0;
+	}
+}
+
+static unsigned int
+rx_poll(struct aoe_lcore *lc)
+{
+	const struct aoe_engine *e = &aoe_engine;
+	struct rte_mbuf *pkts[AOE_RX_BURST];
+	struct handoff ho;
+	unsigned int q, i, total = 0;
+
+	if (e->nb_lcores > 1)
+		memset(ho.count, 0, sizeof(ho.count[0]) * e->nb_lcores);
+	for (q = 0; q < lc->nb_rxq; q++) {
+		const struct aoe_rxq_ref *rq = &lc->rxq[q];
+		uint16_t n = rte_eth_rx_burst(e->ports[rq->port].port_id, rq->queue, pkts,
+					      AOE_RX_BURST);
+
+		lc->stats.rx_frames += n;
+		total += n;
+		for (i = 0; i < n; i++) {
+			struct rte_mbuf *m = pkts[i];
+			int owner;
+
+			if (i + 1 < n)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+			owner = frame_route(lc, m);
+			if (owner < 0) {
+				rte_pktmbuf_free(m);
+			} else if ((unsigned int)owner == lc->index) {
+				frame_handle(lc, m);
+			} else {
+				ho.pkts[owner][ho.count[owner]++] = m;
+			}
+		}
+		if (e->nb_lcores > 1)
+			handoff_flush(lc, &ho);
+	}
+	return total;
+}
+
+static unsigned int
+inbox_poll(struct aoe_lcore *lc)
+{
+	struct rte_mbuf *pkts[AOE_RX_BURST];
+	unsigned int from, i, total = 0;
+
+	for (from = 0; from < aoe_engine.nb_lcores; from++) {
+		unsigned int n;
+
+		if (lc->inbox[from] == NULL)
+			continue;
+		n = rte_ring_sc_dequeue_burst(lc->inbox[from], (void **)pkts, AOE_RX_BURST, NULL);
+		for (i = 0; i < n; i++)
+			frame_handle(lc, pkts[i]);
+		total += n;
+	}
+	return total;
+}
+
+int
+aoe_lcore_poll(void)
+{
+	struct aoe_lcore *lc = aoe_lcore_self();
+	uint64_t start, now;
+	unsigned int work;
+
+	if (unlikely(lc == NULL))
+		return -EINVAL;
+	start = rte_rdtsc();
+	work = rx_poll(lc);
+	if (aoe_engine.nb_lcores > 1)
+		work += inbox_poll(lc);
+	now = rte_rdtsc();
+	if (now >= lc->next_timer_tsc) {
+		work += aoe_session_timers(lc, now);
+		lc->next_timer_tsc = now + aoe_engine.timer_period_tsc;
+	}
+	if (lc->is_mgmt)
+		work += aoe_mgmt_poll(lc, now);
+	aoe_tx_flush(lc);
+	lc->stats.iterations++;
+	if (work != 0)
+		lc->stats.busy_cycles += rte_rdtsc() - start;
+	return (int)work;
+}

@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Management: discovery (broadcast query config at start, periodically and on demand),
+ * learning targets and their paths from config responses, IDENTIFY, and the target state
+ * machine:
+ *
+ *   (config response) -> PROBING --IDENTIFY ok--> UP --deadsecs--> DOWN, or DOWN_CLOSEWAIT
+ *                                 --fails-------> DOWN               while an application holds
+ *   DOWN --(config response)--> PROBING                              it; DOWN once released
+ *
+ * It runs on the management lcore only, inside aoe_lcore_poll(); workers never wait for it.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_malloc.h>
+
+#include "aoe_internal.h"
+#include "aoe_log.h"
+#include "aoe_tag.h"
+
+#define AOE_STATE_PERIOD_US	10000
+
+static void
+discover_send(struct aoe_lcore *lc)
+{
+	struct aoe_engine *e = &aoe_engine;
+	unsigned int pi;
+
+	for (pi = 0; pi < e->nb_ports; pi++) {
+		const struct aoe_port *p = &e->ports[pi];
+		struct aoe_hdr hdr;
+		struct aoe_cfg cfg;
+		struct rte_mbuf *m;
+		uint8_t *frame;
+		int len;
+
+		if (!aoe_port_allowed(pi))
+			continue;
+		m = rte_pktmbuf_alloc(e->pool);
+		if (m == NULL) {
+			lc->stats.mbuf_alloc_failed++;
+			continue;
+		}
+		memset(&hdr, 0, sizeof(hdr));
+		memset(hdr.dst, 0xff, AOE_ETH_ALEN);
+		memcpy(hdr.src, p->mac.addr_bytes, AOE_ETH_ALEN);
+		hdr.version = AOE_VERSION;
+		hdr.shelf = AOE_SHELF_BCAST;
+		hdr.slot = AOE_SLOT_BCAST;
+		hdr.cmd = AOE_CMD_CONFIG;
+		hdr.tag = aoe_tag_make(lc->index, 0, 0);
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.ccmd = AOE_CFG_READ;
+		frame = rte_pktmbuf_mtod(m, uint8_t *);
+		memset(frame, 0, AOE_ETH_MIN_FRAME);
+		len = aoe_cfg_encode(frame, rte_pktmbuf_tailroom(m), &hdr, &cfg);
+		if (len < 0) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		m->data_len = (uint16_t)RTE_MAX(len, AOE_ETH_MIN_FRAME);
+		m->pkt_len = m->data_len;
+		aoe_tx_enqueue(lc, pi, m);
+		AOE_LOG(DEBUG, disc, "query config broadcast on %s", p->name);
+	}
+}
+
+static void
+target_set_state(struct aoe_target *t, enum aoe_target_state state)
+{
+	__atomic_store_n(&t->state, state, __ATOMIC_RELEASE);
+}
+
+static void
+probe_done(struct aoe_io *io)
+{
+	struct aoe_target *t = io->arg;
+	struct aoe_identify id;
+	uint64_t old_sectors = t->sectors;
+	bool was_up = old_sectors != 0;
+
+	if (io->status != 0) {
+		AOE_LOG(WARNING, disc, "%s: IDENTIFY failed (%s, ata stat=%02xh err=%02xh)",
+			t->name, strerror(-io->status), io->ata_status, io->ata_error);
+		target_set_state(t, AOE_TARGET_DOWN);
+		return;
+	}
+	if (aoe_identify_parse(t->probe_buf, AOE_SECTOR_SIZE, &id) != 0 || id.sectors == 0) {
+		AOE_LOG(WARNING, disc, "%s: IDENTIFY reports no capacity: left down", t->name);
+		target_set_state(t, AOE_TARGET_DOWN);
+		return;
+	}
+	t->sectors = id.sectors;
+	t->lba48 = id.lba48;
+	memcpy(t->model, id.model, sizeof(t->model));
+	memcpy(t->serial, id.serial, sizeof(t->serial));
+	memcpy(t->firmware, id.firmware, sizeof(t->firmware));
+	target_set_state(t, AOE_TARGET_UP);
+	AOE_LOG(INFO, disc, "%s up: %" PRIu64 " sectors%s, model '%s'", t->name, t->sectors,
+		t->lba48 ? " (LBA48)" : "", t->model);
+	if (was_up && old_sectors != t->sectors)
+		aoe_target_notify(t, AOE_EVENT_TARGET_RESIZED);
+	aoe_target_notify(t, AOE_EVENT_TARGET_UP);
+}
+
+/* Send IDENTIFY from the management lcore's own session to the target. */
+static void
+probe_start(struct aoe_lcore *lc, struct aoe_target *t)
+{
+	struct aoe_session *s;
+	int rc;
+
+	if (t->probe_io == NULL) {
+		t->probe_io = rte_zmalloc("aoe_probe_io", sizeof(*t->probe_io), 0);
+		t->probe_buf = rte_zmalloc("aoe_probe_buf", AOE_SECTOR_SIZE, 0);
+		if (t->probe_io == NULL || t->probe_buf == NULL) {
+			AOE_LOG(ERR, disc, "%s: no memory to probe", t->name);
+			return;
+		}
+	}
+	s = aoe_session_get(t, lc);
+	if (s == NULL) {
+		AOE_LOG(ERR, disc, "%s: cannot create a session: %s", t->name,
+			strerror(rte_errno));
+		return;
+	}
+	__atomic_store_n(&t->dead, 0, __ATOMIC_RELAXED);
+	/* A new generation re-arms every session: failures before this are history. */
+	__atomic_store_n(&t->generation, t->generation + 1, __ATOMIC_RELEASE);
+	target_set_state(t, AOE_TARGET_PROBING);
+
+	memset(t->probe_io, 0, sizeof(*t->probe_io));
+	t->probe_io->op = AOE_IO_IDENTIFY;
+	t->probe_io->buf = t->probe_buf;
+	t->probe_io->nsect = 1;
+	t->probe_io->done = probe_done;
+	t->probe_io->arg = t;
+	rc = aoe_session_submit(s, t->probe_io);
+	if (rc != 0) {
+		AOE_LOG(ERR, disc, "%s: IDENTIFY not sent: %s", t->name, strerror(-rc));
+		target_set_state(t, AOE_TARGET_DOWN);
+	}
+}
+
+static void
+path_learn(struct aoe_target *t, const struct aoe_hdr *hdr, unsigned int port)
+{
+	const struct aoe_port *p = &aoe_engine.ports[port];
+	uint32_t i, n = t->nb_paths;
+	unsigned int mtu_sectors = (p->mtu - (AOE_ATA_HDR_LEN - AOE_ETH_HDR_LEN)) / AOE_SECTOR_SIZE;
+	unsigned int nsect = RTE_MIN(mtu_sectors, (unsigned int)t->cfg_sectors);
+
+	/* The sector count is one byte on the wire; a frame carries at least one sector. */
+	if (nsect > 255)
+		nsect = 255;
+	if (nsect == 0)
+		nsect = 1;
+	for (i = 0; i < n; i++) {
+		struct aoe_path *path = &t->paths[i];
+
+		if (path->port == port &&
+		    memcmp(path->mac.addr_bytes, hdr->src, AOE_ETH_ALEN) == 0) {
+			__atomic_store_n(&path->up, 1, __ATOMIC_RELAXED);
+			return;
+		}
+	}
+	if (n == AOE_MAX_PATHS) {
+		AOE_LOG(WARNING, disc, "%s: more than %u paths: new MAC ignored", t->name,
+			AOE_MAX_PATHS);
+		return;
+	}
+	memcpy(t->paths[n].mac.addr_bytes, hdr->src, AOE_ETH_ALEN);
+	t->paths[n].port = (uint8_t)port;
+	t->paths[n].nsect = (uint8_t)nsect;
+	t->paths[n].up = 1;
+	__atomic_store_n(&t->nb_paths, n + 1, __ATOMIC_RELEASE);
+	AOE_LOG(INFO, disc, "%s: path %u via %s to %02x:%02x:%02x:%02x:%02x:%02x, %u sectors/frame",
+		t->name, n, p->name, hdr->src[0], hdr->src[1], hdr->src[2], hdr->src[3],
+		hdr->src[4], hdr->src[5], nsect);
+}
+
+void
+aoe_mgmt_rx_config(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *hdr)
+{
+	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
+	unsigned int port = (unsigned int)aoe_engine.port_index[m->port];
+	struct aoe_target *t;
+	struct aoe_cfg cfg;
+	int rc;
+
+	if (hdr->cmd != AOE_CMD_CONFIG || (hdr->flags & AOE_FLAG_ERR)) {
+		/* Mask list and reservation answers are not asked for yet. */
+		lc->stats.rx_malformed++;
+		goto out;
+	}
+	rc = aoe_cfg_decode(frame, rte_pktmbuf_data_len(m), hdr, &cfg);
+	if (rc != 0) {
+		lc->stats.rx_malformed++;
+		AOE_LOG(DEBUG, disc, "config response refused: %s", aoe_decode_strerror(rc));
+		goto out;
+	}
+	if (hdr->shelf == AOE_SHELF_BCAST || hdr->slot == AOE_SLOT_BCAST) {
+		lc->stats.rx_malformed++;
+		AOE_LOG(DEBUG, disc, "config response from a broadcast address refused");
+		goto out;
+	}
+	t = aoe_target_lookup(hdr->shelf, hdr->slot);
+	if (t == NULL) {
+		t = aoe_target_create(hdr->shelf, hdr->slot);
+		if (t == NULL)
+			goto out;
+		AOE_LOG(INFO, disc, "%s discovered on %s", t->name, aoe_engine.ports[port].name);
+	}
+	t->bufcnt = cfg.bufcnt;
+	t->fwver = cfg.fwver;
+	if (t->nb_paths == 0 || aoe_cfg_sectors(&cfg) < t->cfg_sectors)
+		t->cfg_sectors = (uint8_t)aoe_cfg_sectors(&cfg);
+	t->config_len = cfg.str_len;
+	memcpy(t->config, cfg.str, cfg.str_len);
+	t->last_seen_tsc = rte_rdtsc();
+	path_learn(t, hdr, port);
+	if (aoe_target_state_get(t) == AOE_TARGET_DOWN)
+		probe_start(lc, t);
+out:
+	rte_pktmbuf_free(m);
+}
+
+static void
+states_update(void)
+{
+	struct aoe_engine *e = &aoe_engine;
+	uint32_t i, n = e->nb_targets;
+
+	for (i = 0; i < n; i++) {
+		struct aoe_target *t = e->targets[i];
+		enum aoe_target_state state = aoe_target_state_get(t);
+		bool open = __atomic_load_n(&t->open_count, __ATOMIC_ACQUIRE) > 0;
+
+		if ((state == AOE_TARGET_UP || state == AOE_TARGET_PROBING) &&
+		    __atomic_load_n(&t->dead, __ATOMIC_ACQUIRE)) {
+			target_set_state(t, open ? AOE_TARGET_DOWN_CLOSEWAIT : AOE_TARGET_DOWN);
+			AOE_LOG(WARNING, disc, "%s down: no answer for %u s%s", t->name,
+				e->conf.deadsecs, open ? " (closewait: still open)" : "");
+			aoe_target_notify(t, AOE_EVENT_TARGET_DOWN);
+		} else if (state == AOE_TARGET_DOWN_CLOSEWAIT && !open) {
+			target_set_state(t, AOE_TARGET_DOWN);
+			AOE_LOG(INFO, disc, "%s released: down until rediscovered", t->name);
+		}
+	}
+}
+
+unsigned int
+aoe_mgmt_poll(struct aoe_lcore *lc, uint64_t now)
+{
+	struct aoe_engine *e = &aoe_engine;
+	unsigned int work = 0;
+
+	if (__atomic_exchange_n(&e->discover_requested, 0, __ATOMIC_ACQ_REL) ||
+	    now >= e->next_discover_tsc) {
+		discover_send(lc);
+		e->next_discover_tsc = e->conf.discover_interval_s ?
+			now + (uint64_t)e->conf.discover_interval_s * e->tsc_hz : UINT64_MAX;
+		work++;
+	}
+	if (now >= e->next_state_tsc) {
+		states_update();
+		e->next_state_tsc = now + AOE_STATE_PERIOD_US * e->tsc_hz / 1000000;
+	}
+	return work;
+}

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ports: every probed ethdev is configured with one TX queue per polling lcore and as many RX
+ * queues as it offers up to that, so the allow list can change at run time without touching
+ * the device. Each RX queue is polled by exactly one lcore; responses that land on the wrong
+ * lcore are handed to their owner through SPSC rings (aoe_lcore.c).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "aoe_internal.h"
+#include "aoe_log.h"
+
+#define AOE_RX_DESC		1024
+#define AOE_TX_DESC		1024
+#define AOE_MBUF_CACHE		256
+#define AOE_MBUF_MIN		8192
+/* Targets an lcore is expected to drive at full window when sizing the pool. */
+#define AOE_POOL_TARGETS_HINT	16
+
+static bool
+port_in_allow_list(uint16_t port_id)
+{
+	const struct aoe_conf *conf = &aoe_engine.conf;
+	unsigned int i;
+
+	if (conf->nb_ports == 0)
+		return true;
+	for (i = 0; i < conf->nb_ports; i++)
+		if (conf->ports[i] == port_id)
+			return true;
+	return false;
+}
+
+static int
+pool_create(uint16_t max_mtu)
+{
+	struct aoe_engine *e = &aoe_engine;
+	uint32_t n = e->conf.nb_mbufs;
+	uint32_t room;
+
+	if (n == 0) {
+		n = e->nb_lcores * (e->conf.maxout * AOE_POOL_TARGETS_HINT +
+				    AOE_TXBUF_SIZE * e->nb_ports + AOE_HANDOFF_RING_SIZE) +
+		    e->nb_ports * e->nb_lcores * (AOE_RX_DESC + AOE_TX_DESC);
+		if (n < AOE_MBUF_MIN)
+			n = AOE_MBUF_MIN;
+	}
+	/* One segment holds a whole frame: jumbo ports get jumbo mbufs. */
+	room = RTE_PKTMBUF_HEADROOM + RTE_MAX((uint32_t)max_mtu + RTE_ETHER_HDR_LEN +
+					      RTE_ETHER_CRC_LEN, (uint32_t)2048);
+	e->pool = rte_pktmbuf_pool_create("aoe_mbufs", n, AOE_MBUF_CACHE, 0, (uint16_t)room,
+					  rte_socket_id());
+	if (e->pool == NULL) {
+		AOE_LOG(ERR, net, "cannot create a pool of %u mbufs of %u bytes: %s", n, room,
+			rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	AOE_LOG(DEBUG, net, "mbuf pool: %u mbufs of %u bytes", n, room);
+	return 0;
+}
+
+static int
+port_configure(struct aoe_port *p)
+{
+	struct aoe_engine *e = &aoe_engine;
+	struct rte_eth_dev_info info;
+	struct rte_eth_conf eth_conf;
+	uint16_t q;
+	int rc;
+
+	rc = rte_eth_dev_info_get(p->port_id, &info);
+	if (rc != 0)
+		return rc;
+	if (info.max_tx_queues < e->nb_lcores) {
+		AOE_LOG(ERR, net,
+			"port %s has %u TX queues, %u polling lcores need one each "
+			"(net_af_packet: qpairs=%u)",
+			p->name, info.max_tx_queues, e->nb_lcores, e->nb_lcores);
+		return -EINVAL;
+	}
+	p->nb_txq = (uint16_t)e->nb_lcores;
+	p->nb_rxq = (uint16_t)RTE_MIN(e->nb_lcores, info.max_rx_queues);
+
+	memset(&eth_conf, 0, sizeof(eth_conf));
+	/* Keep the MTU the interface already has (a veth set to 9000 stays jumbo). */
+	eth_conf.rxmode.mtu = p->mtu;
+	rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &eth_conf);
+	if (rc != 0) {
+		AOE_LOG(ERR, net, "port %s: configure failed: %s", p->name, rte_strerror(-rc));
+		return rc;
+	}
+	for (q = 0; q < p->nb_rxq; q++) {
+		rc = rte_eth_rx_queue_setup(p->port_id, q, AOE_RX_DESC,
+					    rte_eth_dev_socket_id(p->port_id), NULL, e->pool);
+		if (rc != 0) {
+			AOE_LOG(ERR, net, "port %s: RX queue %u: %s", p->name, q,
+				rte_strerror(-rc));
+			return rc;
+		}
+	}
+	for (q = 0; q < p->nb_txq; q++) {
+		rc = rte_eth_tx_queue_setup(p->port_id, q, AOE_TX_DESC,
+					    rte_eth_dev_socket_id(p->port_id), NULL);
+		if (rc != 0) {
+			AOE_LOG(ERR, net, "port %s: TX queue %u: %s", p->name, q,
+				rte_strerror(-rc));
+			return rc;
+		}
+	}
+	rc = rte_eth_dev_start(p->port_id);
+	if (rc != 0) {
+		AOE_LOG(ERR, net, "port %s: start failed: %s", p->name, rte_strerror(-rc));
+		return rc;
+	}
+	rte_eth_macaddr_get(p->port_id, &p->mac);
+	return 0;
+}
+
+/* RX queue q of every port goes to one lcore; start after the management lcore when there
+ * are workers, so data responses land where the I/O runs. */
+static void
+rxq_assign(void)
+{
+	struct aoe_engine *e = &aoe_engine;
+	unsigned int pi, q;
+
+	for (pi = 0; pi < e->nb_ports; pi++) {
+		for (q = 0; q < e->ports[pi].nb_rxq; q++) {
+			unsigned int idx = (e->mgmt_index + 1 + q) % e->nb_lcores;
+			struct aoe_lcore *lc = &e->lcores[idx];
+
+			lc->rxq[lc->nb_rxq].port = (uint16_t)pi;
+			lc->rxq[lc->nb_rxq].queue = (uint16_t)q;
+			lc->nb_rxq++;
+		}
+	}
+}
+
+int
+aoe_ports_setup(void)
+{
+	struct aoe_engine *e = &aoe_engine;
+	uint16_t port_id, max_mtu = RTE_ETHER_MTU;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < e->conf.nb_ports; i++) {
+		if (!rte_eth_dev_is_valid_port(e->conf.ports[i])) {
+			AOE_LOG(ERR, net, "port %u in the allow list does not exist",
+				e->conf.ports[i]);
+			return -ENODEV;
+		}
+	}
+	RTE_ETH_FOREACH_DEV(port_id) {
+		struct aoe_port *p;
+
+		if (e->nb_ports == AOE_MAX_PORTS) {
+			AOE_LOG(WARNING, net, "more than %u ports: port %u and later ignored",
+				AOE_MAX_PORTS, port_id);
+			break;
+		}
+		p = &e->ports[e->nb_ports];
+		memset(p, 0, sizeof(*p));
+		p->port_id = port_id;
+		if (rte_eth_dev_get_name_by_port(port_id, p->name) != 0)
+			snprintf(p->name, sizeof(p->name), "port%u", port_id);
+		if (rte_eth_dev_get_mtu(port_id, &p->mtu) != 0 || p->mtu == 0)
+			p->mtu = RTE_ETHER_MTU;
+		p->allowed = port_in_allow_list(port_id);
+		max_mtu = RTE_MAX(max_mtu, p->mtu);
+		e->port_index[port_id] = (int8_t)e->nb_ports;
+		e->nb_ports++;
+	}
+	if (e->nb_ports == 0) {
+		AOE_LOG(ERR, net, "no Ethernet port: give the EAL a device (-a or --vdev)");
+		return -ENODEV;
+	}
+	rc = pool_create(max_mtu);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < e->nb_ports; i++) {
+		rc = port_configure(&e->ports[i]);
+		if (rc != 0) {
+			while (i-- > 0)
+				rte_eth_dev_stop(e->ports[i].port_id);
+			rte_mempool_free(e->pool);
+			e->pool = NULL;
+			return rc;
+		}
+		AOE_LOG(INFO, net, "port %s: MTU %u, %u RX / %u TX queues%s", e->ports[i].name,
+			e->ports[i].mtu, e->ports[i].nb_rxq, e->ports[i].nb_txq,
+			e->ports[i].allowed ? "" : " (not in the allow list)");
+	}
+	rxq_assign();
+	return 0;
+}
+
+void
+aoe_ports_teardown(void)
+{
+	struct aoe_engine *e = &aoe_engine;
+	unsigned int i;
+
+	for (i = 0; i < e->nb_ports; i++)
+		rte_eth_dev_stop(e->ports[i].port_id);
+	e->nb_ports = 0;
+	rte_mempool_free(e->pool);
+	e->pool = NULL;
+}
+
+void
+aoe_tx_flush(struct aoe_lcore *lc)
+{
+	struct aoe_engine *e = &aoe_engine;
+	unsigned int pi;
+
+	for (pi = 0; pi < e->nb_ports; pi++) {
+		struct aoe_txbuf *tb = &lc->txbuf[pi];
+		uint16_t sent;
+
+		if (tb->count == 0)
+			continue;
+		sent = rte_eth_tx_burst(e->ports[pi].port_id, lc->txq, tb->pkts, tb->count);
+		lc->stats.tx_frames += sent;
+		if (sent < tb->count)
+			memmove(tb->pkts, tb->pkts + sent, (tb->count - sent) * sizeof(tb->pkts[0]));
+		tb->count -= sent;
+	}
+}

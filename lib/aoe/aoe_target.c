@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The target table. Management appends targets and publishes them through an open-addressed
+ * hash keyed by shelf.slot; workers look them up without locks. A target is never freed while
+ * the engine runs (one that goes away keeps its entry, down, and is reused when it returns),
+ * so a pointer a worker holds stays valid.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "aoe_internal.h"
+#include "aoe_log.h"
+
+static uint32_t
+target_key(uint16_t shelf, uint8_t slot)
+{
+	return ((uint32_t)shelf << 8) | slot;
+}
+
+static uint32_t
+hash_start(uint32_t key)
+{
+	/* Fibonacci hashing spreads consecutive shelves and slots. */
+	return (key * 2654435769u) >> (32 - 10);
+}
+
+struct aoe_target *
+aoe_target_lookup(uint16_t shelf, uint8_t slot)
+{
+	struct aoe_engine *e = &aoe_engine;
+	uint32_t key = target_key(shelf, slot);
+	uint32_t i, h = hash_start(key);
+
+	RTE_BUILD_BUG_ON(AOE_TARGET_HASH_SIZE != 1 << 10);
+	for (i = 0; i < AOE_TARGET_HASH_SIZE; i++) {
+		uint32_t entry = __atomic_load_n(&e->target_hash[(h + i) &
+							     (AOE_TARGET_HASH_SIZE - 1)],
+						 __ATOMIC_ACQUIRE);
+		struct aoe_target *t;
+
+		if (entry == 0)
+			return NULL;
+		t = e->targets[entry - 1];
+		if (t->shelf == shelf && t->slot == slot)
+			return t;
+	}
+	return NULL;
+}
+
+void
+aoe_target_format_name(char *buf, size_t len, uint16_t shelf, uint8_t slot)
+{
+	snprintf(buf, len, "e%u.%u", shelf, slot);
+}
+
+struct aoe_target *
+aoe_target_create(uint16_t shelf, uint8_t slot)
+{
+	struct aoe_engine *e = &aoe_engine;
+	struct aoe_target *t;
+	uint32_t i, h, idx = e->nb_targets;
+
+	if (idx >= AOE_MAX_TARGETS) {
+		AOE_LOG(WARNING, disc, "target table full (%u): e%u.%u ignored", AOE_MAX_TARGETS,
+			shelf, slot);
+		return NULL;
+	}
+	t = rte_zmalloc("aoe_target", sizeof(*t), RTE_CACHE_LINE_SIZE);
+	if (t == NULL)
+		return NULL;
+	t->shelf = shelf;
+	t->slot = slot;
+	t->state = AOE_TARGET_DOWN;
+	aoe_target_format_name(t->name, sizeof(t->name), shelf, slot);
+	e->targets[idx] = t;
+	__atomic_store_n(&e->nb_targets, idx + 1, __ATOMIC_RELEASE);
+
+	h = hash_start(target_key(shelf, slot));
+	for (i = 0; i < AOE_TARGET_HASH_SIZE; i++) {
+		uint32_t *entry = &e->target_hash[(h + i) & (AOE_TARGET_HASH_SIZE - 1)];
+
+		if (*entry == 0) {
+			__atomic_store_n(entry, idx + 1, __ATOMIC_RELEASE);
+			break;
+		}
+	}
+	return t;
+}
+
+const char *
+aoe_target_state_str(enum aoe_target_state state)
+{
+	switch (state) {
+	case AOE_TARGET_PROBING:
+		return "probing";
+	case AOE_TARGET_UP:
+		return "up";
+	case AOE_TARGET_DOWN:
+		return "down";
+	case AOE_TARGET_DOWN_CLOSEWAIT:
+		return "down,closewait";
+	}
+	return "unknown";
+}
+
+void
+aoe_target_snapshot(const struct aoe_target *t, struct aoe_target_info *info)
+{
+	uint32_t nb_paths = __atomic_load_n(&t->nb_paths, __ATOMIC_ACQUIRE);
+	unsigned int i, payload_sectors = 0;
+
+	memset(info, 0, sizeof(*info));
+	memcpy(info->name, t->name, sizeof(info->name));
+	info->shelf = t->shelf;
+	info->slot = t->slot;
+	info->state = aoe_target_state_get(t);
+	info->nb_paths = nb_paths;
+	if (nb_paths > 0) {
+		const struct aoe_port *p = &aoe_engine.ports[t->paths[0].port];
+
+		info->mac = t->paths[0].mac;
+		info->port = p->port_id;
+		snprintf(info->port_name, sizeof(info->port_name), "%s", p->name);
+	}
+	/* As the kernel does: a frame must fit every path, so payload is the minimum. */
+	for (i = 0; i < nb_paths; i++)
+		if (payload_sectors == 0 || t->paths[i].nsect < payload_sectors)
+			payload_sectors = t->paths[i].nsect;
+	info->payload = payload_sectors * AOE_SECTOR_SIZE;
+	info->sectors = t->sectors;
+	info->bufcnt = t->bufcnt;
+	info->fwver = t->fwver;
+	info->sectors_per_frame = t->cfg_sectors;
+	info->lba48 = t->lba48;
+	info->open = __atomic_load_n(&t->open_count, __ATOMIC_RELAXED) > 0;
+	memcpy(info->model, t->model, sizeof(info->model));
+	memcpy(info->serial, t->serial, sizeof(info->serial));
+	memcpy(info->firmware, t->firmware, sizeof(info->firmware));
+	for (i = 0; i < t->config_len && i < AOE_CFG_STR_MAX; i++)
+		info->config[i] = isprint(t->config[i]) ? (char)t->config[i] : '?';
+	info->config[i] = '\0';
+}
+
+static int
+info_cmp(const void *a, const void *b)
+{
+	const struct aoe_target_info *x = a, *y = b;
+
+	if (x->shelf != y->shelf)
+		return x->shelf < y->shelf ? -1 : 1;
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+unsigned int
+aoe_target_list(struct aoe_target_info *out, unsigned int max)
+{
+	struct aoe_engine *e = &aoe_engine;
+	uint32_t n = __atomic_load_n(&e->nb_targets, __ATOMIC_ACQUIRE);
+	unsigned int i;
+
+	if (out == NULL)
+		return n;
+	for (i = 0; i < n && i < max; i++)
+		aoe_target_snapshot(e->targets[i], &out[i]);
+	qsort(out, i, sizeof(*out), info_cmp);
+	return n;
+}
+
+int
+aoe_name_parse(const char *name, uint16_t *shelf, uint8_t *slot)
+{
+	unsigned long s, l;
+	const char *p;
+	char *end;
+
+	if (name == NULL || name[0] != 'e' || !isdigit((unsigned char)name[1]))
+		return -EINVAL;
+	p = name + 1;
+	if (p[0] == '0' && isdigit((unsigned char)p[1]))
+		return -EINVAL;
+	s = strtoul(p, &end, 10);
+	if (*end != '.' || s >= AOE_SHELF_BCAST || end - p > 5)
+		return -EINVAL;
+	p = end + 1;
+	if (!isdigit((unsigned char)p[0]) || (p[0] == '0' && isdigit((unsigned char)p[1])))
+		return -EINVAL;
+	l = strtoul(p, &end, 10);
+	if (*end != '\0' || l >= AOE_SLOT_BCAST || end - p > 3)
+		return -EINVAL;
+	if (shelf != NULL)
+		*shelf = (uint16_t)s;
+	if (slot != NULL)
+		*slot = (uint8_t)l;
+	return 0;
+}
+
+int
+aoe_target_info_get(const char *name, struct aoe_target_info *info)
+{
+	struct aoe_target *t;
+	uint16_t shelf;
+	uint8_t slot;
+
+	if (info == NULL || aoe_name_parse(name, &shelf, &slot) != 0)
+		return -EINVAL;
+	t = aoe_target_lookup(shelf, slot);
+	if (t == NULL)
+		return -ENOENT;
+	aoe_target_snapshot(t, info);
+	return 0;
+}
+
+int
+aoe_target_event_register(aoe_target_event_cb cb, void *arg)
+{
+	struct aoe_engine *e = &aoe_engine;
+
+	if (cb == NULL)
+		return -EINVAL;
+	if (e->nb_event_cbs == AOE_MAX_EVENT_CBS)
+		return -ENOSPC;
+	e->event_cbs[e->nb_event_cbs].cb = cb;
+	e->event_cbs[e->nb_event_cbs].arg = arg;
+	e->nb_event_cbs++;
+	return 0;
+}
+
+void
+aoe_target_notify(struct aoe_target *t, enum aoe_target_event event)
+{
+	struct aoe_engine *e = &aoe_engine;
+	struct aoe_target_info info;
+	unsigned int i;
+
+	if (e->nb_event_cbs == 0)
+		return;
+	aoe_target_snapshot(t, &info);
+	for (i = 0; i < e->nb_event_cbs; i++)
+		e->event_cbs[i].cb(event, &info, e->event_cbs[i].arg);
+}
