@@ -15,7 +15,7 @@
 
 #define PERF_LAT_SUB_BITS	8
 #define PERF_LAT_SUB_COUNT	(1u << PERF_LAT_SUB_BITS)
-#define PERF_LAT_BUCKETS	((64 - PERF_LAT_SUB_BITS) * PERF_LAT_SUB_COUNT)
+#define PERF_LAT_BUCKETS	((65 - PERF_LAT_SUB_BITS) * PERF_LAT_SUB_COUNT)
 
 struct perf_lat {
 	uint64_t count;

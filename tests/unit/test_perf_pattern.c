@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Tests app/aoe-perf/pattern.c: the word formula, its byte order, the seed, first-bad-LBA. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+
+#include "perf_pattern.h"
+
+static uint64_t
+le64_at(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+Test(perf_pattern, formula_and_byte_order)
+{
+	unsigned char buf[PERF_SECTOR_SIZE];
+	unsigned int i;
+
+	perf_pattern_fill(buf, 1, 1, 0);
+	/* LBA 1, word 0: 1 << 6 = 0x40, least significant byte first. */
+	cr_assert_eq(buf[0], 0x40);
+	for (i = 1; i < 8; i++)
+		cr_assert_eq(buf[i], 0);
+	/* word 63 of LBA 1: 0x40 | 63 = 0x7f */
+	cr_assert_eq(le64_at(buf + 63 * 8), 0x7f);
+	for (i = 0; i < PERF_WORDS_PER_SECTOR; i++)
+		cr_assert_eq(le64_at(buf + i * 8), (1ull << 6) | i);
+}
+
+Test(perf_pattern, seed_is_xored)
+{
+	unsigned char buf[2 * PERF_SECTOR_SIZE];
+	const uint64_t seed = 0xdeadbeefcafef00dull;
+	uint64_t lba = 123456789;
+	unsigned int s, i;
+
+	perf_pattern_fill(buf, lba, 2, seed);
+	for (s = 0; s < 2; s++)
+		for (i = 0; i < PERF_WORDS_PER_SECTOR; i++)
+			cr_assert_eq(le64_at(buf + s * PERF_SECTOR_SIZE + i * 8),
+				     (((lba + s) << 6) | i) ^ seed);
+	cr_assert(perf_pattern_check(buf, lba, 2, seed, NULL));
+	cr_assert_not(perf_pattern_check(buf, lba, 2, seed ^ 1, NULL));
+	cr_assert_not(perf_pattern_check(buf, lba, 2, 0, NULL));
+}
+
+Test(perf_pattern, wrong_lba_is_caught)
+{
+	unsigned char buf[PERF_SECTOR_SIZE];
+	struct perf_mismatch bad;
+
+	/* Data of sector 10 read back as if it were sector 11: a misdirected read. */
+	perf_pattern_fill(buf, 10, 1, 7);
+	cr_assert_not(perf_pattern_check(buf, 11, 1, 7, &bad));
+	cr_assert_eq(bad.lba, 11);
+	cr_assert_eq(bad.word, 0);
+	cr_assert_eq(bad.expected, (11ull << 6) ^ 7);
+	cr_assert_eq(bad.found, (10ull << 6) ^ 7);
+}
+
+Test(perf_pattern, first_bad_lba_word_expected_found)
+{
+	const unsigned int n = 16;
+	unsigned char *buf = malloc(n * PERF_SECTOR_SIZE);
+	struct perf_mismatch bad;
+	uint64_t lba = 1000, seed = 42;
+
+	cr_assert_not_null(buf);
+	perf_pattern_fill(buf, lba, n, seed);
+	cr_assert(perf_pattern_check(buf, lba, n, seed, &bad));
+	/* Two corruptions: the report names the earlier sector, not the later word. */
+	buf[9 * PERF_SECTOR_SIZE + 2 * 8] ^= 0x01;
+	buf[5 * PERF_SECTOR_SIZE + 40 * 8 + 7] ^= 0x80;
+	memset(&bad, 0, sizeof(bad));
+	cr_assert_not(perf_pattern_check(buf, lba, n, seed, &bad));
+	cr_assert_eq(bad.lba, lba + 5);
+	cr_assert_eq(bad.word, 40);
+	cr_assert_eq(bad.expected, (((lba + 5) << 6) | 40) ^ seed);
+	cr_assert_eq(bad.found, bad.expected ^ (0x80ull << 56));
+	/* Checking from the later sector on finds the other one. */
+	cr_assert_not(perf_pattern_check(buf + 6 * PERF_SECTOR_SIZE, lba + 6, n - 6, seed, &bad));
+	cr_assert_eq(bad.lba, lba + 9);
+	cr_assert_eq(bad.word, 2);
+	cr_assert_eq(bad.found, bad.expected ^ 1);
+	free(buf);
+}
+
+Test(perf_pattern, last_word_of_last_sector)
+{
+	unsigned char buf[4 * PERF_SECTOR_SIZE];
+	struct perf_mismatch bad;
+
+	perf_pattern_fill(buf, 0, 4, 0);
+	buf[sizeof(buf) - 1] ^= 0xff;
+	cr_assert_not(perf_pattern_check(buf, 0, 4, 0, &bad));
+	cr_assert_eq(bad.lba, 3);
+	cr_assert_eq(bad.word, 63);
+	/* Zero sectors hold nothing to disagree with. */
+	cr_assert(perf_pattern_check(buf, 0, 0, 0, &bad));
+}
+
+Test(perf_pattern, unaligned_buffer)
+{
+	unsigned char *mem = malloc(3 * PERF_SECTOR_SIZE + 8);
+	unsigned char *buf = mem + 3;
+
+	cr_assert_not_null(mem);
+	perf_pattern_fill(buf, 77, 3, 5);
+	cr_assert(perf_pattern_check(buf, 77, 3, 5, NULL));
+	cr_assert_eq(le64_at(buf + PERF_SECTOR_SIZE), (78ull << 6) ^ 5);
+	free(mem);
+}
+
+Test(perf_pattern, high_lba)
+{
+	unsigned char buf[PERF_SECTOR_SIZE];
+	uint64_t lba = (1ull << 48) - 1;	/* the last LBA48 sector */
+
+	perf_pattern_fill(buf, lba, 1, 0);
+	cr_assert_eq(le64_at(buf + 5 * 8), (lba << 6) | 5);
+	cr_assert_eq(perf_pattern_word(lba, 5, 0), (lba << 6) | 5);
+	cr_assert(perf_pattern_check(buf, lba, 1, 0, NULL));
+}
