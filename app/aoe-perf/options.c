@@ -75,11 +75,11 @@ perf_options_usage(FILE *f, const char *prog)
 		"  --json                print the result as one JSON object\n"
 		"  -S SECONDS            a progress line on stderr every SECONDS\n"
 		"  --discover-wait MS    how long to wait for the target to come up (default %u)\n"
-		"  --maxout N            frames outstanding per target, 1-%u (engine default)\n"
-		"  --deadsecs S          fail I/O unanswered for S seconds, 0 = never (engine default)\n"
+		"  --maxout N            frames outstanding per target and lcore, 1-%u (default 128)\n"
+		"  --deadsecs S          fail I/O unanswered for S seconds, 0-%u, 0 = never (default 180)\n"
 		"  -h, --help            this text\n",
 		prog, PERF_DEPTH_MAX, PERF_READ_PCT_DEFAULT, PERF_DISCOVER_WAIT_DEFAULT,
-		PERF_MAXOUT_MAX);
+		PERF_MAXOUT_MAX, PERF_DEADSECS_MAX);
 }
 
 static int __attribute__((format(printf, 3, 4)))
@@ -291,9 +291,10 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 					    "(1-%u)", optarg, PERF_MAXOUT_MAX);
 			break;
 		case OPT_DEADSECS:
-			if (parse_uint_range(optarg, 0, UINT32_MAX, &u) != 0)
+			if (parse_uint_range(optarg, 0, PERF_DEADSECS_MAX, &u) != 0)
 				return fail(err, errlen, "--deadsecs: '%s' is not a valid time "
-					    "(whole seconds, 0 = never)", optarg);
+					    "(whole seconds, 0-%u, 0 = never)", optarg,
+					    PERF_DEADSECS_MAX);
 			o->deadsecs = u;
 			o->deadsecs_set = true;
 			break;

@@ -16,6 +16,7 @@
 #define PERF_DEPTH_MAX			1024
 #define PERF_IO_SIZE_MAX		(64ull << 20)
 #define PERF_MAXOUT_MAX			1024	/**< AOE_MAXOUT_MAX; main.c checks they agree */
+#define PERF_DEADSECS_MAX		86400	/**< a day, as dpdk-aoe allows */
 #define PERF_DISCOVER_WAIT_DEFAULT	3000	/**< ms */
 #define PERF_READ_PCT_DEFAULT		50
 #define PERF_TARGET_MAX			16	/**< AOE_NAME_MAX: "e65535.255" and its NUL */

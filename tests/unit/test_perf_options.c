@@ -134,7 +134,9 @@ Test(perf_options, depth_and_numbers)
 	REFUSED("--discover-wait", "milliseconds", BASE, "--discover-wait", "-1");
 	REFUSED("--maxout", "1-1024", BASE, "--maxout", "0");
 	REFUSED("--maxout", "1-1024", BASE, "--maxout", "2000");
-	REFUSED("--deadsecs", "seconds", BASE, "--deadsecs", "4294967296");
+	REFUSED("--deadsecs", "0-86400", BASE, "--deadsecs", "86401");
+	cr_assert_eq(PARSE(BASE, "--deadsecs", "86400"), 0, "%s", err);
+	cr_assert_eq(opts.deadsecs, 86400);
 	REFUSED("--seed", "64-bit", BASE, "--seed", "-1");
 	REFUSED("--seed", "64-bit", BASE, "--seed", "18446744073709551616");
 	REFUSED("-T", "target name", BASE, "-T", "e123456789.1234567");
