@@ -74,6 +74,9 @@ worker_main(void *arg)
 
 	while ((cmd = cmd_get()) == CMD_POLL)
 		aoe_lcore_poll();
+	/* Straight to CMD_EXIT: the run never started and its jobs may already be freed. */
+	if (cmd == CMD_EXIT)
+		return 0;
 	/* The main lcore hands out jobs before it leaves CMD_POLL. */
 	job = w->job;
 	if (cmd == CMD_SETUP && job != NULL) {
