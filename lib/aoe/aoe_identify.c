@@ -134,7 +134,7 @@ aoe_identify_build(uint8_t data[AOE_SECTOR_SIZE], uint64_t sectors, const char *
 	/* Words 84 and 87 only mark their neighbours valid, as real drives fill them. */
 	word_put(data, ID_CMDSET_SUP2, cmdset);
 	word_put(data, ID_CMDSET_SUP3, ID_CMDSET_VALID);
-	/* Word 86 says what is enabled; its bits 15:14 are no validity mark, so leave them clear. */
+	/* Word 86 says what is enabled; its bits 15:14 are no validity mark: leave them 0. */
 	word_put(data, ID_CMDSET_ENA2, cmdset & (uint16_t)~ID_CMDSET_VALID);
 	word_put(data, ID_CMDSET_DEF, ID_CMDSET_VALID);
 	for (i = 0; i < 4; i++)

@@ -83,7 +83,7 @@ aoe_hdr_decode(const uint8_t *frame, size_t len, struct aoe_hdr *hdr)
 
 	if (frame == NULL || hdr == NULL)
 		return -EINVAL;
-	/* The EtherType decides whether this is ours at all, so look at it as soon as it is there. */
+	/* The EtherType says whether this is ours at all: look at it as soon as it is there. */
 	if (len < AOE_ETH_HDR_LEN)
 		return -EMSGSIZE;
 	if (get_be16(frame + OFF_TYPE) != AOE_ETHERTYPE)
@@ -259,7 +259,7 @@ aoe_ata_rw_setup(struct aoe_ata *ata, bool write, bool lba48, uint64_t lba, uint
 		ata->cmd_status = write ? AOE_ATA_WRITE_EXT : AOE_ATA_READ_EXT;
 		ata->lba = lba;
 	} else {
-		/* LBA28 keeps LBA bits 24-27 in the device register, with LBA mode and obsolete 1s. */
+		/* LBA28: bits 24-27 go in the device register, with the LBA and obsolete bits. */
 		ata->cmd_status = write ? AOE_ATA_WRITE : AOE_ATA_READ;
 		ata->lba = lba | ((uint64_t)LBA28_DEV_BITS << 24);
 	}
