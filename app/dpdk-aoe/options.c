@@ -108,7 +108,8 @@ parse_iflist(struct options *opts, const char *arg, char *err, size_t errlen)
 				    "of at most %d characters", (int)len, p,
 				    OPTIONS_IFNAME_MAX - 1);
 		if (opts->nb_ifs == OPTIONS_MAX_IFS)
-			return fail(err, errlen, "--iflist: more than %d ports; allowed: at most %d",
+			return fail(err, errlen,
+				    "--iflist: more than %d ports; allowed: at most %d",
 				    OPTIONS_MAX_IFS, OPTIONS_MAX_IFS);
 		memcpy(opts->ifs[opts->nb_ifs], p, len);
 		opts->ifs[opts->nb_ifs][len] = '\0';
@@ -175,8 +176,8 @@ options_parse(int argc, char **argv, struct options *opts, char *err, size_t err
 			break;
 		case OPT_DISCOVER_INTERVAL:
 			ret = parse_number("discover-interval", optarg, 0, OPTIONS_DISCOVER_MAX,
-					   "seconds (0 = only at start)", &opts->discover_interval_s,
-					   err, errlen);
+					   "seconds (0 = only at start)",
+					   &opts->discover_interval_s, err, errlen);
 			if (ret != 0)
 				return ret;
 			break;
@@ -196,8 +197,8 @@ options_parse(int argc, char **argv, struct options *opts, char *err, size_t err
 			return fail(err, errlen, "%s: missing argument", argv[optind - 1]);
 		default:
 			if (optopt != 0 && optopt < OPT_IFLIST)
-				return fail(err, errlen, "unknown option '-%c'; allowed: %s", optopt,
-					    ALLOWED_OPTIONS);
+				return fail(err, errlen, "unknown option '-%c'; allowed: %s",
+					    optopt, ALLOWED_OPTIONS);
 			return fail(err, errlen, "unknown option '%s'; allowed: %s",
 				    argv[optind - 1], ALLOWED_OPTIONS);
 		}

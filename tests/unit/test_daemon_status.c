@@ -177,7 +177,8 @@ Test(daemon_status, json_target, .fini = free_out)
 			 "\"port_id\": 0, \"paths\": 1, \"sectors\": 131072, "
 			 "\"size_bytes\": 67108864, \"payload\": 1024, \"sectors_per_frame\": 2, "
 			 "\"state\": \"up\", \"open\": false, \"firmware\": \"V25\", "
-			 "\"fwver\": 16409, \"bufcnt\": 16, \"lba48\": true, \"model\": \"vblade\", "
+			 "\"fwver\": 16409, \"bufcnt\": 16, \"lba48\": true, "
+			 "\"model\": \"vblade\", "
 			 "\"serial\": \"SN-1-1\", \"config\": \"tb-1\"}\n"
 			 "]}\n");
 }
