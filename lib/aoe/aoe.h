@@ -47,6 +47,7 @@ struct aoe_conf {
 	unsigned int lcores[AOE_MAX_LCORES];
 	unsigned int mgmt_lcore;	/**< one of lcores[]: runs discovery and the state machine */
 	uint32_t nb_mbufs;		/**< 0 = sized from maxout x targets x lcores */
+	const char *program;		/**< shown by aoe-stat; NULL = "" */
 };
 
 /** Fill @p conf with defaults: every port, the calling lcore as the only (management) lcore. */

@@ -206,9 +206,13 @@ aoe_init(const struct aoe_conf *conf)
 		e->lcore_index[lc->lcore_id] = (int8_t)i;
 	}
 
-	rc = aoe_ports_setup();
+	rc = aoe_stats_init(conf->program);
 	if (rc != 0)
 		goto fail;
+	rc = aoe_ports_setup();
+	if (rc != 0)
+		goto fail_stats;
+	aoe_stats_ports_publish();
 	rc = rings_setup();
 	if (rc != 0)
 		goto fail_ports;
@@ -222,6 +226,8 @@ aoe_init(const struct aoe_conf *conf)
 fail_ports:
 	rings_free();
 	aoe_ports_teardown();
+fail_stats:
+	aoe_stats_fini();
 fail:
 	rte_free(e->lcores);
 	e->lcores = NULL;
@@ -256,6 +262,7 @@ aoe_fini(void)
 		lc->nb_sessions = 0;
 	}
 	aoe_ports_teardown();
+	aoe_stats_fini();
 	for (i = 0; i < e->nb_targets; i++) {
 		rte_free(e->targets[i]->probe_buf);
 		rte_free(e->targets[i]->probe_io);

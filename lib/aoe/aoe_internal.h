@@ -25,6 +25,7 @@
 #include "aoe.h"
 #include "aoe_wire.h"
 #include "aoe_window.h"
+#include "aoe_shm.h"
 #include "aoe_stats.h"
 
 #define AOE_MAX_PATHS		8
@@ -58,6 +59,8 @@ struct aoe_io;
 struct aoe_target {
 	uint16_t shelf;
 	uint8_t slot;
+	uint8_t flushed;		/* hidden by an operator until rediscovered */
+	uint16_t index;			/* in aoe_engine.targets[] and the stats region */
 	char name[AOE_NAME_MAX];
 	uint32_t state;			/* enum aoe_target_state; atomic, written by management */
 	uint32_t generation;		/* bumped each time the target comes up: sessions re-arm */
@@ -151,7 +154,8 @@ struct aoe_session {
 	struct aoe_io_list pending;	/* submitted, not fully issued */
 	struct aoe_frame_list free_frames;
 	struct aoe_session_path paths[AOE_MAX_PATHS];
-	struct aoe_target_stats stats;
+	struct aoe_target_stats *stats;	/* in the stats region */
+	struct aoe_shm_session *gauges;
 	struct aoe_frame frames[];
 };
 
@@ -178,7 +182,8 @@ struct aoe_lcore {
 	unsigned int nb_sessions;
 	struct aoe_session *sessions[AOE_MAX_TARGETS];
 	uint64_t next_timer_tsc;
-	struct aoe_lcore_stats stats;
+	struct aoe_lcore_stats *stats;	/* in the stats region */
+	struct aoe_shm_event_ring *events;
 	struct aoe_txbuf txbuf[AOE_MAX_PORTS];
 } __rte_cache_aligned;
 
@@ -197,6 +202,7 @@ struct aoe_engine {
 	uint64_t rto_initial_tsc;
 	uint64_t timer_period_tsc;
 	struct rte_mempool *pool;
+	struct aoe_shm *shm;
 	unsigned int nb_lcores;
 	unsigned int mgmt_index;
 	int8_t lcore_index[RTE_MAX_LCORE];
@@ -235,7 +241,7 @@ aoe_tx_enqueue(struct aoe_lcore *lc, unsigned int port, struct rte_mbuf *m)
 		aoe_tx_flush(lc);
 		if (tb->count == AOE_TXBUF_SIZE) {
 			/* The port is not draining; the retransmit timer covers this frame. */
-			lc->stats.tx_dropped++;
+			lc->stats->tx_dropped++;
 			rte_pktmbuf_free(m);
 			return;
 		}
@@ -261,6 +267,14 @@ aoe_target_state_get(const struct aoe_target *t)
 {
 	return (enum aoe_target_state)__atomic_load_n(&t->state, __ATOMIC_ACQUIRE);
 }
+
+/* aoe_stats.c */
+int aoe_stats_init(const char *program);
+void aoe_stats_fini(void);
+void aoe_stats_ports_publish(void);
+void aoe_stats_target_publish(const struct aoe_target *t);
+struct aoe_shm_session *aoe_stats_session(const struct aoe_target *t, unsigned int lcore_index);
+void aoe_event_emit(struct aoe_lcore *lc, struct aoe_shm_event *ev);
 
 /* aoe_session.c */
 struct aoe_session *aoe_session_get(struct aoe_target *t, struct aoe_lcore *lc);

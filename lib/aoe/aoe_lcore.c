@@ -28,7 +28,7 @@ frame_handle(struct aoe_lcore *lc, struct rte_mbuf *m)
 	struct aoe_hdr hdr;
 
 	if (unlikely(aoe_hdr_decode(frame, rte_pktmbuf_data_len(m), &hdr) != 0)) {
-		lc->stats.rx_malformed++;
+		lc->stats->rx_malformed++;
 		rte_pktmbuf_free(m);
 		return;
 	}
@@ -54,16 +54,16 @@ frame_route(struct aoe_lcore *lc, struct rte_mbuf *m)
 
 	if (unlikely(len < AOE_HDR_LEN || frame[12] != (AOE_ETHERTYPE >> 8) ||
 		     frame[13] != (AOE_ETHERTYPE & 0xff))) {
-		lc->stats.rx_not_aoe++;
+		lc->stats->rx_not_aoe++;
 		return -1;
 	}
 	port = e->port_index[m->port];
 	if (unlikely(port < 0 || !aoe_port_allowed((unsigned int)port))) {
-		lc->stats.rx_port_disallowed++;
+		lc->stats->rx_port_disallowed++;
 		return -1;
 	}
 	if (unlikely(!(frame[14] & AOE_FLAG_RSP))) {
-		lc->stats.rx_requests++;
+		lc->stats->rx_requests++;
 		return -1;
 	}
 	if (frame[19] != AOE_CMD_ATA)
@@ -71,12 +71,12 @@ frame_route(struct aoe_lcore *lc, struct rte_mbuf *m)
 	tag = ((uint32_t)frame[20] << 24) | ((uint32_t)frame[21] << 16) |
 	      ((uint32_t)frame[22] << 8) | frame[23];
 	if (unlikely(tag & AOE_TAG_USER_BIT)) {
-		lc->stats.rx_user_tags++;
+		lc->stats->rx_user_tags++;
 		return -1;
 	}
 	owner = aoe_tag_owner(tag);
 	if (unlikely(owner >= e->nb_lcores)) {
-		lc->stats.rx_bad_owner++;
+		lc->stats->rx_bad_owner++;
 		return -1;
 	}
 	return (int)owner;
@@ -93,9 +93,9 @@ handoff_flush(struct aoe_lcore *lc, struct handoff *ho)
 		if (n == 0)
 			continue;
 		sent = rte_ring_sp_enqueue_burst(lc->outbox[to], (void **)ho->pkts[to], n, NULL);
-		lc->stats.handoff_tx += sent;
+		lc->stats->handoff_tx += sent;
 		if (sent < n) {
-			lc->stats.handoff_dropped += n - sent;
+			lc->stats->handoff_dropped += n - sent;
 			rte_pktmbuf_free_bulk(&ho->pkts[to][sent], n - sent);
 		}
 		ho->count[to] = 0;
@@ -117,7 +117,7 @@ rx_poll(struct aoe_lcore *lc)
 		uint16_t n = rte_eth_rx_burst(e->ports[rq->port].port_id, rq->queue, pkts,
 					      AOE_RX_BURST);
 
-		lc->stats.rx_frames += n;
+		lc->stats->rx_frames += n;
 		total += n;
 		for (i = 0; i < n; i++) {
 			struct rte_mbuf *m = pkts[i];
@@ -180,8 +180,8 @@ aoe_lcore_poll(void)
 	if (lc->is_mgmt)
 		work += aoe_mgmt_poll(lc, now);
 	aoe_tx_flush(lc);
-	lc->stats.iterations++;
+	lc->stats->iterations++;
 	if (work != 0)
-		lc->stats.busy_cycles += rte_rdtsc() - start;
+		lc->stats->busy_cycles += rte_rdtsc() - start;
 	return (int)work;
 }

@@ -40,7 +40,7 @@ discover_send(struct aoe_lcore *lc)
 			continue;
 		m = rte_pktmbuf_alloc(e->pool);
 		if (m == NULL) {
-			lc->stats.mbuf_alloc_failed++;
+			lc->stats->mbuf_alloc_failed++;
 			continue;
 		}
 		memset(&hdr, 0, sizeof(hdr));
@@ -67,10 +67,26 @@ discover_send(struct aoe_lcore *lc)
 	}
 }
 
+/* Every state change is published to the stats region and the error stream. */
 static void
 target_set_state(struct aoe_target *t, enum aoe_target_state state)
 {
+	enum aoe_target_state old = aoe_target_state_get(t);
+	struct aoe_lcore *lc = aoe_lcore_self();
+
 	__atomic_store_n(&t->state, state, __ATOMIC_RELEASE);
+	aoe_stats_target_publish(t);
+	if (old != state && lc != NULL) {
+		struct aoe_shm_event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.type = AOE_EV_STATE;
+		ev.shelf = t->shelf;
+		ev.slot = t->slot;
+		ev.code = (uint8_t)state;
+		ev.nout = old;
+		aoe_event_emit(lc, &ev);
+	}
 }
 
 static void
@@ -192,17 +208,17 @@ aoe_mgmt_rx_config(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hd
 
 	if (hdr->cmd != AOE_CMD_CONFIG || (hdr->flags & AOE_FLAG_ERR)) {
 		/* Mask list and reservation answers are not asked for yet. */
-		lc->stats.rx_malformed++;
+		lc->stats->rx_malformed++;
 		goto out;
 	}
 	rc = aoe_cfg_decode(frame, rte_pktmbuf_data_len(m), hdr, &cfg);
 	if (rc != 0) {
-		lc->stats.rx_malformed++;
+		lc->stats->rx_malformed++;
 		AOE_LOG(DEBUG, disc, "config response refused: %s", aoe_decode_strerror(rc));
 		goto out;
 	}
 	if (hdr->shelf == AOE_SHELF_BCAST || hdr->slot == AOE_SLOT_BCAST) {
-		lc->stats.rx_malformed++;
+		lc->stats->rx_malformed++;
 		AOE_LOG(DEBUG, disc, "config response from a broadcast address refused");
 		goto out;
 	}
@@ -220,7 +236,9 @@ aoe_mgmt_rx_config(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hd
 	t->config_len = cfg.str_len;
 	memcpy(t->config, cfg.str, cfg.str_len);
 	t->last_seen_tsc = rte_rdtsc();
+	t->flushed = 0;
 	path_learn(t, hdr, port);
+	aoe_stats_target_publish(t);
 	if (aoe_target_state_get(t) == AOE_TARGET_DOWN)
 		probe_start(lc, t);
 out:

@@ -226,7 +226,7 @@ aoe_tx_flush(struct aoe_lcore *lc)
 		if (tb->count == 0)
 			continue;
 		sent = rte_eth_tx_burst(e->ports[pi].port_id, lc->txq, tb->pkts, tb->count);
-		lc->stats.tx_frames += sent;
+		lc->stats->tx_frames += sent;
 		if (sent < tb->count)
 			memmove(tb->pkts, tb->pkts + sent, (tb->count - sent) * sizeof(tb->pkts[0]));
 		tb->count -= sent;

@@ -23,6 +23,39 @@
 static void session_issue(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now);
 
 static uint32_t
+session_outstanding(const struct aoe_session *s)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < s->nb_paths; i++)
+		n += s->paths[i].win.outstanding;
+	return n;
+}
+
+/* Append to the error stream: the kernel's /dev/etherd/err lines, as fields. */
+static void
+frame_event(struct aoe_lcore *lc, const struct aoe_session *s, const struct aoe_hdr *hdr,
+	    enum aoe_event_type type, uint32_t old_tag, uint32_t new_tag, const uint8_t *src,
+	    const uint8_t *dst, uint16_t port_id)
+{
+	struct aoe_shm_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = (uint16_t)type;
+	ev.shelf = s != NULL ? s->target->shelf : hdr->shelf;
+	ev.slot = s != NULL ? s->target->slot : hdr->slot;
+	ev.old_tag = old_tag;
+	ev.new_tag = new_tag;
+	memcpy(ev.src, src, sizeof(ev.src));
+	memcpy(ev.dst, dst, sizeof(ev.dst));
+	ev.port = port_id;
+	ev.nout = s != NULL ? session_outstanding(s) : 0;
+	if (hdr != NULL)
+		ev.code = hdr->error;
+	aoe_event_emit(lc, &ev);
+}
+
+static uint32_t
 window_cap(const struct aoe_target *t)
 {
 	const struct aoe_engine *e = &aoe_engine;
@@ -87,6 +120,8 @@ aoe_session_get(struct aoe_target *t, struct aoe_lcore *lc)
 	}
 	s->target = t;
 	s->owner = lc->index;
+	s->gauges = aoe_stats_session(t, lc->index);
+	s->stats = &s->gauges->stats;
 	s->nb_slots = (uint16_t)nb_slots;
 	s->target_generation = UINT32_MAX;
 	TAILQ_INIT(&s->pending);
@@ -220,14 +255,14 @@ frame_send(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, uns
 	m = rte_pktmbuf_alloc(aoe_engine.pool);
 	if (unlikely(m == NULL)) {
 		/* Left in flight: the retransmission timer tries again. */
-		lc->stats.mbuf_alloc_failed++;
+		lc->stats->mbuf_alloc_failed++;
 		return;
 	}
 	frame_build(lc, s, f, m);
 	aoe_tx_enqueue(lc, s->target->paths[path].port, m);
-	s->stats.frames_tx++;
+	s->stats->frames_tx++;
 	if (f->ata_cmd == AOE_ATA_WRITE || f->ata_cmd == AOE_ATA_WRITE_EXT)
-		s->stats.bytes_tx += (uint64_t)f->nsect * AOE_SECTOR_SIZE;
+		s->stats->bytes_tx += (uint64_t)f->nsect * AOE_SECTOR_SIZE;
 }
 
 static void
@@ -244,9 +279,9 @@ static void
 io_finish(struct aoe_session *s, struct aoe_io *io)
 {
 	if (io->status == 0)
-		s->stats.ios_completed++;
+		s->stats->ios_completed++;
 	else
-		s->stats.ios_failed++;
+		s->stats->ios_failed++;
 	io->done(io);
 }
 
@@ -438,42 +473,55 @@ aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *h
 	bool late;
 
 	if (unlikely(t == NULL || (s = t->sess[lc->index]) == NULL)) {
-		lc->stats.rx_no_target++;
+		lc->stats->rx_no_target++;
+		frame_event(lc, NULL, hdr, AOE_EV_UNEXPECTED, hdr->tag, 0, hdr->src, hdr->dst,
+			    m->port);
 		goto drop;
 	}
 	slot = aoe_tag_slot(hdr->tag);
 	f = &s->frames[slot];
 	if (unlikely(slot >= s->nb_slots || !f->in_flight)) {
-		s->stats.unexpected++;
+		s->stats->unexpected++;
+		frame_event(lc, s, hdr, AOE_EV_UNEXPECTED, hdr->tag, 0, hdr->src, hdr->dst,
+			    m->port);
 		goto drop;
 	}
 	/* The current transmission, or an earlier one of the same frame (a late answer:
 	 * the data is as good, but under Karn's rule its timing says nothing). */
 	age = (uint16_t)(f->gen - aoe_tag_gen(hdr->tag));
 	if (unlikely(age >= f->ntx)) {
-		s->stats.unexpected++;
+		s->stats->unexpected++;
+		frame_event(lc, s, hdr, AOE_EV_UNEXPECTED, hdr->tag, 0, hdr->src, hdr->dst,
+			    m->port);
 		goto drop;
 	}
 	late = age != 0;
 	if (late ? !mac_is_path_of(t, hdr->src, port) :
 		   (t->paths[f->path].port != port ||
 		    memcmp(t->paths[f->path].mac.addr_bytes, hdr->src, AOE_ETH_ALEN) != 0)) {
-		s->stats.wrong_source++;
+		s->stats->wrong_source++;
+		frame_event(lc, s, hdr, AOE_EV_WRONG_SOURCE, hdr->tag, 0, hdr->src, hdr->dst,
+			    m->port);
 		goto drop;
 	}
 	if (unlikely(aoe_ata_decode(frame, rte_pktmbuf_data_len(m), hdr, &ata) != 0)) {
-		s->stats.bad_response++;
+		s->stats->bad_response++;
 		goto drop;
 	}
-	if (late)
-		s->stats.late++;
-	s->stats.frames_rx++;
+	if (late) {
+		s->stats->late++;
+		frame_event(lc, s, hdr, AOE_EV_LATE, hdr->tag,
+			    aoe_tag_make(lc->index, f->slot, f->gen), hdr->src, hdr->dst, m->port);
+	}
+	s->stats->frames_rx++;
 
 	if (unlikely(hdr->flags & AOE_FLAG_ERR)) {
 		struct aoe_io *io = f->io;
 
-		s->stats.aoe_errors[RTE_MIN(hdr->error, AOE_STATS_AOE_ERRORS - 1)]++;
+		s->stats->aoe_errors[RTE_MIN(hdr->error, AOE_STATS_AOE_ERRORS - 1)]++;
 		io->aoe_error = hdr->error;
+		frame_event(lc, s, hdr, AOE_EV_AOE_ERROR, hdr->tag, 0, hdr->src, hdr->dst,
+			    m->port);
 		AOE_LOG(ERR, io, "error packet from %s@%s; ecode=%u '%s'", t->name,
 			aoe_engine.ports[port].name, hdr->error, aoe_error_str(hdr->error));
 		frame_done(lc, s, f, -EIO, now);
@@ -485,16 +533,33 @@ aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *h
 		if (f->ata_cmd == AOE_ATA_FLUSH_EXT && (ata.err_feature & AOE_ATA_ER_ABRT)) {
 			/* vblade and other targets abort the EXT form: fall back to FLUSH CACHE. */
 			__atomic_store_n(&t->flush_ext_refused, 1, __ATOMIC_RELAXED);
-			s->stats.flush_ext_fallbacks++;
+			s->stats->flush_ext_fallbacks++;
 			frame_unlink(s, f);
 			f->ata_cmd = AOE_ATA_FLUSH;
 			f->ntx = 0;
 			frame_send(lc, s, f, f->path, now);
 			goto drop;
 		}
-		s->stats.ata_errors++;
+		s->stats->ata_errors++;
 		io->ata_status = ata.cmd_status;
 		io->ata_error = ata.err_feature;
+		{
+			struct aoe_shm_event ev;
+
+			memset(&ev, 0, sizeof(ev));
+			ev.type = AOE_EV_ATA_ERROR;
+			ev.shelf = t->shelf;
+			ev.slot = t->slot;
+			ev.old_tag = hdr->tag;
+			memcpy(ev.src, hdr->src, sizeof(ev.src));
+			memcpy(ev.dst, hdr->dst, sizeof(ev.dst));
+			ev.port = m->port;
+			ev.ata_cmd = f->ata_cmd;
+			ev.ata_status = ata.cmd_status;
+			ev.ata_error = ata.err_feature;
+			ev.lba = f->lba;
+			aoe_event_emit(lc, &ev);
+		}
 		AOE_LOG(ERR, io, "ata error %s cmd=%02xh stat=%02xh err=%02xh lba=%" PRIu64,
 			t->name, f->ata_cmd, ata.cmd_status, ata.err_feature, f->lba);
 		frame_done(lc, s, f, -EIO, now);
@@ -505,11 +570,11 @@ aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *h
 
 		if (unlikely(!aoe_ata_rsp_data_ok(&ata, f->nsect))) {
 			/* Truncated data: let the retransmission fetch it again. */
-			s->stats.bad_response++;
+			s->stats->bad_response++;
 			goto drop;
 		}
 		memcpy(f->data, ata.data, n);
-		s->stats.bytes_rx += n;
+		s->stats->bytes_rx += n;
 	}
 	{
 		struct aoe_session_path *sp = &s->paths[f->path];
@@ -538,6 +603,28 @@ session_busy(const struct aoe_session *s)
 	return false;
 }
 
+/* What aoe-stat -v shows of a session: refreshed on the timer tick, not per frame. */
+static void
+session_gauges(const struct aoe_session *s)
+{
+	struct aoe_shm_session *g = s->gauges;
+	uint64_t hz = aoe_engine.tsc_hz;
+	uint32_t i, cwnd = 0;
+
+	for (i = 0; i < s->nb_paths; i++)
+		cwnd += s->paths[i].win.cwnd;
+	g->outstanding = session_outstanding(s);
+	g->cwnd = cwnd;
+	if (s->nb_paths > 0) {
+		const struct aoe_session_path *sp = &s->paths[0];
+
+		g->cap = sp->win.cap;
+		g->srtt_ns = sp->rtt.srtt * 1000000000ull / hz;
+		g->rttvar_ns = sp->rtt.rttvar * 1000000000ull / hz;
+		g->rto_ns = sp->rtt.rto * 1000000000ull / hz;
+	}
+}
+
 /* Retransmit what timed out; fail everything once a frame has waited deadsecs. */
 static unsigned int
 session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
@@ -564,7 +651,7 @@ session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 			int path;
 
 			if (e->deadsecs_tsc != 0 && now - f->first_tsc >= e->deadsecs_tsc) {
-				s->stats.timeouts++;
+				s->stats->timeouts++;
 				AOE_LOG(ERR, io, "%s: no answer for %u s: failing its I/O", t->name,
 					e->conf.deadsecs);
 				__atomic_store_n(&t->dead, 1, __ATOMIC_RELEASE);
@@ -579,12 +666,17 @@ session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 			path = path_pick(s, false, (int)i);
 			if (path < 0)
 				path = (int)i;
-			s->stats.retransmits++;
-			AOE_LOG(DEBUG, io, "retransmit %s oldtag=%08x newtag=%08x nout=%u", t->name,
-				aoe_tag_make(lc->index, f->slot, f->gen),
-				aoe_tag_make(lc->index, f->slot, (uint16_t)(f->gen + 1)),
-				sp->win.outstanding);
+			s->stats->retransmits++;
 			frame_send(lc, s, f, (unsigned int)path, now);
+			{
+				const struct aoe_path *p = &t->paths[f->path];
+				const struct aoe_port *port = &e->ports[p->port];
+
+				frame_event(lc, s, NULL, AOE_EV_RETRANSMIT,
+					    aoe_tag_make(lc->index, f->slot, (uint16_t)(f->gen - 1)),
+					    aoe_tag_make(lc->index, f->slot, f->gen),
+					    port->mac.addr_bytes, p->mac.addr_bytes, port->port_id);
+			}
 			work++;
 		}
 	}
@@ -596,7 +688,9 @@ aoe_session_timers(struct aoe_lcore *lc, uint64_t now)
 {
 	unsigned int i, work = 0;
 
-	for (i = 0; i < lc->nb_sessions; i++)
+	for (i = 0; i < lc->nb_sessions; i++) {
 		work += session_timers(lc, lc->sessions[i], now);
+		session_gauges(lc->sessions[i]);
+	}
 	return work;
 }

@@ -76,6 +76,7 @@ aoe_target_create(uint16_t shelf, uint8_t slot)
 	t->shelf = shelf;
 	t->slot = slot;
 	t->state = AOE_TARGET_DOWN;
+	t->index = (uint16_t)idx;
 	aoe_target_format_name(t->name, sizeof(t->name), shelf, slot);
 	e->targets[idx] = t;
 	__atomic_store_n(&e->nb_targets, idx + 1, __ATOMIC_RELEASE);

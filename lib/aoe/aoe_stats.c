@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The writer's side of the statistics region (aoe_shm.h): create and map it at start-up,
+ * publish target descriptions from the management lcore, append events from any lcore to that
+ * lcore's own ring, and mark the region dead on a clean exit.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+
+#include "aoe_internal.h"
+#include "aoe_log.h"
+
+static char shm_path[PATH_MAX];
+
+static uint64_t
+realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int
+aoe_stats_init(const char *program)
+{
+	struct aoe_engine *e = &aoe_engine;
+	struct aoe_shm *shm;
+	unsigned int i;
+	int fd;
+
+	RTE_BUILD_BUG_ON(AOE_SHM_MAX_TARGETS < AOE_MAX_TARGETS);
+	RTE_BUILD_BUG_ON(AOE_SHM_MAX_LCORES < AOE_MAX_LCORES);
+	RTE_BUILD_BUG_ON(AOE_SHM_MAX_PORTS < AOE_MAX_PORTS);
+	snprintf(shm_path, sizeof(shm_path), "%s/%s", rte_eal_get_runtime_dir(), AOE_SHM_FILE);
+	/* A new file each run: a reader that still maps the old one keeps a consistent copy. */
+	unlink(shm_path);
+	fd = open(shm_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		AOE_LOG(ERR, net, "cannot create %s: %s", shm_path, strerror(errno));
+		return -errno;
+	}
+	if (ftruncate(fd, sizeof(*shm)) != 0) {
+		int rc = -errno;
+
+		AOE_LOG(ERR, net, "cannot size %s: %s", shm_path, strerror(errno));
+		close(fd);
+		unlink(shm_path);
+		return rc;
+	}
+	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (shm == MAP_FAILED) {
+		AOE_LOG(ERR, net, "cannot map %s: %s", shm_path, strerror(errno));
+		unlink(shm_path);
+		return -ENOMEM;
+	}
+	shm->version = AOE_SHM_VERSION;
+	shm->size = sizeof(*shm);
+	shm->pid = (uint64_t)getpid();
+	shm->tsc_hz = e->tsc_hz;
+	shm->start_time_ns = realtime_ns();
+	shm->nb_lcores = e->nb_lcores;
+	shm->maxout = e->conf.maxout;
+	shm->deadsecs = e->conf.deadsecs;
+	shm->alive = 1;
+	snprintf(shm->program, sizeof(shm->program), "%s", program ? program : "");
+	for (i = 0; i < e->nb_lcores; i++) {
+		shm->lcores[i].lcore_id = e->lcores[i].lcore_id;
+		shm->lcores[i].is_mgmt = e->lcores[i].is_mgmt;
+		e->lcores[i].stats = &shm->lcores[i].stats;
+		e->lcores[i].events = &shm->events[i];
+	}
+	e->shm = shm;
+	/* Readers trust the region once the magic is there. */
+	__atomic_store_n(&shm->magic, AOE_SHM_MAGIC, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void
+aoe_stats_fini(void)
+{
+	struct aoe_engine *e = &aoe_engine;
+
+	if (e->shm == NULL)
+		return;
+	__atomic_store_n(&e->shm->alive, 0, __ATOMIC_RELEASE);
+	munmap(e->shm, sizeof(*e->shm));
+	e->shm = NULL;
+	unlink(shm_path);
+}
+
+void
+aoe_stats_ports_publish(void)
+{
+	struct aoe_engine *e = &aoe_engine;
+	unsigned int i;
+
+	if (e->shm == NULL)
+		return;
+	for (i = 0; i < e->nb_ports; i++) {
+		struct aoe_shm_port *sp = &e->shm->ports[i];
+		const struct aoe_port *p = &e->ports[i];
+
+		sp->port_id = p->port_id;
+		sp->mtu = p->mtu;
+		__atomic_store_n(&sp->allowed, aoe_port_allowed(i), __ATOMIC_RELAXED);
+		snprintf(sp->name, sizeof(sp->name), "%s", p->name);
+		memcpy(sp->mac, p->mac.addr_bytes, sizeof(sp->mac));
+	}
+	__atomic_store_n(&e->shm->nb_ports, e->nb_ports, __ATOMIC_RELEASE);
+}
+
+void
+aoe_stats_target_publish(const struct aoe_target *t)
+{
+	struct aoe_engine *e = &aoe_engine;
+	struct aoe_shm_target *st;
+	struct aoe_target_info info;
+	uint32_t i, seq;
+	size_t off = 0;
+
+	if (e->shm == NULL)
+		return;
+	st = &e->shm->targets[t->index];
+	aoe_target_snapshot(t, &info);
+	seq = st->seq;
+	__atomic_store_n(&st->seq, seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	st->state = info.state;
+	st->shelf = info.shelf;
+	st->slot = info.slot;
+	st->lba48 = info.lba48;
+	st->nb_paths = info.nb_paths;
+	st->sectors = info.sectors;
+	st->payload = info.payload;
+	st->bufcnt = info.bufcnt;
+	st->fwver = info.fwver;
+	memcpy(st->mac, info.mac.addr_bytes, sizeof(st->mac));
+	st->port = info.port;
+	st->open = __atomic_load_n(&t->open_count, __ATOMIC_RELAXED);
+	st->flushed = t->flushed;
+	memcpy(st->name, info.name, sizeof(st->name));
+	memcpy(st->port_name, info.port_name, sizeof(st->port_name));
+	st->ports[0] = '\0';
+	for (i = 0; i < info.nb_paths; i++) {
+		const char *name = e->ports[t->paths[i].port].name;
+		int n;
+
+		/* aoe-stat lists each interface once, as the kernel tool does. */
+		if (strstr(st->ports, name) != NULL)
+			continue;
+		n = snprintf(st->ports + off, sizeof(st->ports) - off, "%s%s", off ? "," : "",
+			     name);
+		if (n < 0 || (size_t)n >= sizeof(st->ports) - off)
+			break;
+		off += (size_t)n;
+	}
+	memcpy(st->model, info.model, sizeof(st->model));
+	memcpy(st->serial, info.serial, sizeof(st->serial));
+	memcpy(st->firmware, info.firmware, sizeof(st->firmware));
+	memcpy(st->config, info.config, sizeof(st->config));
+	__atomic_store_n(&st->seq, seq + 2, __ATOMIC_RELEASE);
+	if (t->index >= __atomic_load_n(&e->shm->nb_targets, __ATOMIC_RELAXED))
+		__atomic_store_n(&e->shm->nb_targets, t->index + 1u, __ATOMIC_RELEASE);
+}
+
+struct aoe_shm_session *
+aoe_stats_session(const struct aoe_target *t, unsigned int lcore_index)
+{
+	struct aoe_shm_session *ss = &aoe_engine.shm->sessions[t->index][lcore_index];
+
+	/* Counters survive a session being re-created for a target that came back. */
+	__atomic_store_n(&ss->in_use, 1, __ATOMIC_RELEASE);
+	return ss;
+}
+
+void
+aoe_event_emit(struct aoe_lcore *lc, struct aoe_shm_event *ev)
+{
+	struct aoe_shm_event_ring *r = lc->events;
+	struct aoe_shm_event *slot;
+	uint64_t seq = r->head + 1;
+
+	slot = &r->ring[(seq - 1) & (AOE_SHM_EVENTS - 1)];
+	/* Invalidate the slot first so a reader never takes half of two events for one. */
+	__atomic_store_n(&slot->seq, 0, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	ev->time_ns = realtime_ns();
+	memcpy((uint8_t *)slot + sizeof(slot->seq), (const uint8_t *)ev + sizeof(ev->seq),
+	       sizeof(*slot) - sizeof(slot->seq));
+	__atomic_store_n(&slot->seq, seq, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->head, seq, __ATOMIC_RELEASE);
+}
