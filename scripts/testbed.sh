@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # The AoE test bed: vblade targets in a network namespace at one end of a veth pair; the other
-# end stays in the root namespace for DPDK's net_af_packet (--vdev net_af_packet0,iface=IFACE).
+# end stays in the root namespace for DPDK's af_packet PMD
+# (--no-pci --vdev net_af_packet0,iface=IFACE).
 # Run as root. See usage() for the commands and options.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
