@@ -73,6 +73,35 @@ int aoe_lcore_poll(void);
 /** Ask the management lcore to broadcast a query config on every allowed port. Any thread. */
 void aoe_discover(void);
 
+/**
+ * Ask management to re-query a target's config and IDENTIFY it again (the kernel's
+ * /dev/etherd/revalidate): a grown backing file shows its new size. Any thread.
+ * @return 0, -EINVAL (malformed name) or -ENOENT.
+ */
+int aoe_revalidate(const char *name);
+
+/**
+ * Remove targets from the table, as the kernel's /dev/etherd/flush: @p what is "" (down targets
+ * no application holds), "all" (every target no application holds) or a name (that target,
+ * unless held). A flushed target comes back if it answers discovery again. Any thread; done by
+ * the management lcore within a few milliseconds.
+ * @return how many targets were marked, -EINVAL (malformed) or -ENOENT / -EBUSY for a name.
+ */
+int aoe_flush(const char *what);
+
+/**
+ * Replace the port allow list at run time: frames on other ports are ignored (and counted) from
+ * now on, and no frame is sent through them. @p nb_ports 0 allows every port. Any thread.
+ * @return 0, -EINVAL (NULL list with a count) or -ENODEV (a port the engine does not drive).
+ */
+int aoe_iflist_set(const uint16_t *ports, unsigned int nb_ports);
+
+/**
+ * The ports the engine drives and whether each is allowed.
+ * @return how many ports the engine drives (entries filled: at most @p max).
+ */
+unsigned int aoe_port_list(uint16_t *port_ids, bool *allowed, unsigned int max);
+
 /** Target states, as aoe-stat prints them. */
 enum aoe_target_state {
 	AOE_TARGET_PROBING,	/**< config seen, IDENTIFY outstanding */

@@ -71,6 +71,9 @@ struct aoe_target {
 	uint8_t cfg_sectors;
 	uint8_t flush_ext_refused;	/* atomic: the target aborted FLUSH CACHE EXT once */
 	uint8_t dead;			/* atomic: a session waited deadsecs for an answer */
+	uint8_t revalidate_requested;	/* atomic, any thread */
+	uint8_t flush_requested;	/* atomic, any thread */
+	bool probe_busy;		/* management's IDENTIFY in flight */
 	bool lba48;
 	uint64_t sectors;
 	uint32_t open_count;		/* atomic: descriptors held by applications */

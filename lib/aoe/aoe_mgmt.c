@@ -22,49 +22,57 @@
 
 #define AOE_STATE_PERIOD_US	10000
 
+/* A query config (read) to one target, or to all of them with the broadcast address. */
+static void
+config_query_send(struct aoe_lcore *lc, unsigned int port, const uint8_t *dst, uint16_t shelf,
+		  uint8_t slot)
+{
+	struct aoe_engine *e = &aoe_engine;
+	const struct aoe_port *p = &e->ports[port];
+	struct aoe_hdr hdr;
+	struct aoe_cfg cfg;
+	struct rte_mbuf *m;
+	uint8_t *frame;
+	int len;
+
+	if (!aoe_port_allowed(port))
+		return;
+	m = rte_pktmbuf_alloc(e->pool);
+	if (m == NULL) {
+		lc->stats->mbuf_alloc_failed++;
+		return;
+	}
+	memset(&hdr, 0, sizeof(hdr));
+	memcpy(hdr.dst, dst, AOE_ETH_ALEN);
+	memcpy(hdr.src, p->mac.addr_bytes, AOE_ETH_ALEN);
+	hdr.version = AOE_VERSION;
+	hdr.shelf = shelf;
+	hdr.slot = slot;
+	hdr.cmd = AOE_CMD_CONFIG;
+	hdr.tag = aoe_tag_make(lc->index, 0, 0);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.ccmd = AOE_CFG_READ;
+	frame = rte_pktmbuf_mtod(m, uint8_t *);
+	memset(frame, 0, AOE_ETH_MIN_FRAME);
+	len = aoe_cfg_encode(frame, rte_pktmbuf_tailroom(m), &hdr, &cfg);
+	if (len < 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	m->data_len = (uint16_t)RTE_MAX(len, AOE_ETH_MIN_FRAME);
+	m->pkt_len = m->data_len;
+	aoe_tx_enqueue(lc, port, m);
+}
+
 static void
 discover_send(struct aoe_lcore *lc)
 {
-	struct aoe_engine *e = &aoe_engine;
+	static const uint8_t bcast[AOE_ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	unsigned int pi;
 
-	for (pi = 0; pi < e->nb_ports; pi++) {
-		const struct aoe_port *p = &e->ports[pi];
-		struct aoe_hdr hdr;
-		struct aoe_cfg cfg;
-		struct rte_mbuf *m;
-		uint8_t *frame;
-		int len;
-
-		if (!aoe_port_allowed(pi))
-			continue;
-		m = rte_pktmbuf_alloc(e->pool);
-		if (m == NULL) {
-			lc->stats->mbuf_alloc_failed++;
-			continue;
-		}
-		memset(&hdr, 0, sizeof(hdr));
-		memset(hdr.dst, 0xff, AOE_ETH_ALEN);
-		memcpy(hdr.src, p->mac.addr_bytes, AOE_ETH_ALEN);
-		hdr.version = AOE_VERSION;
-		hdr.shelf = AOE_SHELF_BCAST;
-		hdr.slot = AOE_SLOT_BCAST;
-		hdr.cmd = AOE_CMD_CONFIG;
-		hdr.tag = aoe_tag_make(lc->index, 0, 0);
-		memset(&cfg, 0, sizeof(cfg));
-		cfg.ccmd = AOE_CFG_READ;
-		frame = rte_pktmbuf_mtod(m, uint8_t *);
-		memset(frame, 0, AOE_ETH_MIN_FRAME);
-		len = aoe_cfg_encode(frame, rte_pktmbuf_tailroom(m), &hdr, &cfg);
-		if (len < 0) {
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		m->data_len = (uint16_t)RTE_MAX(len, AOE_ETH_MIN_FRAME);
-		m->pkt_len = m->data_len;
-		aoe_tx_enqueue(lc, pi, m);
-		AOE_LOG(DEBUG, disc, "query config broadcast on %s", p->name);
-	}
+	for (pi = 0; pi < aoe_engine.nb_ports; pi++)
+		config_query_send(lc, pi, bcast, AOE_SHELF_BCAST, AOE_SLOT_BCAST);
+	AOE_LOG(DEBUG, disc, "query config broadcast on every allowed port");
 }
 
 /* Every state change is published to the stats region and the error stream. */
@@ -95,8 +103,10 @@ probe_done(struct aoe_io *io)
 	struct aoe_target *t = io->arg;
 	struct aoe_identify id;
 	uint64_t old_sectors = t->sectors;
-	bool was_up = old_sectors != 0;
+	bool identified_before = old_sectors != 0;
+	bool was_up = aoe_target_state_get(t) == AOE_TARGET_UP;
 
+	t->probe_busy = false;
 	if (io->status != 0) {
 		AOE_LOG(WARNING, disc, "%s: IDENTIFY failed (%s, ata stat=%02xh err=%02xh)",
 			t->name, strerror(-io->status), io->ata_status, io->ata_error);
@@ -114,16 +124,25 @@ probe_done(struct aoe_io *io)
 	memcpy(t->serial, id.serial, sizeof(t->serial));
 	memcpy(t->firmware, id.firmware, sizeof(t->firmware));
 	target_set_state(t, AOE_TARGET_UP);
-	AOE_LOG(INFO, disc, "%s up: %" PRIu64 " sectors%s, model '%s'", t->name, t->sectors,
-		t->lba48 ? " (LBA48)" : "", t->model);
-	if (was_up && old_sectors != t->sectors)
+	if (identified_before && old_sectors != t->sectors) {
+		AOE_LOG(INFO, disc, "%s resized: %" PRIu64 " -> %" PRIu64 " sectors", t->name,
+			old_sectors, t->sectors);
 		aoe_target_notify(t, AOE_EVENT_TARGET_RESIZED);
-	aoe_target_notify(t, AOE_EVENT_TARGET_UP);
+	}
+	if (!was_up) {
+		AOE_LOG(INFO, disc, "%s up: %" PRIu64 " sectors%s, model '%s'", t->name,
+			t->sectors, t->lba48 ? " (LBA48)" : "", t->model);
+		aoe_target_notify(t, AOE_EVENT_TARGET_UP);
+	}
 }
 
-/* Send IDENTIFY from the management lcore's own session to the target. */
+/*
+ * Send IDENTIFY from the management lcore's own session to the target. A revalidation keeps
+ * the target up while it asks: applications go on doing I/O and see a resize event if the
+ * capacity changed.
+ */
 static void
-probe_start(struct aoe_lcore *lc, struct aoe_target *t)
+probe_start(struct aoe_lcore *lc, struct aoe_target *t, bool revalidate)
 {
 	struct aoe_session *s;
 	int rc;
@@ -142,10 +161,14 @@ probe_start(struct aoe_lcore *lc, struct aoe_target *t)
 			strerror(rte_errno));
 		return;
 	}
-	__atomic_store_n(&t->dead, 0, __ATOMIC_RELAXED);
-	/* A new generation re-arms every session: failures before this are history. */
-	__atomic_store_n(&t->generation, t->generation + 1, __ATOMIC_RELEASE);
-	target_set_state(t, AOE_TARGET_PROBING);
+	if (t->probe_busy)
+		return;
+	if (!revalidate) {
+		__atomic_store_n(&t->dead, 0, __ATOMIC_RELAXED);
+		/* A new generation re-arms every session: failures before this are history. */
+		__atomic_store_n(&t->generation, t->generation + 1, __ATOMIC_RELEASE);
+		target_set_state(t, AOE_TARGET_PROBING);
+	}
 
 	memset(t->probe_io, 0, sizeof(*t->probe_io));
 	t->probe_io->op = AOE_IO_IDENTIFY;
@@ -156,8 +179,27 @@ probe_start(struct aoe_lcore *lc, struct aoe_target *t)
 	rc = aoe_session_submit(s, t->probe_io);
 	if (rc != 0) {
 		AOE_LOG(ERR, disc, "%s: IDENTIFY not sent: %s", t->name, strerror(-rc));
-		target_set_state(t, AOE_TARGET_DOWN);
+		if (!revalidate)
+			target_set_state(t, AOE_TARGET_DOWN);
+		return;
 	}
+	t->probe_busy = true;
+}
+
+/* Ask each path of a target for its config again, then IDENTIFY it (as revalidate does). */
+static void
+revalidate_start(struct aoe_lcore *lc, struct aoe_target *t)
+{
+	uint32_t i, n = __atomic_load_n(&t->nb_paths, __ATOMIC_ACQUIRE);
+
+	AOE_LOG(INFO, disc, "%s: revalidating", t->name);
+	for (i = 0; i < n; i++)
+		config_query_send(lc, t->paths[i].port, t->paths[i].mac.addr_bytes, t->shelf,
+				  t->slot);
+	if (aoe_target_state_get(t) == AOE_TARGET_UP)
+		probe_start(lc, t, true);
+	else
+		probe_start(lc, t, false);
 }
 
 static void
@@ -240,21 +282,45 @@ aoe_mgmt_rx_config(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hd
 	path_learn(t, hdr, port);
 	aoe_stats_target_publish(t);
 	if (aoe_target_state_get(t) == AOE_TARGET_DOWN)
-		probe_start(lc, t);
+		probe_start(lc, t, false);
 out:
 	rte_pktmbuf_free(m);
 }
 
+/* An operator's flush: the target leaves the table (and aoe-stat) until it answers again. */
 static void
-states_update(void)
+target_flush(struct aoe_target *t)
+{
+	enum aoe_target_state state = aoe_target_state_get(t);
+
+	if (__atomic_load_n(&t->open_count, __ATOMIC_ACQUIRE) > 0)
+		return;
+	t->flushed = 1;
+	if (state == AOE_TARGET_UP || state == AOE_TARGET_PROBING) {
+		target_set_state(t, AOE_TARGET_DOWN);
+		aoe_target_notify(t, AOE_EVENT_TARGET_DOWN);
+	}
+	aoe_stats_target_publish(t);
+	AOE_LOG(INFO, disc, "%s flushed", t->name);
+}
+
+static void
+states_update(struct aoe_lcore *lc)
 {
 	struct aoe_engine *e = &aoe_engine;
 	uint32_t i, n = e->nb_targets;
 
 	for (i = 0; i < n; i++) {
 		struct aoe_target *t = e->targets[i];
-		enum aoe_target_state state = aoe_target_state_get(t);
+		enum aoe_target_state state;
 		bool open = __atomic_load_n(&t->open_count, __ATOMIC_ACQUIRE) > 0;
+
+		if (__atomic_exchange_n(&t->flush_requested, 0, __ATOMIC_ACQ_REL))
+			target_flush(t);
+		if (__atomic_exchange_n(&t->revalidate_requested, 0, __ATOMIC_ACQ_REL) &&
+		    !t->flushed)
+			revalidate_start(lc, t);
+		state = aoe_target_state_get(t);
 
 		if ((state == AOE_TARGET_UP || state == AOE_TARGET_PROBING) &&
 		    __atomic_load_n(&t->dead, __ATOMIC_ACQUIRE)) {
@@ -283,7 +349,7 @@ aoe_mgmt_poll(struct aoe_lcore *lc, uint64_t now)
 		work++;
 	}
 	if (now >= e->next_state_tsc) {
-		states_update();
+		states_update(lc);
 		e->next_state_tsc = now + AOE_STATE_PERIOD_US * e->tsc_hz / 1000000;
 	}
 	return work;

@@ -85,6 +85,12 @@ port_configure(struct aoe_port *p)
 	}
 	p->nb_txq = (uint16_t)e->nb_lcores;
 	p->nb_rxq = (uint16_t)RTE_MIN(e->nb_lcores, info.max_rx_queues);
+	/*
+	 * net_af_packet's queues are sockets in a kernel fanout group: the kernel spreads frames
+	 * over all of them whether or not they are configured, so every one must be polled.
+	 */
+	if (strcmp(info.driver_name, "net_af_packet") == 0)
+		p->nb_rxq = RTE_MIN(info.max_rx_queues, (uint16_t)AOE_MAX_LCORES);
 
 	memset(&eth_conf, 0, sizeof(eth_conf));
 	/* Keep the MTU the interface already has (a veth set to 9000 stays jumbo). */

@@ -164,12 +164,20 @@ aoe_target_list(struct aoe_target_info *out, unsigned int max)
 	uint32_t n = __atomic_load_n(&e->nb_targets, __ATOMIC_ACQUIRE);
 	unsigned int i;
 
-	if (out == NULL)
-		return n;
-	for (i = 0; i < n && i < max; i++)
-		aoe_target_snapshot(e->targets[i], &out[i]);
-	qsort(out, i, sizeof(*out), info_cmp);
-	return n;
+	unsigned int shown = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct aoe_target *t = e->targets[i];
+
+		if (t->flushed)
+			continue;
+		if (out != NULL && shown < max)
+			aoe_target_snapshot(t, &out[shown]);
+		shown++;
+	}
+	if (out != NULL)
+		qsort(out, RTE_MIN(shown, max), sizeof(*out), info_cmp);
+	return shown;
 }
 
 int
@@ -210,7 +218,7 @@ aoe_target_info_get(const char *name, struct aoe_target_info *info)
 	if (info == NULL || aoe_name_parse(name, &shelf, &slot) != 0)
 		return -EINVAL;
 	t = aoe_target_lookup(shelf, slot);
-	if (t == NULL)
+	if (t == NULL || t->flushed)
 		return -ENOENT;
 	aoe_target_snapshot(t, info);
 	return 0;
@@ -243,4 +251,68 @@ aoe_target_notify(struct aoe_target *t, enum aoe_target_event event)
 	aoe_target_snapshot(t, &info);
 	for (i = 0; i < e->nb_event_cbs; i++)
 		e->event_cbs[i].cb(event, &info, e->event_cbs[i].arg);
+}
+
+int
+aoe_revalidate(const char *name)
+{
+	struct aoe_target *t;
+	uint16_t shelf;
+	uint8_t slot;
+
+	if (aoe_name_parse(name, &shelf, &slot) != 0)
+		return -EINVAL;
+	t = aoe_target_lookup(shelf, slot);
+	if (t == NULL || t->flushed)
+		return -ENOENT;
+	__atomic_store_n(&t->revalidate_requested, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static bool
+target_held(const struct aoe_target *t)
+{
+	return __atomic_load_n(&t->open_count, __ATOMIC_ACQUIRE) > 0;
+}
+
+int
+aoe_flush(const char *what)
+{
+	struct aoe_engine *e = &aoe_engine;
+	uint32_t i, n = __atomic_load_n(&e->nb_targets, __ATOMIC_ACQUIRE);
+	bool all;
+	int count = 0;
+
+	if (what == NULL)
+		return -EINVAL;
+	if (what[0] == 'e') {
+		struct aoe_target *t;
+		uint16_t shelf;
+		uint8_t slot;
+
+		if (aoe_name_parse(what, &shelf, &slot) != 0)
+			return -EINVAL;
+		t = aoe_target_lookup(shelf, slot);
+		if (t == NULL || t->flushed)
+			return -ENOENT;
+		if (target_held(t))
+			return -EBUSY;
+		__atomic_store_n(&t->flush_requested, 1, __ATOMIC_RELEASE);
+		return 1;
+	}
+	if (what[0] != '\0' && strcmp(what, "all") != 0)
+		return -EINVAL;
+	all = what[0] != '\0';
+	for (i = 0; i < n; i++) {
+		struct aoe_target *t = e->targets[i];
+		enum aoe_target_state state = aoe_target_state_get(t);
+
+		if (t->flushed || target_held(t))
+			continue;
+		if (!all && state != AOE_TARGET_DOWN)
+			continue;
+		__atomic_store_n(&t->flush_requested, 1, __ATOMIC_RELEASE);
+		count++;
+	}
+	return count;
 }
