@@ -20,10 +20,12 @@ struct aoe_engine aoe_engine;
 
 /*
  * Retransmission bounds. The floor keeps a busy single-threaded target (vblade executes a
- * retransmitted write again) from being flooded by a timer tuned to an idle link's RTT; the
- * ceiling keeps a silent target probed often enough for deadsecs to mean what it says.
+ * retransmitted write again) from being flooded by a timer tuned to an idle link's RTT: seen
+ * here, vblade on a loaded host stalls for several milliseconds now and then, and a 5 ms floor
+ * retransmitted the whole window on each stall. The ceiling keeps a silent target probed often
+ * enough for deadsecs to mean what it says.
  */
-#define AOE_RTO_MIN_US		5000
+#define AOE_RTO_MIN_US		20000
 #define AOE_RTO_INITIAL_US	100000
 #define AOE_RTO_MAX_US		2000000
 #define AOE_TIMER_PERIOD_US	100

@@ -51,6 +51,7 @@ struct aoe_path {
 	uint8_t port;			/* index into aoe_engine.ports */
 	uint8_t nsect;			/* sectors per frame: min(target's, port MTU's) */
 	uint8_t up;			/* atomic; cleared when the path stops answering */
+	uint32_t heard;			/* atomic; bumped by each config response on this path */
 };
 
 struct aoe_session;
@@ -143,6 +144,8 @@ struct aoe_session_path {
 	struct aoe_frame_list in_flight;	/* oldest transmission first */
 	uint64_t last_ack_tsc;
 	uint32_t timeouts_in_row;
+	uint32_t heard;			/* the path's heard count when last revived */
+	bool failed;			/* reported failed in the error stream */
 };
 
 /* One lcore's traffic to one target: the AoE counterpart of an NVMe queue pair. */

@@ -221,6 +221,8 @@ path_learn(struct aoe_target *t, const struct aoe_hdr *hdr, unsigned int port)
 		if (path->port == port &&
 		    memcmp(path->mac.addr_bytes, hdr->src, AOE_ETH_ALEN) == 0) {
 			__atomic_store_n(&path->up, 1, __ATOMIC_RELAXED);
+			/* Sessions that gave up on this path try it again. */
+			__atomic_fetch_add(&path->heard, 1, __ATOMIC_RELEASE);
 			return;
 		}
 	}

@@ -21,6 +21,8 @@
 #define AOE_PATH_FAIL_THRESHOLD	3
 
 static void session_issue(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now);
+static void path_event(struct aoe_lcore *lc, const struct aoe_session *s, unsigned int path,
+		       bool up);
 
 static uint32_t
 session_outstanding(const struct aoe_session *s)
@@ -148,33 +150,57 @@ path_usable(const struct aoe_session *s, unsigned int i)
 	       s->paths[i].timeouts_in_row < AOE_PATH_FAIL_THRESHOLD;
 }
 
+/* A path the target answered discovery on again is worth another try. */
+static void
+path_revive_check(struct aoe_session *s, unsigned int i)
+{
+	uint32_t heard = __atomic_load_n(&s->target->paths[i].heard, __ATOMIC_ACQUIRE);
+	struct aoe_session_path *sp = &s->paths[i];
+
+	if (heard != sp->heard) {
+		sp->heard = heard;
+		sp->timeouts_in_row = 0;
+	}
+}
+
 /*
- * A path for a new frame: round robin over usable paths with window room. When every path has
- * failed recently, the least-failed one still carries traffic: that is how a path that came
- * back is noticed.
+ * A path for a frame: round robin over usable paths (with window room when @p need_room),
+ * another than @p avoid if there is one. Paths that failed recently carry traffic only when no
+ * usable path is left (then the least-failed one: that is how a path that came back is
+ * noticed). -1: wait (usable paths are full) or no allowed path at all.
  */
 static int
 path_pick(struct aoe_session *s, bool need_room, int avoid)
 {
 	unsigned int i, n = s->nb_paths;
-	int fallback = -1;
+	int fallback = -1, avoided = -1;
+	bool usable_exists = false;
 
 	for (i = 0; i < n; i++) {
 		unsigned int p = (s->next_path + i) % n;
+		bool room = !need_room || aoe_window_has_room(&s->paths[p].win);
 
-		if (need_room && !aoe_window_has_room(&s->paths[p].win))
-			continue;
 		if (!aoe_port_allowed(s->target->paths[p].port))
 			continue;
-		if ((int)p != avoid && path_usable(s, p)) {
+		path_revive_check(s, p);
+		if (path_usable(s, p)) {
+			usable_exists = true;
+			if (!room)
+				continue;
+			if ((int)p == avoid) {
+				avoided = (int)p;
+				continue;
+			}
 			s->next_path = p + 1;
 			return (int)p;
 		}
-		if (fallback < 0 ||
-		    s->paths[p].timeouts_in_row < s->paths[fallback].timeouts_in_row)
+		if (room && (fallback < 0 || s->paths[p].timeouts_in_row <
+						 s->paths[fallback].timeouts_in_row))
 			fallback = (int)p;
 	}
-	return fallback;
+	if (avoided >= 0)
+		return avoided;
+	return usable_exists ? -1 : fallback;
 }
 
 static void
@@ -584,6 +610,10 @@ aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *h
 		aoe_window_on_ack(&sp->win);
 		sp->timeouts_in_row = 0;
 		sp->last_ack_tsc = now;
+		if (unlikely(sp->failed)) {
+			sp->failed = false;
+			path_event(lc, s, f->path, true);
+		}
 	}
 	frame_done(lc, s, f, 0, now);
 drop:
@@ -601,6 +631,30 @@ session_busy(const struct aoe_session *s)
 		if (!TAILQ_EMPTY(&s->paths[i].in_flight))
 			return true;
 	return false;
+}
+
+/* A path failed (timeouts in a row) or answers again: one event each way. */
+static void
+path_event(struct aoe_lcore *lc, const struct aoe_session *s, unsigned int path, bool up)
+{
+	const struct aoe_path *p = &s->target->paths[path];
+	const struct aoe_port *port = &aoe_engine.ports[p->port];
+	struct aoe_shm_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = AOE_EV_PATH;
+	ev.shelf = s->target->shelf;
+	ev.slot = s->target->slot;
+	ev.code = up;
+	memcpy(ev.src, p->mac.addr_bytes, sizeof(ev.src));
+	memcpy(ev.dst, port->mac.addr_bytes, sizeof(ev.dst));
+	ev.port = port->port_id;
+	ev.nout = session_outstanding(s);
+	aoe_event_emit(lc, &ev);
+	AOE_LOG(WARNING, io, "%s: path via %s to %02x:%02x:%02x:%02x:%02x:%02x %s",
+		s->target->name, port->name, p->mac.addr_bytes[0], p->mac.addr_bytes[1],
+		p->mac.addr_bytes[2], p->mac.addr_bytes[3], p->mac.addr_bytes[4],
+		p->mac.addr_bytes[5], up ? "answers again" : "failed: traffic moves to other paths");
 }
 
 /* What aoe-stat -v shows of a session: refreshed on the timer tick, not per frame. */
@@ -662,10 +716,20 @@ session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 				aoe_rtt_backoff(&sp->rtt);
 			sp->timeouts_in_row++;
 			frame_unlink(s, f);
+			if (sp->timeouts_in_row == AOE_PATH_FAIL_THRESHOLD && !sp->failed) {
+				sp->failed = true;
+				path_event(lc, s, i, false);
+			}
 			/* Prefer another path: this one just lost a frame. */
 			path = path_pick(s, false, (int)i);
-			if (path < 0)
-				path = (int)i;
+			if (path < 0) {
+				/* No allowed port: keep it in flight, deadsecs still applies. */
+				f->sent_tsc = now;
+				f->in_flight = 1;
+				sp->win.outstanding++;
+				TAILQ_INSERT_TAIL(&sp->in_flight, f, link);
+				continue;
+			}
 			s->stats->retransmits++;
 			frame_send(lc, s, f, (unsigned int)path, now);
 			{
