@@ -4,6 +4,9 @@
  *
  *   dpdk-aoe [EAL options] -- [options]
  *
+ * Settings come from the defaults, then the configuration file (--config FILE, or the default
+ * one if it exists), then the command line, which wins.
+ *
  * With --status it discovers for a while, prints the targets and exits. Otherwise every EAL
  * lcore polls the engine until SIGINT or SIGTERM; the main lcore is also the management lcore
  * and prints a line whenever a target comes up or goes down.
@@ -26,6 +29,7 @@
 
 #include <aoe.h>
 
+#include "config.h"
 #include "options.h"
 #include "status.h"
 
@@ -123,6 +127,7 @@ fill_conf(const struct options *opts, struct aoe_conf *conf)
 	};
 
 	aoe_conf_init(conf);
+	conf->program = "dpdk-aoe";
 	conf->maxout = opts->maxout;
 	conf->deadsecs = opts->deadsecs;
 	conf->discover_interval_s = opts->discover_interval_s;
@@ -283,7 +288,7 @@ run_daemon(const struct aoe_conf *conf)
 int
 main(int argc, char **argv)
 {
-	struct options opts;
+	struct options cli, opts;
 	struct aoe_conf conf;
 	char err[256];
 	char **aargv;
@@ -295,15 +300,23 @@ main(int argc, char **argv)
 		fprintf(stderr, "dpdk-aoe: out of memory\n");
 		return EXIT_FAILURE;
 	}
-	if (options_parse(aargc, aargv, &opts, err, sizeof(err)) != 0) {
+	if (options_parse_args(aargc, aargv, &cli, err, sizeof(err)) != 0) {
 		fprintf(stderr, "dpdk-aoe: %s (see --help)\n", err);
 		free(aargv);
 		return EXIT_USAGE;
 	}
-	free(aargv);
-	if (opts.help) {
+	/* --help works even when the configuration file is broken. */
+	if (cli.help) {
+		free(aargv);
 		options_usage(stdout, "dpdk-aoe");
 		return EXIT_SUCCESS;
+	}
+	/* cli.config points into argv, which outlives aargv. */
+	ret = config_load(&cli, options_config_default(), &opts, err, sizeof(err));
+	free(aargv);
+	if (ret != 0) {
+		fprintf(stderr, "dpdk-aoe: %s (see --help)\n", err);
+		return EXIT_USAGE;
 	}
 
 	/* The EAL logs to stdout by default; stdout belongs to the status and event output. */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * dpdk-aoe option parsing. Pure: no DPDK, no libaoe, no output except options_usage(), so the
- * unit tests can drive every option and every refusal.
+ * unit tests can drive every option and every refusal. options_set() is the one validator per
+ * setting: the command line here and the configuration file (config.c) both go through it, so a
+ * value means the same and is refused with the same words wherever it is written.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -10,31 +12,56 @@
 
 #include "options.h"
 
+/* getopt values: the settings' own ids, then the options that are no settings. */
 enum {
 	OPT_HELP = 'h',
-	OPT_IFLIST = 256,
-	OPT_MAXOUT,
-	OPT_DEADSECS,
-	OPT_DISCOVER_INTERVAL,
-	OPT_STATUS,
-	OPT_JSON,
-	OPT_DISCOVER_WAIT,
+	OPT_SETTING = 256,	/* + enum options_id */
+	OPT_CONFIG = OPT_SETTING + OPTIONS_NB,
+	OPT_NO_CONFIG,
+};
+
+/* Indexed by enum options_id. */
+static const char *const setting_keys[OPTIONS_NB] = {
+	[OPTIONS_IFLIST] = "iflist",
+	[OPTIONS_MAXOUT] = "maxout",
+	[OPTIONS_DEADSECS] = "deadsecs",
+	[OPTIONS_DISCOVER_INTERVAL] = "discover_interval",
+	[OPTIONS_DISCOVER_WAIT] = "discover_wait",
+	[OPTIONS_STATUS] = "status",
+	[OPTIONS_JSON] = "json",
+};
+
+static const char *const setting_options[OPTIONS_NB] = {
+	[OPTIONS_IFLIST] = "iflist",
+	[OPTIONS_MAXOUT] = "maxout",
+	[OPTIONS_DEADSECS] = "deadsecs",
+	[OPTIONS_DISCOVER_INTERVAL] = "discover-interval",
+	[OPTIONS_DISCOVER_WAIT] = "discover-wait",
+	[OPTIONS_STATUS] = "status",
+	[OPTIONS_JSON] = "json",
 };
 
 static const struct option long_options[] = {
-	{ "iflist", required_argument, NULL, OPT_IFLIST },
-	{ "maxout", required_argument, NULL, OPT_MAXOUT },
-	{ "deadsecs", required_argument, NULL, OPT_DEADSECS },
-	{ "discover-interval", required_argument, NULL, OPT_DISCOVER_INTERVAL },
-	{ "status", no_argument, NULL, OPT_STATUS },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "discover-wait", required_argument, NULL, OPT_DISCOVER_WAIT },
+	{ "iflist", required_argument, NULL, OPT_SETTING + OPTIONS_IFLIST },
+	{ "maxout", required_argument, NULL, OPT_SETTING + OPTIONS_MAXOUT },
+	{ "deadsecs", required_argument, NULL, OPT_SETTING + OPTIONS_DEADSECS },
+	{ "discover-interval", required_argument, NULL, OPT_SETTING + OPTIONS_DISCOVER_INTERVAL },
+	{ "status", no_argument, NULL, OPT_SETTING + OPTIONS_STATUS },
+	{ "json", no_argument, NULL, OPT_SETTING + OPTIONS_JSON },
+	{ "discover-wait", required_argument, NULL, OPT_SETTING + OPTIONS_DISCOVER_WAIT },
+	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
 
 #define ALLOWED_OPTIONS "--iflist --maxout --deadsecs --discover-interval --status --json " \
-			"--discover-wait --help"
+			"--discover-wait --config --no-config --help"
+#define ALLOWED_KEYS "iflist maxout deadsecs discover_interval discover_wait status json"
+
+#ifndef DPDK_AOE_CONFIG_DEFAULT
+#error "meson defines DPDK_AOE_CONFIG_DEFAULT: the build's sysconfdir/dpdk-aoe/dpdk-aoe.conf"
+#endif
 
 static int __attribute__((format(printf, 3, 4)))
 fail(char *err, size_t errlen, const char *fmt, ...)
@@ -75,17 +102,30 @@ parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 }
 
 static int
-parse_number(const char *opt, const char *arg, uint32_t min, uint32_t max, const char *unit,
-	     uint32_t *out, char *err, size_t errlen)
+parse_number(const char *arg, uint32_t min, uint32_t max, const char *unit, uint32_t *out,
+	     char *err, size_t errlen)
 {
 	int ret = parse_u32(arg, min, max, out);
 
 	if (ret == -EINVAL)
-		return fail(err, errlen, "--%s: '%s' is not a number; allowed: %u..%u %s", opt,
-			    arg, min, max, unit);
+		return fail(err, errlen, "'%s' is not a number; allowed: %u..%u %s", arg, min, max,
+			    unit);
 	if (ret == -ERANGE)
-		return fail(err, errlen, "--%s: %s is out of range; allowed: %u..%u %s", opt, arg,
-			    min, max, unit);
+		return fail(err, errlen, "%s is out of range; allowed: %u..%u %s", arg, min, max,
+			    unit);
+	return 0;
+}
+
+/* A flag: given alone on the command line (NULL), or "true"/"false" in the file. */
+static int
+parse_bool(const char *arg, bool *out, char *err, size_t errlen)
+{
+	if (arg == NULL || strcmp(arg, "true") == 0)
+		*out = true;
+	else if (strcmp(arg, "false") == 0)
+		*out = false;
+	else
+		return fail(err, errlen, "'%s' is not a truth value; allowed: true or false", arg);
 	return 0;
 }
 
@@ -102,15 +142,17 @@ parse_iflist(struct options *opts, const char *arg, char *err, size_t errlen)
 		if (*p == '\0')
 			break;
 		len = strcspn(p, seps);
-		if (len >= OPTIONS_IFNAME_MAX)
+		if (len >= OPTIONS_IFNAME_MAX) {
+			opts->nb_ifs = before;
 			return fail(err, errlen,
-				    "--iflist: port '%.*s' is too long; allowed: port ids or names "
-				    "of at most %d characters", (int)len, p,
-				    OPTIONS_IFNAME_MAX - 1);
-		if (opts->nb_ifs == OPTIONS_MAX_IFS)
-			return fail(err, errlen,
-				    "--iflist: more than %d ports; allowed: at most %d",
+				    "port '%.*s' is too long; allowed: port ids or names of at "
+				    "most %d characters", (int)len, p, OPTIONS_IFNAME_MAX - 1);
+		}
+		if (opts->nb_ifs == OPTIONS_MAX_IFS) {
+			opts->nb_ifs = before;
+			return fail(err, errlen, "more than %d ports; allowed: at most %d",
 				    OPTIONS_MAX_IFS, OPTIONS_MAX_IFS);
+		}
 		memcpy(opts->ifs[opts->nb_ifs], p, len);
 		opts->ifs[opts->nb_ifs][len] = '\0';
 		opts->nb_ifs++;
@@ -118,13 +160,13 @@ parse_iflist(struct options *opts, const char *arg, char *err, size_t errlen)
 	}
 	if (opts->nb_ifs == before)
 		return fail(err, errlen,
-			    "--iflist: empty list; allowed: port ids or names separated by commas "
-			    "or spaces (leave the option out to use every port)");
+			    "empty list; allowed: port ids or names separated by commas or spaces "
+			    "(leave the option out to use every port)");
 	return 0;
 }
 
-static void
-options_defaults(struct options *opts)
+void
+options_init(struct options *opts)
 {
 	memset(opts, 0, sizeof(*opts));
 	opts->maxout = OPTIONS_MAXOUT_DEFAULT;
@@ -134,12 +176,139 @@ options_defaults(struct options *opts)
 }
 
 int
-options_parse(int argc, char **argv, struct options *opts, char *err, size_t errlen)
+options_set(struct options *opts, enum options_id id, const char *value, char *err,
+	    size_t errlen)
 {
 	uint32_t v;
+	int ret;
+
+	/* Only flags may come without a value; a missing one is then an empty one. */
+	if (value == NULL && id != OPTIONS_STATUS && id != OPTIONS_JSON)
+		value = "";
+	switch (id) {
+	case OPTIONS_IFLIST:
+		ret = parse_iflist(opts, value, err, errlen);
+		break;
+	case OPTIONS_MAXOUT:
+		ret = parse_number(value, 1, OPTIONS_MAXOUT_MAX, "frames", &v, err, errlen);
+		if (ret == 0)
+			opts->maxout = (uint16_t)v;
+		break;
+	case OPTIONS_DEADSECS:
+		ret = parse_number(value, 0, OPTIONS_DEADSECS_MAX, "seconds (0 = retry forever)",
+				   &opts->deadsecs, err, errlen);
+		break;
+	case OPTIONS_DISCOVER_INTERVAL:
+		ret = parse_number(value, 0, OPTIONS_DISCOVER_MAX, "seconds (0 = only at start)",
+				   &opts->discover_interval_s, err, errlen);
+		break;
+	case OPTIONS_DISCOVER_WAIT:
+		ret = parse_number(value, 1, OPTIONS_WAIT_MAX_MS, "ms", &opts->discover_wait_ms,
+				   err, errlen);
+		break;
+	case OPTIONS_STATUS:
+		ret = parse_bool(value, &opts->status, err, errlen);
+		break;
+	case OPTIONS_JSON:
+		ret = parse_bool(value, &opts->json, err, errlen);
+		break;
+	default:
+		return -ERANGE;
+	}
+	if (ret == 0)
+		opts->given |= UINT32_C(1) << id;
+	return ret;
+}
+
+const char *
+options_key(enum options_id id)
+{
+	if ((unsigned int)id >= OPTIONS_NB)
+		return NULL;
+	return setting_keys[id];
+}
+
+int
+options_by_key(const char *key)
+{
+	int id;
+
+	for (id = 0; id < OPTIONS_NB; id++)
+		if (strcmp(key, setting_keys[id]) == 0)
+			return id;
+	return -ENOENT;
+}
+
+const char *
+options_keys_allowed(void)
+{
+	return ALLOWED_KEYS;
+}
+
+const char *
+options_config_default(void)
+{
+	return DPDK_AOE_CONFIG_DEFAULT;
+}
+
+void
+options_merge(struct options *base, const struct options *over)
+{
+	int id;
+
+	for (id = 0; id < OPTIONS_NB; id++) {
+		if ((over->given & (UINT32_C(1) << id)) == 0)
+			continue;
+		switch ((enum options_id)id) {
+		case OPTIONS_IFLIST:
+			base->nb_ifs = over->nb_ifs;
+			memcpy(base->ifs, over->ifs, sizeof(base->ifs));
+			break;
+		case OPTIONS_MAXOUT:
+			base->maxout = over->maxout;
+			break;
+		case OPTIONS_DEADSECS:
+			base->deadsecs = over->deadsecs;
+			break;
+		case OPTIONS_DISCOVER_INTERVAL:
+			base->discover_interval_s = over->discover_interval_s;
+			break;
+		case OPTIONS_DISCOVER_WAIT:
+			base->discover_wait_ms = over->discover_wait_ms;
+			break;
+		case OPTIONS_STATUS:
+			base->status = over->status;
+			break;
+		case OPTIONS_JSON:
+			base->json = over->json;
+			break;
+		case OPTIONS_NB:
+			break;
+		}
+	}
+	base->given |= over->given;
+	base->help = over->help;
+	base->config = over->config;
+	base->no_config = over->no_config;
+}
+
+/* A command-line setting: its validator's message gets the option's name in front. */
+static int
+set_arg(struct options *opts, enum options_id id, const char *value, char *err, size_t errlen)
+{
+	char why[512];
+
+	if (options_set(opts, id, value, why, sizeof(why)) != 0)
+		return fail(err, errlen, "--%s: %s", setting_options[id], why);
+	return 0;
+}
+
+int
+options_parse_args(int argc, char **argv, struct options *opts, char *err, size_t errlen)
+{
 	int c, ret;
 
-	options_defaults(opts);
+	options_init(opts);
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 
@@ -151,52 +320,33 @@ options_parse(int argc, char **argv, struct options *opts, char *err, size_t err
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", long_options, NULL)) != -1) {
+		if (c >= OPT_SETTING && c < OPT_SETTING + OPTIONS_NB) {
+			ret = set_arg(opts, (enum options_id)(c - OPT_SETTING), optarg, err,
+				      errlen);
+			if (ret != 0)
+				return ret;
+			continue;
+		}
 		switch (c) {
 		case OPT_HELP:
 			opts->help = true;
 			break;
-		case OPT_IFLIST:
-			ret = parse_iflist(opts, optarg, err, errlen);
-			if (ret != 0)
-				return ret;
+		case OPT_CONFIG:
+			if (opts->config != NULL)
+				return fail(err, errlen,
+					    "--config: given twice; allowed: one file");
+			if (*optarg == '\0')
+				return fail(err, errlen,
+					    "--config: empty file name; allowed: a file's path");
+			opts->config = optarg;
 			break;
-		case OPT_MAXOUT:
-			ret = parse_number("maxout", optarg, 1, OPTIONS_MAXOUT_MAX, "frames", &v,
-					   err, errlen);
-			if (ret != 0)
-				return ret;
-			opts->maxout = (uint16_t)v;
-			break;
-		case OPT_DEADSECS:
-			ret = parse_number("deadsecs", optarg, 0, OPTIONS_DEADSECS_MAX,
-					   "seconds (0 = retry forever)", &opts->deadsecs, err,
-					   errlen);
-			if (ret != 0)
-				return ret;
-			break;
-		case OPT_DISCOVER_INTERVAL:
-			ret = parse_number("discover-interval", optarg, 0, OPTIONS_DISCOVER_MAX,
-					   "seconds (0 = only at start)",
-					   &opts->discover_interval_s, err, errlen);
-			if (ret != 0)
-				return ret;
-			break;
-		case OPT_STATUS:
-			opts->status = true;
-			break;
-		case OPT_JSON:
-			opts->json = true;
-			break;
-		case OPT_DISCOVER_WAIT:
-			ret = parse_number("discover-wait", optarg, 1, OPTIONS_WAIT_MAX_MS, "ms",
-					   &opts->discover_wait_ms, err, errlen);
-			if (ret != 0)
-				return ret;
+		case OPT_NO_CONFIG:
+			opts->no_config = true;
 			break;
 		case ':':
 			return fail(err, errlen, "%s: missing argument", argv[optind - 1]);
 		default:
-			if (optopt != 0 && optopt < OPT_IFLIST)
+			if (optopt != 0 && optopt < OPT_SETTING)
 				return fail(err, errlen, "unknown option '-%c'; allowed: %s",
 					    optopt, ALLOWED_OPTIONS);
 			return fail(err, errlen, "unknown option '%s'; allowed: %s",
@@ -206,9 +356,28 @@ options_parse(int argc, char **argv, struct options *opts, char *err, size_t err
 	if (optind < argc)
 		return fail(err, errlen, "unexpected argument '%s'; allowed: %s", argv[optind],
 			    ALLOWED_OPTIONS);
-	if (opts->json && !opts->status)
-		return fail(err, errlen, "--json: allowed only with --status");
+	if (opts->config != NULL && opts->no_config)
+		return fail(err, errlen,
+			    "--config and --no-config: allowed: one of them (--no-config reads "
+			    "no file, --config FILE reads FILE)");
 	return 0;
+}
+
+int
+options_check(const struct options *opts, char *err, size_t errlen)
+{
+	if (opts->json && !opts->status)
+		return fail(err, errlen,
+			    "--json (json = true): allowed only with --status (status = true)");
+	return 0;
+}
+
+int
+options_parse(int argc, char **argv, struct options *opts, char *err, size_t errlen)
+{
+	int ret = options_parse_args(argc, argv, opts, err, errlen);
+
+	return ret != 0 ? ret : options_check(opts, err, errlen);
 }
 
 void
@@ -233,13 +402,16 @@ options_usage(FILE *f, const char *prog)
 		"  --json                  with --status: print JSON\n"
 		"  --discover-wait MS      how long --status listens before printing, 1..%d\n"
 		"                          (default %d)\n"
+		"  --config FILE           read settings from FILE; the command line overrides\n"
+		"                          them (default: %s, if it exists)\n"
+		"  --no-config             read no configuration file\n"
 		"  -h, --help              print this help and exit\n"
 		"\n"
 		"Without --status, runs until SIGINT or SIGTERM and prints a line on stdout\n"
 		"whenever a target comes up or goes down.\n",
 		prog, 1, OPTIONS_MAXOUT_MAX, OPTIONS_MAXOUT_DEFAULT, OPTIONS_DEADSECS_MAX,
 		OPTIONS_DEADSECS_DEFAULT, OPTIONS_DISCOVER_MAX, OPTIONS_DISCOVER_DEFAULT,
-		OPTIONS_WAIT_MAX_MS, OPTIONS_WAIT_DEFAULT_MS);
+		OPTIONS_WAIT_MAX_MS, OPTIONS_WAIT_DEFAULT_MS, DPDK_AOE_CONFIG_DEFAULT);
 }
 
 /* Only digits, and a value that fits a port id: then the entry is an id, not a name. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * dpdk-aoe command line (the part after the EAL's "--").
+ * dpdk-aoe options: the command line (the part after the EAL's "--") and the keys of the
+ * configuration file (config.h) set the same fields through the same validators.
  *
  * Parsing is a pure function over argc/argv so it can be unit-tested without DPDK: this header
  * includes no DPDK or libaoe header, and main.c checks at compile time that the limits below
@@ -25,7 +26,22 @@
 #define OPTIONS_WAIT_DEFAULT_MS		2000
 #define OPTIONS_WAIT_MAX_MS		600000
 
-/** Everything the command line can say; options_parse() fills the defaults first. */
+/**
+ * The settings both the command line and the configuration file may set. The configuration
+ * file's key is the long option's name with '_' for '-' (options_key()).
+ */
+enum options_id {
+	OPTIONS_IFLIST,
+	OPTIONS_MAXOUT,
+	OPTIONS_DEADSECS,
+	OPTIONS_DISCOVER_INTERVAL,
+	OPTIONS_DISCOVER_WAIT,
+	OPTIONS_STATUS,
+	OPTIONS_JSON,
+	OPTIONS_NB,
+};
+
+/** Everything the command line can say; options_init() fills the defaults. */
 struct options {
 	bool help;			/**< --help: print usage and exit 0 */
 	bool status;			/**< --status: discover, print, exit */
@@ -36,15 +52,62 @@ struct options {
 	uint32_t discover_wait_ms;	/**< how long --status listens */
 	unsigned int nb_ifs;		/**< 0 = every port */
 	char ifs[OPTIONS_MAX_IFS][OPTIONS_IFNAME_MAX]; /**< --iflist entries, as written */
+	uint32_t given;			/**< bit (1 << enum options_id) per setting given */
+	const char *config;		/**< --config FILE (points into argv); NULL = the default */
+	bool no_config;			/**< --no-config: read no configuration file */
 };
+
+/** Fill @p opts with the defaults: nothing given, no configuration file named. */
+void options_init(struct options *opts);
 
 /**
  * Parse the application's options. @p argv[0] is the program name; getopt state is reset, so
- * the function may be called repeatedly (argv may be permuted, as getopt does).
+ * the function may be called repeatedly (argv may be permuted, as getopt does). Checks each
+ * option alone, not how they combine (options_check() does): a configuration file may still
+ * supply what an option needs.
  * @param err receives a one-line message naming the option and what is allowed.
  * @return 0 or -EINVAL.
  */
+int options_parse_args(int argc, char **argv, struct options *opts, char *err, size_t errlen);
+
+/**
+ * Check how the options combine (--json needs --status).
+ * @return 0 or -EINVAL (@p err says why and what is allowed).
+ */
+int options_check(const struct options *opts, char *err, size_t errlen);
+
+/** options_parse_args() then options_check(): the command line alone. */
 int options_parse(int argc, char **argv, struct options *opts, char *err, size_t errlen);
+
+/**
+ * The one validator of setting @p id, shared by the command line and the configuration file:
+ * parse @p value, store it in @p opts and mark it given. The iflist adds to the entries already
+ * there. @p value NULL means a flag given without a value (true).
+ * @param err receives what is wrong and what is allowed, without the option's name (the
+ *            caller says where the value came from).
+ * @return 0 or -EINVAL; -ERANGE for an id that is not a setting.
+ */
+int options_set(struct options *opts, enum options_id id, const char *value, char *err,
+		size_t errlen);
+
+/** The configuration file key of @p id ("discover_interval"), NULL for an unknown id. */
+const char *options_key(enum options_id id);
+
+/** The setting whose configuration file key is @p key: its id, or -ENOENT. */
+int options_by_key(const char *key);
+
+/** The configuration file keys, space-separated, for "allowed:" messages. */
+const char *options_keys_allowed(void);
+
+/**
+ * Lay the settings given in @p over (command line) onto @p base (defaults and configuration
+ * file): each given one replaces base's value whole, the iflist too. help, config and
+ * no_config are copied from @p over.
+ */
+void options_merge(struct options *base, const struct options *over);
+
+/** The configuration file read when no --config is given (the build's sysconfdir). */
+const char *options_config_default(void);
 
 /** Print the usage text. */
 void options_usage(FILE *f, const char *prog);
