@@ -265,8 +265,9 @@ tgt_emit(struct tgt_ctx *ctx, struct tgt_port *p, struct rte_mbuf *m)
 void
 tgt_fault_poll(struct tgt_ctx *ctx, struct tgt_port *p, uint64_t now)
 {
+	/* Signed: @p now may predate a frame held during this very iteration. */
 	if (p->held != NULL &&
-	    now - p->held_since > REORDER_MAX_HOLD_US * ctx->tsc_hz / 1000000) {
+	    (int64_t)(now - p->held_since) > (int64_t)(REORDER_MAX_HOLD_US * ctx->tsc_hz / 1000000)) {
 		out(ctx, p, p->held);
 		p->held = NULL;
 	}

@@ -99,18 +99,33 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 
-"$BIN" --no-pci --file-prefix "aoe-target-test-$ID" --no-huge -m 512 \
-	--vdev "net_af_packet0,iface=$VA,qpairs=1" -- \
-	--disk 7.3=ram:16M --disk 7.4=null:1G >"$TMP/target.log" 2>&1 &
-TGT_PID=$!
-for _ in $(seq 300); do
-	grep -q "aoe-target: serving" "$TMP/target.log" && break
-	kill -0 "$TGT_PID" 2>/dev/null || break
-	sleep 0.1
-done
-if ! grep -q "aoe-target: serving" "$TMP/target.log"; then
+# start_target LOG ARGS...: run aoe-target on $VA with ARGS after "--", wait until it serves.
+start_target() {
+	local log=$1
+	shift
+	"$BIN" --no-pci --file-prefix "aoe-target-test-$ID" --no-huge -m 512 \
+		--vdev "net_af_packet0,iface=$VA,qpairs=1" -- "$@" >"$log" 2>&1 &
+	TGT_PID=$!
+	for _ in $(seq 300); do
+		grep -q "aoe-target: serving" "$log" && return 0
+		kill -0 "$TGT_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$log"
+	return 1
+}
+
+# stop_target: SIGTERM, and the exit status of the target.
+stop_target() {
+	local rc=0
+	kill -TERM "$TGT_PID"
+	wait "$TGT_PID" || rc=$?
+	TGT_PID=
+	return $rc
+}
+
+if ! start_target "$TMP/target.log" --disk 7.3=ram:16M --disk 7.4=null:1G; then
 	bad "aoe-target starts"
-	cat "$TMP/target.log"
 	echo "$PASS passed, $FAIL failed"
 	exit 1
 fi
@@ -227,6 +242,92 @@ def aoe_err(r):
 		return None
 	h = hdr(r[0])
 	return h['err'] if h['flags'] & 0x04 else 0
+
+MODE = sys.argv[3] if len(sys.argv) > 3 else 'full'
+
+def identify_at(src=None):
+	t0 = time.time()
+	t = send(7, 3, 0, struct.pack('!BBBB', 0, 0, 1, 0xec) + b'\0' * 8, src=src)
+	return t, t0
+
+if MODE == 'dup-delay-silent':
+	# dup=1, delay=20 ms, silent after 3 ATA answers for 1.5 s
+	t, t0 = identify_at()
+	r = recv(t, 1.0, 3)
+	el = time.time() - t0
+	result('dup=1: every answer comes twice', len(r) == 2, repr(len(r)))
+	result('delay=20000: answers come no sooner than 20 ms', el >= 0.020, '%.4f s' % el)
+	for i in range(2):
+		t, _ = identify_at()
+		recv(t, 1.0, 2)
+	t, _ = identify_at()
+	result('--silent-after 3: the 4th request gets no answer', recv(t, 0.5) == [])
+	time.sleep(1.2)
+	t, _ = identify_at()
+	r = recv(t, 1.0, 2)
+	result('--silent-for 1500: answers again afterwards', len(r) >= 1, repr(len(r)))
+elif MODE == 'reorder':
+	ta, _ = identify_at()
+	tb, _ = identify_at()
+	order = []
+	end = time.time() + 1.0
+	while len(order) < 2 and time.time() < end:
+		s.settimeout(0.2)
+		try:
+			f = s.recv(65536)
+		except socket.timeout:
+			continue
+		if len(f) >= 24 and f[14] & 0x08:
+			order.append(struct.unpack('!I', f[20:24])[0])
+	result('reorder=100%: the second answer overtakes the first', order == [tb, ta],
+	       repr(order))
+	tc, _ = identify_at()
+	r = recv(tc, 0.5)
+	result('reorder: a lone held answer still goes out after a while', len(r) == 1)
+elif MODE == 'drop':
+	t, _ = identify_at()
+	result('drop=1: no answer', recv(t, 0.5) == [])
+	t = send(7, 3, 1, b'\0' * 8)
+	result('drop=1: not even to a config query', recv(t, 0.5) == [])
+elif MODE == 'corrupt':
+	# corrupt=1 flips one bit of the data or of the tag in every answer: compare with what
+	# was written before corruption could matter (writes are answered, corrupted, too)
+	pat1 = bytes((i * 13 + 1) & 0xff for i in range(512))
+	send(7, 3, 0, struct.pack('!BBBB', 0x41, 0, 1, 0x34) + b'\0' * 8 + pat1)
+	# Drain the write's answer, whatever its tag became, so reads pair with their answers.
+	s.settimeout(0.3)
+	try:
+		while True:
+			s.recv(65536)
+	except socket.timeout:
+		pass
+	bad = 0
+	for i in range(20):
+		t = send(7, 3, 0, struct.pack('!BBBB', 0x40, 0, 1, 0x24) + b'\0' * 8)
+		end = time.time() + 0.3
+		f = None
+		while time.time() < end:
+			s.settimeout(0.1)
+			try:
+				g = s.recv(65536)
+			except socket.timeout:
+				continue
+			if len(g) >= 36 and g[14] & 0x08 and g[19] == 0:
+				f = g
+				break
+		if f is None:
+			continue
+		tag_bad = struct.unpack('!I', f[20:24])[0] != t
+		data_bad = f[36:36 + 512] != pat1
+		if tag_bad != data_bad:	# exactly one of the two is damaged
+			bad += 1
+		else:
+			print('corrupt: answer %d: tag %x, sent %x, %d bytes' % (i,
+			      struct.unpack('!I', f[20:24])[0], t, len(f)))
+	result('corrupt=1: every answer has its tag or its data damaged (%d/20)' % bad, bad == 20)
+if MODE != 'full':
+	print('client: %d passed, %d failed' % (npass, nfail))
+	sys.exit(1 if nfail else 0)
 
 # Reads and writes on the ram disk e7.3, LBA48 and LBA28 forms.
 pat = bytes((i * 7 + 3) & 0xff for i in range(1024))
@@ -400,10 +501,8 @@ n_ann=$(awk -v m="$TMAC" '$2 == m && $3 == "ff:ff:ff:ff:ff:ff" && $8 == 1' "$TMP
 check "start-up announces one broadcast config response per disk ($n_ann)" test "$n_ann" -eq 2
 
 # --- clean exit with counters ---------------------------------------------------------------------
-kill -TERM "$TGT_PID"
 rc=0
-wait "$TGT_PID" || rc=$?
-TGT_PID=
+stop_target || rc=$?
 check "SIGTERM: clean exit (status $rc)" test "$rc" -eq 0
 check "counters are printed on exit" grep -q "aoe-target counters:" "$TMP/target.log"
 check "counters saw ATA reads" grep -Eq "^  ata_read +[1-9]" "$TMP/target.log"
@@ -412,6 +511,36 @@ if [[ $FAIL -ne 0 ]]; then
 	echo "--- target log ---"
 	cat "$TMP/target.log"
 fi
+
+# --- fault injection: one target per fault set, driven by the raw client's fault modes ------------
+# fault_run NAME MODE TARGET-ARGS...: start a target with ARGS, run the client in MODE, stop it.
+fault_run() {
+	local name=$1 mode=$2 log="$TMP/target-$1.log" rc=0
+	shift 2
+	if ! start_target "$log" --disk 7.3=ram:1M "$@"; then
+		bad "aoe-target starts with $*"
+		return
+	fi
+	in_ns timeout 60 python3 "$TMP/client.py" "$VB" "$TMAC" "$mode" >"$TMP/client-$name.log" 2>&1
+	sed -n '/^\(ok\|FAIL\|corrupt:\)/p' "$TMP/client-$name.log"
+	PASS=$((PASS + $(grep -c '^ok ' "$TMP/client-$name.log")))
+	FAIL=$((FAIL + $(grep -c '^FAIL' "$TMP/client-$name.log")))
+	grep -q '^client: ' "$TMP/client-$name.log" || { bad "client ran $mode"; cat "$TMP/client-$name.log"; }
+	stop_target || rc=$?
+	check "$name: clean exit (status $rc)" test "$rc" -eq 0
+	for counter in "${FAULT_COUNTERS[@]}"; do
+		check "$name: counter $counter is non-zero" grep -Eq "^  $counter +[1-9]" "$log"
+	done
+}
+FAULT_COUNTERS=(fault_dup fault_delay silent_periods rx_silenced)
+fault_run dup-delay-silent dup-delay-silent --fault dup=1,delay=20000 --silent-after 3 \
+	--silent-for 1500 --seed 7
+FAULT_COUNTERS=(fault_reorder)
+fault_run reorder reorder --fault reorder=100%
+FAULT_COUNTERS=(fault_drop)
+fault_run drop drop --fault drop=1
+FAULT_COUNTERS=(fault_corrupt)
+fault_run corrupt corrupt --fault corrupt=1 --sectors 1
 
 echo "$PASS passed, $FAIL failed"
 [[ $FAIL -eq 0 ]]
