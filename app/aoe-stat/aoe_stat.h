@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * aoe-stat's output formats, apart from main() so they can be read (and tested) on their own.
+ */
+#ifndef AOE_STAT_H
+#define AOE_STAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "aoe_shm.h"
+
+/** Size as aoetools prints it: 10^9-byte GB, three decimals, truncated ("0.008GB" for 8 MiB). */
+void aoe_stat_size_format(uint64_t sectors, char *buf, size_t len);
+
+/**
+ * The target table (aoetools' columns), sorted by shelf then slot, flushed targets left out;
+ * with @p verbose each row is followed by its counters.
+ * @return 0 or -errno of a failed write.
+ */
+int aoe_stat_table(FILE *f, const struct aoe_shm *shm, bool verbose);
+
+/**
+ * {"program", "pid", "targets": [...], "lcores": [...]} on one line.
+ * @return 0 or -errno of a failed write.
+ */
+int aoe_stat_json(FILE *f, const struct aoe_shm *shm);
+
+#endif /* AOE_STAT_H */

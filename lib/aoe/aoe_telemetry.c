@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * /aoe/ telemetry commands. They run on DPDK's telemetry thread, never on a polling lcore:
+ * reads come from the statistics region (the same snapshot rules as aoe-stat: seqcount for
+ * targets, plain counters, cursors over the event rings), and control goes through the
+ * engine's any-thread requests (aoe_discover, aoe_revalidate, aoe_flush, aoe_iflist_set), which
+ * the management lcore carries out.
+ *
+ * A request the command cannot serve (bad parameter, unknown target, no engine) answers a dict
+ * with one "error" key saying what was wrong and what is allowed, rather than a bare null.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_telemetry.h>
+
+#include "aoe_internal.h"
+#include "aoe_shm_read.h"
+#include "aoe_telemetry.h"
+
+#define EVENTS_DEFAULT	64
+#define EVENTS_MAX	512
+/* The telemetry socket answers in one 16 KiB message; leave room for the command and JSON. */
+#define EVENTS_REPLY_BUDGET	(16 * 1024 - 512)
+
+static int
+reply_error(struct rte_tel_data *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int
+reply_error(struct rte_tel_data *d, const char *fmt, ...)
+{
+	char msg[RTE_TEL_MAX_STRING_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "error", msg);
+	return 0;
+}
+
+/* The region of the running engine, or NULL (answered with an error) when there is none. */
+static const struct aoe_shm *
+engine_shm(struct rte_tel_data *d)
+{
+	const struct aoe_shm *shm = aoe_engine.shm;
+
+	if (!aoe_engine.initialised || shm == NULL) {
+		reply_error(d, "the AoE engine is not running");
+		return NULL;
+	}
+	return shm;
+}
+
+static bool
+param_empty(const char *params)
+{
+	return params == NULL || params[0] == '\0';
+}
+
+/* The stats region slot of target @name; a dict error and -1 when there is none. */
+static int
+target_find(const struct aoe_shm *shm, const char *name, struct aoe_shm_target *out,
+	    struct rte_tel_data *d)
+{
+	uint16_t shelf;
+	uint8_t slot;
+	unsigned int i, n;
+
+	if (param_empty(name) || aoe_name_parse(name, &shelf, &slot) != 0) {
+		reply_error(d, "bad target '%s'; allowed: e{shelf}.{slot}, e.g. e1.1 (see /aoe/list)",
+			    name != NULL ? name : "");
+		return -1;
+	}
+	n = __atomic_load_n(&shm->nb_targets, __ATOMIC_ACQUIRE);
+	for (i = 0; i < n; i++) {
+		if (aoe_shm_target_read(shm, i, out) != 0)
+			continue;
+		if (out->shelf == shelf && out->slot == slot && !out->flushed)
+			return (int)i;
+	}
+	reply_error(d, "no target %s (see /aoe/list)", name);
+	return -1;
+}
+
+static void
+mac_str(const uint8_t *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static int
+cmd_list(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	struct aoe_target_info *info;
+	unsigned int i, n;
+
+	if (engine_shm(d) == NULL)
+		return 0;
+	info = malloc(sizeof(*info) * AOE_MAX_TARGETS);
+	if (info == NULL)
+		return -ENOMEM;
+	n = aoe_target_list(info, AOE_MAX_TARGETS);
+	rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
+	for (i = 0; i < n && i < AOE_MAX_TARGETS; i++)
+		rte_tel_data_add_array_string(d, info[i].name);
+	free(info);
+	return 0;
+}
+
+static int
+cmd_info(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	const struct aoe_shm *shm = engine_shm(d);
+	struct aoe_shm_target t;
+	char mac[18];
+
+	if (shm == NULL || target_find(shm, params, &t, d) < 0)
+		return 0;
+	mac_str(t.mac, mac, sizeof(mac));
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "name", t.name);
+	rte_tel_data_add_dict_u64(d, "shelf", t.shelf);
+	rte_tel_data_add_dict_u64(d, "slot", t.slot);
+	rte_tel_data_add_dict_string(d, "state", aoe_shm_state_str(t.state));
+	rte_tel_data_add_dict_string(d, "mac", mac);
+	rte_tel_data_add_dict_string(d, "port", t.port_name);
+	rte_tel_data_add_dict_u64(d, "port_id", t.port);
+	rte_tel_data_add_dict_string(d, "ports", t.ports);
+	rte_tel_data_add_dict_u64(d, "paths", t.nb_paths);
+	rte_tel_data_add_dict_u64(d, "sectors", t.sectors);
+	rte_tel_data_add_dict_u64(d, "size_bytes", t.sectors * 512u);
+	rte_tel_data_add_dict_u64(d, "payload", t.payload);
+	rte_tel_data_add_dict_u64(d, "bufcnt", t.bufcnt);
+	rte_tel_data_add_dict_u64(d, "fwver", t.fwver);
+	rte_tel_data_add_dict_u64(d, "lba48", t.lba48);
+	rte_tel_data_add_dict_u64(d, "open", t.open);
+	rte_tel_data_add_dict_string(d, "model", t.model);
+	rte_tel_data_add_dict_string(d, "serial", t.serial);
+	rte_tel_data_add_dict_string(d, "firmware", t.firmware);
+	/* Telemetry strings hold 127 bytes; a longer config string is cut there. */
+	rte_tel_data_add_dict_string(d, "config", t.config);
+	return 0;
+}
+
+static int
+cmd_stats(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	const struct aoe_shm *shm = engine_shm(d);
+	struct aoe_shm_target_sum sum;
+	struct aoe_shm_target t;
+	struct rte_tel_data *errs;
+	unsigned int i;
+	int index;
+
+	if (shm == NULL || (index = target_find(shm, params, &t, d)) < 0)
+		return 0;
+	aoe_shm_target_sum(shm, (unsigned int)index, &sum);
+	errs = rte_tel_data_alloc();
+	if (errs == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_array(errs, RTE_TEL_U64_VAL);
+	for (i = 0; i < AOE_STATS_AOE_ERRORS; i++)
+		rte_tel_data_add_array_u64(errs, sum.stats.aoe_errors[i]);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "name", t.name);
+	rte_tel_data_add_dict_string(d, "state", aoe_shm_state_str(t.state));
+	rte_tel_data_add_dict_u64(d, "frames_tx", sum.stats.frames_tx);
+	rte_tel_data_add_dict_u64(d, "frames_rx", sum.stats.frames_rx);
+	rte_tel_data_add_dict_u64(d, "bytes_tx", sum.stats.bytes_tx);
+	rte_tel_data_add_dict_u64(d, "bytes_rx", sum.stats.bytes_rx);
+	rte_tel_data_add_dict_u64(d, "ios_completed", sum.stats.ios_completed);
+	rte_tel_data_add_dict_u64(d, "ios_failed", sum.stats.ios_failed);
+	rte_tel_data_add_dict_u64(d, "retransmits", sum.stats.retransmits);
+	rte_tel_data_add_dict_u64(d, "timeouts", sum.stats.timeouts);
+	rte_tel_data_add_dict_u64(d, "late", sum.stats.late);
+	rte_tel_data_add_dict_u64(d, "unexpected", sum.stats.unexpected);
+	rte_tel_data_add_dict_u64(d, "wrong_source", sum.stats.wrong_source);
+	rte_tel_data_add_dict_u64(d, "bad_response", sum.stats.bad_response);
+	rte_tel_data_add_dict_container(d, "aoe_errors", errs, 0);
+	rte_tel_data_add_dict_u64(d, "ata_errors", sum.stats.ata_errors);
+	rte_tel_data_add_dict_u64(d, "flush_ext_fallbacks", sum.stats.flush_ext_fallbacks);
+	rte_tel_data_add_dict_u64(d, "sessions", sum.sessions);
+	rte_tel_data_add_dict_u64(d, "outstanding", sum.outstanding);
+	rte_tel_data_add_dict_u64(d, "cwnd", sum.cwnd);
+	rte_tel_data_add_dict_u64(d, "srtt_ns", sum.srtt_ns);
+	rte_tel_data_add_dict_u64(d, "rttvar_ns", sum.rttvar_ns);
+	rte_tel_data_add_dict_u64(d, "rto_ns", sum.rto_ns);
+	return 0;
+}
+
+/* A whole unsigned decimal number no larger than @max; -1 otherwise. */
+static long
+parse_uint(const char *s, long max)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || !isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -1;
+	return v;
+}
+
+static int
+cmd_lcore_stats(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	const struct aoe_shm *shm = engine_shm(d);
+	char ids[RTE_TEL_MAX_STRING_LEN] = "";
+	struct aoe_shm_lcore lc;
+	unsigned int i;
+	size_t off = 0;
+	long id;
+
+	if (shm == NULL)
+		return 0;
+	id = parse_uint(params, RTE_MAX_LCORE - 1);
+	for (i = 0; aoe_shm_lcore_read(shm, i, &lc) == 0; i++) {
+		if (id >= 0 && lc.lcore_id == (unsigned long)id)
+			break;
+		off += (size_t)snprintf(ids + off, off < sizeof(ids) ? sizeof(ids) - off : 0,
+					"%s%u", off ? " " : "", lc.lcore_id);
+		if (off >= sizeof(ids))
+			off = sizeof(ids) - 1;
+	}
+	if (id < 0 || aoe_shm_lcore_read(shm, i, &lc) != 0) {
+		/* Finish the list of polling lcores for the message. */
+		for (i++; aoe_shm_lcore_read(shm, i, &lc) == 0 && off < sizeof(ids) - 1; i++)
+			off += (size_t)snprintf(ids + off, sizeof(ids) - off, " %u", lc.lcore_id);
+		return reply_error(d, "bad lcore '%s'; allowed: a polling lcore id (%s)",
+				   params != NULL ? params : "", ids);
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "lcore_id", lc.lcore_id);
+	rte_tel_data_add_dict_u64(d, "is_mgmt", lc.is_mgmt);
+	rte_tel_data_add_dict_u64(d, "rx_frames", lc.stats.rx_frames);
+	rte_tel_data_add_dict_u64(d, "rx_not_aoe", lc.stats.rx_not_aoe);
+	rte_tel_data_add_dict_u64(d, "rx_malformed", lc.stats.rx_malformed);
+	rte_tel_data_add_dict_u64(d, "rx_requests", lc.stats.rx_requests);
+	rte_tel_data_add_dict_u64(d, "rx_user_tags", lc.stats.rx_user_tags);
+	rte_tel_data_add_dict_u64(d, "rx_port_disallowed", lc.stats.rx_port_disallowed);
+	rte_tel_data_add_dict_u64(d, "rx_no_target", lc.stats.rx_no_target);
+	rte_tel_data_add_dict_u64(d, "rx_bad_owner", lc.stats.rx_bad_owner);
+	rte_tel_data_add_dict_u64(d, "handoff_tx", lc.stats.handoff_tx);
+	rte_tel_data_add_dict_u64(d, "handoff_dropped", lc.stats.handoff_dropped);
+	rte_tel_data_add_dict_u64(d, "tx_frames", lc.stats.tx_frames);
+	rte_tel_data_add_dict_u64(d, "tx_dropped", lc.stats.tx_dropped);
+	rte_tel_data_add_dict_u64(d, "mbuf_alloc_failed", lc.stats.mbuf_alloc_failed);
+	rte_tel_data_add_dict_u64(d, "busy_cycles", lc.stats.busy_cycles);
+	rte_tel_data_add_dict_u64(d, "iterations", lc.stats.iterations);
+	return 0;
+}
+
+static int
+cmd_discover(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	if (engine_shm(d) == NULL)
+		return 0;
+	if (!param_empty(params))
+		return reply_error(d, "/aoe/discover takes no parameter");
+	aoe_discover();
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "discover", "requested");
+	return 0;
+}
+
+static int
+cmd_revalidate(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	int rc;
+
+	if (engine_shm(d) == NULL)
+		return 0;
+	rc = aoe_revalidate(params != NULL ? params : "");
+	if (rc == -EINVAL)
+		return reply_error(d, "bad target '%s'; allowed: e{shelf}.{slot}, e.g. e1.1",
+				   params != NULL ? params : "");
+	if (rc != 0)
+		return reply_error(d, "no target %s (see /aoe/list)", params);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "revalidate", params);
+	return 0;
+}
+
+static int
+cmd_flush(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	const char *what = params != NULL ? params : "";
+	int rc;
+
+	if (engine_shm(d) == NULL)
+		return 0;
+	rc = aoe_flush(what);
+	if (rc == -EINVAL)
+		return reply_error(d, "bad flush '%s'; allowed: nothing (down targets), all, or "
+				   "e{shelf}.{slot}", what);
+	if (rc == -ENOENT)
+		return reply_error(d, "no target %s (see /aoe/list)", what);
+	if (rc == -EBUSY)
+		return reply_error(d, "%s is open by an application: not flushed", what);
+	if (rc < 0)
+		return reply_error(d, "flush '%s' failed: %s", what, strerror(-rc));
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "flush", what[0] != '\0' ? what : "down");
+	rte_tel_data_add_dict_u64(d, "targets", (uint64_t)rc);
+	return 0;
+}
+
+/* The engine's ports and which are allowed, as three parallel arrays. */
+static int
+iflist_reply(struct rte_tel_data *d)
+{
+	uint16_t ids[AOE_MAX_PORTS];
+	bool allowed[AOE_MAX_PORTS];
+	struct rte_tel_data *a_ids, *a_names, *a_allowed;
+	char name[RTE_ETH_NAME_MAX_LEN];
+	unsigned int i, n;
+
+	n = aoe_port_list(ids, allowed, AOE_MAX_PORTS);
+	a_ids = rte_tel_data_alloc();
+	a_names = rte_tel_data_alloc();
+	a_allowed = rte_tel_data_alloc();
+	if (a_ids == NULL || a_names == NULL || a_allowed == NULL) {
+		rte_tel_data_free(a_ids);
+		rte_tel_data_free(a_names);
+		rte_tel_data_free(a_allowed);
+		return -ENOMEM;
+	}
+	rte_tel_data_start_array(a_ids, RTE_TEL_U64_VAL);
+	rte_tel_data_start_array(a_names, RTE_TEL_STRING_VAL);
+	rte_tel_data_start_array(a_allowed, RTE_TEL_STRING_VAL);
+	for (i = 0; i < n && i < AOE_MAX_PORTS; i++) {
+		if (rte_eth_dev_get_name_by_port(ids[i], name) != 0)
+			snprintf(name, sizeof(name), "port%u", ids[i]);
+		rte_tel_data_add_array_u64(a_ids, ids[i]);
+		rte_tel_data_add_array_string(a_names, name);
+		if (allowed[i])
+			rte_tel_data_add_array_string(a_allowed, name);
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_container(d, "port_ids", a_ids, 0);
+	rte_tel_data_add_dict_container(d, "ports", a_names, 0);
+	rte_tel_data_add_dict_container(d, "allowed", a_allowed, 0);
+	return 0;
+}
+
+static int
+cmd_iflist(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	uint16_t ports[AOE_MAX_PORTS];
+	unsigned int n = 0, i;
+	char buf[1024], *tok, *save = NULL;
+	int rc;
+
+	if (engine_shm(d) == NULL)
+		return 0;
+	if (param_empty(params))
+		return iflist_reply(d);
+	if (snprintf(buf, sizeof(buf), "%s", params) >= (int)sizeof(buf))
+		return reply_error(d, "port list too long");
+	if (strcmp(buf, "all") != 0) {
+		for (tok = strtok_r(buf, " ,\t", &save); tok != NULL;
+		     tok = strtok_r(NULL, " ,\t", &save)) {
+			uint16_t id;
+			long v = parse_uint(tok, RTE_MAX_ETHPORTS - 1);
+
+			if (v >= 0)
+				id = (uint16_t)v;
+			else if (rte_eth_dev_get_port_by_name(tok, &id) != 0)
+				return reply_error(d, "no port named '%s'; allowed: port ids or names "
+						   "(/aoe/iflist lists them), or all", tok);
+			for (i = 0; i < n && ports[i] != id; i++)
+				;
+			if (i < n)
+				continue;
+			if (n == AOE_MAX_PORTS)
+				return reply_error(d, "too many ports; at most %u", AOE_MAX_PORTS);
+			ports[n++] = id;
+		}
+		if (n == 0)
+			return reply_error(d, "empty port list; allowed: port ids or names "
+					   "separated by spaces or commas, or all");
+	}
+	rc = aoe_iflist_set(ports, n);
+	if (rc == -ENODEV)
+		return reply_error(d, "a port in '%s' is not one the engine drives "
+				   "(/aoe/iflist lists them)", params);
+	if (rc != 0)
+		return reply_error(d, "iflist '%s' failed: %s", params, strerror(-rc));
+	return iflist_reply(d);
+}
+
+static int
+cmd_events(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	const struct aoe_shm *shm = engine_shm(d);
+	struct aoe_shm_event chunk[64], *keep;
+	char line[AOE_SHM_EVENT_STR_MAX];
+	struct aoe_shm_cursor c;
+	unsigned int got, i, first;
+	uint64_t total = 0;
+	size_t bytes = 0;
+	long want = EVENTS_DEFAULT;
+
+	if (shm == NULL)
+		return 0;
+	if (!param_empty(params)) {
+		want = parse_uint(params, EVENTS_MAX);
+		if (want <= 0)
+			return reply_error(d, "bad count '%s'; allowed: 1..%u (default %u)", params,
+					   EVENTS_MAX, EVENTS_DEFAULT);
+	}
+	keep = malloc(sizeof(*keep) * (size_t)want);
+	if (keep == NULL)
+		return -ENOMEM;
+	/* Up to @want from every ring, merged; the newest @want overall are kept (circularly). */
+	aoe_shm_cursor_init(shm, &c, (uint64_t)want);
+	while ((got = aoe_shm_events_read(shm, &c, chunk, RTE_DIM(chunk), NULL)) > 0) {
+		for (i = 0; i < got; i++)
+			keep[(total + i) % (uint64_t)want] = chunk[i];
+		total += got;
+	}
+	got = total < (uint64_t)want ? (unsigned int)total : (unsigned int)want;
+	/* The reply is one socket message: drop the oldest lines that would not fit. */
+	for (first = got; first > 0; first--) {
+		const struct aoe_shm_event *ev = &keep[(total - got + first - 1) % (uint64_t)want];
+		int n = aoe_shm_event_format(shm, ev, line, sizeof(line));
+
+		bytes += (size_t)RTE_MIN(n, RTE_TEL_MAX_STRING_LEN - 1) + 4;
+		if (bytes > EVENTS_REPLY_BUDGET)
+			break;
+	}
+	rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
+	for (i = first; i < got; i++) {
+		aoe_shm_event_format(shm, &keep[(total - got + i) % (uint64_t)want], line,
+				     sizeof(line));
+		rte_tel_data_add_array_string(d, line);
+	}
+	free(keep);
+	return 0;
+}
+
+static const struct {
+	const char *cmd;
+	telemetry_cb fn;
+	const char *help;
+} commands[] = {
+	{"/aoe/list", cmd_list, "AoE targets, sorted by shelf and slot. No parameters"},
+	{"/aoe/info", cmd_info, "One target's description. Parameter: target name (e1.1)"},
+	{"/aoe/stats", cmd_stats, "One target's counters summed over lcores, window and RTT. "
+	 "Parameter: target name"},
+	{"/aoe/lcore_stats", cmd_lcore_stats, "One polling lcore's counters. Parameter: lcore id"},
+	{"/aoe/discover", cmd_discover, "Broadcast a query config on every allowed port. "
+	 "No parameters"},
+	{"/aoe/revalidate", cmd_revalidate, "Query a target's config and size again. "
+	 "Parameter: target name"},
+	{"/aoe/flush", cmd_flush, "Remove targets from the table. Parameter: none (down targets), "
+	 "all, or a target name"},
+	{"/aoe/iflist", cmd_iflist, "Ports and the allow list; with a parameter (port names or ids "
+	 "separated by spaces or commas, or all) set the allow list"},
+	{"/aoe/events", cmd_events, "The newest error-stream events as text, oldest first. "
+	 "Parameter: how many, 1-512 (default 64)"},
+};
+
+int
+aoe_telemetry_init(void)
+{
+	static unsigned int nb_registered;
+	unsigned int i;
+	int rc;
+
+	/* Telemetry keeps commands for the life of the process and would list a command
+	 * registered twice twice: register each once, resuming after a failed attempt. */
+	for (i = nb_registered; i < RTE_DIM(commands); i++) {
+		rc = rte_telemetry_register_cmd(commands[i].cmd, commands[i].fn, commands[i].help);
+		if (rc != 0)
+			return rc;
+		nb_registered = i + 1;
+	}
+	return 0;
+}
