@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
+#
+# What the dpdk-aoe / aoe-perf integration tests share, on top of lib.sh (source lib.sh first).
+#
+#   AOE_BUILD            the meson build directory to test (default <repo>/build); AOE_BUILD_DIR
+#                        (lib.sh's name, set by meson test) is honoured when AOE_BUILD is unset
+#   IT_DAEMON IT_PERF    the programs under test; IT_PATTERN the backing-file pattern checker
+#   it_require_bins      records a failure and exits when a program is not built
+#   it_eal VAR NAME [VDEV...]   VAR=(EAL args: -l 0, --no-pci, own --file-prefix aoe-NAME-PID)
+#   it_vdev IFACE        the af_packet vdev of a test bed's root-side veth, one queue pair
+#   it_perf VAR SECS ARGS...    aoe-perf with the EAL args in array VAR, under a timeout
+#   it_status VAR ARGS...       dpdk-aoe -- --status ARGS... with the EAL args in array VAR
+
+if [[ -n ${AOE_BUILD:-} ]]; then
+	export AOE_BUILD_DIR=$AOE_BUILD
+fi
+IT_DAEMON=$(t_bin dpdk-aoe)
+IT_PERF=$(t_bin aoe-perf)
+IT_PATTERN=$(dirname -- "${BASH_SOURCE[0]}")/aoe_pattern.py
+
+it_require_bins() {
+	local b
+	for b in "$IT_DAEMON" "$IT_PERF" "$@"; do
+		if [[ ! -x $b ]]; then
+			t_fail "$b is built" "build it: meson setup build && ninja -C build (or set AOE_BUILD)"
+			t_summary
+			exit 1
+		fi
+	done
+}
+
+it_eal() {
+	local -n _it_out=$1
+	local name=$2
+	shift 2
+	read -ra _it_out <<<"-l 0 $(aoe_eal_args "$name" "$@")"
+	t_cleanup_add aoe_eal_cleanup "$(aoe_eal_prefix "$name")"
+}
+
+it_vdev() { printf 'net_af_packet0,iface=%s,qpairs=1\n' "$1"; }
+
+it_perf() {
+	local -n _it_eal=$1
+	local secs=$2
+	shift 2
+	t_timeout "$secs" "$IT_PERF" "${_it_eal[@]}" -- "$@"
+}
+
+it_status() {
+	local -n _it_eal=$1
+	shift
+	t_timeout 30 "$IT_DAEMON" "${_it_eal[@]}" -- --status "$@"
+}
+
+# Size of a file in bytes.
+it_fsize() { stat -c %s -- "$1"; }
