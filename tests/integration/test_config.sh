@@ -60,11 +60,16 @@ refused "a line over 4096 characters is refused with its number" \
 refused "json = true without status is refused" "allowed only with --status" 'json = true\n'
 refused "the command line does not excuse a bad file" "$TMP/bad.conf:1: maxout: 0 is out of range" \
 	'maxout = 0\n' --maxout 8 --status
+# exits_2 CMD...: CMD exits with 2 (bad options), not merely non-zero.
+exits_2() {
+	"$@"
+	test $? = 2
+}
 t_check "--config of a missing file: exit 2" \
-	bash -c '"$@" -- --config "$0/none.conf" --status; test $? = 2' "$TMP" "$DAEMON" "${NOEAL[@]}"
+	exits_2 "$DAEMON" "${NOEAL[@]}" -- --config "$TMP/none.conf" --status
 t_check "... and the message names the file" grep -qF "$TMP/none.conf: cannot open" <<<"$T_OUT"
 t_check "--config with --no-config: exit 2" \
-	bash -c '"$@" -- --config "$0/bad.conf" --no-config; test $? = 2' "$TMP" "$DAEMON" "${NOEAL[@]}"
+	exits_2 "$DAEMON" "${NOEAL[@]}" -- --config "$TMP/bad.conf" --no-config
 
 # ---- the test bed ------------------------------------------------------------------------------
 t_testbed_up "$TB" || { t_summary; exit 1; }
@@ -128,8 +133,11 @@ t_check "... every target found" want_json "$TMP/c.json"
 t_check "the shipped config/dpdk-aoe.conf is accepted" \
 	run_timed "$TMP/d.txt" "$TMP/d.ms" --config "$AOE_ROOT/config/dpdk-aoe.conf" --status
 t_check "--no-config reads no file" run_timed "$TMP/e.txt" "$TMP/e.ms" --no-config --status
+# same_tables A B N: the two tables are equal and list N targets up.
+same_tables() {
+	diff "$1" "$2" && test "$(grep -c ' up *$' "$1")" = "$3"
+}
 t_check "... both print the text table of the same targets" \
-	bash -c 'diff "$1" "$2" && test "$(grep -c " up *$" "$1")" = "$3"' _ "$TMP/d.txt" \
-	"$TMP/e.txt" "$(wc -w <<<"$AOE_TB_TARGETS")"
+	same_tables "$TMP/d.txt" "$TMP/e.txt" "$(wc -w <<<"$AOE_TB_TARGETS")"
 
 t_summary
