@@ -25,7 +25,9 @@
 #define TGT_TX_STAGE		(4 * TGT_BURST)
 #define TGT_MASK_MAX		64	/* MAC mask list entries per disk */
 #define TGT_RES_MAX		64	/* reserve list entries per disk */
-#define TGT_MAX_SECTORS		255	/* the sector count field is one byte */
+/* The sector count field is one byte, but a response must fit one mbuf (data room is 16 bits). */
+#define TGT_MAX_SECTORS \
+	((UINT16_MAX - RTE_PKTMBUF_HEADROOM - 64 - AOE_ATA_HDR_LEN) / AOE_SECTOR_SIZE)
 #define TGT_DELAY_SLOTS		4096	/* frames the delay queue can hold per port */
 #define TGT_FWVER		0x0001
 #define TGT_FW_STR		"0.1"

@@ -9,7 +9,8 @@
  * One lcore serves queue 0 of every port: rx burst, answer in place, tx burst.
  *
  * Mbuf sizing: the pool's data room holds the largest frame any port may carry (36 + sectors *
- * 512, at least 2048), so every response is one segment and can be built in the request's own
+ * 512, or the device's max_rx_pktlen up to 16 KiB, at least 2048), so every response is one
+ * segment and can be built in the request's own
  * mbuf. For memif, whose frames may span several memif buffers, the PMD then copies a frame
  * into one mbuf as well. Requests that arrive chained anyway are linearised into a scratch
  * buffer and answered from fresh mbufs.
@@ -36,6 +37,7 @@
 #define RX_DESC		1024
 #define TX_DESC		1024
 #define MAX_DISKS	256
+#define MAX_RX_ROOM	(16384 + 128)	/* af_packet framesz=16384 less its overhead fits */
 
 volatile sig_atomic_t tgt_force_quit;
 volatile sig_atomic_t tgt_usr1_count;
@@ -59,15 +61,17 @@ usage(const char *prog)
 	       "                      a disk; SIZE in bytes or with K/M/G/T (powers of 1024), a\n"
 	       "                      non-zero multiple of 512; shelf 0-65534, slot 0-254\n"
 	       "  --bufcnt N          buffer count in config answers, 1-65535 (default 256)\n"
-	       "  --sectors N         sectors per ATA frame, 1-255 (default (MTU - 36) / 512)\n"
+	       "  --sectors N         sectors per ATA frame, 1-%u (default (MTU - 36) / 512)\n"
 	       "  --port P            serve only port P (repeatable; default every port)\n"
 	       "  --config STR        initial config string of every disk (at most 1024 bytes)\n"
 	       "  --fault SPEC        drop=P,dup=P,reorder=P,corrupt=P,delay=USEC; P in [0,1] or N%%\n"
 	       "  --seed N            seed of the fault PRNG (default 1)\n"
+	       "  --mbuf-size BYTES   mbuf data room, at least what the ports need (af_packet with\n"
+	       "                      a large framesz=: give at least that)\n"
 	       "  --silent-after N    stop answering after N ATA requests answered\n"
 	       "  --silent-for MS     come back MS milliseconds after going silent\n"
 	       "  SIGUSR1 toggles silence; SIGINT/SIGTERM exit and print the counters.\n",
-	       prog);
+	       prog, (unsigned int)TGT_MAX_SECTORS);
 }
 
 static unsigned long long
@@ -86,7 +90,7 @@ parse_num(const char *opt, const char *s, unsigned long long min, unsigned long 
 
 enum {
 	OPT_DISK = 256, OPT_BUFCNT, OPT_FAULT, OPT_PORT, OPT_SECTORS, OPT_CONFIG, OPT_SILENT_AFTER,
-	OPT_SILENT_FOR, OPT_SEED, OPT_HELP,
+	OPT_SILENT_FOR, OPT_SEED, OPT_MBUF_SIZE, OPT_HELP,
 };
 
 static const struct option long_opts[] = {
@@ -99,6 +103,7 @@ static const struct option long_opts[] = {
 	{ "silent-after", required_argument, NULL, OPT_SILENT_AFTER },
 	{ "silent-for", required_argument, NULL, OPT_SILENT_FOR },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "mbuf-size", required_argument, NULL, OPT_MBUF_SIZE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -108,6 +113,7 @@ struct opts {
 	bool port_sel[RTE_MAX_ETHPORTS];
 	const char *config;
 	uint64_t seed;
+	uint32_t mbuf_size;
 };
 
 static void
@@ -172,6 +178,10 @@ parse_args(struct tgt_ctx *ctx, struct opts *o, int argc, char **argv)
 			break;
 		case OPT_SEED:
 			o->seed = parse_num("--seed", optarg, 0, UINT64_MAX);
+			break;
+		case OPT_MBUF_SIZE:
+			o->mbuf_size = (uint32_t)parse_num("--mbuf-size", optarg, 2048,
+							   UINT16_MAX - RTE_PKTMBUF_HEADROOM - 64);
 			break;
 		case OPT_HELP:
 		case 'h':
@@ -239,19 +249,26 @@ port_init(struct tgt_ctx *ctx, struct tgt_port *p)
 		rte_exit(EXIT_FAILURE, "port %u: no MAC address: %s\n", p->port_id, rte_strerror(-rc));
 }
 
-/* The MTU a port can carry, capped by what the device says it can take. */
-static void
+/*
+ * The MTU a port can carry, capped by what the device says it can take; returns the mbuf data
+ * room the port needs to receive its largest frame in one segment (af_packet refuses a pool
+ * smaller than its frame size), capped at MAX_RX_ROOM for devices that claim no limit.
+ */
+static uint32_t
 port_probe(struct tgt_ctx *ctx, struct tgt_port *p)
 {
 	struct rte_eth_dev_info info;
 	uint16_t mtu = RTE_ETHER_MTU;
+	uint32_t rx_room = 0;
 	unsigned int s;
 
 	if (rte_eth_dev_get_mtu(p->port_id, &mtu) != 0 || mtu == 0)
 		mtu = RTE_ETHER_MTU;
-	if (rte_eth_dev_info_get(p->port_id, &info) == 0 && info.max_mtu != 0 &&
-	    mtu > info.max_mtu)
-		mtu = info.max_mtu;
+	if (rte_eth_dev_info_get(p->port_id, &info) == 0) {
+		if (info.max_mtu != 0 && mtu > info.max_mtu)
+			mtu = info.max_mtu;
+		rx_room = RTE_MIN(info.max_rx_pktlen, (uint32_t)MAX_RX_ROOM);
+	}
 	p->mtu = mtu;
 	if (ctx->sectors_opt != 0) {
 		s = ctx->sectors_opt;
@@ -263,6 +280,7 @@ port_probe(struct tgt_ctx *ctx, struct tgt_port *p)
 			s = TGT_MAX_SECTORS;
 	}
 	p->sectors = (uint8_t)s;
+	return RTE_MAX(rx_room, (uint32_t)(AOE_ATA_HDR_LEN + s * AOE_SECTOR_SIZE));
 }
 
 static void
@@ -370,7 +388,8 @@ main(int argc, char **argv)
 {
 	struct tgt_ctx *ctx = &g_ctx;
 	struct opts o = { 0 };
-	unsigned int max_sect = 0, n_mbufs;
+	unsigned int n_mbufs;
+	uint32_t max_room = 0;
 	uint32_t room;
 	uint16_t pid;
 	int rc;
@@ -393,8 +412,7 @@ main(int argc, char **argv)
 		if (o.port_given && !o.port_sel[pid])
 			continue;
 		ctx->ports[ctx->n_ports].port_id = pid;
-		port_probe(ctx, &ctx->ports[ctx->n_ports]);
-		max_sect = RTE_MAX(max_sect, ctx->ports[ctx->n_ports].sectors);
+		max_room = RTE_MAX(max_room, port_probe(ctx, &ctx->ports[ctx->n_ports]));
 		ctx->n_ports++;
 	}
 	if (ctx->n_ports == 0)
@@ -404,8 +422,8 @@ main(int argc, char **argv)
 	setup_disks(ctx, o.config);
 
 	/* One segment per frame: room for the largest response, never less than 2 KiB. */
-	room = RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_DATAROOM,
-		       (uint32_t)RTE_ALIGN_CEIL(AOE_ATA_HDR_LEN + max_sect * AOE_SECTOR_SIZE, 64));
+	room = RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_DATAROOM, RTE_ALIGN_CEIL(max_room, 64));
+	room = RTE_MAX(room, o.mbuf_size);
 	n_mbufs = ctx->n_ports * (RX_DESC + TX_DESC + TGT_TX_STAGE + 1 +
 				  (ctx->fault.delay_us ? TGT_DELAY_SLOTS : 0)) + 1024;
 	ctx->pool = rte_pktmbuf_pool_create("aoe_target_pool", n_mbufs, 256, 0,

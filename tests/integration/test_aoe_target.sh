@@ -9,14 +9,15 @@
 # every frame the target sent with tshark.
 #
 # usage: test_aoe_target.sh [path/to/aoe-target]    (as root)
-#   default binary: $AOE_TARGET, else $BUILD_DIR/app/aoe-target/aoe-target, else the newest
-#   build*/app/aoe-target/aoe-target in the repository.
+#   default binary: $AOE_TARGET, else $AOE_BUILD_DIR (or $BUILD_DIR)/app/aoe-target/aoe-target,
+#   else the newest build*/app/aoe-target/aoe-target in the repository.
 set -u
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${1:-${AOE_TARGET:-}}
-if [[ -z $BIN && -n ${BUILD_DIR:-} ]]; then
-	BIN=$BUILD_DIR/app/aoe-target/aoe-target
+BDIR=${AOE_BUILD_DIR:-${BUILD_DIR:-}}
+if [[ -z $BIN && -n $BDIR ]]; then
+	BIN=$BDIR/app/aoe-target/aoe-target
 fi
 if [[ -z $BIN ]]; then
 	BIN=$(ls -t "$REPO"/build*/app/aoe-target/aoe-target 2>/dev/null | head -n 1)
