@@ -12,7 +12,8 @@ t_require_root
 
 DAEMON=$(t_bin dpdk-aoe)
 if [[ ! -x $DAEMON ]]; then
-	t_fail "$DAEMON is built" "build it: meson setup build && ninja -C build (or set AOE_BUILD_DIR)"
+	t_fail "$DAEMON is built" \
+		"build it: meson setup build && ninja -C build (or set AOE_BUILD_DIR)"
 	t_summary
 	exit 1
 fi
@@ -47,7 +48,8 @@ refused "bad value: exit 2, FILE:LINE and what is allowed" \
 	"dpdk-aoe: $TMP/bad.conf:4: discover_wait: 'soon' is not a number; allowed: 1..600000 ms" \
 	'# dpdk-aoe\n\nstatus = true\ndiscover_wait = soon\njson = true\n' --status
 refused "unknown key names the line and the keys" \
-	"$TMP/bad.conf:2: unknown key 'discover-wait'; allowed: iflist maxout deadsecs discover_interval discover_wait status json" \
+	"$TMP/bad.conf:2: unknown key 'discover-wait'; allowed: iflist maxout deadsecs $(
+	)discover_interval discover_wait status json" \
 	'maxout = 8\ndiscover-wait = 500\n'
 refused "line without '=' is refused at its line (CRLF file)" \
 	"$TMP/bad.conf:3: 'json' is not key = value" 'status = true\r\n\r\njson\r\n'
@@ -82,8 +84,8 @@ want_json() {
 	want=$(tr ' ' '\n' <<<"$AOE_TB_TARGETS" | sort -t. -k1,1n -k2,2n | jq -R -s -c 'split("\n")
 		| map(select(length > 0) | split(":") as [$a, $b] |
 		{name: ("e" + $a), size_bytes: ($b | tonumber), state: "up"})')
-	jq -e -c --argjson want "$want" '(.targets | map({name, size_bytes, state})) == $want' "$1" \
-		>/dev/null || { echo "want $want; got:"; cat "$1"; return 1; }
+	jq -e -c --argjson want "$want" \
+		'(.targets | map({name, size_bytes, state})) == $want' "$1" >/dev/null || { echo "want $want; got:"; cat "$1"; return 1; }
 }
 
 # run_timed OUT SECONDS-FILE ARGS...: dpdk-aoe's stdout to OUT, its wall time (ms) to SECONDS-FILE.
