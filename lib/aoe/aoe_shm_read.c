@@ -364,7 +364,7 @@ aoe_shm_time_format(uint64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64, ns);
 		return;
 	}
-	snprintf(buf + n, len - n, ".%03uZ", (unsigned int)(ns % 1000000000u / 1000000u));
+	snprintf(buf + n, len - n, ".%03u", (unsigned int)(ns % 1000000000u / 1000000u));
 }
 
 static void

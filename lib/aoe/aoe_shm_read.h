@@ -26,7 +26,7 @@ extern "C" {
 #endif
 
 #define AOE_SHM_ERR_MAX		512	/**< bytes of aoe_shm_reader.err */
-#define AOE_SHM_TIME_MAX	40	/**< "2024-05-01T12:34:56.123Z" and its NUL fit */
+#define AOE_SHM_TIME_MAX	40	/**< "2024-05-01T12:34:56.123" and its NUL fit */
 #define AOE_SHM_EVENT_STR_MAX	256	/**< one formatted event line fits */
 
 /** An open, read-only mapping of one process's region. */
@@ -122,14 +122,15 @@ unsigned int aoe_shm_events_read(const struct aoe_shm *shm, struct aoe_shm_curso
 const char *aoe_shm_state_str(uint32_t state);
 
 /**
- * @p ns since the epoch as ISO 8601 UTC with milliseconds: "2024-05-01T12:34:56.123Z"
- * (milliseconds keep a whole event line within telemetry's 127-byte strings).
+ * @p ns since the epoch as ISO 8601 in UTC with milliseconds: "2024-05-01T12:34:56.123".
+ * Milliseconds and no zone letter keep the longest event line (e65534.254, nout=1024) within
+ * telemetry's 127-byte strings.
  */
 void aoe_shm_time_format(uint64_t ns, char *buf, size_t len);
 
 /**
  * One event as the kernel's /dev/etherd/err line, after its ISO time, e.g.
- * "2024-05-01T12:34:56.123Z retransmit e7.3 oldtag=0c001234 newtag=0c001235
+ * "2024-05-01T12:34:56.123 retransmit e7.3 oldtag=0c001234 newtag=0c001235
  * s=aa:bb:cc:dd:ee:ff d=11:22:33:44:55:66 nout=3". @p shm (may be NULL) names the ports.
  * @return the length the full line needs (as snprintf).
  */

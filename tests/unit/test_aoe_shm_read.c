@@ -259,7 +259,7 @@ Test(aoe_shm_read, overwritten_slot_is_skipped_and_counted)
 static void
 event_text(struct aoe_shm_event *ev, char *buf, size_t len)
 {
-	ev->time_ns = 1700000000123456789ull;	/* 2023-11-14T22:13:20.123Z */
+	ev->time_ns = 1700000000123456789ull;	/* 2023-11-14T22:13:20.123 */
 	ev->shelf = 7;
 	ev->slot = 3;
 	memcpy(ev->src, "\xaa\xbb\xcc\xdd\xee\xff", 6);
@@ -280,19 +280,19 @@ Test(aoe_shm_read, event_format_kernel_texts)
 	ev.new_tag = 0x0c001235;
 	ev.nout = 3;
 	event_text(&ev, buf, sizeof(buf));
-	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123Z retransmit e7.3 oldtag=0c001234 "
+	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123 retransmit e7.3 oldtag=0c001234 "
 			 "newtag=0c001235 s=aa:bb:cc:dd:ee:ff d=11:22:33:44:55:66 nout=3");
 	memset(&ev, 0, sizeof(ev));
 	ev.type = AOE_EV_UNEXPECTED;
 	ev.old_tag = 0x10;
 	event_text(&ev, buf, sizeof(buf));
-	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123Z unexpected rsp e7.3 tag=00000010 "
+	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123 unexpected rsp e7.3 tag=00000010 "
 			 "s=aa:bb:cc:dd:ee:ff d=11:22:33:44:55:66");
 	memset(&ev, 0, sizeof(ev));
 	ev.type = AOE_EV_AOE_ERROR;
 	ev.code = 2;
 	event_text(&ev, buf, sizeof(buf));
-	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123Z error packet from e7.3@net_af_packet0; "
+	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123 error packet from e7.3@net_af_packet0; "
 			 "ecode=2 'bad argument'");
 	memset(&ev, 0, sizeof(ev));
 	ev.type = AOE_EV_ATA_ERROR;
@@ -301,20 +301,20 @@ Test(aoe_shm_read, event_format_kernel_texts)
 	ev.ata_error = 0x10;
 	ev.lba = 123456;
 	event_text(&ev, buf, sizeof(buf));
-	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123Z ata error e7.3 cmd=25h stat=51h err=10h "
+	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123 ata error e7.3 cmd=25h stat=51h err=10h "
 			 "lba=123456");
 	memset(&ev, 0, sizeof(ev));
 	ev.type = AOE_EV_STATE;
 	ev.nout = 1;	/* up */
 	ev.code = 2;	/* down */
 	event_text(&ev, buf, sizeof(buf));
-	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123Z e7.3 state up -> down");
+	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123 e7.3 state up -> down");
 	memset(&ev, 0, sizeof(ev));
 	ev.type = AOE_EV_LATE;
 	ev.old_tag = 1;
 	ev.new_tag = 2;
 	event_text(&ev, buf, sizeof(buf));
-	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123Z late rsp e7.3 tag=00000001 "
+	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123 late rsp e7.3 tag=00000001 "
 			 "curtag=00000002 s=aa:bb:cc:dd:ee:ff d=11:22:33:44:55:66");
 }
 
