@@ -1,0 +1,339 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# scripts/bench.sh [-n RUNS] [-t SECONDS] [--quick] [--write-doc] [--datapath] [-h]
+#
+# Measures, in one run on one machine, over a DPDK memif link between two processes (one core
+# each: core 1 is the server side, core 0 the client side):
+#   (a) the transport's ceiling: testpmd txonly -> testpmd rxonly, frames/s for the AoE frame
+#       sizes 60 (a request), 1060 (a response of 2 sectors, MTU 1500) and 4132 (8 sectors,
+#       two memif buffers);
+#   (b) aoe-perf 4 KiB randread and randwrite at QD 1 and 128 against aoe-target's null disk,
+#       target on core 1, initiator on core 0 (jumbo payloads too when the link allows them);
+#   (c) (b) over (a) in frames per second, run by run, and the initiator's cycles per I/O.
+# Each of the RUNS iterations measures every ceiling and then every aoe-perf case, so a ratio
+# divides figures taken minutes apart at most. Output: markdown tables on stdout (medians and
+# min-max); --write-doc also puts them into docs/performance.md between its markers.
+#
+# --datapath instead checks the initiator's steady state: syscalls (strace, perf), calls to
+# malloc/free/rte_malloc/pthread_mutex_lock (uprobes counted by perf stat) and hot spots
+# (perf record) of aoe-perf during a randread QD 128 run.
+#
+# Needs root (hugepages; perf and strace for --datapath). Environment: AOE_BUILD_DIR (default
+# build), TESTPMD (default dpdk-testpmd), AOE_NO_HUGE=1 to force --no-huge.
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib/common.sh"
+
+HELPER=$AOE_ROOT/scripts/bench/bench.py
+DOC=$AOE_ROOT/docs/performance.md
+TESTPMD=${TESTPMD:-$(command -v dpdk-testpmd || echo /usr/bin/dpdk-testpmd)}
+BUILD=$(aoe_build_dir)
+AOE_PERF=$BUILD/app/aoe-perf/aoe-perf
+AOE_TARGET=$BUILD/app/aoe-target/aoe-target
+
+RUNS=5
+SECS=10
+WRITE_DOC=0
+MODE=bench
+CEIL_SIZES=(60 1060 4132)
+CORE_A=1	# server side: testpmd txonly, aoe-target
+CORE_B=0	# client side: testpmd rxonly, aoe-perf
+
+usage() {
+	sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+while (($#)); do
+	case $1 in
+	-n) RUNS=${2:?-n needs a number}; shift ;;
+	-t) SECS=${2:?-t needs seconds}; shift ;;
+	--quick) RUNS=3 SECS=5 ;;
+	--write-doc) WRITE_DOC=1 ;;
+	--datapath) MODE=datapath ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+	shift
+done
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || aoe_die "-n: a positive number of runs, not '$RUNS'"
+[[ $SECS =~ ^[1-9][0-9]*$ ]] || aoe_die "-t: a positive number of seconds, not '$SECS'"
+for b in "$AOE_PERF" "$AOE_TARGET" "$TESTPMD"; do
+	[[ -x $b ]] || aoe_die "$b not found (build with meson/ninja, or set AOE_BUILD_DIR/TESTPMD)"
+done
+aoe_is_root || aoe_die "run as root (hugepages, perf, strace)"
+
+SOCK=/tmp/aoe-bench-$$.sock
+TMP=$(mktemp -d /tmp/aoe-bench.XXXXXX)
+PIDS=()
+PROBES=()
+
+# Stop one of our processes: SIGINT (testpmd, aoe-target and aoe-perf all report and exit on
+# it), SIGKILL after 10 s. Returns the process's exit status.
+stop_pid() {
+	local pid=$1 rc=0 i
+	kill -INT "$pid" 2>/dev/null || true
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || rc=$?
+	local keep=()
+	for i in "${PIDS[@]}"; do [[ $i == "$pid" ]] || keep+=("$i"); done
+	PIDS=("${keep[@]}")
+	return $rc
+}
+
+cleanup() {
+	local pid p
+	trap - EXIT INT TERM HUP
+	for pid in "${PIDS[@]}"; do stop_pid "$pid" || true; done
+	for p in "${PROBES[@]}"; do perf probe -q -d "$p" >/dev/null 2>&1 || true; done
+	rm -f -- "$SOCK"
+	for p in tx rx tgt ini; do aoe_eal_cleanup "$(aoe_eal_prefix "bench-$p")" || true; done
+	rm -rf -- "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# Hugepages: reserve them (scripts/hugepages.sh says why when it cannot) and use them.
+"$AOE_ROOT/scripts/hugepages.sh" reserve || true
+AOE_EAL_MEM_MB=${AOE_EAL_MEM_MB:-256}
+read -ra MEM <<<"$(aoe_eal_mem_args)"
+if [[ ${MEM[0]} == --no-huge ]]; then
+	aoe_warn "no hugepages: running with --no-huge; the figures are not comparable"
+	MEM_DESC="no hugepages (--no-huge -m ${MEM[2]}): NOT a valid measurement"
+else
+	MEM+=(--huge-unlink)
+	MEM_DESC="2 MiB hugepages (${MEM[*]} per process)"
+fi
+aoe_log "memory: $MEM_DESC"
+
+# eal NAME LCORES: the EAL arguments of process NAME (its own --file-prefix, always --no-pci).
+eal() {
+	printf -- '%s\n' --lcores "$2" --no-pci --file-prefix "$(aoe_eal_prefix "bench-$1")" \
+		"${MEM[@]}"
+}
+
+# Wait for the memif server's listening socket, at most 20 s. DPDK 22.11's memif binds it in
+# the abstract namespace by default (socket-abstract=yes): no file, but /proc/net/unix shows it.
+wait_sock() {
+	local pid=$1 i
+	for ((i = 0; i < 200; i++)); do
+		grep -qF " @$SOCK" /proc/net/unix && return 0
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+LAST_PID=
+# start NAME LOG CMD...: run CMD in the background, remember its PID in LAST_PID.
+start() {
+	local log=$2
+	shift 2
+	"$@" >"$log" 2>&1 </dev/null &
+	LAST_PID=$!
+	PIDS+=("$LAST_PID")
+}
+
+done_with() { aoe_eal_cleanup "$(aoe_eal_prefix "bench-$1")" || true; }
+
+# ceiling RUN SIZE: frames/s testpmd moves one way over memif; appends a record to RESULTS.
+ceiling() {
+	local run=$1 size=$2 txpkts=$2 tx rx pps
+	# memif's port refuses an MTU above 1500 (max frame 1518), and testpmd's txonly builds a
+	# frame from --txpkts segments of at most one mbuf each: 4132 bytes is two segments.
+	((size > 2048)) && txpkts=2048,$((size - 2048))
+	rm -f -- "$SOCK"
+	mapfile -t a < <(eal tx "0@$CORE_A,1@$CORE_A")
+	start tx "$TMP/tx.log" "$TESTPMD" "${a[@]}" --vdev "net_memif0,role=server,socket=$SOCK" \
+		-- --forward-mode=txonly --txpkts="$txpkts" --stats-period=1 --nb-cores=1
+	tx=$LAST_PID
+	wait_sock "$tx" || { cat "$TMP/tx.log" >&2; aoe_die "testpmd txonly did not start"; }
+	mapfile -t a < <(eal rx "0@$CORE_B,1@$CORE_B")
+	start rx "$TMP/rx.log" "$TESTPMD" "${a[@]}" --vdev "net_memif0,role=client,socket=$SOCK" \
+		-- --forward-mode=rxonly --stats-period=1 --nb-cores=1
+	rx=$LAST_PID
+	# One sample a second: SECS of steady state, two while memif connects, one at the end.
+	local want=$((SECS + 3)) i
+	for ((i = 0; i < 10 * (SECS + 30); i++)); do
+		(($(grep -ac 'Rx-pps' "$TMP/rx.log") >= want)) && break
+		kill -0 "$rx" 2>/dev/null || break
+		sleep 0.1
+	done
+	stop_pid "$rx" || { cat "$TMP/rx.log" >&2; aoe_die "testpmd rxonly failed"; }
+	stop_pid "$tx" || { cat "$TMP/tx.log" >&2; aoe_die "testpmd txonly failed"; }
+	done_with rx
+	done_with tx
+	pps=$(python3 "$HELPER" ceiling "$TMP/rx.log" "$size") ||
+		{ tail -n 40 "$TMP/rx.log" >&2; aoe_die "cannot read the rx rate"; }
+	printf 'ceiling\t%s\t%s\t%s\n' "$run" "$size" "$pps" >>"$RESULTS"
+	aoe_log "run $run: ceiling $size bytes: $pps frames/s"
+}
+
+TGT=
+# target_up [aoe-target options]: aoe-target on core A with a 16 GiB null disk e1.1.
+target_up() {
+	rm -f -- "$SOCK"
+	mapfile -t a < <(eal tgt "0@$CORE_A")
+	start tgt "$TMP/tgt.log" "$AOE_TARGET" "${a[@]}" \
+		--vdev "net_memif0,role=server,socket=$SOCK" -- --disk 1.1=null:16G "$@"
+	TGT=$LAST_PID
+	wait_sock "$TGT" || { cat "$TMP/tgt.log" >&2; aoe_die "aoe-target did not start"; }
+}
+
+target_down() {
+	stop_pid "$TGT" || { cat "$TMP/tgt.log" >&2; aoe_die "aoe-target failed"; }
+	done_with tgt
+	rm -f -- "$SOCK"
+}
+
+# perf_cmd WORKLOAD QD SECONDS [more aoe-perf options]: the aoe-perf command line, one per line.
+perf_cmd() {
+	local w=$1 q=$2 t=$3
+	shift 3
+	printf '%s\n' "$AOE_PERF"
+	eal ini "0@$CORE_B"
+	printf '%s\n' --vdev "net_memif0,role=client,socket=$SOCK" -- -T e1.1 -w "$w" -o 4k \
+		-q "$q" -t "$t" --json "$@"
+}
+
+# aoe RUN LABEL WORKLOAD QD: one aoe-perf run; appends its JSON to RESULTS.
+aoe() {
+	local run=$1 label=$2 json
+	mapfile -t c < <(perf_cmd "$3" "$4" "$SECS")
+	if ! json=$(timeout --kill-after=5 $((SECS + 60)) "${c[@]}" 2>"$TMP/ini.err"); then
+		cat "$TMP/ini.err" >&2
+		done_with ini
+		aoe_die "aoe-perf failed: ${c[*]}"
+	fi
+	done_with ini
+	printf 'aoe\t%s\t%s\t%s\n' "$run" "$label" "$json" >>"$RESULTS"
+	aoe_log "run $run: $label: $(jq -r '"\(.iops) IOPS, p50 \(.p50_latency_us) us, \(.cycles_per_io) cycles/IO, payload \(.payload_bytes)"' <<<"$json")"
+}
+
+# Does the link carry 8-sector (4132-byte) frames? aoe-target advertises what --sectors says;
+# the initiator takes min(that, (port MTU - 22) / 512), and memif's MTU stays 1500.
+jumbo_probe() {
+	local json
+	target_up --sectors 8
+	mapfile -t c < <(perf_cmd randread 1 1)
+	json=$(timeout 60 "${c[@]}" 2>"$TMP/ini.err") || { cat "$TMP/ini.err" >&2; json='{}'; }
+	done_with ini
+	target_down
+	JUMBO_PAYLOAD=$(jq -r '.payload_bytes // 0' <<<"$json")
+	local tline iline
+	tline=$(grep -m1 'sectors per frame' "$TMP/tgt.log" | sed 's/^aoe-target: //') || true
+	iline=$(grep -m1 'sectors/frame' "$TMP/ini.err" | sed 's/^aoe: //') || true
+	if ((JUMBO_PAYLOAD >= 4096)); then
+		JUMBO_DESC="yes: aoe-target --sectors 8 gives $JUMBO_PAYLOAD bytes per frame"
+	else
+		JUMBO_DESC="no: with aoe-target --sectors 8 (\`$tline\`) the initiator still sends"
+		JUMBO_DESC+=" $JUMBO_PAYLOAD bytes per frame (\`$iline\`): memif reports a 1518-byte"
+		JUMBO_DESC+=" maximum frame, so its MTU stays 1500 and rte_eth_dev_set_mtu(9000) is"
+		JUMBO_DESC+=" refused; the 4132-byte ceiling is shown for reference only"
+	fi
+	aoe_log "jumbo frames: $JUMBO_DESC"
+}
+
+meta() { printf 'meta\t%s\t%s\n' "$1" "$2" >>"$RESULTS"; }
+
+bench() {
+	local run label w q
+	RESULTS=$TMP/results.tsv
+	: >"$RESULTS"
+	meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+	meta commit "$(git -C "$AOE_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	meta runs "$RUNS"
+	meta seconds "$SECS"
+	meta nproc "$(nproc)"
+	meta cpu "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+	meta load "$(cut -d' ' -f1-3 /proc/loadavg)"
+	meta memory "$MEM_DESC"
+	meta core_a "testpmd --lcores 0@$CORE_A,1@$CORE_A; aoe-target --lcores 0@$CORE_A"
+	meta core_b "testpmd --lcores 0@$CORE_B,1@$CORE_B; aoe-perf --lcores 0@$CORE_B"
+	jumbo_probe
+	meta jumbo "$JUMBO_DESC"
+	for ((run = 1; run <= RUNS; run++)); do
+		for s in "${CEIL_SIZES[@]}"; do ceiling "$run" "$s"; done
+		target_up
+		for w in randread randwrite; do
+			for q in 1 128; do aoe "$run" "$w-q$q" "$w" "$q"; done
+		done
+		target_down
+		if ((JUMBO_PAYLOAD >= 4096)); then
+			target_up --sectors 8
+			for w in randread randwrite; do
+				for q in 1 128; do aoe "$run" "$w-q$q-jumbo" "$w" "$q"; done
+			done
+			target_down
+		fi
+	done
+	python3 "$HELPER" summary "$RESULTS" >"$TMP/summary.md"
+	cat "$TMP/summary.md"
+	if ((WRITE_DOC)); then
+		python3 "$HELPER" writedoc "$DOC" "$TMP/summary.md"
+		aoe_log "updated $DOC"
+	fi
+}
+
+# --datapath: attach to a running aoe-perf (randread QD 128) after warm-up and count what its
+# lcore thread does: syscalls, allocator and lock calls; then sample where its cycles go.
+datapath() {
+	local secs=$((SECS < 5 ? 5 : SECS)) pid ev=() p lib_c lib_eal
+	target_up
+	mapfile -t c < <(perf_cmd randread 128 $((4 * secs + 10)) -S 1)
+	start ini "$TMP/ini.out" "${c[@]}"
+	pid=$LAST_PID
+	sleep 4
+	aoe_proc_state "$pid" >/dev/null || { cat "$TMP/ini.out" >&2; aoe_die "aoe-perf died"; }
+	echo "## aoe-perf pid $pid (lcore 0 = thread $pid), threads:"
+	ps -T -o spid=,comm= -p "$pid"
+	echo
+	echo "## strace -c -p $pid (the lcore thread only), $secs s"
+	timeout -s INT "$secs" strace -c -p "$pid" 2>&1 || true
+	echo
+	echo "## strace -f -c -p $pid (every thread), $secs s"
+	timeout -s INT "$secs" strace -f -c -p "$pid" 2>&1 || true
+	echo
+	lib_c=$(awk '/\/libc\.so/ { print $6; exit }' "/proc/$pid/maps")
+	lib_eal=$(awk '/\/librte_eal\.so/ { print $6; exit }' "/proc/$pid/maps")
+	for p in malloc calloc realloc free pthread_mutex_lock; do
+		perf probe -q -x "$lib_c" -a "aoebench_$p=$p" && PROBES+=("probe_libc:aoebench_$p") &&
+			ev+=("probe_libc:aoebench_$p")
+	done
+	for p in rte_malloc_socket rte_free; do
+		perf probe -q -x "$lib_eal" -a "aoebench_$p=$p" &&
+			PROBES+=("probe_librte_eal:aoebench_$p") && ev+=("probe_librte_eal:aoebench_$p")
+	done
+	ev+=(raw_syscalls:sys_enter)
+	local before after
+	before=$(grep -c '^progress' "$TMP/ini.out" || true)
+	echo "## perf stat -e $(IFS=,; echo "${ev[*]}") -t $pid -- sleep $secs"
+	perf stat -e "$(IFS=,; echo "${ev[*]}")" -t "$pid" -- sleep "$secs" 2>&1
+	echo "## the same for every thread of the process (-p $pid)"
+	perf stat -e "$(IFS=,; echo "${ev[*]}")" -p "$pid" -- sleep "$secs" 2>&1
+	after=$(grep '^progress' "$TMP/ini.out" | tail -n 1)
+	echo "## aoe-perf progress at the end of the counting: $after"
+	echo
+	echo "## perf record -g -t $pid -- sleep $secs; perf report --no-children (top entries)"
+	perf record -q -o "$TMP/perf.data" -g -t "$pid" -- sleep "$secs" >/dev/null 2>&1
+	perf report -q -i "$TMP/perf.data" --no-children --stdio -g none --percent-limit 0.7 \
+		2>/dev/null | grep -v '^$' | head -n 40
+	stop_pid "$pid" || true
+	done_with ini
+	echo
+	echo "## aoe-perf's report"
+	grep -v '^progress' "$TMP/ini.out" | grep -v '^EAL\|^TELEMETRY' || true
+	target_down
+	for p in "${PROBES[@]}"; do perf probe -q -d "$p" >/dev/null 2>&1 || true; done
+	PROBES=()
+}
+
+if [[ $MODE == datapath ]]; then
+	datapath
+else
+	bench
+fi
