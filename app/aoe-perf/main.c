@@ -26,6 +26,7 @@
 #include "perf.h"
 
 static_assert(PERF_MAXOUT_MAX == AOE_MAXOUT_MAX, "--maxout range out of step with the engine");
+static_assert(PERF_MTU_MAX == AOE_MTU_MAX, "--mtu range out of step with the engine");
 static_assert(PERF_TARGET_MAX == AOE_NAME_MAX, "-T length out of step with the engine");
 static_assert(PERF_SECTOR_BYTES == AOE_BDEV_BLOCK_SIZE, "sector size out of step");
 
@@ -192,6 +193,8 @@ engine_start(const struct perf_opts *opts)
 		conf.maxout = (uint16_t)opts->maxout;
 	if (opts->deadsecs_set)
 		conf.deadsecs = opts->deadsecs;
+	conf.mtu = (uint16_t)opts->mtu;
+	conf.program = "aoe-perf";
 	rc = aoe_init(&conf);
 	if (rc != 0)
 		fprintf(stderr, "aoe-perf: engine start failed: %s\n", strerror(-rc));

@@ -18,6 +18,7 @@ enum {
 	OPT_DISCOVER_WAIT,
 	OPT_MAXOUT,
 	OPT_DEADSECS,
+	OPT_MTU,
 };
 
 /* The leading ':' makes getopt tell a missing argument (':') from an unknown option ('?'). */
@@ -33,6 +34,7 @@ static const struct option long_opts[] = {
 	{ "discover-wait", required_argument, NULL, OPT_DISCOVER_WAIT },
 	{ "maxout", required_argument, NULL, OPT_MAXOUT },
 	{ "deadsecs", required_argument, NULL, OPT_DEADSECS },
+	{ "mtu", required_argument, NULL, OPT_MTU },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -77,9 +79,11 @@ perf_options_usage(FILE *f, const char *prog)
 		"  --discover-wait MS    how long to wait for the target to come up (default %u)\n"
 		"  --maxout N            frames outstanding per target and lcore, 1-%u (default 128)\n"
 		"  --deadsecs S          fail I/O unanswered for S seconds, 0-%u, 0 = never (default 180)\n"
+		"  --mtu N               size frames for MTU N, 576-%u, on links whose port will not\n"
+		"                        take it (memif carries chained buffers); default: each port's\n"
 		"  -h, --help            this text\n",
 		prog, PERF_DEPTH_MAX, PERF_READ_PCT_DEFAULT, PERF_DISCOVER_WAIT_DEFAULT,
-		PERF_MAXOUT_MAX, PERF_DEADSECS_MAX);
+		PERF_MAXOUT_MAX, PERF_DEADSECS_MAX, PERF_MTU_MAX);
 }
 
 static int __attribute__((format(printf, 3, 4)))
@@ -289,6 +293,11 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 			if (parse_uint_range(optarg, 1, PERF_MAXOUT_MAX, &o->maxout) != 0)
 				return fail(err, errlen, "--maxout: '%s' is not a valid window "
 					    "(1-%u)", optarg, PERF_MAXOUT_MAX);
+			break;
+		case OPT_MTU:
+			if (parse_uint_range(optarg, 576, PERF_MTU_MAX, &o->mtu) != 0)
+				return fail(err, errlen, "--mtu: '%s' is not a valid MTU (576-%u)",
+					    optarg, PERF_MTU_MAX);
 			break;
 		case OPT_DEADSECS:
 			if (parse_uint_range(optarg, 0, PERF_DEADSECS_MAX, &u) != 0)

@@ -16,6 +16,7 @@
 #define PERF_DEPTH_MAX			1024
 #define PERF_IO_SIZE_MAX		(64ull << 20)
 #define PERF_MAXOUT_MAX			1024	/**< AOE_MAXOUT_MAX; main.c checks they agree */
+#define PERF_MTU_MAX			9216	/**< AOE_MTU_MAX; main.c checks they agree */
 #define PERF_DEADSECS_MAX		86400	/**< a day, as dpdk-aoe allows */
 #define PERF_DISCOVER_WAIT_DEFAULT	3000	/**< ms */
 #define PERF_READ_PCT_DEFAULT		50
@@ -46,6 +47,7 @@ struct perf_opts {
 	unsigned int progress_s;	/**< -S, 0 = no progress lines */
 	unsigned int discover_wait_ms;	/**< --discover-wait */
 	unsigned int maxout;		/**< --maxout, 0 = the engine's default */
+	unsigned int mtu;		/**< --mtu, 0 = each port's own */
 	bool deadsecs_set;
 	uint32_t deadsecs;		/**< --deadsecs, when deadsecs_set */
 	bool help;			/**< -h / --help: print the usage and exit 0 */

@@ -35,6 +35,7 @@ extern "C" {
 #define AOE_MAXOUT_MAX		1024	/**< frames one lcore may have outstanding on a target */
 #define AOE_DEADSECS_DEFAULT	180
 #define AOE_DISCOVER_INTERVAL_DEFAULT 60
+#define AOE_MTU_MAX		9216
 
 /** Engine configuration; aoe_conf_init() fills the defaults. */
 struct aoe_conf {
@@ -48,6 +49,9 @@ struct aoe_conf {
 	unsigned int mgmt_lcore;	/**< one of lcores[]: runs discovery and the state machine */
 	uint32_t nb_mbufs;		/**< 0 = sized from maxout x targets x lcores */
 	const char *program;		/**< shown by aoe-stat; NULL = "" */
+	uint16_t mtu;			/**< 0 = each port's own; else frames sized for this MTU:
+					 * set on the port if it accepts it, else trusted to the
+					 * link (memif carries chained buffers past its 1500) */
 };
 
 /** Fill @p conf with defaults: every port, the calling lcore as the only (management) lcore. */

@@ -71,6 +71,11 @@ conf_check(const struct aoe_conf *conf)
 			AOE_MAX_LCORES);
 		return -EINVAL;
 	}
+	if (conf->mtu != 0 && (conf->mtu < 576 || conf->mtu > AOE_MTU_MAX)) {
+		AOE_LOG(ERR, net, "MTU %u out of range: allowed 576-%u (0 = the port's own)",
+			conf->mtu, AOE_MTU_MAX);
+		return -EINVAL;
+	}
 	if (conf->nb_ports > AOE_MAX_PORTS) {
 		AOE_LOG(ERR, net, "%u ports in the allow list: at most %u", conf->nb_ports,
 			AOE_MAX_PORTS);

@@ -95,6 +95,16 @@ port_configure(struct aoe_port *p)
 	memset(&eth_conf, 0, sizeof(eth_conf));
 	/* Keep the MTU the interface already has (a veth set to 9000 stays jumbo). */
 	eth_conf.rxmode.mtu = p->mtu;
+	if (e->conf.mtu != 0 &&
+	    (e->conf.mtu > info.max_mtu || e->conf.mtu < info.min_mtu ||
+	     (uint32_t)e->conf.mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN > info.max_rx_pktlen)) {
+		/* The port will not take it; the operator vouches that the link carries such
+		 * frames (memif does, as chained buffers), so frames are sized for it anyway. */
+		AOE_LOG(NOTICE, net, "port %s: MTU %u is more than it configures (frames up to %u "
+			"bytes): frames of that size are sent anyway, as the configuration asks",
+			p->name, e->conf.mtu, info.max_rx_pktlen);
+		eth_conf.rxmode.mtu = 0;
+	}
 	rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &eth_conf);
 	if (rc != 0) {
 		AOE_LOG(ERR, net, "port %s: configure failed: %s", p->name, rte_strerror(-rc));
@@ -177,6 +187,8 @@ aoe_ports_setup(void)
 			snprintf(p->name, sizeof(p->name), "port%u", port_id);
 		if (rte_eth_dev_get_mtu(port_id, &p->mtu) != 0 || p->mtu == 0)
 			p->mtu = RTE_ETHER_MTU;
+		if (e->conf.mtu != 0)
+			p->mtu = e->conf.mtu;
 		p->allowed = port_in_allow_list(port_id);
 		max_mtu = RTE_MAX(max_mtu, p->mtu);
 		e->port_index[port_id] = (int8_t)e->nb_ports;

@@ -488,6 +488,7 @@ void
 aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *hdr)
 {
 	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t frame_len = rte_pktmbuf_pkt_len(m);
 	struct aoe_target *t = aoe_target_lookup(hdr->shelf, hdr->slot);
 	unsigned int port = (unsigned int)aoe_engine.port_index[m->port];
 	uint64_t now = rte_rdtsc();
@@ -530,7 +531,16 @@ aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *h
 			    m->port);
 		goto drop;
 	}
-	if (unlikely(aoe_ata_decode(frame, rte_pktmbuf_data_len(m), hdr, &ata) != 0)) {
+	/*
+	 * A jumbo response may come as a chain (memif, scattered RX). The codec reads only the
+	 * 36-byte header of a response, which the first segment always holds; the data is
+	 * copied out below with rte_pktmbuf_read, which walks the chain.
+	 */
+	if (unlikely(rte_pktmbuf_data_len(m) < AOE_ATA_HDR_LEN && m->nb_segs > 1)) {
+		s->stats->bad_response++;
+		goto drop;
+	}
+	if (unlikely(aoe_ata_decode(frame, frame_len, hdr, &ata) != 0)) {
 		s->stats->bad_response++;
 		goto drop;
 	}
@@ -599,7 +609,14 @@ aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *h
 			s->stats->bad_response++;
 			goto drop;
 		}
-		memcpy(f->data, ata.data, n);
+		if (likely(m->nb_segs == 1)) {
+			memcpy(f->data, ata.data, n);
+		} else {
+			const void *p = rte_pktmbuf_read(m, AOE_ATA_HDR_LEN, (uint32_t)n, f->data);
+
+			if (p != f->data)
+				memcpy(f->data, p, n);
+		}
 		s->stats->bytes_rx += n;
 	}
 	{
