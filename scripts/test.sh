@@ -106,6 +106,7 @@ run_unit() {
 	# One line per test program, and criterion's own summary line from its output.
 	local name result synth bad=0
 	while IFS=$'\t' read -r name result synth; do
+		name=${name##* / }
 		[[ -n $synth ]] && printf '%s: %s\n' "$name" "$synth"
 		case $result in
 		OK | EXPECTEDFAIL) pass "unit: $name" ;;
