@@ -30,16 +30,19 @@ perf() { it_perf E 60 -T e2.1 "$@"; }
 
 sniffed() {
 	local sp rc i
+	# A stale "ready" from the last run would not wait for this one.
+	rm -f -- "$TMP/sniff.err"
 	python3 "$(dirname -- "$IT_PATTERN")/aoe_sniff.py" "$AOE_TB_IFACE" 60 >"$TMP/frames" \
 		2>"$TMP/sniff.err" &
 	sp=$!
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 100; i++)); do
 		grep -q ready "$TMP/sniff.err" && break
 		sleep 0.1
 	done
+	grep -q ready "$TMP/sniff.err" || echo "the sniffer did not start: $(cat "$TMP/sniff.err")"
 	"$@"
 	rc=$?
-	sleep 0.3
+	sleep 0.5
 	kill -TERM "$sp" 2>/dev/null
 	wait "$sp"
 	return $rc
