@@ -284,7 +284,7 @@ bench() {
 datapath() {
 	local secs=$((SECS < 5 ? 5 : SECS)) pid ev=() p lib_c lib_eal
 	target_up
-	mapfile -t c < <(perf_cmd randread 128 $((4 * secs + 10)) -S 1)
+	mapfile -t c < <(perf_cmd randread 128 $((10 * secs + 30)) -S 1)
 	start ini "$TMP/ini.out" "${c[@]}"
 	pid=$LAST_PID
 	sleep 4
@@ -319,9 +319,14 @@ datapath() {
 	echo "## aoe-perf progress at the end of the counting: $after"
 	echo
 	echo "## perf record -g -t $pid -- sleep $secs; perf report --no-children (top entries)"
-	perf record -q -o "$TMP/perf.data" -g -t "$pid" -- sleep "$secs" >/dev/null 2>&1
-	perf report -q -i "$TMP/perf.data" --no-children --stdio -g none --percent-limit 0.7 \
-		2>/dev/null | grep -v '^$' | head -n 40
+	if perf record -q -o "$TMP/perf.data" -g -t "$pid" -- sleep "$secs" >"$TMP/rec.err" 2>&1
+	then
+		perf report -q -i "$TMP/perf.data" --no-children --stdio -g none \
+			--percent-limit 0.7 2>/dev/null >"$TMP/report.txt" || true
+		grep -v '^$' "$TMP/report.txt" | head -n 40 || true
+	else
+		cat "$TMP/rec.err"
+	fi
 	stop_pid "$pid" || true
 	done_with ini
 	echo
