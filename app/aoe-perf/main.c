@@ -348,6 +348,8 @@ benchmark(const struct perf_opts *opts, struct perf_run *run)
 		fprintf(stderr, "aoe-perf: out of memory for the report\n");
 		goto out;
 	}
+	/* What the engine saw on the wire: retransmits and stray answers explain a slow run. */
+	aoe_target_stats_get(opts->target, &res.engine);
 	if (opts->json)
 		perf_report_json(stdout, &res);
 	else

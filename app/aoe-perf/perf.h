@@ -16,6 +16,7 @@
 
 #include <rte_common.h>
 
+#include "aoe_stats.h"
 #include "perf_latency.h"
 #include "perf_options.h"
 #include "perf_pattern.h"
@@ -143,6 +144,7 @@ struct perf_result {
 	uint64_t bytes;
 	uint64_t busy_cycles;
 	uint64_t pattern_cycles;
+	struct aoe_target_stats engine;	/**< the engine's counters for the target, at the end */
 	struct perf_lat *lat;		/**< merged, owned by the result */
 };
 

@@ -108,6 +108,10 @@ perf_report_text(FILE *f, const struct perf_result *res)
 	fprintf(f, "io_completed %" PRIu64 " (reads %" PRIu64 ", writes %" PRIu64 "), io_failed %"
 		PRIu64 ", cycles_per_io %" PRIu64 "\n", res->completed, res->read_ios,
 		res->write_ios, res->failed, cycles_per_io(res));
+	fprintf(f, "frames_tx %" PRIu64 ", frames_rx %" PRIu64 ", retransmits %" PRIu64
+		", late %" PRIu64 ", unexpected %" PRIu64 ", timeouts %" PRIu64 "\n",
+		res->engine.frames_tx, res->engine.frames_rx, res->engine.retransmits,
+		res->engine.late, res->engine.unexpected, res->engine.timeouts);
 }
 
 /* Target names and workloads are plain ASCII; escape anyway so the output stays JSON. */
@@ -149,7 +153,11 @@ perf_report_json(FILE *f, const struct perf_result *res)
 		", \"p99_latency_us\": %.3f, \"p999_latency_us\": %.3f, \"max_latency_us\": %.3f",
 		cycles_to_us(res, perf_lat_mean(res->lat)), min_us(res), pct_us(res, 50.0),
 		pct_us(res, 99.0), pct_us(res, 99.9), pct_us(res, 100.0));
-	fprintf(f, ", \"cycles_per_io\": %" PRIu64 "}\n", cycles_per_io(res));
+	fprintf(f, ", \"cycles_per_io\": %" PRIu64, cycles_per_io(res));
+	fprintf(f, ", \"frames_tx\": %" PRIu64 ", \"frames_rx\": %" PRIu64 ", \"retransmits\": %"
+		PRIu64 ", \"late\": %" PRIu64 ", \"unexpected\": %" PRIu64 ", \"timeouts\": %" PRIu64
+		"}\n", res->engine.frames_tx, res->engine.frames_rx, res->engine.retransmits,
+		res->engine.late, res->engine.unexpected, res->engine.timeouts);
 }
 
 void

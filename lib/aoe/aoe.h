@@ -24,6 +24,8 @@
 
 #include <rte_ether.h>
 
+#include "aoe_stats.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -160,6 +162,13 @@ int aoe_target_info_get(const char *name, struct aoe_target_info *info);
  * @return 0 or -EINVAL.
  */
 int aoe_name_parse(const char *name, uint16_t *shelf, uint8_t *slot);
+
+/**
+ * A target's counters summed over every polling lcore of this process (the same numbers
+ * aoe-stat -v shows).
+ * @return 0, -EINVAL (malformed name or NULL) or -ENOENT.
+ */
+int aoe_target_stats_get(const char *name, struct aoe_target_stats *sum);
 
 /** What happened to a target. */
 enum aoe_target_event {

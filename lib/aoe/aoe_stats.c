@@ -200,3 +200,30 @@ aoe_event_emit(struct aoe_lcore *lc, struct aoe_shm_event *ev)
 	__atomic_store_n(&slot->seq, seq, __ATOMIC_RELEASE);
 	__atomic_store_n(&r->head, seq, __ATOMIC_RELEASE);
 }
+
+int
+aoe_target_stats_get(const char *name, struct aoe_target_stats *sum)
+{
+	struct aoe_engine *e = &aoe_engine;
+	const struct aoe_target *t;
+	unsigned int i, j;
+	uint16_t shelf;
+	uint8_t slot;
+
+	/* Summed as an array of counters: the struct holds nothing else. */
+	RTE_BUILD_BUG_ON(sizeof(*sum) % sizeof(uint64_t) != 0);
+	if (sum == NULL || aoe_name_parse(name, &shelf, &slot) != 0)
+		return -EINVAL;
+	t = aoe_target_lookup(shelf, slot);
+	if (t == NULL || e->shm == NULL)
+		return -ENOENT;
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < e->nb_lcores; i++) {
+		const uint64_t *src = (const uint64_t *)&e->shm->sessions[t->index][i].stats;
+		uint64_t *dst = (uint64_t *)sum;
+
+		for (j = 0; j < sizeof(*sum) / sizeof(uint64_t); j++)
+			dst[j] += __atomic_load_n(&src[j], __ATOMIC_RELAXED);
+	}
+	return 0;
+}
