@@ -157,9 +157,10 @@ ceiling() {
 		-- --forward-mode=rxonly --stats-period=1 --nb-cores=1
 	rx=$LAST_PID
 	# One sample a second: SECS of steady state, two while memif connects, one at the end.
-	local want=$((SECS + 3)) i
+	local want=$((SECS + 3)) i n
 	for ((i = 0; i < 10 * (SECS + 30); i++)); do
-		(($(grep -ac 'Rx-pps' "$TMP/rx.log") >= want)) && break
+		n=$(grep -ac 'Rx-pps' "$TMP/rx.log" 2>/dev/null) || n=0
+		((n >= want)) && break
 		kill -0 "$rx" 2>/dev/null || break
 		sleep 0.1
 	done
