@@ -97,7 +97,8 @@ t_check "... and its size too" test "$(it_fsize "$FILE")" = $BYTES
 bad_opt() { # bad_opt OPTION VALUE
 	t_check_fails "$1 $2 is refused" perf -w write -q 1 $([[ $1 == -o ]] || echo -o 512) "$1" "$2"
 	t_check "... with exit 2 naming $1" \
-		bash -c "'$IT_PERF' -- -T e1.2 -w write -q 1 $([[ $1 == -o ]] || echo -o 512) $1 $2 2>&1 >/dev/null | grep -q -- '^aoe-perf: $1'; (( \${PIPESTATUS[0]} == 2 ))"
+		bash -c '"$@" 2>&1 >/dev/null | grep -q -- "^aoe-perf: $0"; (( PIPESTATUS[0] == 2 ))' \
+		"$1" "$IT_PERF" "${E[@]}" -- -T e1.2 -w write -q 1 $([[ $1 == -o ]] || echo -o 512) "$1" "$2"
 }
 bad_opt -o 0
 bad_opt -o 1000
