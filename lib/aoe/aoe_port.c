@@ -6,6 +6,8 @@
  * lcore are handed to their owner through SPSC rings (aoe_lcore.c).
  */
 #include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_errno.h>
@@ -36,23 +38,56 @@ port_in_allow_list(uint16_t port_id)
 	return false;
 }
 
+/*
+ * The MTU of the kernel interface behind a port (af_packet, tap), which the PMD does not
+ * report: net_af_packet in 22.11 says 1500 whatever the interface has. 0 when unknown.
+ */
+static uint16_t
+kernel_mtu(uint16_t port_id)
+{
+	struct rte_eth_dev_info info;
+	char ifname[IF_NAMESIZE], path[64];
+	unsigned int mtu = 0;
+	FILE *f;
+
+	if (rte_eth_dev_info_get(port_id, &info) != 0 || info.if_index == 0 ||
+	    if_indextoname(info.if_index, ifname) == NULL)
+		return 0;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/mtu", ifname);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%u", &mtu) != 1 || mtu > AOE_MTU_MAX)
+		mtu = 0;
+	fclose(f);
+	return (uint16_t)mtu;
+}
+
 static int
-pool_create(uint16_t max_mtu)
+pool_create(uint16_t max_mtu, bool af_packet_jumbo)
 {
 	struct aoe_engine *e = &aoe_engine;
 	uint32_t n = e->conf.nb_mbufs;
 	uint32_t room;
 
+	/* One segment holds a whole frame: jumbo ports get jumbo mbufs. */
+	room = (uint32_t)max_mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	room = room <= 2048 ? 2048 : RTE_ALIGN_CEIL(room + 64, 1024);
+	/*
+	 * A jumbo net_af_packet port needs framesz (and blocksz) raised to a power of two that
+	 * holds the frame and the kernel's header, framesz=16384 for MTU 9000, and the PMD
+	 * wants each mbuf to hold a whole frame slot.
+	 */
+	if (af_packet_jumbo && room < 16384)
+		room = 16384;
 	if (n == 0) {
 		n = e->nb_lcores * (e->conf.maxout * AOE_POOL_TARGETS_HINT +
 				    AOE_TXBUF_SIZE * e->nb_ports + AOE_HANDOFF_RING_SIZE) +
 		    e->nb_ports * e->nb_lcores * (AOE_RX_DESC + AOE_TX_DESC);
-		if (n < AOE_MBUF_MIN)
-			n = AOE_MBUF_MIN;
+		/* Jumbo buffers are big: a smaller floor keeps the pool within -m 256. */
+		n = RTE_MAX(n, room > 4096 ? AOE_MBUF_MIN / 2u : (uint32_t)AOE_MBUF_MIN);
 	}
-	/* One segment holds a whole frame: jumbo ports get jumbo mbufs. */
-	room = RTE_PKTMBUF_HEADROOM + RTE_MAX((uint32_t)max_mtu + RTE_ETHER_HDR_LEN +
-					      RTE_ETHER_CRC_LEN, (uint32_t)2048);
+	room += RTE_PKTMBUF_HEADROOM;
 	e->pool = rte_pktmbuf_pool_create("aoe_mbufs", n, AOE_MBUF_CACHE, 0, (uint16_t)room,
 					  rte_socket_id());
 	if (e->pool == NULL) {
@@ -83,6 +118,9 @@ port_configure(struct aoe_port *p)
 			p->name, info.max_tx_queues, e->nb_lcores, e->nb_lcores);
 		return -EINVAL;
 	}
+	AOE_LOG(DEBUG, net, "port %s: driver %s, if_index %u, MTU %u-%u, max frame %u",
+		p->name, info.driver_name, info.if_index, info.min_mtu, info.max_mtu,
+		info.max_rx_pktlen);
 	p->nb_txq = (uint16_t)e->nb_lcores;
 	p->nb_rxq = (uint16_t)RTE_MIN(e->nb_lcores, info.max_rx_queues);
 	/*
@@ -95,14 +133,16 @@ port_configure(struct aoe_port *p)
 	memset(&eth_conf, 0, sizeof(eth_conf));
 	/* Keep the MTU the interface already has (a veth set to 9000 stays jumbo). */
 	eth_conf.rxmode.mtu = p->mtu;
-	if (e->conf.mtu != 0 &&
-	    (e->conf.mtu > info.max_mtu || e->conf.mtu < info.min_mtu ||
-	     (uint32_t)e->conf.mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN > info.max_rx_pktlen)) {
-		/* The port will not take it; the operator vouches that the link carries such
-		 * frames (memif does, as chained buffers), so frames are sized for it anyway. */
-		AOE_LOG(NOTICE, net, "port %s: MTU %u is more than it configures (frames up to %u "
-			"bytes): frames of that size are sent anyway, as the configuration asks",
-			p->name, e->conf.mtu, info.max_rx_pktlen);
+	if (p->mtu > info.max_mtu || p->mtu < info.min_mtu ||
+	    (uint32_t)p->mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN > info.max_rx_pktlen) {
+		/*
+		 * The PMD will not configure it, yet the link carries such frames: memif as
+		 * chained buffers when the operator asks for it (--mtu), af_packet because the
+		 * kernel interface has that MTU. Frames are sized for it anyway.
+		 */
+		AOE_LOG(NOTICE, net, "port %s: MTU %u is more than its PMD configures (frames up "
+			"to %u bytes): frames are sized for %u all the same", p->name, p->mtu,
+			info.max_rx_pktlen, p->mtu);
 		eth_conf.rxmode.mtu = 0;
 	}
 	rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &eth_conf);
@@ -162,6 +202,7 @@ aoe_ports_setup(void)
 {
 	struct aoe_engine *e = &aoe_engine;
 	uint16_t port_id, max_mtu = RTE_ETHER_MTU;
+	bool af_packet_jumbo = false;
 	unsigned int i;
 	int rc;
 
@@ -185,12 +226,15 @@ aoe_ports_setup(void)
 		p->port_id = port_id;
 		if (rte_eth_dev_get_name_by_port(port_id, p->name) != 0)
 			snprintf(p->name, sizeof(p->name), "port%u", port_id);
-		if (rte_eth_dev_get_mtu(port_id, &p->mtu) != 0 || p->mtu == 0)
+		p->mtu = kernel_mtu(port_id);
+		if (p->mtu == 0 && (rte_eth_dev_get_mtu(port_id, &p->mtu) != 0 || p->mtu == 0))
 			p->mtu = RTE_ETHER_MTU;
 		if (e->conf.mtu != 0)
 			p->mtu = e->conf.mtu;
 		p->allowed = port_in_allow_list(port_id);
 		max_mtu = RTE_MAX(max_mtu, p->mtu);
+		if (p->mtu > RTE_ETHER_MTU && strncmp(p->name, "net_af_packet", 13) == 0)
+			af_packet_jumbo = true;
 		e->port_index[port_id] = (int8_t)e->nb_ports;
 		e->nb_ports++;
 	}
@@ -198,7 +242,7 @@ aoe_ports_setup(void)
 		AOE_LOG(ERR, net, "no Ethernet port: give the EAL a device (-a or --vdev)");
 		return -ENODEV;
 	}
-	rc = pool_create(max_mtu);
+	rc = pool_create(max_mtu, af_packet_jumbo);
 	if (rc != 0)
 		return rc;
 	for (i = 0; i < e->nb_ports; i++) {
