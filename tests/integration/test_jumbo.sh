@@ -32,7 +32,7 @@ else
 fi
 # An I/O that is not a whole number of frames ends in a short frame; the region is the one the
 # verify above wrote, so every sector read holds the pattern.
-t_check "randrw --check with 20 KiB I/O (17 + 23 sectors per I/O)" \
+t_check "randrw --check with 20 KiB I/O (17 + 17 + 6 sectors per I/O)" \
 	t_timeout 120 "$(t_bin aoe-perf)" -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 -w randrw \
 	-o 20480 -q 4 -t 3 --size 8M --check --json
 t_summary
