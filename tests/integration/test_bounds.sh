@@ -95,10 +95,12 @@ t_check "... and its size too" test "$(it_fsize "$FILE")" = $BYTES
 
 # ---- sizes that are not sizes (refused before the EAL starts) -----------------------------------
 bad_opt() { # bad_opt OPTION VALUE
-	t_check_fails "$1 $2 is refused" perf -w write -q 1 $([[ $1 == -o ]] || echo -o 512) "$1" "$2"
+	local -a io=(-o 512)
+	[[ $1 == -o ]] && io=()
+	t_check_fails "$1 $2 is refused" perf -w write -q 1 "${io[@]}" "$1" "$2"
 	t_check "... with exit 2 naming $1" \
 		bash -c '"$@" 2>&1 >/dev/null | grep -q -- "^aoe-perf: $0"; (( PIPESTATUS[0] == 2 ))' \
-		"$1" "$IT_PERF" "${E[@]}" -- -T e1.2 -w write -q 1 $([[ $1 == -o ]] || echo -o 512) "$1" "$2"
+		"$1" "$IT_PERF" "${E[@]}" -- -T e1.2 -w write -q 1 "${io[@]}" "$1" "$2"
 }
 bad_opt -o 0
 bad_opt -o 1000

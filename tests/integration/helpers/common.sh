@@ -17,6 +17,7 @@ if [[ -n ${AOE_BUILD:-} ]]; then
 fi
 IT_DAEMON=$(t_bin dpdk-aoe)
 IT_PERF=$(t_bin aoe-perf)
+# shellcheck disable=SC2034 # used by the tests that source this file
 IT_PATTERN=$(dirname -- "${BASH_SOURCE[0]}")/aoe_pattern.py
 
 it_require_bins() {
