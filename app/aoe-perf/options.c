@@ -46,6 +46,7 @@ static const char *const workload_names[] = {
 	[PERF_WL_RW] = "rw",
 	[PERF_WL_RANDRW] = "randrw",
 	[PERF_WL_VERIFY] = "verify",
+	[PERF_WL_FLUSH] = "flush",
 };
 
 #define NB_WORKLOADS (sizeof(workload_names) / sizeof(workload_names[0]))
@@ -64,7 +65,9 @@ perf_options_usage(FILE *f, const char *prog)
 	fprintf(f,
 		"usage: %s [EAL options] -- -T TARGET -w WORKLOAD -o IO_BYTES -q DEPTH [options]\n"
 		"  -T TARGET             target name, e{shelf}.{slot} (e.g. e1.1)\n"
-		"  -w WORKLOAD           read, write, randread, randwrite, rw, randrw or verify\n"
+		"  -w WORKLOAD           read, write, randread, randwrite, rw, randrw, verify or flush\n"
+		"                        (flush: each I/O a FLUSH CACHE; -o and the region only count\n"
+		"                        them)\n"
 		"  -o IO_BYTES           bytes per I/O, a positive multiple of 512 (k/m/g suffixes)\n"
 		"  -q DEPTH              I/Os in flight, 1-%u (split over the worker lcores)\n"
 		"  -t SECONDS            run time; without it a run makes one pass over the region\n"

@@ -42,6 +42,7 @@ struct perf_failure {
 	int status;		/**< negative errno; -EILSEQ for a pattern mismatch */
 	bool submit;		/**< the submit call failed, the I/O never went out */
 	bool is_read;
+	bool is_flush;
 	uint64_t offset;	/**< bytes */
 	uint64_t len;
 	uint8_t ata_status;
@@ -58,6 +59,7 @@ struct perf_slot {
 	uint64_t len;
 	uint64_t submit_tsc;
 	bool is_read;
+	bool is_flush;
 };
 
 enum perf_phase {

@@ -30,6 +30,7 @@ enum perf_workload {
 	PERF_WL_RW,
 	PERF_WL_RANDRW,
 	PERF_WL_VERIFY,
+	PERF_WL_FLUSH,		/**< every I/O a FLUSH CACHE (bdevperf's flush workload) */
 };
 
 struct perf_opts {

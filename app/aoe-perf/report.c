@@ -156,8 +156,10 @@ perf_report_json(FILE *f, const struct perf_result *res)
 	fprintf(f, ", \"cycles_per_io\": %" PRIu64, cycles_per_io(res));
 	fprintf(f, ", \"frames_tx\": %" PRIu64 ", \"frames_rx\": %" PRIu64 ", \"retransmits\": %"
 		PRIu64 ", \"late\": %" PRIu64 ", \"unexpected\": %" PRIu64 ", \"timeouts\": %" PRIu64
-		"}\n", res->engine.frames_tx, res->engine.frames_rx, res->engine.retransmits,
-		res->engine.late, res->engine.unexpected, res->engine.timeouts);
+		", \"ata_errors\": %" PRIu64 ", \"flush_ext_fallbacks\": %" PRIu64 "}\n",
+		res->engine.frames_tx, res->engine.frames_rx, res->engine.retransmits,
+		res->engine.late, res->engine.unexpected, res->engine.timeouts,
+		res->engine.ata_errors, res->engine.flush_ext_fallbacks);
 }
 
 void
@@ -173,7 +175,8 @@ perf_report_failures(FILE *f, const struct perf_job *jobs, unsigned int nb_jobs)
 			continue;
 		fprintf(f, "job %u (lcore %u): %" PRIu64 " failed I/O; the first: %s of %" PRIu64
 			" bytes at offset %" PRIu64 ": ", job->index, job->lcore, job->failed,
-			fl->is_read ? "read" : "write", fl->len, fl->offset);
+			fl->is_flush ? "flush" : fl->is_read ? "read" : "write", fl->len,
+			fl->offset);
 		if (fl->status == -EILSEQ)
 			fprintf(f, "data mismatch at LBA %" PRIu64 ", word %u: expected 0x%016"
 				PRIx64 ", found 0x%016" PRIx64 "\n", fl->bad.lba, fl->bad.word,

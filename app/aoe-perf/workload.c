@@ -141,6 +141,7 @@ record_failure(struct perf_job *job, const struct perf_slot *slot, int status, b
 	f->status = status;
 	f->submit = submit;
 	f->is_read = slot->is_read;
+	f->is_flush = slot->is_flush;
 	f->offset = slot->offset;
 	f->len = slot->len;
 	if (io != NULL) {
@@ -182,7 +183,7 @@ io_done(struct aoe_bdev_io *io, int status, void *cb_arg)
 		__atomic_store_n(&job->bytes, job->bytes + slot->len, __ATOMIC_RELAXED);
 		if (slot->is_read)
 			job->read_ios++;
-		else
+		else if (!slot->is_flush)
 			job->write_ios++;
 	}
 	aoe_bdev_free_io(io);
@@ -250,7 +251,10 @@ next_io(struct perf_job *job, struct perf_slot *slot)
 		slot->is_read = false;
 		break;
 	}
-	if (!slot->is_read) {
+	slot->is_flush = o->workload == PERF_WL_FLUSH;
+	if (slot->is_flush)
+		slot->len = 0;
+	else if (!slot->is_read) {
 		uint64_t t0 = rte_rdtsc();
 
 		perf_pattern_fill(slot->buf, slot->offset / PERF_SECTOR_SIZE,
@@ -281,7 +285,9 @@ submit_some(struct perf_job *job)
 			job->nb_free--;
 		}
 		slot->submit_tsc = rte_rdtsc();
-		if (slot->is_read)
+		if (slot->is_flush)
+			rc = aoe_bdev_flush(desc, job->ch, io_done, slot);
+		else if (slot->is_read)
 			rc = aoe_bdev_read(desc, job->ch, slot->buf, slot->offset, slot->len,
 					   io_done, slot);
 		else

@@ -15,6 +15,7 @@
 #include "aoe_internal.h"
 #include "aoe_log.h"
 #include "aoe_tag.h"
+#include "aoe_telemetry.h"
 
 struct aoe_engine aoe_engine;
 
@@ -226,6 +227,10 @@ aoe_init(const struct aoe_conf *conf)
 
 	e->next_discover_tsc = rte_rdtsc();
 	e->initialised = true;
+	/* Without telemetry the engine still works; the operator loses only the socket. */
+	rc = aoe_telemetry_init();
+	if (rc != 0)
+		AOE_LOG(WARNING, net, "telemetry commands not registered: %s", strerror(-rc));
 	AOE_LOG(INFO, net, "engine up: %u polling lcore(s), %u port(s), maxout %u, deadsecs %u",
 		e->nb_lcores, e->nb_ports, conf->maxout, conf->deadsecs);
 	return 0;
