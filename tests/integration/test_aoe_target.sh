@@ -133,7 +133,6 @@ fi
 ok "aoe-target starts"
 TMAC=$(sed -n 's/^aoe-target: port 0 \([0-9A-Fa-f:]*\) .*/\1/p' "$TMP/target.log" |
 	tr 'A-F' 'a-f')
-MYMAC=$(in_ns cat "/sys/class/net/$VB/address")
 
 # --- aoeping: config query and IDENTIFY ---------------------------------------------------
 out=$(in_ns timeout 10 aoeping -v -s 5 7 3 "$VB" 2>&1)

@@ -53,6 +53,7 @@ common_checks() {
 	else
 		t_fail "$who: dpdk-telemetry.py lists e1.1 and e1.2, e1.1 has 131072 sectors" "$out"
 	fi
+	# shellcheck disable=SC2054 # the commas are part of the telemetry commands
 	local bad=(/aoe/info,e1 /aoe/info,e9.9 /aoe/stats, /aoe/lcore_stats,99 /aoe/events,513
 		/aoe/events,x /aoe/revalidate,bogus /aoe/iflist,net_nope0 /aoe/flush,e9.9)
 	local -a r
