@@ -164,8 +164,12 @@ ceiling() {
 		kill -0 "$rx" 2>/dev/null || break
 		sleep 0.1
 	done
+	# The sender first: testpmd 22.11's memif server was seen to crash (SIGSEGV) in txonly with
+	# two-segment frames when its client left first. The rx log is complete either way.
+	local rc=0
+	stop_pid "$tx" || rc=$?
+	((rc == 0)) || aoe_warn "run $run: testpmd txonly ($size bytes) exited with status $rc"
 	stop_pid "$rx" || { cat "$TMP/rx.log" >&2; aoe_die "testpmd rxonly failed"; }
-	stop_pid "$tx" || { cat "$TMP/tx.log" >&2; aoe_die "testpmd txonly failed"; }
 	done_with rx
 	done_with tx
 	pps=$(python3 "$HELPER" ceiling "$TMP/rx.log" "$size") ||
@@ -339,7 +343,11 @@ datapath() {
 }
 
 if [[ $MODE == datapath ]]; then
-	datapath
+	datapath | tee "$TMP/datapath.txt"
+	if ((WRITE_DOC)); then
+		python3 "$HELPER" writedoc "$DOC" "$TMP/datapath.txt" datapath
+		aoe_log "updated $DOC"
+	fi
 else
 	bench
 fi

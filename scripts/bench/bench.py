@@ -5,7 +5,9 @@
 
   bench.py ceiling LOG SIZE        frames/s received, from an rxonly testpmd log
   bench.py summary RESULTS         markdown tables on stdout
-  bench.py writedoc DOC SUMMARY    replace the text between the markers in DOC with SUMMARY
+  bench.py writedoc DOC SUMMARY [datapath]
+                                   replace the text between the markers in DOC with SUMMARY
+                                   (the results markers, or the datapath ones as a code block)
 
 RESULTS holds one tab-separated record per line, written by bench.sh:
   meta    KEY     VALUE
@@ -150,13 +152,17 @@ def summary(path):
     return "\n".join(out) + "\n"
 
 
-def writedoc(doc, summ):
+def writedoc(doc, summ, section="results"):
     text = open(doc, encoding="utf-8").read()
     body = open(summ, encoding="utf-8").read()
-    b, e = text.find(BEGIN), text.find(END)
+    begin, end = BEGIN, END
+    if section == "datapath":
+        begin, end = "<!-- datapath: begin -->", "<!-- datapath: end -->"
+        body = "```\n" + body.rstrip("\n") + "\n```\n"
+    b, e = text.find(begin), text.find(end)
     if b < 0 or e < b:
-        die(f"{doc}: the markers are missing:\n{BEGIN}\n{END}")
-    text = text[:b + len(BEGIN)] + "\n\n" + body + "\n" + text[e:]
+        die(f"{doc}: the markers are missing:\n{begin}\n{end}")
+    text = text[:b + len(begin)] + "\n\n" + body + "\n" + text[e:]
     with open(doc, "w", encoding="utf-8") as f:
         f.write(text)
 
@@ -166,8 +172,8 @@ def main(argv):
         print(f"{ceiling(argv[2], int(argv[3])):.0f}")
     elif len(argv) == 3 and argv[1] == "summary":
         sys.stdout.write(summary(argv[2]))
-    elif len(argv) == 4 and argv[1] == "writedoc":
-        writedoc(argv[2], argv[3])
+    elif len(argv) in (4, 5) and argv[1] == "writedoc":
+        writedoc(*argv[2:])
     else:
         die(__doc__)
 
