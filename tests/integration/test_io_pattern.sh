@@ -5,7 +5,7 @@
 # the target's backing file directly (word[i] = ((L << 6) | i) XOR seed in the sector at LBA L),
 # and what is put in the file directly is read back and checked by aoe-perf; with seeds, offsets,
 # I/O sizes that split into frames unevenly, verify and randrw; a wrong seed fails the check and
-# names the first bad LBA. FLUSH is not covered: aoe-perf has no flush workload (see test_flush.sh).
+# names the first bad LBA; a flush at the end leaves it all in place.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=tests/integration/helpers/common.sh
@@ -93,6 +93,9 @@ t_check "timed verify (2 s, seed 0x99): exit 0, passes repeated" \
 	jqok v2 '.io_failed == 0 and .write_ios >= 64 and .read_ios >= 64'
 
 t_check "the backing file's size never changed" test "$(it_fsize "$FILE")" = 67108864
-t_skip "FLUSH during I/O" "aoe-perf has no flush workload; see test_flush.sh"
+perf fl -w flush -o 512 -q 1 --size 512
+t_check "a flush after all that: exit 0, no failure (more in test_flush.sh)" \
+	jqok fl '.io_completed == 1 and .io_failed == 0'
+t_check "... and the data is still there" pat check "$FILE" 2048 512 0
 
 t_summary
