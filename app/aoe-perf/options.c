@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "perf_options.h"
+#include "aoe_app.h"
 
 enum {
 	OPT_OFFSET = 256,
@@ -89,18 +90,6 @@ perf_options_usage(FILE *f, const char *prog)
 		PERF_MAXOUT_MAX, PERF_DEADSECS_MAX, PERF_MTU_MAX);
 }
 
-static int __attribute__((format(printf, 3, 4)))
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
 
 /* A decimal (or 0x hexadecimal) unsigned number with nothing after it. strtoull alone would
  * take "-1", leading blanks and "12abc". */
@@ -222,21 +211,21 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 			return 0;
 		case 'T':
 			if (optarg[0] == '\0' || strlen(optarg) >= sizeof(o->target))
-				return fail(err, errlen, "-T: '%s' is not a target name "
+				return aoe_app_errf(err, errlen, "-T: '%s' is not a target name "
 					    "(e{shelf}.{slot}, e.g. e1.1)", optarg);
 			strcpy(o->target, optarg);
 			have_target = true;
 			break;
 		case 'w':
 			if (parse_workload(optarg, &o->workload) != 0)
-				return fail(err, errlen, "-w: unknown workload '%s' (read, write, "
+				return aoe_app_errf(err, errlen, "-w: unknown workload '%s' (read, write, "
 					    "randread, randwrite, rw, randrw, verify)", optarg);
 			have_wl = true;
 			break;
 		case 'o':
 			if (parse_bytes(optarg, &v) != 0 || v == 0 || v % PERF_SECTOR_BYTES != 0 ||
 			    v > PERF_IO_SIZE_MAX)
-				return fail(err, errlen, "-o: '%s' is not a valid I/O size (a "
+				return aoe_app_errf(err, errlen, "-o: '%s' is not a valid I/O size (a "
 					    "positive multiple of 512 bytes, at most %llu MiB)",
 					    optarg, PERF_IO_SIZE_MAX >> 20);
 			o->io_size = v;
@@ -244,41 +233,41 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 			break;
 		case 'q':
 			if (parse_uint_range(optarg, 1, PERF_DEPTH_MAX, &o->depth) != 0)
-				return fail(err, errlen, "-q: '%s' is not a valid queue depth "
+				return aoe_app_errf(err, errlen, "-q: '%s' is not a valid queue depth "
 					    "(1-%u)", optarg, PERF_DEPTH_MAX);
 			have_depth = true;
 			break;
 		case 't':
 			if (parse_uint_range(optarg, 1, 1000000, &o->seconds) != 0)
-				return fail(err, errlen, "-t: '%s' is not a valid run time "
+				return aoe_app_errf(err, errlen, "-t: '%s' is not a valid run time "
 					    "(whole seconds, 1-1000000)", optarg);
 			break;
 		case 'M':
 			if (parse_uint_range(optarg, 0, 100, &o->read_pct) != 0)
-				return fail(err, errlen, "-M: '%s' is not a valid read percentage "
+				return aoe_app_errf(err, errlen, "-M: '%s' is not a valid read percentage "
 					    "(0-100)", optarg);
 			have_pct = true;
 			break;
 		case 'S':
 			if (parse_uint_range(optarg, 1, 1000000, &o->progress_s) != 0)
-				return fail(err, errlen, "-S: '%s' is not a valid progress interval "
+				return aoe_app_errf(err, errlen, "-S: '%s' is not a valid progress interval "
 					    "(whole seconds, 1-1000000)", optarg);
 			break;
 		case OPT_OFFSET:
 			if (parse_bytes(optarg, &o->offset) != 0 ||
 			    o->offset % PERF_SECTOR_BYTES != 0)
-				return fail(err, errlen, "--offset: '%s' is not a valid offset (bytes, "
+				return aoe_app_errf(err, errlen, "--offset: '%s' is not a valid offset (bytes, "
 					    "a multiple of 512)", optarg);
 			break;
 		case OPT_SIZE:
 			if (parse_bytes(optarg, &o->size) != 0 || o->size == 0 ||
 			    o->size % PERF_SECTOR_BYTES != 0)
-				return fail(err, errlen, "--size: '%s' is not a valid size (bytes, a "
+				return aoe_app_errf(err, errlen, "--size: '%s' is not a valid size (bytes, a "
 					    "positive multiple of 512)", optarg);
 			break;
 		case OPT_SEED:
 			if (parse_u64(optarg, &o->seed) != 0)
-				return fail(err, errlen, "--seed: '%s' is not a valid seed (an "
+				return aoe_app_errf(err, errlen, "--seed: '%s' is not a valid seed (an "
 					    "unsigned 64-bit number, decimal or 0x hex)", optarg);
 			break;
 		case OPT_CHECK:
@@ -289,53 +278,53 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 			break;
 		case OPT_DISCOVER_WAIT:
 			if (parse_uint_range(optarg, 0, 3600000, &o->discover_wait_ms) != 0)
-				return fail(err, errlen, "--discover-wait: '%s' is not a valid wait "
+				return aoe_app_errf(err, errlen, "--discover-wait: '%s' is not a valid wait "
 					    "(milliseconds, 0-3600000)", optarg);
 			break;
 		case OPT_MAXOUT:
 			if (parse_uint_range(optarg, 1, PERF_MAXOUT_MAX, &o->maxout) != 0)
-				return fail(err, errlen, "--maxout: '%s' is not a valid window "
+				return aoe_app_errf(err, errlen, "--maxout: '%s' is not a valid window "
 					    "(1-%u)", optarg, PERF_MAXOUT_MAX);
 			break;
 		case OPT_MTU:
 			if (parse_uint_range(optarg, 576, PERF_MTU_MAX, &o->mtu) != 0)
-				return fail(err, errlen, "--mtu: '%s' is not a valid MTU (576-%u)",
+				return aoe_app_errf(err, errlen, "--mtu: '%s' is not a valid MTU (576-%u)",
 					    optarg, PERF_MTU_MAX);
 			break;
 		case OPT_DEADSECS:
 			if (parse_uint_range(optarg, 0, PERF_DEADSECS_MAX, &u) != 0)
-				return fail(err, errlen, "--deadsecs: '%s' is not a valid time "
+				return aoe_app_errf(err, errlen, "--deadsecs: '%s' is not a valid time "
 					    "(whole seconds, 0-%u, 0 = never)", optarg,
 					    PERF_DEADSECS_MAX);
 			o->deadsecs = u;
 			o->deadsecs_set = true;
 			break;
 		case ':':
-			return fail(err, errlen, "%s needs an argument (see --help)",
+			return aoe_app_errf(err, errlen, "%s needs an argument (see --help)",
 				    optopt != 0 ? opt_name(optopt, name, sizeof(name)) :
 				    argv[optind - 1]);
 		case '?':
 		default:
 			if (optopt != 0)
-				return fail(err, errlen, "unknown option -%c (see --help)", optopt);
-			return fail(err, errlen, "unknown option '%s' (see --help)",
+				return aoe_app_errf(err, errlen, "unknown option -%c (see --help)", optopt);
+			return aoe_app_errf(err, errlen, "unknown option '%s' (see --help)",
 				    argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return fail(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
+		return aoe_app_errf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
 
 	if (!have_target)
-		return fail(err, errlen, "-T TARGET is required (e.g. -T e1.1)");
+		return aoe_app_errf(err, errlen, "-T TARGET is required (e.g. -T e1.1)");
 	if (!have_wl)
-		return fail(err, errlen, "-w WORKLOAD is required (read, write, randread, "
+		return aoe_app_errf(err, errlen, "-w WORKLOAD is required (read, write, randread, "
 			    "randwrite, rw, randrw, verify)");
 	if (!have_io)
-		return fail(err, errlen, "-o IO_BYTES is required (a positive multiple of 512)");
+		return aoe_app_errf(err, errlen, "-o IO_BYTES is required (a positive multiple of 512)");
 	if (!have_depth)
-		return fail(err, errlen, "-q DEPTH is required (1-%u)", PERF_DEPTH_MAX);
+		return aoe_app_errf(err, errlen, "-q DEPTH is required (1-%u)", PERF_DEPTH_MAX);
 	if (have_pct && o->workload != PERF_WL_RW && o->workload != PERF_WL_RANDRW)
-		return fail(err, errlen, "-M: only the rw and randrw workloads mix reads and "
+		return aoe_app_errf(err, errlen, "-M: only the rw and randrw workloads mix reads and "
 			    "writes (got -w %s)", perf_workload_name(o->workload));
 	return 0;
 }

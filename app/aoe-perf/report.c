@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "perf.h"
+#include "aoe_app.h"
 
 int
 perf_result_collect(struct perf_result *res, struct perf_job *jobs, unsigned int nb_jobs)
@@ -114,33 +115,15 @@ perf_report_text(FILE *f, const struct perf_result *res)
 		res->engine.late, res->engine.unexpected, res->engine.timeouts);
 }
 
-/* Target names and workloads are plain ASCII; escape anyway so the output stays JSON. */
-static void
-json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 void
 perf_report_json(FILE *f, const struct perf_result *res)
 {
 	const struct perf_opts *o = res->opts;
 
 	fputs("{\"target\": ", f);
-	json_string(f, res->target);
+	aoe_app_json_string(f, res->target, SIZE_MAX);
 	fputs(", \"workload\": ", f);
-	json_string(f, perf_workload_name(o->workload));
+	aoe_app_json_string(f, perf_workload_name(o->workload), SIZE_MAX);
 	fprintf(f, ", \"io_size\": %" PRIu64 ", \"queue_depth\": %u", o->io_size, o->depth);
 	if (o->workload == PERF_WL_RW || o->workload == PERF_WL_RANDRW)
 		fprintf(f, ", \"read_pct\": %u", o->read_pct);

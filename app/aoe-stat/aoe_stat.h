@@ -11,9 +11,6 @@
 
 #include "aoe_shm.h"
 
-/** Size as aoetools prints it: 10^9-byte GB, three decimals, truncated ("0.008GB" for 8 MiB). */
-void aoe_stat_size_format(uint64_t sectors, char *buf, size_t len);
-
 /**
  * The target table (aoetools' columns), sorted by shelf then slot, flushed targets left out;
  * with @p verbose each row is followed by its counters.

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aoe_shm_read.h"
+#include "aoe_app.h"
 #include "aoe_stat.h"
 
 /* One row: the target's description, its region slot and its summed counters. */
@@ -16,15 +17,6 @@ struct row {
 	struct aoe_shm_target_sum sum;
 	unsigned int index;
 };
-
-void
-aoe_stat_size_format(uint64_t sectors, char *buf, size_t len)
-{
-	/* Milli-GB = sectors * 512 / 10^6 = sectors * 64 / 125000, split so nothing overflows. */
-	uint64_t milli = sectors / 125000 * 64 + sectors % 125000 * 64 / 125000;
-
-	snprintf(buf, len, "%" PRIu64 ".%03" PRIu64 "GB", milli / 1000, milli % 1000);
-}
 
 static int
 row_cmp(const void *a, const void *b)
@@ -92,7 +84,7 @@ aoe_stat_table(FILE *f, const struct aoe_shm *shm, bool verbose)
 	if (rows == NULL)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		aoe_stat_size_format(rows[i].t.sectors, size, sizeof(size));
+		aoe_app_size_gb(rows[i].t.sectors, size, sizeof(size));
 		snprintf(payload, sizeof(payload), "%u", rows[i].t.payload);
 		fprintf(f, "%10s %15s %10s %-5s %-14s\n", rows[i].t.name, size, rows[i].t.ports,
 			payload, aoe_shm_state_str(rows[i].t.state));
@@ -103,22 +95,11 @@ aoe_stat_table(FILE *f, const struct aoe_shm *shm, bool verbose)
 	return ferror(f) ? -EIO : 0;
 }
 
-/* A JSON string: quotes, backslashes and control bytes escaped. */
+/* Region strings are NUL-terminated by the reader's snapshot. */
 static void
 json_str(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	aoe_app_json_string(f, s, SIZE_MAX);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "aoe_app.h"
 
 /* getopt values: the settings' own ids, then the options that are no settings. */
 enum {
@@ -63,18 +64,6 @@ static const struct option long_options[] = {
 #error "meson defines DPDK_AOE_CONFIG_DEFAULT: the build's sysconfdir/dpdk-aoe/dpdk-aoe.conf"
 #endif
 
-static int __attribute__((format(printf, 3, 4)))
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
 
 /*
  * Digits only: strtoul() would accept leading blanks, a sign ("-1" wraps to a huge value) and
@@ -108,10 +97,10 @@ parse_number(const char *arg, uint32_t min, uint32_t max, const char *unit, uint
 	int ret = parse_u32(arg, min, max, out);
 
 	if (ret == -EINVAL)
-		return fail(err, errlen, "'%s' is not a number; allowed: %u..%u %s", arg, min, max,
+		return aoe_app_errf(err, errlen, "'%s' is not a number; allowed: %u..%u %s", arg, min, max,
 			    unit);
 	if (ret == -ERANGE)
-		return fail(err, errlen, "%s is out of range; allowed: %u..%u %s", arg, min, max,
+		return aoe_app_errf(err, errlen, "%s is out of range; allowed: %u..%u %s", arg, min, max,
 			    unit);
 	return 0;
 }
@@ -125,7 +114,7 @@ parse_bool(const char *arg, bool *out, char *err, size_t errlen)
 	else if (strcmp(arg, "false") == 0)
 		*out = false;
 	else
-		return fail(err, errlen, "'%s' is not a truth value; allowed: true or false", arg);
+		return aoe_app_errf(err, errlen, "'%s' is not a truth value; allowed: true or false", arg);
 	return 0;
 }
 
@@ -144,13 +133,13 @@ parse_iflist(struct options *opts, const char *arg, char *err, size_t errlen)
 		len = strcspn(p, seps);
 		if (len >= OPTIONS_IFNAME_MAX) {
 			opts->nb_ifs = before;
-			return fail(err, errlen,
+			return aoe_app_errf(err, errlen,
 				    "port '%.*s' is too long; allowed: port ids or names of at "
 				    "most %d characters", (int)len, p, OPTIONS_IFNAME_MAX - 1);
 		}
 		if (opts->nb_ifs == OPTIONS_MAX_IFS) {
 			opts->nb_ifs = before;
-			return fail(err, errlen, "more than %d ports; allowed: at most %d",
+			return aoe_app_errf(err, errlen, "more than %d ports; allowed: at most %d",
 				    OPTIONS_MAX_IFS, OPTIONS_MAX_IFS);
 		}
 		memcpy(opts->ifs[opts->nb_ifs], p, len);
@@ -159,7 +148,7 @@ parse_iflist(struct options *opts, const char *arg, char *err, size_t errlen)
 		p += len;
 	}
 	if (opts->nb_ifs == before)
-		return fail(err, errlen,
+		return aoe_app_errf(err, errlen,
 			    "empty list; allowed: port ids or names separated by commas or spaces "
 			    "(leave the option out to use every port)");
 	return 0;
@@ -299,7 +288,7 @@ set_arg(struct options *opts, enum options_id id, const char *value, char *err, 
 	char why[512];
 
 	if (options_set(opts, id, value, why, sizeof(why)) != 0)
-		return fail(err, errlen, "--%s: %s", setting_options[id], why);
+		return aoe_app_errf(err, errlen, "--%s: %s", setting_options[id], why);
 	return 0;
 }
 
@@ -333,10 +322,10 @@ options_parse_args(int argc, char **argv, struct options *opts, char *err, size_
 			break;
 		case OPT_CONFIG:
 			if (opts->config != NULL)
-				return fail(err, errlen,
+				return aoe_app_errf(err, errlen,
 					    "--config: given twice; allowed: one file");
 			if (*optarg == '\0')
-				return fail(err, errlen,
+				return aoe_app_errf(err, errlen,
 					    "--config: empty file name; allowed: a file's path");
 			opts->config = optarg;
 			break;
@@ -344,20 +333,20 @@ options_parse_args(int argc, char **argv, struct options *opts, char *err, size_
 			opts->no_config = true;
 			break;
 		case ':':
-			return fail(err, errlen, "%s: missing argument", argv[optind - 1]);
+			return aoe_app_errf(err, errlen, "%s: missing argument", argv[optind - 1]);
 		default:
 			if (optopt != 0 && optopt < OPT_SETTING)
-				return fail(err, errlen, "unknown option '-%c'; allowed: %s",
+				return aoe_app_errf(err, errlen, "unknown option '-%c'; allowed: %s",
 					    optopt, ALLOWED_OPTIONS);
-			return fail(err, errlen, "unknown option '%s'; allowed: %s",
+			return aoe_app_errf(err, errlen, "unknown option '%s'; allowed: %s",
 				    argv[optind - 1], ALLOWED_OPTIONS);
 		}
 	}
 	if (optind < argc)
-		return fail(err, errlen, "unexpected argument '%s'; allowed: %s", argv[optind],
+		return aoe_app_errf(err, errlen, "unexpected argument '%s'; allowed: %s", argv[optind],
 			    ALLOWED_OPTIONS);
 	if (opts->config != NULL && opts->no_config)
-		return fail(err, errlen,
+		return aoe_app_errf(err, errlen,
 			    "--config and --no-config: allowed: one of them (--no-config reads "
 			    "no file, --config FILE reads FILE)");
 	return 0;
@@ -367,7 +356,7 @@ int
 options_check(const struct options *opts, char *err, size_t errlen)
 {
 	if (opts->json && !opts->status)
-		return fail(err, errlen,
+		return aoe_app_errf(err, errlen,
 			    "--json (json = true): allowed only with --status (status = true)");
 	return 0;
 }
@@ -438,13 +427,13 @@ options_resolve_ports(const struct options *opts, const struct options_port_ops 
 
 		if (entry_is_id(e, &id)) {
 			if (!ops->id_valid(id, ops->arg)) {
-				fail(err, errlen,
+				aoe_app_errf(err, errlen,
 				     "--iflist: no port with id %s; allowed: the ids or names of "
 				     "the ports the EAL probed", e);
 				return -ENODEV;
 			}
 		} else if (ops->by_name(e, &id, ops->arg) != 0) {
-			fail(err, errlen,
+			aoe_app_errf(err, errlen,
 			     "--iflist: no port named '%s'; allowed: the ids or names of the ports "
 			     "the EAL probed", e);
 			return -ENODEV;

@@ -30,47 +30,10 @@ status_sort(struct aoe_target_info *targets, unsigned int n)
 		qsort(targets, n, sizeof(*targets), cmp_target);
 }
 
-void
-status_size_gb(uint64_t sectors, char *buf, size_t len)
-{
-	/*
-	 * Milli-GB = sectors * 512 / 10^6 = sectors * 64 / 125000, truncated as aoe-stat does
-	 * (1 GiB is "1.073GB"). Split the division so no sector count overflows 64 bits.
-	 */
-	uint64_t q = sectors / 125000, r = sectors % 125000;
-	uint64_t milli = q * 64 + r * 64 / 125000;
-
-	snprintf(buf, len, "%" PRIu64 ".%03" PRIu64 "GB", milli / 1000, milli % 1000);
-}
-
-void
-status_json_string(FILE *f, const char *s, size_t max)
-{
-	size_t i;
-
-	fputc('"', f);
-	for (i = 0; i < max && s[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			/*
-			 * Control characters must be escaped; bytes past ASCII come from
-			 * IDENTIFY strings with no promised encoding, so they are written as
-			 * Latin-1 code points to keep the output valid UTF-8 JSON.
-			 */
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 /* Fields are fixed arrays filled by the engine: never read past them, terminated or not. */
 #define FIELD(info, member) (int)strnlen((info)->member, sizeof((info)->member)), (info)->member
 #define JSON_FIELD(f, info, member) \
-	status_json_string(f, (info)->member, sizeof((info)->member))
+	aoe_app_json_string(f, (info)->member, sizeof((info)->member))
 
 int
 status_print_text(FILE *f, struct aoe_target_info *targets, unsigned int n)
@@ -85,7 +48,7 @@ status_print_text(FILE *f, struct aoe_target_info *targets, unsigned int n)
 		snprintf(name, sizeof(name), "%.*s", FIELD(t, name));
 		snprintf(port, sizeof(port), "%.*s", FIELD(t, port_name));
 		snprintf(payload, sizeof(payload), "%" PRIu32, t->payload);
-		status_size_gb(t->sectors, size, sizeof(size));
+		aoe_app_size_gb(t->sectors, size, sizeof(size));
 		fprintf(f, "%10s %15s %10s %-5s %-14s\n", name, size, port, payload,
 			aoe_target_state_str(t->state));
 	}
@@ -110,7 +73,7 @@ print_json_target(FILE *f, const struct aoe_target_info *t)
 	fprintf(f, ", \"payload\": %" PRIu32 ", \"sectors_per_frame\": %u", t->payload,
 		t->sectors_per_frame);
 	fputs(", \"state\": ", f);
-	status_json_string(f, aoe_target_state_str(t->state), SIZE_MAX);
+	aoe_app_json_string(f, aoe_target_state_str(t->state), SIZE_MAX);
 	fprintf(f, ", \"open\": %s", t->open ? "true" : "false");
 	fputs(", \"firmware\": ", f);
 	JSON_FIELD(f, t, firmware);
@@ -155,7 +118,7 @@ status_print_event(FILE *f, time_t when, enum aoe_target_event event,
 	if (localtime_r(&when, &tm) == NULL || strftime(stamp, sizeof(stamp),
 							"%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
 		snprintf(stamp, sizeof(stamp), "%lld", (long long)when);
-	status_size_gb(info->sectors, size, sizeof(size));
+	aoe_app_size_gb(info->sectors, size, sizeof(size));
 
 	switch (event) {
 	case AOE_EVENT_TARGET_UP:

@@ -14,17 +14,11 @@
 
 #include <aoe.h>
 
+#include "aoe_app.h"
+
 /** Sort by shelf, then slot, as numbers (e9.1 before e10.1, e1.2 before e1.10). */
 void status_sort(struct aoe_target_info *targets, unsigned int n);
 
-/**
- * Format a size of @p sectors 512-byte sectors as aoe-stat does: gigabytes of 10^9 bytes,
- * truncated to three decimals, e.g. "0.067GB" for 64 MiB and "1.073GB" for 1 GiB.
- */
-void status_size_gb(uint64_t sectors, char *buf, size_t len);
-
-/** Write @p s (at most @p max bytes of it) as a JSON string literal, quotes included. */
-void status_json_string(FILE *f, const char *s, size_t max);
 
 /**
  * Sort @p targets in place and print one aoe-stat line per target:

@@ -71,7 +71,7 @@ size_is(uint64_t sectors, const char *want)
 {
 	char s[32];
 
-	status_size_gb(sectors, s, sizeof(s));
+	aoe_app_size_gb(sectors, s, sizeof(s));
 	cr_assert_str_eq(s, want, "%llu sectors", (unsigned long long)sectors);
 }
 
@@ -214,7 +214,7 @@ static void
 json_is(const char *in, size_t max, const char *want)
 {
 	open_out();
-	status_json_string(out, in, max);
+	aoe_app_json_string(out, in, max);
 	close_out();
 	cr_assert_str_eq(buf, want);
 	free(buf);
