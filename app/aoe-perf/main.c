@@ -30,19 +30,19 @@ static_assert(PERF_MTU_MAX == AOE_MTU_MAX, "--mtu range out of step with the eng
 static_assert(PERF_TARGET_MAX == AOE_NAME_MAX, "-T length out of step with the engine");
 static_assert(PERF_SECTOR_BYTES == AOE_BDEV_BLOCK_SIZE, "sector size out of step");
 
-#define EXIT_USAGE	2
+#define EXIT_USAGE 2
 
 /* What the main lcore tells the workers, in order. */
 enum worker_cmd {
-	CMD_POLL,	/* poll the engine, nothing else */
-	CMD_SETUP,	/* take your channel, then say ready */
-	CMD_GO,		/* run your job */
-	CMD_ABORT,	/* a setup failed somewhere: do not run */
-	CMD_EXIT,	/* return */
+	CMD_POLL,  /* poll the engine, nothing else */
+	CMD_SETUP, /* take your channel, then say ready */
+	CMD_GO,	   /* run your job */
+	CMD_ABORT, /* a setup failed somewhere: do not run */
+	CMD_EXIT,  /* return */
 };
 
 struct worker {
-	struct perf_job *job;		/* NULL: poll only */
+	struct perf_job *job; /* NULL: poll only */
 	int ready;
 	int finished;
 	int rc;
@@ -156,7 +156,8 @@ wait_target(const char *name, unsigned int wait_ms)
 				break;
 		}
 		if (perf_stop_requested()) {
-			fprintf(stderr, "aoe-perf: interrupted while waiting for target %s\n", name);
+			fprintf(stderr, "aoe-perf: interrupted while waiting for target %s\n",
+				name);
 			return -EINTR;
 		}
 		if (now >= next_discover) {
@@ -187,7 +188,7 @@ engine_start(const struct perf_opts *opts)
 	aoe_conf_init(&conf);
 	conf.nb_lcores = 0;
 	RTE_LCORE_FOREACH(lcore)
-		conf.lcores[conf.nb_lcores++] = lcore;
+	conf.lcores[conf.nb_lcores++] = lcore;
 	conf.mgmt_lcore = rte_get_main_lcore();
 	if (opts->maxout != 0)
 		conf.maxout = (uint16_t)opts->maxout;
@@ -204,8 +205,7 @@ engine_start(const struct perf_opts *opts)
 /* Run the jobs: on the workers when there are any, else on the main lcore. Fills the run's
  * wall-clock time. @return 0, or -errno when a job could not start or its engine failed. */
 static int
-run_jobs(struct perf_run *run, struct perf_job *jobs, unsigned int nb_jobs,
-	 double *seconds)
+run_jobs(struct perf_run *run, struct perf_job *jobs, unsigned int nb_jobs, double *seconds)
 {
 	const struct perf_opts *o = run->opts;
 	struct perf_progress prog;
@@ -243,7 +243,7 @@ run_jobs(struct perf_run *run, struct perf_job *jobs, unsigned int nb_jobs,
 		aoe_lcore_poll();
 		all = true;
 		RTE_LCORE_FOREACH_WORKER(lcore)
-			all &= __atomic_load_n(&workers[lcore].ready, __ATOMIC_ACQUIRE) != 0;
+		all &= __atomic_load_n(&workers[lcore].ready, __ATOMIC_ACQUIRE) != 0;
 	} while (!all);
 	for (i = 0; i < nb_jobs; i++) {
 		if (jobs[i].setup_error != 0) {
@@ -262,10 +262,11 @@ run_jobs(struct perf_run *run, struct perf_job *jobs, unsigned int nb_jobs,
 		perf_progress_tick(end, &prog);
 		all = true;
 		RTE_LCORE_FOREACH_WORKER(lcore)
-			all &= __atomic_load_n(&workers[lcore].finished, __ATOMIC_ACQUIRE) != 0;
+		all &= __atomic_load_n(&workers[lcore].finished, __ATOMIC_ACQUIRE) != 0;
 	} while (!all);
 	*seconds = (double)(end - start) / (double)run->tsc_hz;
-	RTE_LCORE_FOREACH_WORKER(lcore) {
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	{
 		if (workers[lcore].rc != 0 && rc == 0) {
 			rc = workers[lcore].rc;
 			fprintf(stderr, "aoe-perf: engine poll failed on lcore %u: %s\n", lcore,
@@ -278,7 +279,7 @@ run_jobs(struct perf_run *run, struct perf_job *jobs, unsigned int nb_jobs,
 static int
 benchmark(const struct perf_opts *opts, struct perf_run *run)
 {
-	struct perf_result res = { .opts = opts, .target = opts->target };
+	struct perf_result res = {.opts = opts, .target = opts->target};
 	struct aoe_bdev_desc *desc = NULL;
 	struct perf_job *jobs = NULL;
 	unsigned int nb_jobs = 0, nb_workers, lcore, i;
@@ -297,8 +298,10 @@ benchmark(const struct perf_opts *opts, struct perf_run *run)
 	run->desc = desc;
 	bdev = aoe_bdev_desc_get_bdev(desc);
 	if (aoe_bdev_get_block_size(bdev) != PERF_SECTOR_BYTES) {
-		fprintf(stderr, "aoe-perf: target %s has %" PRIu32 "-byte blocks, only 512 is "
-			"supported\n", opts->target, aoe_bdev_get_block_size(bdev));
+		fprintf(stderr,
+			"aoe-perf: target %s has %" PRIu32 "-byte blocks, only 512 is "
+			"supported\n",
+			opts->target, aoe_bdev_get_block_size(bdev));
 		goto out;
 	}
 	target_bytes = aoe_bdev_get_num_blocks(bdev) * PERF_SECTOR_BYTES;
@@ -326,7 +329,8 @@ benchmark(const struct perf_opts *opts, struct perf_run *run)
 		rc = perf_job_setup(&jobs[0], run, 0, 1, rte_lcore_id());
 		i = rc == 0 ? 1 : 0;
 	} else {
-		RTE_LCORE_FOREACH_WORKER(lcore) {
+		RTE_LCORE_FOREACH_WORKER(lcore)
+		{
 			if (i == nb_jobs)
 				break;
 			rc = perf_job_setup(&jobs[i], run, i, nb_jobs, lcore);
@@ -336,9 +340,10 @@ benchmark(const struct perf_opts *opts, struct perf_run *run)
 		}
 	}
 	if (i < nb_jobs) {
-		fprintf(stderr, "aoe-perf: out of memory for %u buffers of %" PRIu64 " bytes "
-			"(more hugepage memory, or a smaller -q or -o)\n", opts->depth,
-			opts->io_size);
+		fprintf(stderr,
+			"aoe-perf: out of memory for %u buffers of %" PRIu64 " bytes "
+			"(more hugepage memory, or a smaller -q or -o)\n",
+			opts->depth, opts->io_size);
 		nb_jobs = i;
 		goto out;
 	}
@@ -377,7 +382,7 @@ int
 main(int argc, char **argv)
 {
 	struct perf_opts opts;
-	struct perf_run run = { .opts = &opts };
+	struct perf_run run = {.opts = &opts};
 	struct sigaction sa;
 	unsigned int lcore;
 	uint16_t shelf;
@@ -405,8 +410,10 @@ main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	if (aoe_name_parse(opts.target, &shelf, &slot) != 0) {
-		fprintf(stderr, "aoe-perf: -T: '%s' is not a target name (e{shelf}.{slot}, shelf "
-			"0-65534, slot 0-254, e.g. e1.1)\n", opts.target);
+		fprintf(stderr,
+			"aoe-perf: -T: '%s' is not a target name (e{shelf}.{slot}, shelf "
+			"0-65534, slot 0-254, e.g. e1.1)\n",
+			opts.target);
 		rte_eal_cleanup();
 		return EXIT_USAGE;
 	}
@@ -425,7 +432,7 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	RTE_LCORE_FOREACH_WORKER(lcore)
-		rte_eal_remote_launch(worker_main, &run, lcore);
+	rte_eal_remote_launch(worker_main, &run, lcore);
 	workers_launched = true;
 
 	code = EXIT_FAILURE;

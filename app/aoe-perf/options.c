@@ -26,17 +26,17 @@ enum {
 static const char short_opts[] = ":hT:w:o:q:t:M:S:";
 
 static const struct option long_opts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "offset", required_argument, NULL, OPT_OFFSET },
-	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "check", no_argument, NULL, OPT_CHECK },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "discover-wait", required_argument, NULL, OPT_DISCOVER_WAIT },
-	{ "maxout", required_argument, NULL, OPT_MAXOUT },
-	{ "deadsecs", required_argument, NULL, OPT_DEADSECS },
-	{ "mtu", required_argument, NULL, OPT_MTU },
-	{ NULL, 0, NULL, 0 },
+	{"help", no_argument, NULL, 'h'},
+	{"offset", required_argument, NULL, OPT_OFFSET},
+	{"size", required_argument, NULL, OPT_SIZE},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{"check", no_argument, NULL, OPT_CHECK},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"discover-wait", required_argument, NULL, OPT_DISCOVER_WAIT},
+	{"maxout", required_argument, NULL, OPT_MAXOUT},
+	{"deadsecs", required_argument, NULL, OPT_DEADSECS},
+	{"mtu", required_argument, NULL, OPT_MTU},
+	{NULL, 0, NULL, 0},
 };
 
 static const char *const workload_names[] = {
@@ -66,30 +66,38 @@ perf_options_usage(FILE *f, const char *prog)
 	fprintf(f,
 		"usage: %s [EAL options] -- -T TARGET -w WORKLOAD -o IO_BYTES -q DEPTH [options]\n"
 		"  -T TARGET             target name, e{shelf}.{slot} (e.g. e1.1)\n"
-		"  -w WORKLOAD           read, write, randread, randwrite, rw, randrw, verify or flush\n"
-		"                        (flush: each I/O a FLUSH CACHE; -o and the region only count\n"
+		"  -w WORKLOAD           read, write, randread, randwrite, rw, randrw, verify or "
+		"flush\n"
+		"                        (flush: each I/O a FLUSH CACHE; -o and the region only "
+		"count\n"
 		"                        them)\n"
-		"  -o IO_BYTES           bytes per I/O, a positive multiple of 512 (k/m/g suffixes)\n"
+		"  -o IO_BYTES           bytes per I/O, a positive multiple of 512 (k/m/g "
+		"suffixes)\n"
 		"  -q DEPTH              I/Os in flight, 1-%u (split over the worker lcores)\n"
-		"  -t SECONDS            run time; without it a run makes one pass over the region\n"
+		"  -t SECONDS            run time; without it a run makes one pass over the "
+		"region\n"
 		"                        (random workloads: as many I/Os as one pass)\n"
 		"  -M READ_PCT           share of reads in rw and randrw, 0-100 (default %u)\n"
 		"  --offset BYTES        start of the region, multiple of 512 (default 0)\n"
-		"  --size BYTES          length of the region, multiple of 512 (default: to the end)\n"
+		"  --size BYTES          length of the region, multiple of 512 (default: to the "
+		"end)\n"
 		"  --seed N              XOR-ed into the data pattern (default 0)\n"
 		"  --check               verify every sector read against the pattern\n"
 		"  --json                print the result as one JSON object\n"
 		"  -S SECONDS            a progress line on stderr every SECONDS\n"
 		"  --discover-wait MS    how long to wait for the target to come up (default %u)\n"
-		"  --maxout N            frames outstanding per target and lcore, 1-%u (default 128)\n"
-		"  --deadsecs S          fail I/O unanswered for S seconds, 0-%u, 0 = never (default 180)\n"
-		"  --mtu N               size frames for MTU N, 576-%u, on links whose port will not\n"
-		"                        take it (memif carries chained buffers); default: each port's\n"
+		"  --maxout N            frames outstanding per target and lcore, 1-%u (default "
+		"128)\n"
+		"  --deadsecs S          fail I/O unanswered for S seconds, 0-%u, 0 = never "
+		"(default 180)\n"
+		"  --mtu N               size frames for MTU N, 576-%u, on links whose port will "
+		"not\n"
+		"                        take it (memif carries chained buffers); default: each "
+		"port's\n"
 		"  -h, --help            this text\n",
 		prog, PERF_DEPTH_MAX, PERF_READ_PCT_DEFAULT, PERF_DISCOVER_WAIT_DEFAULT,
 		PERF_MAXOUT_MAX, PERF_DEADSECS_MAX, PERF_MTU_MAX);
 }
-
 
 /* A decimal (or 0x hexadecimal) unsigned number with nothing after it. strtoull alone would
  * take "-1", leading blanks and "12abc". */
@@ -128,11 +136,20 @@ parse_bytes(const char *s, uint64_t *out)
 		return -EINVAL;
 	if (len == 1) {
 		switch (tolower((unsigned char)end[0])) {
-		case 'k': mult = 1ull << 10; break;
-		case 'm': mult = 1ull << 20; break;
-		case 'g': mult = 1ull << 30; break;
-		case 't': mult = 1ull << 40; break;
-		default: return -EINVAL;
+		case 'k':
+			mult = 1ull << 10;
+			break;
+		case 'm':
+			mult = 1ull << 20;
+			break;
+		case 'g':
+			mult = 1ull << 30;
+			break;
+		case 't':
+			mult = 1ull << 40;
+			break;
+		default:
+			return -EINVAL;
 		}
 	}
 	if (v > UINT64_MAX / mult)
@@ -211,64 +228,84 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 			return 0;
 		case 'T':
 			if (optarg[0] == '\0' || strlen(optarg) >= sizeof(o->target))
-				return aoe_app_errf(err, errlen, "-T: '%s' is not a target name "
-					    "(e{shelf}.{slot}, e.g. e1.1)", optarg);
+				return aoe_app_errf(err, errlen,
+						    "-T: '%s' is not a target name "
+						    "(e{shelf}.{slot}, e.g. e1.1)",
+						    optarg);
 			strcpy(o->target, optarg);
 			have_target = true;
 			break;
 		case 'w':
 			if (parse_workload(optarg, &o->workload) != 0)
-				return aoe_app_errf(err, errlen, "-w: unknown workload '%s' (read, write, "
-					    "randread, randwrite, rw, randrw, verify)", optarg);
+				return aoe_app_errf(err, errlen,
+						    "-w: unknown workload '%s' (read, write, "
+						    "randread, randwrite, rw, randrw, verify)",
+						    optarg);
 			have_wl = true;
 			break;
 		case 'o':
 			if (parse_bytes(optarg, &v) != 0 || v == 0 || v % PERF_SECTOR_BYTES != 0 ||
 			    v > PERF_IO_SIZE_MAX)
-				return aoe_app_errf(err, errlen, "-o: '%s' is not a valid I/O size (a "
-					    "positive multiple of 512 bytes, at most %llu MiB)",
-					    optarg, PERF_IO_SIZE_MAX >> 20);
+				return aoe_app_errf(
+					err, errlen,
+					"-o: '%s' is not a valid I/O size (a "
+					"positive multiple of 512 bytes, at most %llu MiB)",
+					optarg, PERF_IO_SIZE_MAX >> 20);
 			o->io_size = v;
 			have_io = true;
 			break;
 		case 'q':
 			if (parse_uint_range(optarg, 1, PERF_DEPTH_MAX, &o->depth) != 0)
-				return aoe_app_errf(err, errlen, "-q: '%s' is not a valid queue depth "
-					    "(1-%u)", optarg, PERF_DEPTH_MAX);
+				return aoe_app_errf(err, errlen,
+						    "-q: '%s' is not a valid queue depth "
+						    "(1-%u)",
+						    optarg, PERF_DEPTH_MAX);
 			have_depth = true;
 			break;
 		case 't':
 			if (parse_uint_range(optarg, 1, 1000000, &o->seconds) != 0)
-				return aoe_app_errf(err, errlen, "-t: '%s' is not a valid run time "
-					    "(whole seconds, 1-1000000)", optarg);
+				return aoe_app_errf(err, errlen,
+						    "-t: '%s' is not a valid run time "
+						    "(whole seconds, 1-1000000)",
+						    optarg);
 			break;
 		case 'M':
 			if (parse_uint_range(optarg, 0, 100, &o->read_pct) != 0)
-				return aoe_app_errf(err, errlen, "-M: '%s' is not a valid read percentage "
-					    "(0-100)", optarg);
+				return aoe_app_errf(err, errlen,
+						    "-M: '%s' is not a valid read percentage "
+						    "(0-100)",
+						    optarg);
 			have_pct = true;
 			break;
 		case 'S':
 			if (parse_uint_range(optarg, 1, 1000000, &o->progress_s) != 0)
-				return aoe_app_errf(err, errlen, "-S: '%s' is not a valid progress interval "
-					    "(whole seconds, 1-1000000)", optarg);
+				return aoe_app_errf(err, errlen,
+						    "-S: '%s' is not a valid progress interval "
+						    "(whole seconds, 1-1000000)",
+						    optarg);
 			break;
 		case OPT_OFFSET:
 			if (parse_bytes(optarg, &o->offset) != 0 ||
 			    o->offset % PERF_SECTOR_BYTES != 0)
-				return aoe_app_errf(err, errlen, "--offset: '%s' is not a valid offset (bytes, "
-					    "a multiple of 512)", optarg);
+				return aoe_app_errf(err, errlen,
+						    "--offset: '%s' is not a valid offset (bytes, "
+						    "a multiple of 512)",
+						    optarg);
 			break;
 		case OPT_SIZE:
 			if (parse_bytes(optarg, &o->size) != 0 || o->size == 0 ||
 			    o->size % PERF_SECTOR_BYTES != 0)
-				return aoe_app_errf(err, errlen, "--size: '%s' is not a valid size (bytes, a "
-					    "positive multiple of 512)", optarg);
+				return aoe_app_errf(err, errlen,
+						    "--size: '%s' is not a valid size (bytes, a "
+						    "positive multiple of 512)",
+						    optarg);
 			break;
 		case OPT_SEED:
 			if (parse_u64(optarg, &o->seed) != 0)
-				return aoe_app_errf(err, errlen, "--seed: '%s' is not a valid seed (an "
-					    "unsigned 64-bit number, decimal or 0x hex)", optarg);
+				return aoe_app_errf(err, errlen,
+						    "--seed: '%s' is not a valid seed (an "
+						    "unsigned 64-bit number, decimal or 0x hex)",
+						    optarg);
 			break;
 		case OPT_CHECK:
 			o->check = true;
@@ -278,73 +315,88 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 			break;
 		case OPT_DISCOVER_WAIT:
 			if (parse_uint_range(optarg, 0, 3600000, &o->discover_wait_ms) != 0)
-				return aoe_app_errf(err, errlen, "--discover-wait: '%s' is not a valid wait "
-					    "(milliseconds, 0-3600000)", optarg);
+				return aoe_app_errf(err, errlen,
+						    "--discover-wait: '%s' is not a valid wait "
+						    "(milliseconds, 0-3600000)",
+						    optarg);
 			break;
 		case OPT_MAXOUT:
 			if (parse_uint_range(optarg, 1, PERF_MAXOUT_MAX, &o->maxout) != 0)
-				return aoe_app_errf(err, errlen, "--maxout: '%s' is not a valid window "
-					    "(1-%u)", optarg, PERF_MAXOUT_MAX);
+				return aoe_app_errf(err, errlen,
+						    "--maxout: '%s' is not a valid window "
+						    "(1-%u)",
+						    optarg, PERF_MAXOUT_MAX);
 			break;
 		case OPT_MTU:
 			if (parse_uint_range(optarg, 576, PERF_MTU_MAX, &o->mtu) != 0)
-				return aoe_app_errf(err, errlen, "--mtu: '%s' is not a valid MTU (576-%u)",
-					    optarg, PERF_MTU_MAX);
+				return aoe_app_errf(err, errlen,
+						    "--mtu: '%s' is not a valid MTU (576-%u)",
+						    optarg, PERF_MTU_MAX);
 			break;
 		case OPT_DEADSECS:
 			if (parse_uint_range(optarg, 0, PERF_DEADSECS_MAX, &u) != 0)
-				return aoe_app_errf(err, errlen, "--deadsecs: '%s' is not a valid time "
-					    "(whole seconds, 0-%u, 0 = never)", optarg,
-					    PERF_DEADSECS_MAX);
+				return aoe_app_errf(err, errlen,
+						    "--deadsecs: '%s' is not a valid time "
+						    "(whole seconds, 0-%u, 0 = never)",
+						    optarg, PERF_DEADSECS_MAX);
 			o->deadsecs = u;
 			o->deadsecs_set = true;
 			break;
 		case ':':
 			return aoe_app_errf(err, errlen, "%s needs an argument (see --help)",
-				    optopt != 0 ? opt_name(optopt, name, sizeof(name)) :
-				    argv[optind - 1]);
+					    optopt != 0 ? opt_name(optopt, name, sizeof(name))
+							: argv[optind - 1]);
 		case '?':
 		default:
 			if (optopt != 0)
-				return aoe_app_errf(err, errlen, "unknown option -%c (see --help)", optopt);
+				return aoe_app_errf(err, errlen, "unknown option -%c (see --help)",
+						    optopt);
 			return aoe_app_errf(err, errlen, "unknown option '%s' (see --help)",
-				    argv[optind - 1]);
+					    argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return aoe_app_errf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
+		return aoe_app_errf(err, errlen, "unexpected argument '%s' (see --help)",
+				    argv[optind]);
 
 	if (!have_target)
 		return aoe_app_errf(err, errlen, "-T TARGET is required (e.g. -T e1.1)");
 	if (!have_wl)
-		return aoe_app_errf(err, errlen, "-w WORKLOAD is required (read, write, randread, "
-			    "randwrite, rw, randrw, verify)");
+		return aoe_app_errf(err, errlen,
+				    "-w WORKLOAD is required (read, write, randread, "
+				    "randwrite, rw, randrw, verify)");
 	if (!have_io)
-		return aoe_app_errf(err, errlen, "-o IO_BYTES is required (a positive multiple of 512)");
+		return aoe_app_errf(err, errlen,
+				    "-o IO_BYTES is required (a positive multiple of 512)");
 	if (!have_depth)
 		return aoe_app_errf(err, errlen, "-q DEPTH is required (1-%u)", PERF_DEPTH_MAX);
 	if (have_pct && o->workload != PERF_WL_RW && o->workload != PERF_WL_RANDRW)
-		return aoe_app_errf(err, errlen, "-M: only the rw and randrw workloads mix reads and "
-			    "writes (got -w %s)", perf_workload_name(o->workload));
+		return aoe_app_errf(err, errlen,
+				    "-M: only the rw and randrw workloads mix reads and "
+				    "writes (got -w %s)",
+				    perf_workload_name(o->workload));
 	return 0;
 }
 
 int
-perf_region_resolve(const struct perf_opts *o, uint64_t target_bytes,
-		    struct perf_region *r, char *err, size_t errlen)
+perf_region_resolve(const struct perf_opts *o, uint64_t target_bytes, struct perf_region *r,
+		    char *err, size_t errlen)
 {
 	uint64_t size;
 
 	if (o->offset >= target_bytes) {
-		snprintf(err, errlen, "--offset %" PRIu64 " is at or past the end of target %s "
-			 "(%" PRIu64 " bytes)", o->offset, o->target, target_bytes);
+		snprintf(err, errlen,
+			 "--offset %" PRIu64 " is at or past the end of target %s "
+			 "(%" PRIu64 " bytes)",
+			 o->offset, o->target, target_bytes);
 		return -ERANGE;
 	}
 	size = o->size != 0 ? o->size : target_bytes - o->offset;
 	if (size > target_bytes - o->offset) {
-		snprintf(err, errlen, "--offset %" PRIu64 " --size %" PRIu64 " ends past the end "
-			 "of target %s (%" PRIu64 " bytes)", o->offset, size, o->target,
-			 target_bytes);
+		snprintf(err, errlen,
+			 "--offset %" PRIu64 " --size %" PRIu64 " ends past the end "
+			 "of target %s (%" PRIu64 " bytes)",
+			 o->offset, size, o->target, target_bytes);
 		return -ERANGE;
 	}
 	if (size % PERF_SECTOR_BYTES != 0) {

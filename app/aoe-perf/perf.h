@@ -31,7 +31,7 @@ struct perf_run {
 	struct perf_region region;
 	struct aoe_bdev_desc *desc;
 	uint64_t tsc_hz;
-	uint64_t deadline_tsc;		/**< -t: when to stop issuing; 0 = count-bound */
+	uint64_t deadline_tsc; /**< -t: when to stop issuing; 0 = count-bound */
 	/** Called on the main lcore between poll iterations when it runs a job itself. */
 	void (*tick)(uint64_t now_tsc, void *arg);
 	void *tick_arg;
@@ -39,16 +39,16 @@ struct perf_run {
 
 /** The first failure a job saw, printed in the report. */
 struct perf_failure {
-	int status;		/**< negative errno; -EILSEQ for a pattern mismatch */
-	bool submit;		/**< the submit call failed, the I/O never went out */
+	int status;  /**< negative errno; -EILSEQ for a pattern mismatch */
+	bool submit; /**< the submit call failed, the I/O never went out */
 	bool is_read;
 	bool is_flush;
-	uint64_t offset;	/**< bytes */
+	uint64_t offset; /**< bytes */
 	uint64_t len;
 	uint8_t ata_status;
 	uint8_t ata_error;
 	uint8_t aoe_error;
-	struct perf_mismatch bad;	/**< when status is -EILSEQ */
+	struct perf_mismatch bad; /**< when status is -EILSEQ */
 };
 
 /** One queue slot: its buffer and the I/O it carries. */
@@ -63,7 +63,7 @@ struct perf_slot {
 };
 
 enum perf_phase {
-	PERF_PHASE_IO,		/**< every workload but verify */
+	PERF_PHASE_IO, /**< every workload but verify */
 	PERF_PHASE_VERIFY_WRITE,
 	PERF_PHASE_VERIFY_READ,
 };
@@ -73,25 +73,25 @@ struct perf_job {
 	const struct perf_run *run;
 	unsigned int index;
 	unsigned int lcore;
-	unsigned int depth;		/**< this job's share of -q */
-	uint64_t first_io;		/**< sequential: first I/O index of this job's slice */
-	uint64_t nb_ios;		/**< I/Os per pass (its slice, or its share for random) */
+	unsigned int depth; /**< this job's share of -q */
+	uint64_t first_io;  /**< sequential: first I/O index of this job's slice */
+	uint64_t nb_ios;    /**< I/Os per pass (its slice, or its share for random) */
 	struct perf_slot *slots;
-	unsigned int *free_slots;	/**< stack of free slot indices */
+	unsigned int *free_slots; /**< stack of free slot indices */
 	unsigned int nb_free;
 	struct perf_lat *lat;
-	struct aoe_io_channel *ch;	/**< taken on the job's own lcore */
-	int setup_error;		/**< negative errno of aoe_bdev_get_io_channel() */
+	struct aoe_io_channel *ch; /**< taken on the job's own lcore */
+	int setup_error;	   /**< negative errno of aoe_bdev_get_io_channel() */
 
 	/* The job's lcore only, while it runs. */
 	uint64_t rng;
 	enum perf_phase phase;
-	uint64_t pos;			/**< next I/O of the pass, 0..nb_ios-1 */
+	uint64_t pos; /**< next I/O of the pass, 0..nb_ios-1 */
 	uint64_t pass_issued;
-	struct perf_slot *retry;	/**< refused with -ENOMEM: submit it again first */
+	struct perf_slot *retry; /**< refused with -ENOMEM: submit it again first */
 	unsigned int outstanding;
-	bool done;			/**< nothing more to issue */
-	bool stopping;			/**< stop issuing: time up, failure or stop request */
+	bool done;     /**< nothing more to issue */
+	bool stopping; /**< stop issuing: time up, failure or stop request */
 
 	/* Results. completed and bytes are also read by the main lcore (relaxed atomics). */
 	uint64_t completed;
@@ -99,8 +99,8 @@ struct perf_job {
 	uint64_t read_ios;
 	uint64_t write_ios;
 	uint64_t failed;
-	uint64_t busy_cycles;		/**< poll iterations that did work */
-	uint64_t pattern_cycles;	/**< spent filling and checking the pattern */
+	uint64_t busy_cycles;	 /**< poll iterations that did work */
+	uint64_t pattern_cycles; /**< spent filling and checking the pattern */
 	bool has_failure;
 	struct perf_failure failure;
 } __rte_cache_aligned;
@@ -146,7 +146,7 @@ struct perf_result {
 	uint64_t bytes;
 	uint64_t busy_cycles;
 	uint64_t pattern_cycles;
-	struct aoe_target_stats engine;	/**< the engine's counters for the target, at the end */
+	struct aoe_target_stats engine; /**< the engine's counters for the target, at the end */
 	struct perf_lat *lat;		/**< merged, owned by the result */
 };
 
@@ -169,7 +169,7 @@ struct perf_progress {
 	unsigned int nb_jobs;
 	uint64_t tsc_hz;
 	uint64_t start_tsc;
-	uint64_t interval_tsc;		/**< 0 = off */
+	uint64_t interval_tsc; /**< 0 = off */
 	uint64_t next_tsc;
 };
 

@@ -13,14 +13,14 @@
 
 #include <stdint.h>
 
-#define PERF_LAT_SUB_BITS	8
-#define PERF_LAT_SUB_COUNT	(1u << PERF_LAT_SUB_BITS)
-#define PERF_LAT_BUCKETS	((65 - PERF_LAT_SUB_BITS) * PERF_LAT_SUB_COUNT)
+#define PERF_LAT_SUB_BITS  8
+#define PERF_LAT_SUB_COUNT (1u << PERF_LAT_SUB_BITS)
+#define PERF_LAT_BUCKETS   ((65 - PERF_LAT_SUB_BITS) * PERF_LAT_SUB_COUNT)
 
 struct perf_lat {
 	uint64_t count;
 	uint64_t sum;
-	uint64_t min;		/**< UINT64_MAX while empty */
+	uint64_t min; /**< UINT64_MAX while empty */
 	uint64_t max;
 	uint64_t buckets[PERF_LAT_BUCKETS];
 };
@@ -36,7 +36,7 @@ perf_lat_bucket(uint64_t v)
 	msb = 63 - (unsigned int)__builtin_clzll(v);
 	shift = msb - PERF_LAT_SUB_BITS;
 	return ((shift + 1) << PERF_LAT_SUB_BITS) +
-		(unsigned int)((v >> shift) - PERF_LAT_SUB_COUNT);
+	       (unsigned int)((v >> shift) - PERF_LAT_SUB_COUNT);
 }
 
 /** The smallest value bucket @p b holds. */

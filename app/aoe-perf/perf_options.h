@@ -12,15 +12,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define PERF_SECTOR_BYTES		512
-#define PERF_DEPTH_MAX			1024
-#define PERF_IO_SIZE_MAX		(64ull << 20)
-#define PERF_MAXOUT_MAX			1024	/**< AOE_MAXOUT_MAX; main.c checks they agree */
-#define PERF_MTU_MAX			9216	/**< AOE_MTU_MAX; main.c checks they agree */
-#define PERF_DEADSECS_MAX		86400	/**< a day, as dpdk-aoe allows */
-#define PERF_DISCOVER_WAIT_DEFAULT	3000	/**< ms */
-#define PERF_READ_PCT_DEFAULT		50
-#define PERF_TARGET_MAX			16	/**< AOE_NAME_MAX: "e65535.255" and its NUL */
+#define PERF_SECTOR_BYTES	   512
+#define PERF_DEPTH_MAX		   1024
+#define PERF_IO_SIZE_MAX	   (64ull << 20)
+#define PERF_MAXOUT_MAX		   1024	 /**< = AOE_MAXOUT_MAX (checked) */
+#define PERF_MTU_MAX		   9216	 /**< AOE_MTU_MAX; main.c checks they agree */
+#define PERF_DEADSECS_MAX	   86400 /**< a day, as dpdk-aoe allows */
+#define PERF_DISCOVER_WAIT_DEFAULT 3000	 /**< ms */
+#define PERF_READ_PCT_DEFAULT	   50
+#define PERF_TARGET_MAX		   16 /**< AOE_NAME_MAX: "e65535.255" and its NUL */
 
 enum perf_workload {
 	PERF_WL_READ,
@@ -30,28 +30,28 @@ enum perf_workload {
 	PERF_WL_RW,
 	PERF_WL_RANDRW,
 	PERF_WL_VERIFY,
-	PERF_WL_FLUSH,		/**< every I/O a FLUSH CACHE (bdevperf's flush workload) */
+	PERF_WL_FLUSH, /**< every I/O a FLUSH CACHE (bdevperf's flush workload) */
 };
 
 struct perf_opts {
-	char target[PERF_TARGET_MAX];	/**< -T, syntax checked later by aoe_name_parse() */
-	enum perf_workload workload;	/**< -w */
-	uint64_t io_size;		/**< -o, bytes, a positive multiple of 512 */
-	unsigned int depth;		/**< -q, 1..PERF_DEPTH_MAX */
-	unsigned int seconds;		/**< -t, 0 = not timed (one pass) */
-	unsigned int read_pct;		/**< -M, 0..100, for rw and randrw */
-	uint64_t offset;		/**< --offset, bytes */
-	uint64_t size;			/**< --size, bytes; 0 = to the end of the target */
-	uint64_t seed;			/**< --seed, XOR-ed into the pattern */
-	bool check;			/**< --check: verify every sector read */
-	bool json;			/**< --json */
-	unsigned int progress_s;	/**< -S, 0 = no progress lines */
-	unsigned int discover_wait_ms;	/**< --discover-wait */
-	unsigned int maxout;		/**< --maxout, 0 = the engine's default */
-	unsigned int mtu;		/**< --mtu, 0 = each port's own */
+	char target[PERF_TARGET_MAX];  /**< -T, syntax checked later by aoe_name_parse() */
+	enum perf_workload workload;   /**< -w */
+	uint64_t io_size;	       /**< -o, bytes, a positive multiple of 512 */
+	unsigned int depth;	       /**< -q, 1..PERF_DEPTH_MAX */
+	unsigned int seconds;	       /**< -t, 0 = not timed (one pass) */
+	unsigned int read_pct;	       /**< -M, 0..100, for rw and randrw */
+	uint64_t offset;	       /**< --offset, bytes */
+	uint64_t size;		       /**< --size, bytes; 0 = to the end of the target */
+	uint64_t seed;		       /**< --seed, XOR-ed into the pattern */
+	bool check;		       /**< --check: verify every sector read */
+	bool json;		       /**< --json */
+	unsigned int progress_s;       /**< -S, 0 = no progress lines */
+	unsigned int discover_wait_ms; /**< --discover-wait */
+	unsigned int maxout;	       /**< --maxout, 0 = the engine's default */
+	unsigned int mtu;	       /**< --mtu, 0 = each port's own */
 	bool deadsecs_set;
-	uint32_t deadsecs;		/**< --deadsecs, when deadsecs_set */
-	bool help;			/**< -h / --help: print the usage and exit 0 */
+	uint32_t deadsecs; /**< --deadsecs, when deadsecs_set */
+	bool help;	   /**< -h / --help: print the usage and exit 0 */
 };
 
 /**
@@ -83,9 +83,9 @@ perf_workload_writes(enum perf_workload wl)
 
 /** The bytes a run covers, resolved against the target's size. */
 struct perf_region {
-	uint64_t offset;	/**< bytes, multiple of 512 */
-	uint64_t size;		/**< bytes, multiple of 512, > 0 */
-	uint64_t nb_ios;	/**< I/Os in one pass: ceil(size / io_size); the last may be short */
+	uint64_t offset; /**< bytes, multiple of 512 */
+	uint64_t size;	 /**< bytes, multiple of 512, > 0 */
+	uint64_t nb_ios; /**< I/Os in one pass: ceil(size / io_size); the last may be short */
 };
 
 /**

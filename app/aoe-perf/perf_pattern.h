@@ -14,13 +14,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PERF_SECTOR_SIZE	512
-#define PERF_WORDS_PER_SECTOR	(PERF_SECTOR_SIZE / 8)
+#define PERF_SECTOR_SIZE      512
+#define PERF_WORDS_PER_SECTOR (PERF_SECTOR_SIZE / 8)
 
 /** Where a check first found data that does not match the pattern. */
 struct perf_mismatch {
-	uint64_t lba;		/**< the first bad sector */
-	unsigned int word;	/**< the first bad 64-bit word in it (0-63) */
+	uint64_t lba;	   /**< the first bad sector */
+	unsigned int word; /**< the first bad 64-bit word in it (0-63) */
 	uint64_t expected;
 	uint64_t found;
 };

@@ -97,19 +97,22 @@ perf_report_text(FILE *f, const struct perf_result *res)
 	fprintf(f, "target %s: workload %s", res->target, perf_workload_name(o->workload));
 	if (o->workload == PERF_WL_RW || o->workload == PERF_WL_RANDRW)
 		fprintf(f, " (%u%% reads)", o->read_pct);
-	fprintf(f, ", io_size %" PRIu64 ", queue_depth %u, %u job%s, payload %" PRIu32
-		" bytes/frame\n", o->io_size, o->depth, res->nb_jobs, res->nb_jobs == 1 ? "" : "s",
-		res->payload);
+	fprintf(f,
+		", io_size %" PRIu64 ", queue_depth %u, %u job%s, payload %" PRIu32
+		" bytes/frame\n",
+		o->io_size, o->depth, res->nb_jobs, res->nb_jobs == 1 ? "" : "s", res->payload);
 	fprintf(f, "%-12s %12s %10s %10s %10s %10s %10s %10s %10s\n", "seconds", "IOPS", "MiB/s",
 		"avg_us", "min_us", "p50_us", "p99_us", "p99.9_us", "max_us");
 	fprintf(f, "%-12.3f %12.1f %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f %10.2f\n",
 		res->seconds, iops(res), mibps(res), cycles_to_us(res, perf_lat_mean(res->lat)),
 		min_us(res), pct_us(res, 50.0), pct_us(res, 99.0), pct_us(res, 99.9),
 		pct_us(res, 100.0));
-	fprintf(f, "io_completed %" PRIu64 " (reads %" PRIu64 ", writes %" PRIu64 "), io_failed %"
-		PRIu64 ", cycles_per_io %" PRIu64 "\n", res->completed, res->read_ios,
-		res->write_ios, res->failed, cycles_per_io(res));
-	fprintf(f, "frames_tx %" PRIu64 ", frames_rx %" PRIu64 ", retransmits %" PRIu64
+	fprintf(f,
+		"io_completed %" PRIu64 " (reads %" PRIu64 ", writes %" PRIu64
+		"), io_failed %" PRIu64 ", cycles_per_io %" PRIu64 "\n",
+		res->completed, res->read_ios, res->write_ios, res->failed, cycles_per_io(res));
+	fprintf(f,
+		"frames_tx %" PRIu64 ", frames_rx %" PRIu64 ", retransmits %" PRIu64
 		", late %" PRIu64 ", unexpected %" PRIu64 ", timeouts %" PRIu64 "\n",
 		res->engine.frames_tx, res->engine.frames_rx, res->engine.retransmits,
 		res->engine.late, res->engine.unexpected, res->engine.timeouts);
@@ -128,18 +131,22 @@ perf_report_json(FILE *f, const struct perf_result *res)
 	if (o->workload == PERF_WL_RW || o->workload == PERF_WL_RANDRW)
 		fprintf(f, ", \"read_pct\": %u", o->read_pct);
 	fprintf(f, ", \"jobs\": %u, \"payload_bytes\": %" PRIu32, res->nb_jobs, res->payload);
-	fprintf(f, ", \"seconds\": %.6f, \"io_completed\": %" PRIu64 ", \"io_failed\": %" PRIu64
-		", \"read_ios\": %" PRIu64 ", \"write_ios\": %" PRIu64, res->seconds,
-		res->completed, res->failed, res->read_ios, res->write_ios);
+	fprintf(f,
+		", \"seconds\": %.6f, \"io_completed\": %" PRIu64 ", \"io_failed\": %" PRIu64
+		", \"read_ios\": %" PRIu64 ", \"write_ios\": %" PRIu64,
+		res->seconds, res->completed, res->failed, res->read_ios, res->write_ios);
 	fprintf(f, ", \"iops\": %.2f, \"mibps\": %.3f", iops(res), mibps(res));
-	fprintf(f, ", \"avg_latency_us\": %.3f, \"min_latency_us\": %.3f, \"p50_latency_us\": %.3f"
+	fprintf(f,
+		", \"avg_latency_us\": %.3f, \"min_latency_us\": %.3f, \"p50_latency_us\": %.3f"
 		", \"p99_latency_us\": %.3f, \"p999_latency_us\": %.3f, \"max_latency_us\": %.3f",
 		cycles_to_us(res, perf_lat_mean(res->lat)), min_us(res), pct_us(res, 50.0),
 		pct_us(res, 99.0), pct_us(res, 99.9), pct_us(res, 100.0));
 	fprintf(f, ", \"cycles_per_io\": %" PRIu64, cycles_per_io(res));
-	fprintf(f, ", \"frames_tx\": %" PRIu64 ", \"frames_rx\": %" PRIu64 ", \"retransmits\": %"
-		PRIu64 ", \"late\": %" PRIu64 ", \"unexpected\": %" PRIu64 ", \"timeouts\": %" PRIu64
-		", \"ata_errors\": %" PRIu64 ", \"flush_ext_fallbacks\": %" PRIu64 "}\n",
+	fprintf(f,
+		", \"frames_tx\": %" PRIu64 ", \"frames_rx\": %" PRIu64
+		", \"retransmits\": %" PRIu64 ", \"late\": %" PRIu64 ", \"unexpected\": %" PRIu64
+		", \"timeouts\": %" PRIu64 ", \"ata_errors\": %" PRIu64
+		", \"flush_ext_fallbacks\": %" PRIu64 "}\n",
 		res->engine.frames_tx, res->engine.frames_rx, res->engine.retransmits,
 		res->engine.late, res->engine.unexpected, res->engine.timeouts,
 		res->engine.ata_errors, res->engine.flush_ext_fallbacks);
@@ -156,14 +163,19 @@ perf_report_failures(FILE *f, const struct perf_job *jobs, unsigned int nb_jobs)
 
 		if (!job->has_failure)
 			continue;
-		fprintf(f, "job %u (lcore %u): %" PRIu64 " failed I/O; the first: %s of %" PRIu64
-			" bytes at offset %" PRIu64 ": ", job->index, job->lcore, job->failed,
-			fl->is_flush ? "flush" : fl->is_read ? "read" : "write", fl->len,
-			fl->offset);
+		fprintf(f,
+			"job %u (lcore %u): %" PRIu64 " failed I/O; the first: %s of %" PRIu64
+			" bytes at offset %" PRIu64 ": ",
+			job->index, job->lcore, job->failed,
+			fl->is_flush  ? "flush"
+			: fl->is_read ? "read"
+				      : "write",
+			fl->len, fl->offset);
 		if (fl->status == -EILSEQ)
-			fprintf(f, "data mismatch at LBA %" PRIu64 ", word %u: expected 0x%016"
-				PRIx64 ", found 0x%016" PRIx64 "\n", fl->bad.lba, fl->bad.word,
-				fl->bad.expected, fl->bad.found);
+			fprintf(f,
+				"data mismatch at LBA %" PRIu64 ", word %u: expected 0x%016" PRIx64
+				", found 0x%016" PRIx64 "\n",
+				fl->bad.lba, fl->bad.word, fl->bad.expected, fl->bad.found);
 		else if (fl->submit)
 			fprintf(f, "could not be submitted: %s\n", strerror(-fl->status));
 		else
@@ -196,7 +208,7 @@ perf_progress_tick(uint64_t now_tsc, void *arg)
 	if (p->interval_tsc == 0 || now_tsc < p->next_tsc)
 		return;
 	p->next_tsc += p->interval_tsc;
-	if (p->next_tsc <= now_tsc)	/* a long stall: do not print a burst of lines */
+	if (p->next_tsc <= now_tsc) /* a long stall: do not print a burst of lines */
 		p->next_tsc = now_tsc + p->interval_tsc;
 	for (i = 0; i < p->nb_jobs; i++) {
 		completed += __atomic_load_n(&p->jobs[i].completed, __ATOMIC_RELAXED);

@@ -210,7 +210,7 @@ next_io(struct perf_job *job, struct perf_slot *slot)
 			return false;
 		}
 		if (job->outstanding != 0)
-			return false;	/* read back only what has been written */
+			return false; /* read back only what has been written */
 		if (job->phase == PERF_PHASE_VERIFY_WRITE) {
 			job->phase = PERF_PHASE_VERIFY_READ;
 		} else if (timed) {
@@ -321,8 +321,8 @@ perf_job_run(struct perf_job *job)
 		job->done = true;
 	for (;;) {
 		t0 = rte_rdtsc();
-		if (!job->stopping && (perf_stop_requested() ||
-				       (run->deadline_tsc != 0 && t0 >= run->deadline_tsc)))
+		if (!job->stopping &&
+		    (perf_stop_requested() || (run->deadline_tsc != 0 && t0 >= run->deadline_tsc)))
 			job->stopping = true;
 		n = submit_some(job);
 		if (job->outstanding == 0 && (job->stopping || (job->done && job->retry == NULL)))

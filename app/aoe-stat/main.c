@@ -19,8 +19,8 @@
 #include "aoe_shm_read.h"
 #include "aoe_stat.h"
 
-#define FOLLOW_PERIOD_MS	100
-#define MAX_CANDIDATES		64
+#define FOLLOW_PERIOD_MS 100
+#define MAX_CANDIDATES	 64
 
 static volatile sig_atomic_t stop;
 
@@ -39,7 +39,8 @@ usage(FILE *f)
 		"Show the AoE targets of a running dpdk-aoe or aoe-perf, read from its statistics\n"
 		"region (/var/run/dpdk/PREFIX/aoe_stats). Needs no EAL and no hugepages.\n"
 		"\n"
-		"  --file-prefix P  the initiator's EAL --file-prefix (default: the only one running)\n"
+		"  --file-prefix P  the initiator's EAL --file-prefix (default: the only one "
+		"running)\n"
 		"  -v, --verbose    per-target counters below each row\n"
 		"  --json           one JSON object: program, pid, targets with counters, lcores\n"
 		"  --follow         print the error stream live until SIGINT/SIGTERM or the\n"
@@ -109,7 +110,8 @@ follow(const struct aoe_shm *shm)
 		do {
 			n = aoe_shm_events_read(shm, &c, ev, 64, &missed);
 			if (missed != 0) {
-				printf("aoe-stat: missed %" PRIu64 " events (the ring overflowed)\n",
+				printf("aoe-stat: missed %" PRIu64
+				       " events (the ring overflowed)\n",
 				       missed);
 				missed = 0;
 			}
@@ -155,8 +157,10 @@ main(int argc, char **argv)
 		case 'p':
 			if (optarg[0] == '\0' || strchr(optarg, '/') != NULL ||
 			    strlen(optarg) >= sizeof(prefix)) {
-				fprintf(stderr, "aoe-stat: --file-prefix: bad prefix '%s'; allowed: "
-					"a DPDK file prefix, no '/'\n", optarg);
+				fprintf(stderr,
+					"aoe-stat: --file-prefix: bad prefix '%s'; allowed: "
+					"a DPDK file prefix, no '/'\n",
+					optarg);
 				return 2;
 			}
 			snprintf(prefix, sizeof(prefix), "%s", optarg);
@@ -174,7 +178,8 @@ main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case ':':
-			fprintf(stderr, "aoe-stat: %s needs a value (see --help)\n", argv[optind - 1]);
+			fprintf(stderr, "aoe-stat: %s needs a value (see --help)\n",
+				argv[optind - 1]);
 			return 2;
 		default:
 			fprintf(stderr, "aoe-stat: unknown option '%s' (see --help)\n",
@@ -188,7 +193,7 @@ main(int argc, char **argv)
 	}
 	if (do_follow && (json || verbose)) {
 		fprintf(stderr, "aoe-stat: --follow prints the error stream; it takes no --json "
-			"or -v (see --help)\n");
+				"or -v (see --help)\n");
 		return 2;
 	}
 	if (prefix[0] == '\0' && pick_prefix(prefix, sizeof(prefix)) != 0)

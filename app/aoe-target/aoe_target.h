@@ -18,20 +18,20 @@
 
 #include "aoe_wire.h"
 
-#define TGT_MAX_PORTS		RTE_MAX_ETHPORTS
-#define TGT_BURST		32
+#define TGT_MAX_PORTS RTE_MAX_ETHPORTS
+#define TGT_BURST     32
 /* Frames one rx burst can produce: a broadcast query may be answered by every disk, so the
  * staging array is flushed whenever it fills; this only sizes it. */
-#define TGT_TX_STAGE		(4 * TGT_BURST)
-#define TGT_MASK_MAX		64	/* MAC mask list entries per disk */
-#define TGT_RES_MAX		64	/* reserve list entries per disk */
+#define TGT_TX_STAGE (4 * TGT_BURST)
+#define TGT_MASK_MAX 64 /* MAC mask list entries per disk */
+#define TGT_RES_MAX  64 /* reserve list entries per disk */
 /* The sector count field is one byte, but a response must fit one mbuf (data room is 16 bits). */
-#define TGT_MAX_SECTORS \
+#define TGT_MAX_SECTORS                                                                            \
 	((UINT16_MAX - RTE_PKTMBUF_HEADROOM - 64 - AOE_ATA_HDR_LEN) / AOE_SECTOR_SIZE)
-#define TGT_DELAY_SLOTS		4096	/* frames the delay queue can hold per port */
-#define TGT_FWVER		0x0001
-#define TGT_FW_STR		"0.1"
-#define TGT_MODEL		"dpdk-aoe aoe-target"
+#define TGT_DELAY_SLOTS 4096 /* frames the delay queue can hold per port */
+#define TGT_FWVER	0x0001
+#define TGT_FW_STR	"0.1"
+#define TGT_MODEL	"dpdk-aoe aoe-target"
 
 enum tgt_disk_kind { TGT_DISK_NULL, TGT_DISK_RAM, TGT_DISK_FILE };
 
@@ -40,11 +40,11 @@ struct tgt_disk {
 	uint8_t slot;
 	enum tgt_disk_kind kind;
 	uint64_t sectors;
-	uint8_t *ram;		/* TGT_DISK_RAM: anonymous MAP_NORESERVE mapping */
+	uint8_t *ram; /* TGT_DISK_RAM: anonymous MAP_NORESERVE mapping */
 	size_t ram_len;
-	int fd;			/* TGT_DISK_FILE, else -1 */
-	char *path;		/* TGT_DISK_FILE */
-	uint8_t ident[AOE_SECTOR_SIZE];	/* IDENTIFY DEVICE block, built once */
+	int fd;				/* TGT_DISK_FILE, else -1 */
+	char *path;			/* TGT_DISK_FILE */
+	uint8_t ident[AOE_SECTOR_SIZE]; /* IDENTIFY DEVICE block, built once */
 	uint16_t cfg_len;
 	uint8_t cfg[AOE_CFG_STR_MAX];
 	uint8_t mask_count;
@@ -59,18 +59,18 @@ struct tgt_stats {
 	uint64_t rx_bytes;
 	uint64_t tx_frames;
 	uint64_t tx_bytes;
-	uint64_t tx_full;		/* responses freed because the tx queue stayed full */
-	uint64_t rx_not_aoe;		/* EtherType other than 0x88A2 */
-	uint64_t rx_not_mine;		/* unicast to another MAC */
-	uint64_t rx_bad_hdr;		/* header did not decode: nothing sent */
-	uint64_t rx_responses;		/* R flag set: ignored */
-	uint64_t rx_no_disk;		/* no disk matched shelf.slot */
-	uint64_t rx_oversize;		/* frame larger than the scratch buffer */
-	uint64_t rx_silenced;		/* dropped while silent */
-	uint64_t cmd[4];		/* by AoE command: ATA, config, mask, reserve */
+	uint64_t tx_full;      /* responses freed because the tx queue stayed full */
+	uint64_t rx_not_aoe;   /* EtherType other than 0x88A2 */
+	uint64_t rx_not_mine;  /* unicast to another MAC */
+	uint64_t rx_bad_hdr;   /* header did not decode: nothing sent */
+	uint64_t rx_responses; /* R flag set: ignored */
+	uint64_t rx_no_disk;   /* no disk matched shelf.slot */
+	uint64_t rx_oversize;  /* frame larger than the scratch buffer */
+	uint64_t rx_silenced;  /* dropped while silent */
+	uint64_t cmd[4];       /* by AoE command: ATA, config, mask, reserve */
 	uint64_t cmd_unknown;
-	uint64_t cfg_sub[5];		/* by config subcommand */
-	uint64_t cfg_no_match;		/* test exact/prefix did not match: no answer */
+	uint64_t cfg_sub[5];   /* by config subcommand */
+	uint64_t cfg_no_match; /* test exact/prefix did not match: no answer */
 	uint64_t ata_read;
 	uint64_t ata_write;
 	uint64_t ata_identify;
@@ -81,10 +81,10 @@ struct tgt_stats {
 	uint64_t sectors_written;
 	uint64_t ata_err_idnf;
 	uint64_t ata_err_abrt;
-	uint64_t ata_io_err;		/* pread/pwrite/fsync failed: ATA ERR|ABRT sent */
-	uint64_t ata_masked;		/* ATA from a MAC not on a non-empty mask list */
-	uint64_t aoe_err_sent[7];	/* by AoE error code */
-	uint64_t mask_err[4];		/* by mask list merror */
+	uint64_t ata_io_err;	  /* pread/pwrite/fsync failed: ATA ERR|ABRT sent */
+	uint64_t ata_masked;	  /* ATA from a MAC not on a non-empty mask list */
+	uint64_t aoe_err_sent[7]; /* by AoE error code */
+	uint64_t mask_err[4];	  /* by mask list merror */
 	uint64_t alloc_fail;
 	uint64_t unsolicited;
 	uint64_t fault_drop;
@@ -102,7 +102,7 @@ struct tgt_fault {
 	uint64_t reorder;
 	uint64_t corrupt;
 	uint64_t delay_us;
-	bool any;		/* any of the above set: the fast path skips all of it otherwise */
+	bool any; /* any of the above set: the fast path skips all of it otherwise */
 };
 
 struct tgt_delayed {
@@ -114,7 +114,7 @@ struct tgt_port {
 	uint16_t port_id;
 	struct rte_ether_addr mac;
 	uint16_t mtu;
-	uint8_t sectors;	/* max sectors per ATA frame advertised and accepted */
+	uint8_t sectors; /* max sectors per ATA frame advertised and accepted */
 	uint16_t n_stage;
 	struct rte_mbuf *stage[TGT_TX_STAGE];
 	/* reorder: one frame held back until the next one is sent (or it ages out) */
@@ -133,19 +133,19 @@ struct tgt_ctx {
 	unsigned int n_ports;
 	struct rte_mempool *pool;
 	uint16_t bufcnt;
-	unsigned int sectors_opt;	/* --sectors, 0 when not given */
+	unsigned int sectors_opt; /* --sectors, 0 when not given */
 	struct tgt_fault fault;
-	uint64_t rng[4];		/* xoshiro256** state */
+	uint64_t rng[4]; /* xoshiro256** state */
 	uint64_t tsc_hz;
 	/* silence */
-	uint64_t silent_after;		/* 0: never */
-	uint64_t silent_for_ms;		/* 0: until SIGUSR1 */
+	uint64_t silent_after;	/* 0: never */
+	uint64_t silent_for_ms; /* 0: until SIGUSR1 */
 	bool silent;
 	bool silent_after_done;
-	uint64_t silent_until;		/* TSC; 0 when silent with no end */
+	uint64_t silent_until; /* TSC; 0 when silent with no end */
 	uint64_t ata_answered;
 	struct tgt_stats st;
-	uint8_t *scratch;		/* linear copy of a multi-segment request */
+	uint8_t *scratch; /* linear copy of a multi-segment request */
 	uint32_t scratch_len;
 };
 

@@ -34,12 +34,30 @@ tgt_parse_size(const char *s, uint64_t *bytes)
 	if (errno != 0)
 		return -EINVAL;
 	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
-	case '\0': break;
-	default: return -EINVAL;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
+		end++;
+		break;
+	case '\0':
+		break;
+	default:
+		return -EINVAL;
 	}
 	if (*end != '\0')
 		return -EINVAL;
@@ -84,23 +102,25 @@ tgt_disk_parse(const char *spec, struct tgt_disk *d, char *err, size_t err_len)
 	dot = strchr(spec, '.');
 	eq = strchr(spec, '=');
 	if (dot == NULL || eq == NULL || dot > eq) {
-		snprintf(err, err_len, "--disk '%s': expected SHELF.SLOT=null:SIZE|ram:SIZE|file:PATH",
-			 spec);
+		snprintf(err, err_len,
+			 "--disk '%s': expected SHELF.SLOT=null:SIZE|ram:SIZE|file:PATH", spec);
 		return -EINVAL;
 	}
 	if (parse_uint(spec, dot, AOE_SHELF_BCAST - 1, &shelf) != 0 ||
 	    parse_uint(dot + 1, eq, AOE_SLOT_BCAST - 1, &slot) != 0) {
-		snprintf(err, err_len,
-			 "--disk '%s': shelf must be 0-65534 and slot 0-254 (decimal; 65535 and 255 "
-			 "are the broadcast addresses)", spec);
+		snprintf(
+			err, err_len,
+			"--disk '%s': shelf must be 0-65534 and slot 0-254 (decimal; 65535 and 255 "
+			"are the broadcast addresses)",
+			spec);
 		return -EINVAL;
 	}
 	d->shelf = (uint16_t)shelf;
 	d->slot = (uint8_t)slot;
 	colon = strchr(eq + 1, ':');
 	if (colon == NULL) {
-		snprintf(err, err_len, "--disk '%s': backend must be null:SIZE, ram:SIZE or file:PATH",
-			 spec);
+		snprintf(err, err_len,
+			 "--disk '%s': backend must be null:SIZE, ram:SIZE or file:PATH", spec);
 		return -EINVAL;
 	}
 	arg = colon + 1;
@@ -120,15 +140,18 @@ tgt_disk_parse(const char *spec, struct tgt_disk *d, char *err, size_t err_len)
 	else if ((size_t)(colon - eq - 1) == 3 && strncmp(eq + 1, "ram", 3) == 0)
 		d->kind = TGT_DISK_RAM;
 	else {
-		snprintf(err, err_len, "--disk '%s': unknown backend '%.*s' (allowed: null, ram, file)",
-			 spec, (int)(colon - eq - 1), eq + 1);
+		snprintf(err, err_len,
+			 "--disk '%s': unknown backend '%.*s' (allowed: null, ram, file)", spec,
+			 (int)(colon - eq - 1), eq + 1);
 		return -EINVAL;
 	}
 	rc = tgt_parse_size(arg, &bytes);
 	if (rc != 0) {
-		snprintf(err, err_len,
-			 "--disk '%s': size '%s' must be a non-zero multiple of 512 bytes, plain or "
-			 "with a K, M, G or T suffix (powers of 1024)", spec, arg);
+		snprintf(
+			err, err_len,
+			"--disk '%s': size '%s' must be a non-zero multiple of 512 bytes, plain or "
+			"with a K, M, G or T suffix (powers of 1024)",
+			spec, arg);
 		return -EINVAL;
 	}
 	d->sectors = bytes / AOE_SECTOR_SIZE;
@@ -171,8 +194,10 @@ tgt_disk_open(struct tgt_disk *d, char *err, size_t err_len)
 		} else if (S_ISREG(sb.st_mode)) {
 			bytes = (uint64_t)sb.st_size;
 		} else {
-			snprintf(err, err_len, "e%u.%u: '%s' is neither a regular file nor a block "
-				 "device", d->shelf, d->slot, d->path);
+			snprintf(err, err_len,
+				 "e%u.%u: '%s' is neither a regular file nor a block "
+				 "device",
+				 d->shelf, d->slot, d->path);
 			close(d->fd);
 			d->fd = -1;
 			return -EINVAL;

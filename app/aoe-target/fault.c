@@ -18,7 +18,7 @@
 
 /* A held-back (reordered) frame goes out on its own when nothing follows it for this long, so
  * a lone request is late rather than lost. */
-#define REORDER_MAX_HOLD_US	10000
+#define REORDER_MAX_HOLD_US 10000
 
 static inline uint64_t
 rotl(uint64_t x, int k)
@@ -124,8 +124,10 @@ tgt_fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len
 			errno = 0;
 			us = strtoull(val, &end, 10);
 			if (errno != 0 || end == val || *end != '\0' || us > 10000000ull) {
-				snprintf(err, err_len, "--fault delay='%s': expected microseconds, "
-					 "0-10000000", val);
+				snprintf(err, err_len,
+					 "--fault delay='%s': expected microseconds, "
+					 "0-10000000",
+					 val);
 				return -EINVAL;
 			}
 			f->delay_us = us;
@@ -133,16 +135,20 @@ tgt_fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len
 		} else
 			goto bad;
 		if (parse_prob(val, target) != 0) {
-			snprintf(err, err_len, "--fault %s='%s': expected a probability in [0,1] or "
-				 "a percentage such as 5%%", item, val);
+			snprintf(err, err_len,
+				 "--fault %s='%s': expected a probability in [0,1] or "
+				 "a percentage such as 5%%",
+				 item, val);
 			return -EINVAL;
 		}
 	}
 	f->any = f->drop || f->dup || f->reorder || f->corrupt || f->delay_us;
 	return 0;
 bad:
-	snprintf(err, err_len, "--fault '%s': expected a comma-separated list of drop=P, dup=P, "
-		 "reorder=P, corrupt=P (P in [0,1] or N%%) and delay=USEC", spec);
+	snprintf(err, err_len,
+		 "--fault '%s': expected a comma-separated list of drop=P, dup=P, "
+		 "reorder=P, corrupt=P (P in [0,1] or N%%) and delay=USEC",
+		 spec);
 	return -EINVAL;
 }
 
@@ -266,8 +272,8 @@ void
 tgt_fault_poll(struct tgt_ctx *ctx, struct tgt_port *p, uint64_t now)
 {
 	/* Signed: @p now may predate a frame held during this very iteration. */
-	if (p->held != NULL &&
-	    (int64_t)(now - p->held_since) > (int64_t)(REORDER_MAX_HOLD_US * ctx->tsc_hz / 1000000)) {
+	if (p->held != NULL && (int64_t)(now - p->held_since) >
+				       (int64_t)(REORDER_MAX_HOLD_US * ctx->tsc_hz / 1000000)) {
 		out(ctx, p, p->held);
 		p->held = NULL;
 	}
@@ -299,8 +305,8 @@ set_silent(struct tgt_ctx *ctx, bool on, uint64_t now)
 	ctx->silent = on;
 	if (on) {
 		ctx->st.silent_periods++;
-		ctx->silent_until = ctx->silent_for_ms ?
-			now + ctx->silent_for_ms * ctx->tsc_hz / 1000 : 0;
+		ctx->silent_until =
+			ctx->silent_for_ms ? now + ctx->silent_for_ms * ctx->tsc_hz / 1000 : 0;
 	}
 	printf("aoe-target: %s\n", on ? "going silent" : "answering again");
 	fflush(stdout);

@@ -34,10 +34,10 @@
 
 #include "aoe_target.h"
 
-#define RX_DESC		1024
-#define TX_DESC		1024
-#define MAX_DISKS	256
-#define MAX_RX_ROOM	(16384 + 128)	/* af_packet framesz=16384 less its overhead fits */
+#define RX_DESC	    1024
+#define TX_DESC	    1024
+#define MAX_DISKS   256
+#define MAX_RX_ROOM (16384 + 128) /* af_packet framesz=16384 less its overhead fits */
 
 volatile sig_atomic_t tgt_force_quit;
 volatile sig_atomic_t tgt_usr1_count;
@@ -64,9 +64,11 @@ usage(const char *prog)
 	       "  --sectors N         sectors per ATA frame, 1-%u (default (MTU - 36) / 512)\n"
 	       "  --port P            serve only port P (repeatable; default every port)\n"
 	       "  --config STR        initial config string of every disk (at most 1024 bytes)\n"
-	       "  --fault SPEC        drop=P,dup=P,reorder=P,corrupt=P,delay=USEC; P in [0,1] or N%%\n"
+	       "  --fault SPEC        drop=P,dup=P,reorder=P,corrupt=P,delay=USEC; P in [0,1] or "
+	       "N%%\n"
 	       "  --seed N            seed of the fault PRNG (default 1)\n"
-	       "  --mbuf-size BYTES   mbuf data room, at least what the ports need (af_packet with\n"
+	       "  --mbuf-size BYTES   mbuf data room, at least what the ports need (af_packet "
+	       "with\n"
 	       "                      a large framesz=: give at least that)\n"
 	       "  --silent-after N    stop answering after N ATA requests answered\n"
 	       "  --silent-for MS     come back MS milliseconds after going silent\n"
@@ -89,23 +91,32 @@ parse_num(const char *opt, const char *s, unsigned long long min, unsigned long 
 }
 
 enum {
-	OPT_DISK = 256, OPT_BUFCNT, OPT_FAULT, OPT_PORT, OPT_SECTORS, OPT_CONFIG, OPT_SILENT_AFTER,
-	OPT_SILENT_FOR, OPT_SEED, OPT_MBUF_SIZE, OPT_HELP,
+	OPT_DISK = 256,
+	OPT_BUFCNT,
+	OPT_FAULT,
+	OPT_PORT,
+	OPT_SECTORS,
+	OPT_CONFIG,
+	OPT_SILENT_AFTER,
+	OPT_SILENT_FOR,
+	OPT_SEED,
+	OPT_MBUF_SIZE,
+	OPT_HELP,
 };
 
 static const struct option long_opts[] = {
-	{ "disk", required_argument, NULL, OPT_DISK },
-	{ "bufcnt", required_argument, NULL, OPT_BUFCNT },
-	{ "fault", required_argument, NULL, OPT_FAULT },
-	{ "port", required_argument, NULL, OPT_PORT },
-	{ "sectors", required_argument, NULL, OPT_SECTORS },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "silent-after", required_argument, NULL, OPT_SILENT_AFTER },
-	{ "silent-for", required_argument, NULL, OPT_SILENT_FOR },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "mbuf-size", required_argument, NULL, OPT_MBUF_SIZE },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ NULL, 0, NULL, 0 },
+	{"disk", required_argument, NULL, OPT_DISK},
+	{"bufcnt", required_argument, NULL, OPT_BUFCNT},
+	{"fault", required_argument, NULL, OPT_FAULT},
+	{"port", required_argument, NULL, OPT_PORT},
+	{"sectors", required_argument, NULL, OPT_SECTORS},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"silent-after", required_argument, NULL, OPT_SILENT_AFTER},
+	{"silent-for", required_argument, NULL, OPT_SILENT_FOR},
+	{"seed", required_argument, NULL, OPT_SEED},
+	{"mbuf-size", required_argument, NULL, OPT_MBUF_SIZE},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
 };
 
 struct opts {
@@ -137,9 +148,11 @@ parse_args(struct tgt_ctx *ctx, struct opts *o, int argc, char **argv)
 			if (tgt_disk_parse(optarg, d, err, sizeof(err)) != 0)
 				rte_exit(EXIT_FAILURE, "%s\n", err);
 			for (unsigned int i = 0; i < ctx->n_disks; i++)
-				if (ctx->disks[i].shelf == d->shelf && ctx->disks[i].slot == d->slot)
-					rte_exit(EXIT_FAILURE, "--disk '%s': e%u.%u is given twice\n",
-						 optarg, d->shelf, d->slot);
+				if (ctx->disks[i].shelf == d->shelf &&
+				    ctx->disks[i].slot == d->slot)
+					rte_exit(EXIT_FAILURE,
+						 "--disk '%s': e%u.%u is given twice\n", optarg,
+						 d->shelf, d->slot);
 			ctx->n_disks++;
 			break;
 		}
@@ -151,18 +164,19 @@ parse_args(struct tgt_ctx *ctx, struct opts *o, int argc, char **argv)
 				rte_exit(EXIT_FAILURE, "%s\n", err);
 			break;
 		case OPT_PORT: {
-			uint16_t pid = (uint16_t)parse_num("--port", optarg, 0, RTE_MAX_ETHPORTS - 1);
+			uint16_t pid =
+				(uint16_t)parse_num("--port", optarg, 0, RTE_MAX_ETHPORTS - 1);
 
 			if (!rte_eth_dev_is_valid_port(pid))
-				rte_exit(EXIT_FAILURE, "--port %u: no such port (%u available)\n", pid,
-					 rte_eth_dev_count_avail());
+				rte_exit(EXIT_FAILURE, "--port %u: no such port (%u available)\n",
+					 pid, rte_eth_dev_count_avail());
 			o->port_given = true;
 			o->port_sel[pid] = true;
 			break;
 		}
 		case OPT_SECTORS:
-			ctx->sectors_opt = (unsigned int)parse_num("--sectors", optarg, 1,
-								   TGT_MAX_SECTORS);
+			ctx->sectors_opt =
+				(unsigned int)parse_num("--sectors", optarg, 1, TGT_MAX_SECTORS);
 			break;
 		case OPT_CONFIG:
 			if (strlen(optarg) > AOE_CFG_STR_MAX)
@@ -196,9 +210,11 @@ parse_args(struct tgt_ctx *ctx, struct opts *o, int argc, char **argv)
 		rte_exit(EXIT_FAILURE, "unexpected argument '%s' (options start with --)\n",
 			 argv[optind]);
 	if (ctx->n_disks == 0)
-		rte_exit(EXIT_FAILURE, "--disk SHELF.SLOT=null:SIZE|ram:SIZE|file:PATH is required\n");
+		rte_exit(EXIT_FAILURE,
+			 "--disk SHELF.SLOT=null:SIZE|ram:SIZE|file:PATH is required\n");
 	if (ctx->silent_for_ms != 0 && ctx->silent_after == 0)
-		printf("aoe-target: --silent-for without --silent-after applies to SIGUSR1 silence\n");
+		printf("aoe-target: --silent-for without --silent-after applies to SIGUSR1 "
+		       "silence\n");
 }
 
 /* Zero every mbuf's buffer once, so null-disk reads never leak old bytes of another frame
@@ -217,7 +233,7 @@ zero_mbuf(struct rte_mempool *mp, void *opaque, void *obj, unsigned int idx)
 static void
 port_init(struct tgt_ctx *ctx, struct tgt_port *p)
 {
-	struct rte_eth_conf conf = { 0 };
+	struct rte_eth_conf conf = {0};
 	struct rte_eth_dev_info info;
 	int rc;
 
@@ -229,7 +245,8 @@ port_init(struct tgt_ctx *ctx, struct tgt_port *p)
 			 p->mtu, rte_strerror(-rc));
 	rc = rte_eth_dev_info_get(p->port_id, &info);
 	if (rc != 0)
-		rte_exit(EXIT_FAILURE, "port %u: no device info: %s\n", p->port_id, rte_strerror(-rc));
+		rte_exit(EXIT_FAILURE, "port %u: no device info: %s\n", p->port_id,
+			 rte_strerror(-rc));
 	uint16_t rxd = RX_DESC, txd = TX_DESC;
 
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &rxd, &txd);
@@ -246,7 +263,8 @@ port_init(struct tgt_ctx *ctx, struct tgt_port *p)
 			 rte_strerror(-rc));
 	rc = rte_eth_macaddr_get(p->port_id, &p->mac);
 	if (rc != 0)
-		rte_exit(EXIT_FAILURE, "port %u: no MAC address: %s\n", p->port_id, rte_strerror(-rc));
+		rte_exit(EXIT_FAILURE, "port %u: no MAC address: %s\n", p->port_id,
+			 rte_strerror(-rc));
 }
 
 /*
@@ -301,9 +319,12 @@ setup_disks(struct tgt_ctx *ctx, const char *config)
 		}
 		printf("aoe-target: e%u.%u %s %" PRIu64 " sectors (%" PRIu64 " bytes)%s%s\n",
 		       d->shelf, d->slot,
-		       d->kind == TGT_DISK_NULL ? "null" : d->kind == TGT_DISK_RAM ? "ram" : "file",
+		       d->kind == TGT_DISK_NULL	 ? "null"
+		       : d->kind == TGT_DISK_RAM ? "ram"
+						 : "file",
 		       d->sectors, d->sectors * AOE_SECTOR_SIZE,
-		       d->kind == TGT_DISK_FILE ? " " : "", d->kind == TGT_DISK_FILE ? d->path : "");
+		       d->kind == TGT_DISK_FILE ? " " : "",
+		       d->kind == TGT_DISK_FILE ? d->path : "");
 	}
 }
 
@@ -312,29 +333,52 @@ static void
 print_stats(const struct tgt_ctx *ctx)
 {
 	const struct tgt_stats *st = &ctx->st;
-	static const char *const cmd_names[] = { "ata", "config", "macmask", "reserve" };
-	static const char *const cfg_names[] = { "read", "test_exact", "test_prefix", "set",
-						 "force_set" };
+	static const char *const cmd_names[] = {"ata", "config", "macmask", "reserve"};
+	static const char *const cfg_names[] = {"read", "test_exact", "test_prefix", "set",
+						"force_set"};
 
 	printf("aoe-target counters:\n");
-	P(rx_frames); P(rx_bytes); P(tx_frames); P(tx_bytes); P(tx_full);
-	P(rx_not_aoe); P(rx_not_mine); P(rx_bad_hdr); P(rx_responses); P(rx_no_disk);
-	P(rx_oversize); P(rx_silenced);
+	P(rx_frames);
+	P(rx_bytes);
+	P(tx_frames);
+	P(tx_bytes);
+	P(tx_full);
+	P(rx_not_aoe);
+	P(rx_not_mine);
+	P(rx_bad_hdr);
+	P(rx_responses);
+	P(rx_no_disk);
+	P(rx_oversize);
+	P(rx_silenced);
 	for (unsigned int i = 0; i < RTE_DIM(cmd_names); i++)
 		printf("  cmd_%-18s %" PRIu64 "\n", cmd_names[i], st->cmd[i]);
 	P(cmd_unknown);
 	for (unsigned int i = 0; i < RTE_DIM(cfg_names); i++)
 		printf("  config_%-15s %" PRIu64 "\n", cfg_names[i], st->cfg_sub[i]);
 	P(cfg_no_match);
-	P(ata_read); P(ata_write); P(ata_identify); P(ata_flush); P(ata_check_power); P(ata_other);
-	P(sectors_read); P(sectors_written); P(ata_err_idnf); P(ata_err_abrt); P(ata_io_err);
+	P(ata_read);
+	P(ata_write);
+	P(ata_identify);
+	P(ata_flush);
+	P(ata_check_power);
+	P(ata_other);
+	P(sectors_read);
+	P(sectors_written);
+	P(ata_err_idnf);
+	P(ata_err_abrt);
+	P(ata_io_err);
 	P(ata_masked);
 	for (unsigned int i = 1; i < RTE_DIM(st->aoe_err_sent); i++)
 		printf("  aoe_error_%u_%-10s %" PRIu64 "\n", i, "sent", st->aoe_err_sent[i]);
 	for (unsigned int i = 1; i < RTE_DIM(st->mask_err); i++)
 		printf("  mask_error_%u_%-9s %" PRIu64 "\n", i, "sent", st->mask_err[i]);
-	P(alloc_fail); P(unsolicited);
-	P(fault_drop); P(fault_dup); P(fault_reorder); P(fault_delay); P(fault_corrupt);
+	P(alloc_fail);
+	P(unsolicited);
+	P(fault_drop);
+	P(fault_dup);
+	P(fault_reorder);
+	P(fault_delay);
+	P(fault_corrupt);
 	P(silent_periods);
 	fflush(stdout);
 }
@@ -387,7 +431,7 @@ int
 main(int argc, char **argv)
 {
 	struct tgt_ctx *ctx = &g_ctx;
-	struct opts o = { 0 };
+	struct opts o = {0};
 	unsigned int n_mbufs;
 	uint32_t max_room = 0;
 	uint32_t room;
@@ -399,7 +443,7 @@ main(int argc, char **argv)
 		rte_exit(EXIT_FAILURE, "cannot initialise the EAL (see the messages above)\n");
 	argc -= rc;
 	argv += rc;
-	argv[0] = (char *)(uintptr_t)"aoe-target";
+	argv[0] = (char *)(uintptr_t) "aoe-target";
 	parse_args(ctx, &o, argc, argv);
 
 	signal(SIGINT, on_signal);
@@ -408,7 +452,8 @@ main(int argc, char **argv)
 	ctx->tsc_hz = rte_get_tsc_hz();
 	tgt_rng_seed(ctx, o.seed);
 
-	RTE_ETH_FOREACH_DEV(pid) {
+	RTE_ETH_FOREACH_DEV(pid)
+	{
 		if (o.port_given && !o.port_sel[pid])
 			continue;
 		ctx->ports[ctx->n_ports].port_id = pid;
@@ -417,7 +462,7 @@ main(int argc, char **argv)
 	}
 	if (ctx->n_ports == 0)
 		rte_exit(EXIT_FAILURE, "no Ethernet port to serve: give the EAL a device (e.g. "
-			 "--vdev net_af_packet0,iface=veth0) or a PCI address\n");
+				       "--vdev net_af_packet0,iface=veth0) or a PCI address\n");
 
 	setup_disks(ctx, o.config);
 
@@ -425,13 +470,16 @@ main(int argc, char **argv)
 	room = RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_DATAROOM, RTE_ALIGN_CEIL(max_room, 64));
 	room = RTE_MAX(room, o.mbuf_size);
 	n_mbufs = ctx->n_ports * (RX_DESC + TX_DESC + TGT_TX_STAGE + 1 +
-				  (ctx->fault.delay_us ? TGT_DELAY_SLOTS : 0)) + 1024;
+				  (ctx->fault.delay_us ? TGT_DELAY_SLOTS : 0)) +
+		  1024;
 	ctx->pool = rte_pktmbuf_pool_create("aoe_target_pool", n_mbufs, 256, 0,
 					    (uint16_t)(room + RTE_PKTMBUF_HEADROOM),
 					    (int)rte_socket_id());
 	if (ctx->pool == NULL)
-		rte_exit(EXIT_FAILURE, "cannot create a pool of %u mbufs of %u bytes: %s (try a "
-			 "larger -m)\n", n_mbufs, room, rte_strerror(rte_errno));
+		rte_exit(EXIT_FAILURE,
+			 "cannot create a pool of %u mbufs of %u bytes: %s (try a "
+			 "larger -m)\n",
+			 n_mbufs, room, rte_strerror(rte_errno));
 	rte_mempool_obj_iter(ctx->pool, zero_mbuf, NULL);
 	ctx->scratch_len = AOE_ATA_HDR_LEN + TGT_MAX_SECTORS * AOE_SECTOR_SIZE + 64;
 	ctx->scratch = rte_malloc("aoe_target_scratch", ctx->scratch_len, 64);
@@ -448,7 +496,8 @@ main(int argc, char **argv)
 				rte_exit(EXIT_FAILURE, "cannot allocate the delay queue\n");
 		}
 		printf("aoe-target: port %u " RTE_ETHER_ADDR_PRT_FMT " MTU %u, %u sectors per "
-		       "frame\n", p->port_id, RTE_ETHER_ADDR_BYTES(&p->mac), p->mtu, p->sectors);
+		       "frame\n",
+		       p->port_id, RTE_ETHER_ADDR_BYTES(&p->mac), p->mtu, p->sectors);
 	}
 	printf("aoe-target: serving %u disk(s) on %u port(s), bufcnt %u, mbuf data room %u%s\n",
 	       ctx->n_disks, ctx->n_ports, ctx->bufcnt, room,

@@ -18,15 +18,15 @@
 
 /* One request being served. */
 struct req {
-	const uint8_t *f;	/* linear view of the frame */
+	const uint8_t *f; /* linear view of the frame */
 	uint32_t len;
 	struct aoe_hdr hdr;
-	struct rte_mbuf *m;	/* the request; may become the last response */
-	bool reuse_ok;		/* m may be handed out by rsp_get (last matching disk) */
-	bool reused;		/* m now belongs to a response */
+	struct rte_mbuf *m; /* the request; may become the last response */
+	bool reuse_ok;	    /* m may be handed out by rsp_get (last matching disk) */
+	bool reused;	    /* m now belongs to a response */
 };
 
-static const uint8_t bcast_mac[AOE_ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t bcast_mac[AOE_ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 static inline bool
 disk_match(const struct tgt_disk *d, const struct aoe_hdr *h)
@@ -189,7 +189,7 @@ serve_ata(struct tgt_ctx *ctx, struct tgt_port *p, struct req *rq, struct tgt_di
 			ext = true;
 		lba = aoe_ata_lba(&ata);
 		if (!ext)
-			lba &= 0x0fffffff;	/* LBA28: the device bits are not address */
+			lba &= 0x0fffffff; /* LBA28: the device bits are not address */
 		if (count == 0 || count > p->sectors ||
 		    (write && (!(ata.aflags & AOE_AFLAG_WRITE) ||
 			       ata.data_len < (size_t)count * AOE_SECTOR_SIZE))) {
@@ -237,7 +237,7 @@ serve_ata(struct tgt_ctx *ctx, struct tgt_port *p, struct req *rq, struct tgt_di
 		break;
 	case AOE_ATA_CHECK_POWER:
 		ctx->st.ata_check_power++;
-		rsp.sector_count = 0xff;	/* active or idle */
+		rsp.sector_count = 0xff; /* active or idle */
 		break;
 	case AOE_ATA_FLUSH:
 	case AOE_ATA_FLUSH_EXT:
@@ -342,7 +342,7 @@ static void
 serve_mask(struct tgt_ctx *ctx, struct tgt_port *p, struct req *rq, struct tgt_disk *d)
 {
 	struct aoe_mask_dir dirs[TGT_MASK_MAX];
-	struct aoe_mask mask, rsp = { 0 };
+	struct aoe_mask mask, rsp = {0};
 	struct aoe_mask_dir dir;
 	struct aoe_hdr h;
 	struct rte_mbuf *m;
@@ -350,7 +350,8 @@ serve_mask(struct tgt_ctx *ctx, struct tgt_port *p, struct req *rq, struct tgt_d
 	int rc;
 
 	rc = aoe_mask_decode(rq->f, rq->len, &rq->hdr, &mask);
-	if (rc == -EBADMSG && rq->len >= AOE_MASK_HDR_LEN && rq->f[AOE_HDR_LEN + 1] <= AOE_MASK_EDIT) {
+	if (rc == -EBADMSG && rq->len >= AOE_MASK_HDR_LEN &&
+	    rq->f[AOE_HDR_LEN + 1] <= AOE_MASK_EDIT) {
 		/* The subcommand is fine, so a directive is not: AoEr11's "bad directive". */
 		rsp.mcmd = rq->f[AOE_HDR_LEN + 1];
 		rsp.merror = AOE_MASK_ERR_BADDIR;
@@ -427,13 +428,14 @@ serve_res(struct tgt_ctx *ctx, struct tgt_port *p, struct req *rq, struct tgt_di
 		send_error(ctx, p, rq, d, AOE_ERR_BADARG);
 		return;
 	}
-	rsp = (struct aoe_res){ .rcmd = res.rcmd, .mac_count = d->res_count };
+	rsp = (struct aoe_res){.rcmd = res.rcmd, .mac_count = d->res_count};
 	m = rsp_get(ctx, rq, AOE_RES_HDR_LEN + AOE_ETH_ALEN * d->res_count, &cap);
 	if (m == NULL)
 		return;
 	rsp_hdr(rq, p, d, err, &h);
-	rsp_send(ctx, p, m, aoe_res_encode(rte_pktmbuf_mtod(m, uint8_t *), cap, &h, &rsp,
-					   (const uint8_t (*)[AOE_ETH_ALEN])d->res));
+	rsp_send(ctx, p, m,
+		 aoe_res_encode(rte_pktmbuf_mtod(m, uint8_t *), cap, &h, &rsp,
+				(const uint8_t(*)[AOE_ETH_ALEN])d->res));
 }
 
 /*
@@ -455,7 +457,7 @@ decode_other_version(const uint8_t *f, uint32_t len, struct aoe_hdr *h)
 void
 tgt_serve_frame(struct tgt_ctx *ctx, struct tgt_port *p, struct rte_mbuf *m)
 {
-	struct req rq = { .m = m };
+	struct req rq = {.m = m};
 	bool bad_version = false;
 	int rc, i, next;
 
@@ -539,9 +541,9 @@ drop:
 int
 tgt_serve_announce(struct tgt_ctx *ctx, struct tgt_port *p)
 {
-	struct req rq = { 0 };
+	struct req rq = {0};
 
-	memcpy(rq.hdr.src, bcast_mac, AOE_ETH_ALEN);	/* rsp_hdr answers to the "sender" */
+	memcpy(rq.hdr.src, bcast_mac, AOE_ETH_ALEN); /* rsp_hdr answers to the "sender" */
 	rq.hdr.cmd = AOE_CMD_CONFIG;
 	for (unsigned int i = 0; i < ctx->n_disks; i++) {
 		send_cfg(ctx, p, &rq, &ctx->disks[i], AOE_CFG_READ, 0);

@@ -95,8 +95,8 @@ parse_line(char *line, const char *name, unsigned int lineno, struct options *op
 	if (eq == NULL)
 		return line_fail(err, errlen, name, lineno,
 				 "'%.*s%s' is not key = value; allowed: key = value, a comment "
-				 "starting with # or a blank line", QUOTE_MAX, text,
-				 strlen(text) > QUOTE_MAX ? "..." : "");
+				 "starting with # or a blank line",
+				 QUOTE_MAX, text, strlen(text) > QUOTE_MAX ? "..." : "");
 	*eq = '\0';
 	key = trim(text);
 	value = trim(eq + 1);
@@ -123,7 +123,7 @@ config_parse_stream(FILE *f, const char *name, struct options *opts, char *err, 
 {
 	/* One more than a line may hold: a CR before the LF does not count against it. */
 	char line[CONFIG_LINE_MAX + 2];
-	unsigned int first_line[OPTIONS_NB] = { 0 };
+	unsigned int first_line[OPTIONS_NB] = {0};
 	unsigned int lineno = 0;
 	bool too_long, nul;
 	long len;
@@ -167,7 +167,8 @@ config_parse_file(const char *path, struct options *opts, char *err, size_t errl
 		if (err != NULL && errlen > 0)
 			snprintf(err, errlen,
 				 "%s: cannot open: %s; allowed: a readable file (--config FILE) or "
-				 "--no-config", path, strerror(-ret));
+				 "--no-config",
+				 path, strerror(-ret));
 		return ret;
 	}
 	errno = 0;
@@ -177,8 +178,8 @@ config_parse_file(const char *path, struct options *opts, char *err, size_t errl
 }
 
 int
-config_load(const struct options *cli, const char *default_path, struct options *out,
-	    char *err, size_t errlen)
+config_load(const struct options *cli, const char *default_path, struct options *out, char *err,
+	    size_t errlen)
 {
 	const char *path = cli->config != NULL ? cli->config : default_path;
 	int ret;

@@ -32,8 +32,7 @@
  * @param err receives "NAME:LINE: what is wrong; allowed: what is allowed".
  * @return 0, -EINVAL (a bad line) or -EIO (a read error).
  */
-int config_parse_stream(FILE *f, const char *name, struct options *opts, char *err,
-			size_t errlen);
+int config_parse_stream(FILE *f, const char *name, struct options *opts, char *err, size_t errlen);
 
 /**
  * config_parse_stream() over the file at @p path.
@@ -49,7 +48,7 @@ int config_parse_file(const char *path, struct options *opts, char *err, size_t 
  * @param out receives the result, with @p cli's help, config and no_config.
  * @return 0 or the error of config_parse_file() or options_check() (@p err says it).
  */
-int config_load(const struct options *cli, const char *default_path, struct options *out,
-		char *err, size_t errlen);
+int config_load(const struct options *cli, const char *default_path, struct options *out, char *err,
+		size_t errlen);
 
 #endif /* DPDK_AOE_CONFIG_H */

@@ -42,7 +42,7 @@ _Static_assert(OPTIONS_DEADSECS_DEFAULT == AOE_DEADSECS_DEFAULT, "same default a
 _Static_assert(OPTIONS_DISCOVER_DEFAULT == AOE_DISCOVER_INTERVAL_DEFAULT,
 	       "same default as the engine");
 
-#define EXIT_USAGE	2
+#define EXIT_USAGE 2
 /* How much longer --status listens while a target is still answering its IDENTIFY. */
 #define PROBING_GRACE_MS 2000
 /* How often --status looks at the target table while it waits for probing targets. */
@@ -131,8 +131,8 @@ fill_conf(const struct options *opts, struct aoe_conf *conf)
 	conf->maxout = opts->maxout;
 	conf->deadsecs = opts->deadsecs;
 	conf->discover_interval_s = opts->discover_interval_s;
-	if (options_resolve_ports(opts, &ops, conf->ports, &conf->nb_ports, err,
-				  sizeof(err)) != 0) {
+	if (options_resolve_ports(opts, &ops, conf->ports, &conf->nb_ports, err, sizeof(err)) !=
+	    0) {
 		fprintf(stderr, "dpdk-aoe: %s\n", err);
 		leave(EXIT_USAGE);
 	}
@@ -144,7 +144,8 @@ fill_conf(const struct options *opts, struct aoe_conf *conf)
 		conf->lcores[conf->nb_lcores++] = conf->mgmt_lcore;
 		return;
 	}
-	RTE_LCORE_FOREACH(lcore) {
+	RTE_LCORE_FOREACH(lcore)
+	{
 		if (conf->nb_lcores == AOE_MAX_LCORES) {
 			fprintf(stderr, "dpdk-aoe: %u lcores given; allowed: at most %d (EAL -l)\n",
 				rte_lcore_count(), AOE_MAX_LCORES);
@@ -254,7 +255,8 @@ run_daemon(const struct aoe_conf *conf)
 	unsigned int lcore;
 	int ret, code = EXIT_SUCCESS;
 
-	RTE_LCORE_FOREACH_WORKER(lcore) {
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	{
 		ret = rte_eal_remote_launch(worker_main, NULL, lcore);
 		if (ret != 0) {
 			fprintf(stderr, "dpdk-aoe: cannot launch lcore %u: %s\n", lcore,
@@ -264,8 +266,10 @@ run_daemon(const struct aoe_conf *conf)
 			break;
 		}
 	}
-	fprintf(stderr, "dpdk-aoe: polling on %u lcore(s), management on lcore %u; "
-		"SIGINT or SIGTERM stops\n", conf->nb_lcores, conf->mgmt_lcore);
+	fprintf(stderr,
+		"dpdk-aoe: polling on %u lcore(s), management on lcore %u; "
+		"SIGINT or SIGTERM stops\n",
+		conf->nb_lcores, conf->mgmt_lcore);
 
 	while (!quit) {
 		ret = aoe_lcore_poll();
@@ -275,7 +279,8 @@ run_daemon(const struct aoe_conf *conf)
 			code = EXIT_FAILURE;
 		}
 	}
-	RTE_LCORE_FOREACH_WORKER(lcore) {
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	{
 		ret = rte_eal_wait_lcore(lcore);
 		if (ret < 0) {
 			fprintf(stderr, "dpdk-aoe: lcore %u stopped: %s\n", lcore, strerror(-ret));
@@ -343,7 +348,8 @@ main(int argc, char **argv)
 	if (ret != 0) {
 		fprintf(stderr, "dpdk-aoe: aoe_init: %s%s\n", strerror(-ret),
 			ret == -ENODEV ? " (no usable port: check the EAL device options and "
-					 "--iflist)" : "");
+					 "--iflist)"
+				       : "");
 		leave(EXIT_FAILURE);
 	}
 

@@ -16,7 +16,7 @@
 /* getopt values: the settings' own ids, then the options that are no settings. */
 enum {
 	OPT_HELP = 'h',
-	OPT_SETTING = 256,	/* + enum options_id */
+	OPT_SETTING = 256, /* + enum options_id */
 	OPT_CONFIG = OPT_SETTING + OPTIONS_NB,
 	OPT_NO_CONFIG,
 };
@@ -43,27 +43,27 @@ static const char *const setting_options[OPTIONS_NB] = {
 };
 
 static const struct option long_options[] = {
-	{ "iflist", required_argument, NULL, OPT_SETTING + OPTIONS_IFLIST },
-	{ "maxout", required_argument, NULL, OPT_SETTING + OPTIONS_MAXOUT },
-	{ "deadsecs", required_argument, NULL, OPT_SETTING + OPTIONS_DEADSECS },
-	{ "discover-interval", required_argument, NULL, OPT_SETTING + OPTIONS_DISCOVER_INTERVAL },
-	{ "status", no_argument, NULL, OPT_SETTING + OPTIONS_STATUS },
-	{ "json", no_argument, NULL, OPT_SETTING + OPTIONS_JSON },
-	{ "discover-wait", required_argument, NULL, OPT_SETTING + OPTIONS_DISCOVER_WAIT },
-	{ "config", required_argument, NULL, OPT_CONFIG },
-	{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ NULL, 0, NULL, 0 },
+	{"iflist", required_argument, NULL, OPT_SETTING + OPTIONS_IFLIST},
+	{"maxout", required_argument, NULL, OPT_SETTING + OPTIONS_MAXOUT},
+	{"deadsecs", required_argument, NULL, OPT_SETTING + OPTIONS_DEADSECS},
+	{"discover-interval", required_argument, NULL, OPT_SETTING + OPTIONS_DISCOVER_INTERVAL},
+	{"status", no_argument, NULL, OPT_SETTING + OPTIONS_STATUS},
+	{"json", no_argument, NULL, OPT_SETTING + OPTIONS_JSON},
+	{"discover-wait", required_argument, NULL, OPT_SETTING + OPTIONS_DISCOVER_WAIT},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
 };
 
-#define ALLOWED_OPTIONS "--iflist --maxout --deadsecs --discover-interval --status --json " \
-			"--discover-wait --config --no-config --help"
+#define ALLOWED_OPTIONS                                                                            \
+	"--iflist --maxout --deadsecs --discover-interval --status --json "                        \
+	"--discover-wait --config --no-config --help"
 #define ALLOWED_KEYS "iflist maxout deadsecs discover_interval discover_wait status json"
 
 #ifndef DPDK_AOE_CONFIG_DEFAULT
 #error "meson defines DPDK_AOE_CONFIG_DEFAULT: the build's sysconfdir/dpdk-aoe/dpdk-aoe.conf"
 #endif
-
 
 /*
  * Digits only: strtoul() would accept leading blanks, a sign ("-1" wraps to a huge value) and
@@ -97,11 +97,11 @@ parse_number(const char *arg, uint32_t min, uint32_t max, const char *unit, uint
 	int ret = parse_u32(arg, min, max, out);
 
 	if (ret == -EINVAL)
-		return aoe_app_errf(err, errlen, "'%s' is not a number; allowed: %u..%u %s", arg, min, max,
-			    unit);
+		return aoe_app_errf(err, errlen, "'%s' is not a number; allowed: %u..%u %s", arg,
+				    min, max, unit);
 	if (ret == -ERANGE)
-		return aoe_app_errf(err, errlen, "%s is out of range; allowed: %u..%u %s", arg, min, max,
-			    unit);
+		return aoe_app_errf(err, errlen, "%s is out of range; allowed: %u..%u %s", arg, min,
+				    max, unit);
 	return 0;
 }
 
@@ -114,7 +114,8 @@ parse_bool(const char *arg, bool *out, char *err, size_t errlen)
 	else if (strcmp(arg, "false") == 0)
 		*out = false;
 	else
-		return aoe_app_errf(err, errlen, "'%s' is not a truth value; allowed: true or false", arg);
+		return aoe_app_errf(err, errlen,
+				    "'%s' is not a truth value; allowed: true or false", arg);
 	return 0;
 }
 
@@ -133,14 +134,16 @@ parse_iflist(struct options *opts, const char *arg, char *err, size_t errlen)
 		len = strcspn(p, seps);
 		if (len >= OPTIONS_IFNAME_MAX) {
 			opts->nb_ifs = before;
-			return aoe_app_errf(err, errlen,
-				    "port '%.*s' is too long; allowed: port ids or names of at "
-				    "most %d characters", (int)len, p, OPTIONS_IFNAME_MAX - 1);
+			return aoe_app_errf(
+				err, errlen,
+				"port '%.*s' is too long; allowed: port ids or names of at "
+				"most %d characters",
+				(int)len, p, OPTIONS_IFNAME_MAX - 1);
 		}
 		if (opts->nb_ifs == OPTIONS_MAX_IFS) {
 			opts->nb_ifs = before;
 			return aoe_app_errf(err, errlen, "more than %d ports; allowed: at most %d",
-				    OPTIONS_MAX_IFS, OPTIONS_MAX_IFS);
+					    OPTIONS_MAX_IFS, OPTIONS_MAX_IFS);
 		}
 		memcpy(opts->ifs[opts->nb_ifs], p, len);
 		opts->ifs[opts->nb_ifs][len] = '\0';
@@ -148,9 +151,10 @@ parse_iflist(struct options *opts, const char *arg, char *err, size_t errlen)
 		p += len;
 	}
 	if (opts->nb_ifs == before)
-		return aoe_app_errf(err, errlen,
-			    "empty list; allowed: port ids or names separated by commas or spaces "
-			    "(leave the option out to use every port)");
+		return aoe_app_errf(
+			err, errlen,
+			"empty list; allowed: port ids or names separated by commas or spaces "
+			"(leave the option out to use every port)");
 	return 0;
 }
 
@@ -165,8 +169,7 @@ options_init(struct options *opts)
 }
 
 int
-options_set(struct options *opts, enum options_id id, const char *value, char *err,
-	    size_t errlen)
+options_set(struct options *opts, enum options_id id, const char *value, char *err, size_t errlen)
 {
 	uint32_t v;
 	int ret;
@@ -323,10 +326,11 @@ options_parse_args(int argc, char **argv, struct options *opts, char *err, size_
 		case OPT_CONFIG:
 			if (opts->config != NULL)
 				return aoe_app_errf(err, errlen,
-					    "--config: given twice; allowed: one file");
+						    "--config: given twice; allowed: one file");
 			if (*optarg == '\0')
-				return aoe_app_errf(err, errlen,
-					    "--config: empty file name; allowed: a file's path");
+				return aoe_app_errf(
+					err, errlen,
+					"--config: empty file name; allowed: a file's path");
 			opts->config = optarg;
 			break;
 		case OPT_NO_CONFIG:
@@ -336,19 +340,21 @@ options_parse_args(int argc, char **argv, struct options *opts, char *err, size_
 			return aoe_app_errf(err, errlen, "%s: missing argument", argv[optind - 1]);
 		default:
 			if (optopt != 0 && optopt < OPT_SETTING)
-				return aoe_app_errf(err, errlen, "unknown option '-%c'; allowed: %s",
-					    optopt, ALLOWED_OPTIONS);
+				return aoe_app_errf(err, errlen,
+						    "unknown option '-%c'; allowed: %s", optopt,
+						    ALLOWED_OPTIONS);
 			return aoe_app_errf(err, errlen, "unknown option '%s'; allowed: %s",
-				    argv[optind - 1], ALLOWED_OPTIONS);
+					    argv[optind - 1], ALLOWED_OPTIONS);
 		}
 	}
 	if (optind < argc)
-		return aoe_app_errf(err, errlen, "unexpected argument '%s'; allowed: %s", argv[optind],
-			    ALLOWED_OPTIONS);
+		return aoe_app_errf(err, errlen, "unexpected argument '%s'; allowed: %s",
+				    argv[optind], ALLOWED_OPTIONS);
 	if (opts->config != NULL && opts->no_config)
-		return aoe_app_errf(err, errlen,
-			    "--config and --no-config: allowed: one of them (--no-config reads "
-			    "no file, --config FILE reads FILE)");
+		return aoe_app_errf(
+			err, errlen,
+			"--config and --no-config: allowed: one of them (--no-config reads "
+			"no file, --config FILE reads FILE)");
 	return 0;
 }
 
@@ -356,8 +362,9 @@ int
 options_check(const struct options *opts, char *err, size_t errlen)
 {
 	if (opts->json && !opts->status)
-		return aoe_app_errf(err, errlen,
-			    "--json (json = true): allowed only with --status (status = true)");
+		return aoe_app_errf(
+			err, errlen,
+			"--json (json = true): allowed only with --status (status = true)");
 	return 0;
 }
 
@@ -428,14 +435,18 @@ options_resolve_ports(const struct options *opts, const struct options_port_ops 
 		if (entry_is_id(e, &id)) {
 			if (!ops->id_valid(id, ops->arg)) {
 				aoe_app_errf(err, errlen,
-				     "--iflist: no port with id %s; allowed: the ids or names of "
-				     "the ports the EAL probed", e);
+					     "--iflist: no port with id %s; allowed: the ids or "
+					     "names of "
+					     "the ports the EAL probed",
+					     e);
 				return -ENODEV;
 			}
 		} else if (ops->by_name(e, &id, ops->arg) != 0) {
 			aoe_app_errf(err, errlen,
-			     "--iflist: no port named '%s'; allowed: the ids or names of the ports "
-			     "the EAL probed", e);
+				     "--iflist: no port named '%s'; allowed: the ids or names of "
+				     "the ports "
+				     "the EAL probed",
+				     e);
 			return -ENODEV;
 		}
 		for (j = 0; j < n; j++)

@@ -15,16 +15,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define OPTIONS_MAX_IFS			16	/**< AOE_MAX_PORTS */
-#define OPTIONS_IFNAME_MAX		64	/**< RTE_ETH_NAME_MAX_LEN, NUL included */
-#define OPTIONS_MAXOUT_DEFAULT		128	/**< AOE_MAXOUT_DEFAULT */
-#define OPTIONS_MAXOUT_MAX		1024	/**< AOE_MAXOUT_MAX */
-#define OPTIONS_DEADSECS_DEFAULT	180	/**< AOE_DEADSECS_DEFAULT */
-#define OPTIONS_DEADSECS_MAX		86400
-#define OPTIONS_DISCOVER_DEFAULT	60	/**< AOE_DISCOVER_INTERVAL_DEFAULT */
-#define OPTIONS_DISCOVER_MAX		86400
-#define OPTIONS_WAIT_DEFAULT_MS		2000
-#define OPTIONS_WAIT_MAX_MS		600000
+#define OPTIONS_MAX_IFS		 16   /**< AOE_MAX_PORTS */
+#define OPTIONS_IFNAME_MAX	 64   /**< RTE_ETH_NAME_MAX_LEN, NUL included */
+#define OPTIONS_MAXOUT_DEFAULT	 128  /**< AOE_MAXOUT_DEFAULT */
+#define OPTIONS_MAXOUT_MAX	 1024 /**< AOE_MAXOUT_MAX */
+#define OPTIONS_DEADSECS_DEFAULT 180  /**< AOE_DEADSECS_DEFAULT */
+#define OPTIONS_DEADSECS_MAX	 86400
+#define OPTIONS_DISCOVER_DEFAULT 60 /**< AOE_DISCOVER_INTERVAL_DEFAULT */
+#define OPTIONS_DISCOVER_MAX	 86400
+#define OPTIONS_WAIT_DEFAULT_MS	 2000
+#define OPTIONS_WAIT_MAX_MS	 600000
 
 /**
  * The settings both the command line and the configuration file may set. The configuration
@@ -43,18 +43,18 @@ enum options_id {
 
 /** Everything the command line can say; options_init() fills the defaults. */
 struct options {
-	bool help;			/**< --help: print usage and exit 0 */
-	bool status;			/**< --status: discover, print, exit */
-	bool json;			/**< --json (only with --status) */
+	bool help;   /**< --help: print usage and exit 0 */
+	bool status; /**< --status: discover, print, exit */
+	bool json;   /**< --json (only with --status) */
 	uint16_t maxout;
-	uint32_t deadsecs;		/**< 0 = retry forever */
-	uint32_t discover_interval_s;	/**< 0 = at start and on demand only */
-	uint32_t discover_wait_ms;	/**< how long --status listens */
-	unsigned int nb_ifs;		/**< 0 = every port */
+	uint32_t deadsecs;			       /**< 0 = retry forever */
+	uint32_t discover_interval_s;		       /**< 0 = at start and on demand only */
+	uint32_t discover_wait_ms;		       /**< how long --status listens */
+	unsigned int nb_ifs;			       /**< 0 = every port */
 	char ifs[OPTIONS_MAX_IFS][OPTIONS_IFNAME_MAX]; /**< --iflist entries, as written */
-	uint32_t given;			/**< bit (1 << enum options_id) per setting given */
-	const char *config;		/**< --config FILE (points into argv); NULL = the default */
-	bool no_config;			/**< --no-config: read no configuration file */
+	uint32_t given;	    /**< bit (1 << enum options_id) per setting given */
+	const char *config; /**< --config FILE (points into argv); NULL = the default */
+	bool no_config;	    /**< --no-config: read no configuration file */
 };
 
 /** Fill @p opts with the defaults: nothing given, no configuration file named. */

@@ -31,9 +31,11 @@ status_sort(struct aoe_target_info *targets, unsigned int n)
 }
 
 /* Fields are fixed arrays filled by the engine: never read past them, terminated or not. */
-#define FIELD(info, member) (int)strnlen((info)->member, sizeof((info)->member)), (info)->member
-#define JSON_FIELD(f, info, member) \
-	aoe_app_json_string(f, (info)->member, sizeof((info)->member))
+/* clang-format off */
+#define FIELD(info, member) \
+	(int)strnlen((info)->member, sizeof((info)->member)), (info)->member
+/* clang-format on */
+#define JSON_FIELD(f, info, member) aoe_app_json_string(f, (info)->member, sizeof((info)->member))
 
 int
 status_print_text(FILE *f, struct aoe_target_info *targets, unsigned int n)
@@ -115,8 +117,8 @@ status_print_event(FILE *f, time_t when, enum aoe_target_event event,
 	char stamp[64], size[32];
 	struct tm tm;
 
-	if (localtime_r(&when, &tm) == NULL || strftime(stamp, sizeof(stamp),
-							"%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
+	if (localtime_r(&when, &tm) == NULL ||
+	    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
 		snprintf(stamp, sizeof(stamp), "%lld", (long long)when);
 	aoe_app_size_gb(info->sectors, size, sizeof(size));
 

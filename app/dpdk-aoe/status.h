@@ -19,7 +19,6 @@
 /** Sort by shelf, then slot, as numbers (e9.1 before e10.1, e1.2 before e1.10). */
 void status_sort(struct aoe_target_info *targets, unsigned int n);
 
-
 /**
  * Sort @p targets in place and print one aoe-stat line per target:
  * "%10s %15s %10s %-5s %-14s\n" with name, size, port name, payload and state.

@@ -16,7 +16,7 @@
 #include "aoe_internal.h"
 #include "aoe_log.h"
 
-#define AOE_CHANNEL_DEPTH_DEFAULT	1024
+#define AOE_CHANNEL_DEPTH_DEFAULT 1024
 
 struct aoe_bdev {
 	struct aoe_target *target;
@@ -32,11 +32,11 @@ struct aoe_bdev_desc {
 };
 
 struct aoe_bdev_io {
-	struct aoe_io io;		/* first: the engine completes this */
+	struct aoe_io io; /* first: the engine completes this */
 	struct aoe_io_channel *ch;
 	aoe_bdev_io_cb cb;
 	void *cb_arg;
-	TAILQ_ENTRY(aoe_bdev_io) link;	/* the channel's free list */
+	TAILQ_ENTRY(aoe_bdev_io) link; /* the channel's free list */
 };
 
 struct aoe_io_channel {
@@ -294,8 +294,8 @@ bytes_to_blocks(uint64_t offset, uint64_t nbytes, uint64_t *lba, uint64_t *nsect
 }
 
 int
-aoe_bdev_read(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, void *buf,
-	      uint64_t offset, uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg)
+aoe_bdev_read(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, void *buf, uint64_t offset,
+	      uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg)
 {
 	uint64_t lba, nsect;
 	int rc = bytes_to_blocks(offset, nbytes, &lba, &nsect);
@@ -311,8 +311,9 @@ aoe_bdev_write(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, const void
 	int rc = bytes_to_blocks(offset, nbytes, &lba, &nsect);
 
 	/* The engine only reads a write's buffer; the cast keeps one I/O structure. */
-	return rc != 0 ? rc : submit(desc, ch, AOE_IO_WRITE, (void *)(uintptr_t)buf, lba, nsect,
-				     cb, cb_arg);
+	return rc != 0 ? rc
+		       : submit(desc, ch, AOE_IO_WRITE, (void *)(uintptr_t)buf, lba, nsect, cb,
+				cb_arg);
 }
 
 int
@@ -324,11 +325,10 @@ aoe_bdev_read_blocks(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, void
 
 int
 aoe_bdev_write_blocks(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, const void *buf,
-		      uint64_t offset_blocks, uint64_t num_blocks, aoe_bdev_io_cb cb,
-		      void *cb_arg)
+		      uint64_t offset_blocks, uint64_t num_blocks, aoe_bdev_io_cb cb, void *cb_arg)
 {
-	return submit(desc, ch, AOE_IO_WRITE, (void *)(uintptr_t)buf, offset_blocks, num_blocks,
-		      cb, cb_arg);
+	return submit(desc, ch, AOE_IO_WRITE, (void *)(uintptr_t)buf, offset_blocks, num_blocks, cb,
+		      cb_arg);
 }
 
 int

@@ -31,17 +31,17 @@
 extern "C" {
 #endif
 
-struct aoe_bdev;	/**< a target as a block device */
-struct aoe_bdev_desc;	/**< one open of a bdev */
-struct aoe_io_channel;	/**< one lcore's submission queue to one bdev */
-struct aoe_bdev_io;	/**< one I/O in flight */
+struct aoe_bdev;       /**< a target as a block device */
+struct aoe_bdev_desc;  /**< one open of a bdev */
+struct aoe_io_channel; /**< one lcore's submission queue to one bdev */
+struct aoe_bdev_io;    /**< one I/O in flight */
 
-#define AOE_BDEV_BLOCK_SIZE	512
+#define AOE_BDEV_BLOCK_SIZE 512
 
 /** Events delivered to an open descriptor, on the management lcore. */
 enum aoe_bdev_event_type {
-	AOE_BDEV_EVENT_REMOVE,	/**< the target went down: close the descriptor */
-	AOE_BDEV_EVENT_RESIZE,	/**< the target's size changed */
+	AOE_BDEV_EVENT_REMOVE, /**< the target went down: close the descriptor */
+	AOE_BDEV_EVENT_RESIZE, /**< the target's size changed */
 };
 
 typedef void (*aoe_bdev_event_cb)(enum aoe_bdev_event_type type, struct aoe_bdev *bdev,
@@ -81,16 +81,16 @@ struct aoe_io_channel *aoe_bdev_get_io_channel(struct aoe_bdev_desc *desc, unsig
 /** Release a channel; every I/O submitted on it must have completed. */
 void aoe_bdev_put_io_channel(struct aoe_io_channel *ch);
 
-int aoe_bdev_read(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, void *buf,
-		  uint64_t offset, uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg);
+int aoe_bdev_read(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, void *buf, uint64_t offset,
+		  uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg);
 int aoe_bdev_write(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, const void *buf,
 		   uint64_t offset, uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg);
 int aoe_bdev_read_blocks(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, void *buf,
 			 uint64_t offset_blocks, uint64_t num_blocks, aoe_bdev_io_cb cb,
 			 void *cb_arg);
-int aoe_bdev_write_blocks(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch,
-			  const void *buf, uint64_t offset_blocks, uint64_t num_blocks,
-			  aoe_bdev_io_cb cb, void *cb_arg);
+int aoe_bdev_write_blocks(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, const void *buf,
+			  uint64_t offset_blocks, uint64_t num_blocks, aoe_bdev_io_cb cb,
+			  void *cb_arg);
 /** FLUSH CACHE EXT, or FLUSH CACHE on targets that abort the EXT form (vblade). */
 int aoe_bdev_flush(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, aoe_bdev_io_cb cb,
 		   void *cb_arg);

@@ -30,30 +30,30 @@
 extern "C" {
 #endif
 
-#define AOE_MAX_LCORES		16	/**< polling lcores (workers and the management lcore) */
-#define AOE_MAX_PORTS		16
-#define AOE_MAX_TARGETS		256
-#define AOE_MAXOUT_DEFAULT	128
-#define AOE_MAXOUT_MAX		1024	/**< frames one lcore may have outstanding on a target */
-#define AOE_DEADSECS_DEFAULT	180
+#define AOE_MAX_LCORES		      16 /**< workers and management */
+#define AOE_MAX_PORTS		      16
+#define AOE_MAX_TARGETS		      256
+#define AOE_MAXOUT_DEFAULT	      128
+#define AOE_MAXOUT_MAX		      1024 /**< per lcore and target */
+#define AOE_DEADSECS_DEFAULT	      180
 #define AOE_DISCOVER_INTERVAL_DEFAULT 60
-#define AOE_MTU_MAX		9216
+#define AOE_MTU_MAX		      9216
 
 /** Engine configuration; aoe_conf_init() fills the defaults. */
 struct aoe_conf {
-	uint16_t maxout;		/**< window cap per target, also capped by its bufcnt */
-	uint32_t deadsecs;		/**< unanswered this long: target down; 0 = never */
-	uint32_t discover_interval_s;	/**< periodic discovery; 0 = at start and on demand only */
-	uint16_t nb_ports;		/**< ports AoE may use; 0 = every probed port */
+	uint16_t maxout;	      /**< window cap per target, also capped by its bufcnt */
+	uint32_t deadsecs;	      /**< unanswered this long: target down; 0 = never */
+	uint32_t discover_interval_s; /**< periodic discovery; 0 = at start and on demand only */
+	uint16_t nb_ports;	      /**< ports AoE may use; 0 = every probed port */
 	uint16_t ports[AOE_MAX_PORTS];
-	unsigned int nb_lcores;		/**< lcores that will call aoe_lcore_poll() */
+	unsigned int nb_lcores; /**< lcores that will call aoe_lcore_poll() */
 	unsigned int lcores[AOE_MAX_LCORES];
-	unsigned int mgmt_lcore;	/**< one of lcores[]: runs discovery and the state machine */
-	uint32_t nb_mbufs;		/**< 0 = sized from maxout x targets x lcores */
-	const char *program;		/**< shown by aoe-stat; NULL = "" */
-	uint16_t mtu;			/**< 0 = each port's own; else frames sized for this MTU:
-					 * set on the port if it accepts it, else trusted to the
-					 * link (memif carries chained buffers past its 1500) */
+	unsigned int mgmt_lcore; /**< one of lcores[]: runs discovery and the state machine */
+	uint32_t nb_mbufs;	 /**< 0 = sized from maxout x targets x lcores */
+	const char *program;	 /**< shown by aoe-stat; NULL = "" */
+	uint16_t mtu;		 /**< 0 = each port's own; else frames sized for this MTU:
+				  * set on the port if it accepts it, else trusted to the
+				  * link (memif carries chained buffers past its 1500) */
 };
 
 /** Fill @p conf with defaults: every port, the calling lcore as the only (management) lcore. */
@@ -110,38 +110,38 @@ unsigned int aoe_port_list(uint16_t *port_ids, bool *allowed, unsigned int max);
 
 /** Target states, as aoe-stat prints them. */
 enum aoe_target_state {
-	AOE_TARGET_PROBING,	/**< config seen, IDENTIFY outstanding */
+	AOE_TARGET_PROBING, /**< config seen, IDENTIFY outstanding */
 	AOE_TARGET_UP,
-	AOE_TARGET_DOWN,	/**< unanswered for deadsecs, or IDENTIFY failed */
+	AOE_TARGET_DOWN,	   /**< unanswered for deadsecs, or IDENTIFY failed */
 	AOE_TARGET_DOWN_CLOSEWAIT, /**< went down while open: stays down until closed */
 };
 
 /** "probing", "up", "down" or "down,closewait". */
 const char *aoe_target_state_str(enum aoe_target_state state);
 
-#define AOE_NAME_MAX	16	/**< "e65535.255" and its NUL fit */
+#define AOE_NAME_MAX 16 /**< "e65535.255" and its NUL fit */
 
 /** A snapshot of one target, for operators and applications. */
 struct aoe_target_info {
-	char name[AOE_NAME_MAX];	/**< e{shelf}.{slot} */
+	char name[AOE_NAME_MAX]; /**< e{shelf}.{slot} */
 	uint16_t shelf;
 	uint8_t slot;
 	enum aoe_target_state state;
-	struct rte_ether_addr mac;	/**< the first path's target MAC */
-	uint16_t port;			/**< the first path's local port */
-	char port_name[64];		/**< e.g. net_af_packet0 */
+	struct rte_ether_addr mac; /**< the first path's target MAC */
+	uint16_t port;		   /**< the first path's local port */
+	char port_name[64];	   /**< e.g. net_af_packet0 */
 	unsigned int nb_paths;
-	uint64_t sectors;		/**< 512-byte sectors, 0 until IDENTIFY answers */
-	uint32_t payload;		/**< data bytes per ATA frame */
-	uint16_t bufcnt;		/**< target's buffer count from its config */
+	uint64_t sectors; /**< 512-byte sectors, 0 until IDENTIFY answers */
+	uint32_t payload; /**< data bytes per ATA frame */
+	uint16_t bufcnt;  /**< target's buffer count from its config */
 	uint16_t fwver;
-	uint8_t sectors_per_frame;	/**< from the config response */
+	uint8_t sectors_per_frame; /**< from the config response */
 	bool lba48;
-	bool open;			/**< held by an application */
+	bool open; /**< held by an application */
 	char model[41];
 	char serial[21];
 	char firmware[9];
-	char config[1025];		/**< config string, NUL-terminated, unprintables as '?' */
+	char config[1025]; /**< config string, NUL-terminated, unprintables as '?' */
 };
 
 /**
@@ -172,14 +172,14 @@ int aoe_target_stats_get(const char *name, struct aoe_target_stats *sum);
 
 /** What happened to a target. */
 enum aoe_target_event {
-	AOE_EVENT_TARGET_UP,		/**< discovered and identified, or back after being down */
+	AOE_EVENT_TARGET_UP, /**< discovered and identified, or back after being down */
 	AOE_EVENT_TARGET_DOWN,
 	AOE_EVENT_TARGET_RESIZED,
 };
 
 /** Called on the management lcore; must not block. */
-typedef void (*aoe_target_event_cb)(enum aoe_target_event event,
-				    const struct aoe_target_info *info, void *arg);
+typedef void (*aoe_target_event_cb)(enum aoe_target_event event, const struct aoe_target_info *info,
+				    void *arg);
 
 /**
  * Register a target event callback (at most 8; call before aoe_init or from the management

@@ -26,10 +26,10 @@ struct aoe_engine aoe_engine;
  * retransmitted the whole window on each stall. The ceiling keeps a silent target probed often
  * enough for deadsecs to mean what it says.
  */
-#define AOE_RTO_MIN_US		20000
-#define AOE_RTO_INITIAL_US	100000
-#define AOE_RTO_MAX_US		2000000
-#define AOE_TIMER_PERIOD_US	100
+#define AOE_RTO_MIN_US	    20000
+#define AOE_RTO_INITIAL_US  100000
+#define AOE_RTO_MAX_US	    2000000
+#define AOE_TIMER_PERIOD_US 100
 
 void
 aoe_conf_init(struct aoe_conf *conf)
@@ -83,9 +83,8 @@ conf_check(const struct aoe_conf *conf)
 		return -EINVAL;
 	}
 	for (i = 0; i < conf->nb_lcores; i++) {
-		if (conf->lcores[i] >= RTE_MAX_LCORE ||
-		    (!rte_lcore_is_enabled(conf->lcores[i]) &&
-		     conf->lcores[i] != rte_get_main_lcore())) {
+		if (conf->lcores[i] >= RTE_MAX_LCORE || (!rte_lcore_is_enabled(conf->lcores[i]) &&
+							 conf->lcores[i] != rte_get_main_lcore())) {
 			AOE_LOG(ERR, net, "lcore %u is not an EAL lcore", conf->lcores[i]);
 			return -EINVAL;
 		}
@@ -198,8 +197,8 @@ aoe_init(const struct aoe_conf *conf)
 	memset(e->port_index, -1, sizeof(e->port_index));
 
 	e->nb_lcores = conf->nb_lcores;
-	e->lcores = rte_zmalloc("aoe_lcores", sizeof(*e->lcores) * e->nb_lcores,
-				RTE_CACHE_LINE_SIZE);
+	e->lcores =
+		rte_zmalloc("aoe_lcores", sizeof(*e->lcores) * e->nb_lcores, RTE_CACHE_LINE_SIZE);
 	if (e->lcores == NULL)
 		return -ENOMEM;
 	for (i = 0; i < e->nb_lcores; i++) {

@@ -9,26 +9,26 @@
 
 #include "aoe_wire.h"
 
-#define ID_SERIAL		10	/* words 10-19 */
-#define ID_SERIAL_WORDS		10
-#define ID_FIRMWARE		23	/* words 23-26 */
-#define ID_FIRMWARE_WORDS	4
-#define ID_MODEL		27	/* words 27-46 */
-#define ID_MODEL_WORDS		20
-#define ID_CAPS			49
-#define ID_LBA28_CAP		60	/* words 60-61 */
-#define ID_CMDSET_SUP2		83
-#define ID_CMDSET_SUP3		84
-#define ID_CMDSET_ENA2		86
-#define ID_CMDSET_DEF		87
-#define ID_LBA48_CAP		100	/* words 100-103 */
+#define ID_SERIAL	  10 /* words 10-19 */
+#define ID_SERIAL_WORDS	  10
+#define ID_FIRMWARE	  23 /* words 23-26 */
+#define ID_FIRMWARE_WORDS 4
+#define ID_MODEL	  27 /* words 27-46 */
+#define ID_MODEL_WORDS	  20
+#define ID_CAPS		  49
+#define ID_LBA28_CAP	  60 /* words 60-61 */
+#define ID_CMDSET_SUP2	  83
+#define ID_CMDSET_SUP3	  84
+#define ID_CMDSET_ENA2	  86
+#define ID_CMDSET_DEF	  87
+#define ID_LBA48_CAP	  100 /* words 100-103 */
 
-#define ID_CAPS_LBA		(1u << 9)
-#define ID_CMDSET_LBA48		(1u << 10)
-#define ID_CMDSET_FLUSH		(1u << 12)
-#define ID_CMDSET_FLUSH_EXT	(1u << 13)
-#define ID_CMDSET_VALID		(1u << 14)	/* words 83, 84, 87: bits 15:14 = 01 */
-#define ID_LBA28_MAX		UINT64_C(0x0fffffff)
+#define ID_CAPS_LBA	    (1u << 9)
+#define ID_CMDSET_LBA48	    (1u << 10)
+#define ID_CMDSET_FLUSH	    (1u << 12)
+#define ID_CMDSET_FLUSH_EXT (1u << 13)
+#define ID_CMDSET_VALID	    (1u << 14) /* words 83, 84, 87: bits 15:14 = 01 */
+#define ID_LBA28_MAX	    UINT64_C(0x0fffffff)
 
 static uint16_t
 word_get(const uint8_t *data, unsigned int w)

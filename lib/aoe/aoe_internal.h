@@ -28,19 +28,19 @@
 #include "aoe_shm.h"
 #include "aoe_stats.h"
 
-#define AOE_MAX_PATHS		8
-#define AOE_RX_BURST		32
-#define AOE_TXBUF_SIZE		256
-#define AOE_HANDOFF_RING_SIZE	2048
-#define AOE_MAX_EVENT_CBS	8
-#define AOE_TARGET_HASH_SIZE	1024	/* power of two, > AOE_MAX_TARGETS */
+#define AOE_MAX_PATHS	      8
+#define AOE_RX_BURST	      32
+#define AOE_TXBUF_SIZE	      256
+#define AOE_HANDOFF_RING_SIZE 2048
+#define AOE_MAX_EVENT_CBS     8
+#define AOE_TARGET_HASH_SIZE  1024 /* power of two, > AOE_MAX_TARGETS */
 
 struct aoe_port {
 	uint16_t port_id;
 	uint16_t mtu;
 	uint16_t nb_rxq;
 	uint16_t nb_txq;
-	uint8_t allowed;		/* atomic; frames on a port outside the allow list are dropped */
+	uint8_t allowed; /* atomic; frames on a port outside the allow list are dropped */
 	struct rte_ether_addr mac;
 	char name[RTE_ETH_NAME_MAX_LEN];
 };
@@ -48,10 +48,10 @@ struct aoe_port {
 /* One route to a target: its MAC seen through one of our ports. */
 struct aoe_path {
 	struct rte_ether_addr mac;
-	uint8_t port;			/* index into aoe_engine.ports */
-	uint8_t nsect;			/* sectors per frame: min(target's, port MTU's) */
-	uint8_t up;			/* atomic; cleared when the path stops answering */
-	uint32_t heard;			/* atomic; bumped by each config response on this path */
+	uint8_t port;	/* index into aoe_engine.ports */
+	uint8_t nsect;	/* sectors per frame: min(target's, port MTU's) */
+	uint8_t up;	/* atomic; cleared when the path stops answering */
+	uint32_t heard; /* atomic; bumped by each config response on this path */
 };
 
 struct aoe_session;
@@ -60,24 +60,24 @@ struct aoe_io;
 struct aoe_target {
 	uint16_t shelf;
 	uint8_t slot;
-	uint8_t flushed;		/* hidden by an operator until rediscovered */
-	uint16_t index;			/* in aoe_engine.targets[] and the stats region */
+	uint8_t flushed; /* hidden by an operator until rediscovered */
+	uint16_t index;	 /* in aoe_engine.targets[] and the stats region */
 	char name[AOE_NAME_MAX];
-	uint32_t state;			/* enum aoe_target_state; atomic, written by management */
-	uint32_t generation;		/* bumped each time the target comes up: sessions re-arm */
-	uint32_t nb_paths;		/* atomic; paths[] entries are immutable once published */
+	uint32_t state;	     /* enum aoe_target_state; atomic, written by management */
+	uint32_t generation; /* bumped each time the target comes up: sessions re-arm */
+	uint32_t nb_paths;   /* atomic; paths[] entries are immutable once published */
 	struct aoe_path paths[AOE_MAX_PATHS];
 	uint16_t bufcnt;
 	uint16_t fwver;
 	uint8_t cfg_sectors;
-	uint8_t flush_ext_refused;	/* atomic: the target aborted FLUSH CACHE EXT once */
-	uint8_t dead;			/* atomic: a session waited deadsecs for an answer */
-	uint8_t revalidate_requested;	/* atomic, any thread */
-	uint8_t flush_requested;	/* atomic, any thread */
-	bool probe_busy;		/* management's IDENTIFY in flight */
+	uint8_t flush_ext_refused;    /* atomic: the target aborted FLUSH CACHE EXT once */
+	uint8_t dead;		      /* atomic: a session waited deadsecs for an answer */
+	uint8_t revalidate_requested; /* atomic, any thread */
+	uint8_t flush_requested;      /* atomic, any thread */
+	bool probe_busy;	      /* management's IDENTIFY in flight */
 	bool lba48;
 	uint64_t sectors;
-	uint32_t open_count;		/* atomic: descriptors held by applications */
+	uint32_t open_count; /* atomic: descriptors held by applications */
 	char model[41];
 	char serial[21];
 	char firmware[9];
@@ -86,7 +86,7 @@ struct aoe_target {
 	/* management lcore's probe: IDENTIFY in flight for this target */
 	struct aoe_io *probe_io;
 	uint8_t *probe_buf;
-	uint64_t last_seen_tsc;		/* last config response */
+	uint64_t last_seen_tsc; /* last config response */
 	struct aoe_session *sess[AOE_MAX_LCORES];
 };
 
@@ -101,33 +101,33 @@ enum aoe_io_op {
 typedef void (*aoe_io_done_t)(struct aoe_io *io);
 
 struct aoe_io {
-	TAILQ_ENTRY(aoe_io) link;	/* the session's pending queue */
-	aoe_io_done_t done;		/* runs once, on the session's lcore */
-	void *arg;			/* the submitter's */
+	TAILQ_ENTRY(aoe_io) link; /* the session's pending queue */
+	aoe_io_done_t done;	  /* runs once, on the session's lcore */
+	void *arg;		  /* the submitter's */
 	uint8_t *buf;
 	uint64_t lba;
-	uint32_t nsect;			/* 1 for IDENTIFY, 0 for FLUSH */
-	uint32_t issued;		/* sectors handed to frames so far */
-	uint32_t frames_out;		/* frames in flight */
-	int status;			/* 0 or -errno once set */
-	uint8_t op;			/* enum aoe_io_op */
+	uint32_t nsect;	     /* 1 for IDENTIFY, 0 for FLUSH */
+	uint32_t issued;     /* sectors handed to frames so far */
+	uint32_t frames_out; /* frames in flight */
+	int status;	     /* 0 or -errno once set */
+	uint8_t op;	     /* enum aoe_io_op */
 	uint8_t ata_status;
 	uint8_t ata_error;
 	uint8_t aoe_error;
-	bool queued;			/* on the session's pending queue */
+	bool queued; /* on the session's pending queue */
 	uint64_t submit_tsc;
 };
 
 /* One ATA command in flight: a slot of a session's frame table. */
 struct aoe_frame {
-	TAILQ_ENTRY(aoe_frame) link;	/* free list, or its path's in-flight FIFO */
+	TAILQ_ENTRY(aoe_frame) link; /* free list, or its path's in-flight FIFO */
 	struct aoe_io *io;
 	uint8_t *data;
 	uint64_t lba;
-	uint64_t sent_tsc;		/* last transmission */
-	uint64_t first_tsc;		/* first transmission: deadsecs runs from here */
-	uint16_t gen;			/* generation of the last transmission */
-	uint16_t ntx;			/* transmissions so far */
+	uint64_t sent_tsc;  /* last transmission */
+	uint64_t first_tsc; /* first transmission: deadsecs runs from here */
+	uint16_t gen;	    /* generation of the last transmission */
+	uint16_t ntx;	    /* transmissions so far */
 	uint16_t slot;
 	uint8_t path;
 	uint8_t nsect;
@@ -141,32 +141,32 @@ TAILQ_HEAD(aoe_io_list, aoe_io);
 struct aoe_session_path {
 	struct aoe_window win;
 	struct aoe_rtt rtt;
-	struct aoe_frame_list in_flight;	/* oldest transmission first */
+	struct aoe_frame_list in_flight; /* oldest transmission first */
 	uint64_t last_ack_tsc;
 	uint32_t timeouts_in_row;
-	uint32_t heard;			/* the path's heard count when last revived */
-	bool failed;			/* reported failed in the error stream */
+	uint32_t heard; /* the path's heard count when last revived */
+	bool failed;	/* reported failed in the error stream */
 };
 
 /* One lcore's traffic to one target: the AoE counterpart of an NVMe queue pair. */
 struct aoe_session {
 	struct aoe_target *target;
-	unsigned int owner;		/* lcore index */
-	uint32_t target_generation;	/* the target generation the paths were armed for */
-	uint32_t nb_paths;		/* paths armed so far */
+	unsigned int owner;	    /* lcore index */
+	uint32_t target_generation; /* the target generation the paths were armed for */
+	uint32_t nb_paths;	    /* paths armed so far */
 	uint16_t nb_slots;
-	uint8_t failed;			/* the target went down: everything fails until re-armed */
+	uint8_t failed; /* the target went down: everything fails until re-armed */
 	unsigned int next_path;
-	struct aoe_io_list pending;	/* submitted, not fully issued */
+	struct aoe_io_list pending; /* submitted, not fully issued */
 	struct aoe_frame_list free_frames;
 	struct aoe_session_path paths[AOE_MAX_PATHS];
-	struct aoe_target_stats *stats;	/* in the stats region */
+	struct aoe_target_stats *stats; /* in the stats region */
 	struct aoe_shm_session *gauges;
 	struct aoe_frame frames[];
 };
 
 struct aoe_rxq_ref {
-	uint16_t port;			/* index into aoe_engine.ports */
+	uint16_t port; /* index into aoe_engine.ports */
 	uint16_t queue;
 };
 
@@ -182,13 +182,13 @@ struct aoe_lcore {
 	bool is_mgmt;
 	uint16_t nb_rxq;
 	struct aoe_rxq_ref rxq[AOE_MAX_PORTS * AOE_MAX_LCORES];
-	uint16_t txq;			/* this lcore's TX queue on every port */
-	struct rte_ring *inbox[AOE_MAX_LCORES];	/* SPSC from each other lcore */
-	struct rte_ring *outbox[AOE_MAX_LCORES];	/* = the receiver's inbox[this] */
+	uint16_t txq;				 /* this lcore's TX queue on every port */
+	struct rte_ring *inbox[AOE_MAX_LCORES];	 /* SPSC from each other lcore */
+	struct rte_ring *outbox[AOE_MAX_LCORES]; /* = the receiver's inbox[this] */
 	unsigned int nb_sessions;
 	struct aoe_session *sessions[AOE_MAX_TARGETS];
 	uint64_t next_timer_tsc;
-	struct aoe_lcore_stats *stats;	/* in the stats region */
+	struct aoe_lcore_stats *stats; /* in the stats region */
 	struct aoe_shm_event_ring *events;
 	struct aoe_txbuf txbuf[AOE_MAX_PORTS];
 } __rte_cache_aligned;
@@ -202,7 +202,7 @@ struct aoe_engine {
 	bool initialised;
 	struct aoe_conf conf;
 	uint64_t tsc_hz;
-	uint64_t deadsecs_tsc;		/* 0 = retry forever */
+	uint64_t deadsecs_tsc; /* 0 = retry forever */
 	uint64_t rto_min_tsc;
 	uint64_t rto_max_tsc;
 	uint64_t rto_initial_tsc;
@@ -212,16 +212,16 @@ struct aoe_engine {
 	unsigned int nb_lcores;
 	unsigned int mgmt_index;
 	int8_t lcore_index[RTE_MAX_LCORE];
-	struct aoe_lcore *lcores;	/* nb_lcores entries, cache aligned */
+	struct aoe_lcore *lcores; /* nb_lcores entries, cache aligned */
 	uint16_t nb_ports;
 	struct aoe_port ports[AOE_MAX_PORTS];
 	int8_t port_index[RTE_MAX_ETHPORTS];
 	/* targets: appended by management only, never freed while the engine runs */
-	uint32_t nb_targets;		/* atomic */
+	uint32_t nb_targets; /* atomic */
 	struct aoe_target *targets[AOE_MAX_TARGETS];
-	uint32_t target_hash[AOE_TARGET_HASH_SIZE];	/* atomic: target index + 1, 0 = free */
+	uint32_t target_hash[AOE_TARGET_HASH_SIZE]; /* atomic: target index + 1, 0 = free */
 	/* management */
-	uint8_t discover_requested;	/* atomic, any thread */
+	uint8_t discover_requested; /* atomic, any thread */
 	uint64_t next_discover_tsc;
 	uint64_t next_state_tsc;
 	unsigned int nb_event_cbs;

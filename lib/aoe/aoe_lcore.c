@@ -114,8 +114,8 @@ rx_poll(struct aoe_lcore *lc)
 		memset(ho.count, 0, sizeof(ho.count[0]) * e->nb_lcores);
 	for (q = 0; q < lc->nb_rxq; q++) {
 		const struct aoe_rxq_ref *rq = &lc->rxq[q];
-		uint16_t n = rte_eth_rx_burst(e->ports[rq->port].port_id, rq->queue, pkts,
-					      AOE_RX_BURST);
+		uint16_t n =
+			rte_eth_rx_burst(e->ports[rq->port].port_id, rq->queue, pkts, AOE_RX_BURST);
 
 		lc->stats->rx_frames += n;
 		total += n;

@@ -20,7 +20,7 @@
 #include "aoe_log.h"
 #include "aoe_tag.h"
 
-#define AOE_STATE_PERIOD_US	10000
+#define AOE_STATE_PERIOD_US 10000
 
 /* A query config (read) to one target, or to all of them with the broadcast address. */
 static void
@@ -130,8 +130,8 @@ probe_done(struct aoe_io *io)
 		aoe_target_notify(t, AOE_EVENT_TARGET_RESIZED);
 	}
 	if (!was_up) {
-		AOE_LOG(INFO, disc, "%s up: %" PRIu64 " sectors%s, model '%s'", t->name,
-			t->sectors, t->lba48 ? " (LBA48)" : "", t->model);
+		AOE_LOG(INFO, disc, "%s up: %" PRIu64 " sectors%s, model '%s'", t->name, t->sectors,
+			t->lba48 ? " (LBA48)" : "", t->model);
 		aoe_target_notify(t, AOE_EVENT_TARGET_UP);
 	}
 }
@@ -157,8 +157,7 @@ probe_start(struct aoe_lcore *lc, struct aoe_target *t, bool revalidate)
 	}
 	s = aoe_session_get(t, lc);
 	if (s == NULL) {
-		AOE_LOG(ERR, disc, "%s: cannot create a session: %s", t->name,
-			strerror(rte_errno));
+		AOE_LOG(ERR, disc, "%s: cannot create a session: %s", t->name, strerror(rte_errno));
 		return;
 	}
 	if (t->probe_busy)
@@ -346,8 +345,10 @@ aoe_mgmt_poll(struct aoe_lcore *lc, uint64_t now)
 	if (__atomic_exchange_n(&e->discover_requested, 0, __ATOMIC_ACQ_REL) ||
 	    now >= e->next_discover_tsc) {
 		discover_send(lc);
-		e->next_discover_tsc = e->conf.discover_interval_s ?
-			now + (uint64_t)e->conf.discover_interval_s * e->tsc_hz : UINT64_MAX;
+		e->next_discover_tsc =
+			e->conf.discover_interval_s
+				? now + (uint64_t)e->conf.discover_interval_s * e->tsc_hz
+				: UINT64_MAX;
 		work++;
 	}
 	if (now >= e->next_state_tsc) {

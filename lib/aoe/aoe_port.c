@@ -17,12 +17,12 @@
 #include "aoe_internal.h"
 #include "aoe_log.h"
 
-#define AOE_RX_DESC		1024
-#define AOE_TX_DESC		1024
-#define AOE_MBUF_CACHE		256
-#define AOE_MBUF_MIN		8192
+#define AOE_RX_DESC    1024
+#define AOE_TX_DESC    1024
+#define AOE_MBUF_CACHE 256
+#define AOE_MBUF_MIN   8192
 /* Targets an lcore is expected to drive at full window when sizing the pool. */
-#define AOE_POOL_TARGETS_HINT	16
+#define AOE_POOL_TARGETS_HINT 16
 
 static bool
 port_in_allow_list(uint16_t port_id)
@@ -118,9 +118,8 @@ port_configure(struct aoe_port *p)
 			p->name, info.max_tx_queues, e->nb_lcores, e->nb_lcores);
 		return -EINVAL;
 	}
-	AOE_LOG(DEBUG, net, "port %s: driver %s, if_index %u, MTU %u-%u, max frame %u",
-		p->name, info.driver_name, info.if_index, info.min_mtu, info.max_mtu,
-		info.max_rx_pktlen);
+	AOE_LOG(DEBUG, net, "port %s: driver %s, if_index %u, MTU %u-%u, max frame %u", p->name,
+		info.driver_name, info.if_index, info.min_mtu, info.max_mtu, info.max_rx_pktlen);
 	p->nb_txq = (uint16_t)e->nb_lcores;
 	p->nb_rxq = (uint16_t)RTE_MIN(e->nb_lcores, info.max_rx_queues);
 	/*
@@ -140,9 +139,10 @@ port_configure(struct aoe_port *p)
 		 * chained buffers when the operator asks for it (--mtu), af_packet because the
 		 * kernel interface has that MTU. Frames are sized for it anyway.
 		 */
-		AOE_LOG(NOTICE, net, "port %s: MTU %u is more than its PMD configures (frames up "
-			"to %u bytes): frames are sized for %u all the same", p->name, p->mtu,
-			info.max_rx_pktlen, p->mtu);
+		AOE_LOG(NOTICE, net,
+			"port %s: MTU %u is more than its PMD configures (frames up "
+			"to %u bytes): frames are sized for %u all the same",
+			p->name, p->mtu, info.max_rx_pktlen, p->mtu);
 		eth_conf.rxmode.mtu = 0;
 	}
 	rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &eth_conf);
@@ -213,7 +213,8 @@ aoe_ports_setup(void)
 			return -ENODEV;
 		}
 	}
-	RTE_ETH_FOREACH_DEV(port_id) {
+	RTE_ETH_FOREACH_DEV(port_id)
+	{
 		struct aoe_port *p;
 
 		if (e->nb_ports == AOE_MAX_PORTS) {
@@ -290,7 +291,8 @@ aoe_tx_flush(struct aoe_lcore *lc)
 		sent = rte_eth_tx_burst(e->ports[pi].port_id, lc->txq, tb->pkts, tb->count);
 		lc->stats->tx_frames += sent;
 		if (sent < tb->count)
-			memmove(tb->pkts, tb->pkts + sent, (tb->count - sent) * sizeof(tb->pkts[0]));
+			memmove(tb->pkts, tb->pkts + sent,
+				(tb->count - sent) * sizeof(tb->pkts[0]));
 		tb->count -= sent;
 	}
 }

@@ -18,7 +18,7 @@
 #include "aoe_tag.h"
 
 /* Timeouts in a row after which a path is avoided while another one answers. */
-#define AOE_PATH_FAIL_THRESHOLD	3
+#define AOE_PATH_FAIL_THRESHOLD 3
 
 static void session_issue(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now);
 static void path_event(struct aoe_lcore *lc, const struct aoe_session *s, unsigned int path,
@@ -194,8 +194,8 @@ path_pick(struct aoe_session *s, bool need_room, int avoid)
 			s->next_path = p + 1;
 			return (int)p;
 		}
-		if (room && (fallback < 0 || s->paths[p].timeouts_in_row <
-						 s->paths[fallback].timeouts_in_row))
+		if (room && (fallback < 0 ||
+			     s->paths[p].timeouts_in_row < s->paths[fallback].timeouts_in_row))
 			fallback = (int)p;
 	}
 	if (avoided >= 0)
@@ -371,8 +371,9 @@ frame_ata_cmd(const struct aoe_session *s, const struct aoe_io *io)
 	case AOE_IO_WRITE:
 		return t->lba48 ? AOE_ATA_WRITE_EXT : AOE_ATA_WRITE;
 	case AOE_IO_FLUSH:
-		return t->lba48 && !__atomic_load_n(&t->flush_ext_refused, __ATOMIC_RELAXED) ?
-			       AOE_ATA_FLUSH_EXT : AOE_ATA_FLUSH;
+		return t->lba48 && !__atomic_load_n(&t->flush_ext_refused, __ATOMIC_RELAXED)
+			       ? AOE_ATA_FLUSH_EXT
+			       : AOE_ATA_FLUSH;
 	default:
 		return AOE_ATA_IDENTIFY;
 	}
@@ -523,8 +524,8 @@ aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *h
 		goto drop;
 	}
 	late = age != 0;
-	if (late ? !mac_is_path_of(t, hdr->src, port) :
-		   (t->paths[f->path].port != port ||
+	if (late ? !mac_is_path_of(t, hdr->src, port)
+		 : (t->paths[f->path].port != port ||
 		    memcmp(t->paths[f->path].mac.addr_bytes, hdr->src, AOE_ETH_ALEN) != 0)) {
 		s->stats->wrong_source++;
 		frame_event(lc, s, hdr, AOE_EV_WRONG_SOURCE, hdr->tag, 0, hdr->src, hdr->dst,
@@ -556,8 +557,7 @@ aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *h
 
 		s->stats->aoe_errors[RTE_MIN(hdr->error, AOE_STATS_AOE_ERRORS - 1)]++;
 		io->aoe_error = hdr->error;
-		frame_event(lc, s, hdr, AOE_EV_AOE_ERROR, hdr->tag, 0, hdr->src, hdr->dst,
-			    m->port);
+		frame_event(lc, s, hdr, AOE_EV_AOE_ERROR, hdr->tag, 0, hdr->src, hdr->dst, m->port);
 		AOE_LOG(ERR, io, "error packet from %s@%s; ecode=%u '%s'", t->name,
 			aoe_engine.ports[port].name, hdr->error, aoe_error_str(hdr->error));
 		frame_done(lc, s, f, -EIO, now);
@@ -668,10 +668,10 @@ path_event(struct aoe_lcore *lc, const struct aoe_session *s, unsigned int path,
 	ev.port = port->port_id;
 	ev.nout = session_outstanding(s);
 	aoe_event_emit(lc, &ev);
-	AOE_LOG(WARNING, io, "%s: path via %s to %02x:%02x:%02x:%02x:%02x:%02x %s",
-		s->target->name, port->name, p->mac.addr_bytes[0], p->mac.addr_bytes[1],
-		p->mac.addr_bytes[2], p->mac.addr_bytes[3], p->mac.addr_bytes[4],
-		p->mac.addr_bytes[5], up ? "answers again" : "failed: traffic moves to other paths");
+	AOE_LOG(WARNING, io, "%s: path via %s to %02x:%02x:%02x:%02x:%02x:%02x %s", s->target->name,
+		port->name, p->mac.addr_bytes[0], p->mac.addr_bytes[1], p->mac.addr_bytes[2],
+		p->mac.addr_bytes[3], p->mac.addr_bytes[4], p->mac.addr_bytes[5],
+		up ? "answers again" : "failed: traffic moves to other paths");
 }
 
 /* What aoe-stat -v shows of a session: refreshed on the timer tick, not per frame. */
@@ -709,8 +709,8 @@ session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 		/* Management took the target down (this or another lcore saw it die). */
 		if (!session_busy(s))
 			return 0;
-		aoe_session_fail_all(s, __atomic_load_n(&t->dead, __ATOMIC_RELAXED) ?
-						-ETIMEDOUT : -ENODEV);
+		aoe_session_fail_all(s, __atomic_load_n(&t->dead, __ATOMIC_RELAXED) ? -ETIMEDOUT
+										    : -ENODEV);
 		return 1;
 	}
 	for (i = 0; i < s->nb_paths; i++) {
@@ -753,10 +753,11 @@ session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 				const struct aoe_path *p = &t->paths[f->path];
 				const struct aoe_port *port = &e->ports[p->port];
 
-				frame_event(lc, s, NULL, AOE_EV_RETRANSMIT,
-					    aoe_tag_make(lc->index, f->slot, (uint16_t)(f->gen - 1)),
-					    aoe_tag_make(lc->index, f->slot, f->gen),
-					    port->mac.addr_bytes, p->mac.addr_bytes, port->port_id);
+				frame_event(
+					lc, s, NULL, AOE_EV_RETRANSMIT,
+					aoe_tag_make(lc->index, f->slot, (uint16_t)(f->gen - 1)),
+					aoe_tag_make(lc->index, f->slot, f->gen),
+					port->mac.addr_bytes, p->mac.addr_bytes, port->port_id);
 			}
 			work++;
 		}

@@ -24,22 +24,22 @@
 
 #include "aoe_stats.h"
 
-#define AOE_SHM_MAGIC		0x41656f6553746174ull	/* "AeoeStat" */
-#define AOE_SHM_VERSION		1
-#define AOE_SHM_FILE		"aoe_stats"
-#define AOE_SHM_MAX_TARGETS	256
-#define AOE_SHM_MAX_LCORES	16
-#define AOE_SHM_MAX_PORTS	16
-#define AOE_SHM_EVENTS		1024	/* per lcore, power of two */
+#define AOE_SHM_MAGIC	    0x41656f6553746174ull /* "AeoeStat" */
+#define AOE_SHM_VERSION	    1
+#define AOE_SHM_FILE	    "aoe_stats"
+#define AOE_SHM_MAX_TARGETS 256
+#define AOE_SHM_MAX_LCORES  16
+#define AOE_SHM_MAX_PORTS   16
+#define AOE_SHM_EVENTS	    1024 /* per lcore, power of two */
 
 /* Gauges of one lcore's session with one target (written by that lcore). */
 struct aoe_shm_session {
 	struct aoe_target_stats stats;
-	uint32_t in_use;		/* the lcore has a session with this target */
-	uint32_t outstanding;		/* frames in flight, all paths */
-	uint32_t cwnd;			/* sum over paths */
-	uint32_t cap;			/* window cap of one path */
-	uint64_t srtt_ns;		/* first path's smoothed RTT */
+	uint32_t in_use;      /* the lcore has a session with this target */
+	uint32_t outstanding; /* frames in flight, all paths */
+	uint32_t cwnd;	      /* sum over paths */
+	uint32_t cap;	      /* window cap of one path */
+	uint64_t srtt_ns;     /* first path's smoothed RTT */
 	uint64_t rttvar_ns;
 	uint64_t rto_ns;
 	uint8_t pad[16];
@@ -47,8 +47,8 @@ struct aoe_shm_session {
 
 /* A target as management describes it (seqcount protected). */
 struct aoe_shm_target {
-	uint32_t seq;			/* odd while management writes */
-	uint32_t state;			/* enum aoe_target_state */
+	uint32_t seq;	/* odd while management writes */
+	uint32_t state; /* enum aoe_target_state */
 	uint16_t shelf;
 	uint8_t slot;
 	uint8_t lba48;
@@ -57,13 +57,13 @@ struct aoe_shm_target {
 	uint32_t payload;
 	uint16_t bufcnt;
 	uint16_t fwver;
-	uint8_t mac[6];			/* first path */
-	uint16_t port;			/* first path's DPDK port id */
+	uint8_t mac[6]; /* first path */
+	uint16_t port;	/* first path's DPDK port id */
 	uint32_t open;
-	uint32_t flushed;		/* removed from the table by an operator */
+	uint32_t flushed; /* removed from the table by an operator */
 	char name[16];
 	char port_name[64];
-	char ports[128];		/* every path's port, comma separated */
+	char ports[128]; /* every path's port, comma separated */
 	char model[41];
 	char serial[21];
 	char firmware[9];
@@ -73,20 +73,20 @@ struct aoe_shm_target {
 
 /* Error stream entry kinds (what /dev/etherd/err carries for the kernel driver). */
 enum aoe_event_type {
-	AOE_EV_RETRANSMIT = 1,		/* old_tag, new_tag, src, dst, nout */
-	AOE_EV_UNEXPECTED,		/* tag, src, dst: no such frame in flight */
-	AOE_EV_LATE,			/* tag, src, dst: answer to an earlier transmission */
-	AOE_EV_AOE_ERROR,		/* code = AoE error; src */
-	AOE_EV_ATA_ERROR,		/* cmd, status, error, lba */
-	AOE_EV_STATE,			/* code = new enum aoe_target_state */
-	AOE_EV_WRONG_SOURCE,		/* tag, src, dst: right tag from the wrong MAC or port */
-	AOE_EV_PATH,			/* code = 1 path up, 0 path failed; src = target MAC */
+	AOE_EV_RETRANSMIT = 1, /* old_tag, new_tag, src, dst, nout */
+	AOE_EV_UNEXPECTED,     /* tag, src, dst: no such frame in flight */
+	AOE_EV_LATE,	       /* tag, src, dst: answer to an earlier transmission */
+	AOE_EV_AOE_ERROR,      /* code = AoE error; src */
+	AOE_EV_ATA_ERROR,      /* cmd, status, error, lba */
+	AOE_EV_STATE,	       /* code = new enum aoe_target_state */
+	AOE_EV_WRONG_SOURCE,   /* tag, src, dst: right tag from the wrong MAC or port */
+	AOE_EV_PATH,	       /* code = 1 path up, 0 path failed; src = target MAC */
 };
 
 struct aoe_shm_event {
-	uint64_t seq;			/* 1-based; written last, 0 = empty */
-	uint64_t time_ns;		/* CLOCK_REALTIME */
-	uint16_t type;			/* enum aoe_event_type */
+	uint64_t seq;	  /* 1-based; written last, 0 = empty */
+	uint64_t time_ns; /* CLOCK_REALTIME */
+	uint16_t type;	  /* enum aoe_event_type */
 	uint16_t shelf;
 	uint8_t slot;
 	uint8_t code;
@@ -103,7 +103,7 @@ struct aoe_shm_event {
 };
 
 struct aoe_shm_event_ring {
-	uint64_t head;			/* events written so far; entry = ring[(head - 1) % N] */
+	uint64_t head; /* events written so far; entry = ring[(head - 1) % N] */
 	uint8_t pad[56];
 	struct aoe_shm_event ring[AOE_SHM_EVENTS];
 };
@@ -127,16 +127,16 @@ struct aoe_shm_lcore {
 struct aoe_shm {
 	uint64_t magic;
 	uint32_t version;
-	uint32_t size;			/* bytes of the whole region */
+	uint32_t size; /* bytes of the whole region */
 	uint64_t pid;
 	uint64_t tsc_hz;
 	uint64_t start_time_ns;
 	uint32_t nb_lcores;
 	uint32_t nb_ports;
-	uint32_t nb_targets;		/* slots in use in targets[] */
+	uint32_t nb_targets; /* slots in use in targets[] */
 	uint32_t maxout;
 	uint32_t deadsecs;
-	uint32_t alive;			/* cleared on a clean exit */
+	uint32_t alive; /* cleared on a clean exit */
 	char program[32];
 	uint8_t pad[24];
 	struct aoe_shm_port ports[AOE_SHM_MAX_PORTS];

@@ -22,7 +22,7 @@
 
 /* Far more than a management lcore needs to rewrite one target: a reader that still cannot get
  * a clean copy is looking at a writer that died in the middle of an update. */
-#define SEQ_RETRIES	100000
+#define SEQ_RETRIES 100000
 
 int
 aoe_shm_runtime_dir(const char *prefix, char *buf, size_t len)
@@ -53,8 +53,7 @@ aoe_shm_writer_alive(const struct aoe_shm *shm)
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 }
 
-static int
-set_err(struct aoe_shm_reader *r, int rc, const char *fmt, ...)
+static int set_err(struct aoe_shm_reader *r, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static int
@@ -96,8 +95,10 @@ aoe_shm_open(struct aoe_shm_reader *r, const char *prefix, const char *path)
 	if (fd < 0) {
 		rc = -errno;
 		if (rc == -ENOENT && path == NULL)
-			return set_err(r, rc, "no dpdk-aoe or aoe-perf running with file prefix %s "
-				       "(no %s)", prefix, r->path);
+			return set_err(r, rc,
+				       "no dpdk-aoe or aoe-perf running with file prefix %s "
+				       "(no %s)",
+				       prefix, r->path);
 		return set_err(r, rc, "cannot open %s: %s", r->path, strerror(-rc));
 	}
 	if (fstat(fd, &st) != 0) {
@@ -108,9 +109,10 @@ aoe_shm_open(struct aoe_shm_reader *r, const char *prefix, const char *path)
 	/* Check the size before mapping: reading past a short file would raise SIGBUS. */
 	if ((uint64_t)st.st_size < sizeof(struct aoe_shm)) {
 		close(fd);
-		return set_err(r, -EPROTO, "%s is not a statistics region of this version "
-			       "(%lld bytes, want %zu)", r->path, (long long)st.st_size,
-			       sizeof(struct aoe_shm));
+		return set_err(r, -EPROTO,
+			       "%s is not a statistics region of this version "
+			       "(%lld bytes, want %zu)",
+			       r->path, (long long)st.st_size, sizeof(struct aoe_shm));
 	}
 	shm = mmap(NULL, sizeof(*shm), PROT_READ, MAP_SHARED, fd, 0);
 	rc = -errno;
@@ -120,20 +122,24 @@ aoe_shm_open(struct aoe_shm_reader *r, const char *prefix, const char *path)
 	r->shm = shm;
 	r->map_size = sizeof(*shm);
 	if (__atomic_load_n(&shm->magic, __ATOMIC_ACQUIRE) != AOE_SHM_MAGIC) {
-		rc = set_err(r, -EPROTO, "%s is not a statistics region (bad magic; a writer "
-			     "still starting?)", r->path);
+		rc = set_err(r, -EPROTO,
+			     "%s is not a statistics region (bad magic; a writer "
+			     "still starting?)",
+			     r->path);
 		goto fail;
 	}
 	if (shm->version != AOE_SHM_VERSION || shm->size != sizeof(*shm)) {
-		rc = set_err(r, -EPROTO, "%s has layout version %u (%u bytes); this reader knows "
-			     "version %u (%zu bytes)", r->path, shm->version, shm->size,
-			     AOE_SHM_VERSION, sizeof(*shm));
+		rc = set_err(r, -EPROTO,
+			     "%s has layout version %u (%u bytes); this reader knows "
+			     "version %u (%zu bytes)",
+			     r->path, shm->version, shm->size, AOE_SHM_VERSION, sizeof(*shm));
 		goto fail;
 	}
 	if (!aoe_shm_writer_alive(shm)) {
-		rc = set_err(r, -ESRCH, "stale statistics region %s: %s (pid %" PRIu64 ") is no "
-			     "longer running", r->path, shm->program[0] ? shm->program : "its writer",
-			     shm->pid);
+		rc = set_err(r, -ESRCH,
+			     "stale statistics region %s: %s (pid %" PRIu64 ") is no "
+			     "longer running",
+			     r->path, shm->program[0] ? shm->program : "its writer", shm->pid);
 		goto fail;
 	}
 	return 0;
@@ -315,8 +321,8 @@ ring_peek(const struct aoe_shm *shm, unsigned int i, struct aoe_shm_cursor *c,
 }
 
 unsigned int
-aoe_shm_events_read(const struct aoe_shm *shm, struct aoe_shm_cursor *c,
-		    struct aoe_shm_event *out, unsigned int max, uint64_t *missed)
+aoe_shm_events_read(const struct aoe_shm *shm, struct aoe_shm_cursor *c, struct aoe_shm_event *out,
+		    unsigned int max, uint64_t *missed)
 {
 	struct aoe_shm_event cand[AOE_SHM_MAX_LCORES];
 	bool have[AOE_SHM_MAX_LCORES];
@@ -404,25 +410,28 @@ aoe_shm_event_format(const struct aoe_shm *shm, const struct aoe_shm_event *ev, 
 	port_format(shm, ev->port, port, sizeof(port));
 	switch (ev->type) {
 	case AOE_EV_RETRANSMIT:
-		return snprintf(buf, len, "%s retransmit e%u.%u oldtag=%08x newtag=%08x s=%s d=%s "
-				"nout=%u", when, shelf, slot, ev->old_tag, ev->new_tag, src, dst,
-				ev->nout);
+		return snprintf(buf, len,
+				"%s retransmit e%u.%u oldtag=%08x newtag=%08x s=%s d=%s "
+				"nout=%u",
+				when, shelf, slot, ev->old_tag, ev->new_tag, src, dst, ev->nout);
 	case AOE_EV_UNEXPECTED:
 		return snprintf(buf, len, "%s unexpected rsp e%u.%u tag=%08x s=%s d=%s", when,
 				shelf, slot, ev->old_tag, src, dst);
 	case AOE_EV_LATE:
-		return snprintf(buf, len, "%s late rsp e%u.%u tag=%08x curtag=%08x s=%s d=%s",
-				when, shelf, slot, ev->old_tag, ev->new_tag, src, dst);
+		return snprintf(buf, len, "%s late rsp e%u.%u tag=%08x curtag=%08x s=%s d=%s", when,
+				shelf, slot, ev->old_tag, ev->new_tag, src, dst);
 	case AOE_EV_WRONG_SOURCE:
-		return snprintf(buf, len, "%s wrong source e%u.%u tag=%08x s=%s d=%s port=%s",
-				when, shelf, slot, ev->old_tag, src, dst, port);
+		return snprintf(buf, len, "%s wrong source e%u.%u tag=%08x s=%s d=%s port=%s", when,
+				shelf, slot, ev->old_tag, src, dst, port);
 	case AOE_EV_AOE_ERROR:
 		return snprintf(buf, len, "%s error packet from e%u.%u@%s; ecode=%u '%s'", when,
 				shelf, slot, port, ev->code, aoe_error_str(ev->code));
 	case AOE_EV_ATA_ERROR:
-		return snprintf(buf, len, "%s ata error e%u.%u cmd=%02xh stat=%02xh err=%02xh "
-				"lba=%" PRIu64, when, shelf, slot, ev->ata_cmd, ev->ata_status,
-				ev->ata_error, ev->lba);
+		return snprintf(buf, len,
+				"%s ata error e%u.%u cmd=%02xh stat=%02xh err=%02xh "
+				"lba=%" PRIu64,
+				when, shelf, slot, ev->ata_cmd, ev->ata_status, ev->ata_error,
+				ev->lba);
 	case AOE_EV_STATE:
 		/* nout carries the state it left. */
 		return snprintf(buf, len, "%s e%u.%u state %s -> %s", when, shelf, slot,

@@ -25,16 +25,16 @@
 extern "C" {
 #endif
 
-#define AOE_SHM_ERR_MAX		512	/**< bytes of aoe_shm_reader.err */
-#define AOE_SHM_TIME_MAX	40	/**< "2024-05-01T12:34:56.123" and its NUL fit */
-#define AOE_SHM_EVENT_STR_MAX	256	/**< one formatted event line fits */
+#define AOE_SHM_ERR_MAX	      512 /**< bytes of aoe_shm_reader.err */
+#define AOE_SHM_TIME_MAX      40  /**< "2024-05-01T12:34:56.123" and its NUL fit */
+#define AOE_SHM_EVENT_STR_MAX 256 /**< one formatted event line fits */
 
 /** An open, read-only mapping of one process's region. */
 struct aoe_shm_reader {
-	const struct aoe_shm *shm;	/**< NULL when closed */
+	const struct aoe_shm *shm; /**< NULL when closed */
 	size_t map_size;
 	char path[4096];
-	char err[AOE_SHM_ERR_MAX];	/**< why the last call failed, a full sentence */
+	char err[AOE_SHM_ERR_MAX]; /**< why the last call failed, a full sentence */
 };
 
 /**
@@ -74,16 +74,15 @@ int aoe_shm_find(char (*prefixes)[256], unsigned int max);
  * A consistent copy of target slot @p index (the seqcount retry loop).
  * @return 0; -ENOENT (@p index past the slots in use) or -EAGAIN (the writer kept changing it).
  */
-int aoe_shm_target_read(const struct aoe_shm *shm, unsigned int index,
-			struct aoe_shm_target *out);
+int aoe_shm_target_read(const struct aoe_shm *shm, unsigned int index, struct aoe_shm_target *out);
 
 /** A target's session counters and gauges summed over every lcore. */
 struct aoe_shm_target_sum {
-	struct aoe_target_stats stats;	/**< each counter summed */
-	uint32_t sessions;		/**< lcores with a session on the target */
-	uint32_t outstanding;		/**< frames in flight, all lcores */
-	uint32_t cwnd;			/**< summed windows */
-	uint64_t srtt_ns;		/**< the first session's (the kernel shows one per target) */
+	struct aoe_target_stats stats; /**< each counter summed */
+	uint32_t sessions;	       /**< lcores with a session on the target */
+	uint32_t outstanding;	       /**< frames in flight, all lcores */
+	uint32_t cwnd;		       /**< summed windows */
+	uint64_t srtt_ns;	       /**< the first session's */
 	uint64_t rttvar_ns;
 	uint64_t rto_ns;
 };
@@ -100,7 +99,7 @@ int aoe_shm_lcore_read(const struct aoe_shm *shm, unsigned int index, struct aoe
 
 /** Where a reader is in every lcore's event ring. */
 struct aoe_shm_cursor {
-	uint64_t last[AOE_SHM_MAX_LCORES];	/**< sequence number last consumed, per ring */
+	uint64_t last[AOE_SHM_MAX_LCORES]; /**< sequence number last consumed, per ring */
 };
 
 /**

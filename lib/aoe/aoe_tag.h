@@ -16,13 +16,13 @@
 
 #include <stdint.h>
 
-#define AOE_TAG_OWNER_SHIFT	26
-#define AOE_TAG_OWNER_MASK	0x1fu
-#define AOE_TAG_SLOT_SHIFT	16
-#define AOE_TAG_SLOT_MASK	0x3ffu
-#define AOE_TAG_GEN_MASK	0xffffu
-#define AOE_TAG_MAX_OWNERS	(AOE_TAG_OWNER_MASK + 1)
-#define AOE_TAG_MAX_SLOTS	(AOE_TAG_SLOT_MASK + 1)
+#define AOE_TAG_OWNER_SHIFT 26
+#define AOE_TAG_OWNER_MASK  0x1fu
+#define AOE_TAG_SLOT_SHIFT  16
+#define AOE_TAG_SLOT_MASK   0x3ffu
+#define AOE_TAG_GEN_MASK    0xffffu
+#define AOE_TAG_MAX_OWNERS  (AOE_TAG_OWNER_MASK + 1)
+#define AOE_TAG_MAX_SLOTS   (AOE_TAG_SLOT_MASK + 1)
 
 static inline uint32_t
 aoe_tag_make(unsigned int owner, unsigned int slot, uint16_t gen)

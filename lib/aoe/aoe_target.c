@@ -38,9 +38,8 @@ aoe_target_lookup(uint16_t shelf, uint8_t slot)
 
 	RTE_BUILD_BUG_ON(AOE_TARGET_HASH_SIZE != 1 << 10);
 	for (i = 0; i < AOE_TARGET_HASH_SIZE; i++) {
-		uint32_t entry = __atomic_load_n(&e->target_hash[(h + i) &
-							     (AOE_TARGET_HASH_SIZE - 1)],
-						 __ATOMIC_ACQUIRE);
+		uint32_t entry = __atomic_load_n(
+			&e->target_hash[(h + i) & (AOE_TARGET_HASH_SIZE - 1)], __ATOMIC_ACQUIRE);
 		struct aoe_target *t;
 
 		if (entry == 0)

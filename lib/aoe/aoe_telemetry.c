@@ -24,13 +24,13 @@
 #include "aoe_shm_read.h"
 #include "aoe_telemetry.h"
 
-#define EVENTS_DEFAULT	64
-#define EVENTS_MAX	512
+#define EVENTS_DEFAULT 64
+#define EVENTS_MAX     512
 /* The telemetry socket answers in one 16 KiB message; leave room for the command and JSON. */
-#define EVENTS_REPLY_BUDGET	(16 * 1024 - 512)
+#define EVENTS_REPLY_BUDGET (16 * 1024 - 512)
 
-static int
-reply_error(struct rte_tel_data *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int reply_error(struct rte_tel_data *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 static int
 reply_error(struct rte_tel_data *d, const char *fmt, ...)
@@ -75,7 +75,8 @@ target_find(const struct aoe_shm *shm, const char *name, struct aoe_shm_target *
 	unsigned int i, n;
 
 	if (param_empty(name) || aoe_name_parse(name, &shelf, &slot) != 0) {
-		reply_error(d, "bad target '%s'; allowed: e{shelf}.{slot}, e.g. e1.1 (see /aoe/list)",
+		reply_error(d,
+			    "bad target '%s'; allowed: e{shelf}.{slot}, e.g. e1.1 (see /aoe/list)",
 			    name != NULL ? name : "");
 		return -1;
 	}
@@ -302,8 +303,10 @@ cmd_flush(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 		return 0;
 	rc = aoe_flush(what);
 	if (rc == -EINVAL)
-		return reply_error(d, "bad flush '%s'; allowed: nothing (down targets), all, or "
-				   "e{shelf}.{slot}", what);
+		return reply_error(d,
+				   "bad flush '%s'; allowed: nothing (down targets), all, or "
+				   "e{shelf}.{slot}",
+				   what);
 	if (rc == -ENOENT)
 		return reply_error(d, "no target %s (see /aoe/list)", what);
 	if (rc == -EBUSY)
@@ -377,8 +380,10 @@ cmd_iflist(const char *cmd __rte_unused, const char *params, struct rte_tel_data
 			if (v >= 0)
 				id = (uint16_t)v;
 			else if (rte_eth_dev_get_port_by_name(tok, &id) != 0)
-				return reply_error(d, "no port named '%s'; allowed: port ids or names "
-						   "(/aoe/iflist lists them), or all", tok);
+				return reply_error(d,
+						   "no port named '%s'; allowed: port ids or names "
+						   "(/aoe/iflist lists them), or all",
+						   tok);
 			for (i = 0; i < n && ports[i] != id; i++)
 				;
 			if (i < n)
@@ -389,12 +394,14 @@ cmd_iflist(const char *cmd __rte_unused, const char *params, struct rte_tel_data
 		}
 		if (n == 0)
 			return reply_error(d, "empty port list; allowed: port ids or names "
-					   "separated by spaces or commas, or all");
+					      "separated by spaces or commas, or all");
 	}
 	rc = aoe_iflist_set(ports, n);
 	if (rc == -ENODEV)
-		return reply_error(d, "a port in '%s' is not one the engine drives "
-				   "(/aoe/iflist lists them)", params);
+		return reply_error(d,
+				   "a port in '%s' is not one the engine drives "
+				   "(/aoe/iflist lists them)",
+				   params);
 	if (rc != 0)
 		return reply_error(d, "iflist '%s' failed: %s", params, strerror(-rc));
 	return iflist_reply(d);
@@ -457,18 +464,24 @@ static const struct {
 } commands[] = {
 	{"/aoe/list", cmd_list, "AoE targets, sorted by shelf and slot. No parameters"},
 	{"/aoe/info", cmd_info, "One target's description. Parameter: target name (e1.1)"},
-	{"/aoe/stats", cmd_stats, "One target's counters summed over lcores, window and RTT. "
+	{"/aoe/stats", cmd_stats,
+	 "One target's counters summed over lcores, window and RTT. "
 	 "Parameter: target name"},
 	{"/aoe/lcore_stats", cmd_lcore_stats, "One polling lcore's counters. Parameter: lcore id"},
-	{"/aoe/discover", cmd_discover, "Broadcast a query config on every allowed port. "
+	{"/aoe/discover", cmd_discover,
+	 "Broadcast a query config on every allowed port. "
 	 "No parameters"},
-	{"/aoe/revalidate", cmd_revalidate, "Query a target's config and size again. "
+	{"/aoe/revalidate", cmd_revalidate,
+	 "Query a target's config and size again. "
 	 "Parameter: target name"},
-	{"/aoe/flush", cmd_flush, "Remove targets from the table. Parameter: none (down targets), "
+	{"/aoe/flush", cmd_flush,
+	 "Remove targets from the table. Parameter: none (down targets), "
 	 "all, or a target name"},
-	{"/aoe/iflist", cmd_iflist, "Ports and the allow list; with a parameter (port names or ids "
+	{"/aoe/iflist", cmd_iflist,
+	 "Ports and the allow list; with a parameter (port names or ids "
 	 "separated by spaces or commas, or all) set the allow list"},
-	{"/aoe/events", cmd_events, "The newest error-stream events as text, oldest first. "
+	{"/aoe/events", cmd_events,
+	 "The newest error-stream events as text, oldest first. "
 	 "Parameter: how many, 1-512 (default 64)"},
 };
 

@@ -18,12 +18,12 @@
 #include <stdint.h>
 
 struct aoe_window {
-	uint32_t cap;		/* min(maxout, target buffer count), at least 1 */
-	uint32_t cwnd;		/* frames allowed in flight now, 1..cap */
+	uint32_t cap;  /* min(maxout, target buffer count), at least 1 */
+	uint32_t cwnd; /* frames allowed in flight now, 1..cap */
 	uint32_t ssthresh;
-	uint32_t acked;		/* acknowledgements since the last additive increase */
-	uint32_t outstanding;	/* frames in flight on this path */
-	uint64_t recover_tick;	/* frames sent before this belong to the last loss episode */
+	uint32_t acked;	       /* acknowledgements since the last additive increase */
+	uint32_t outstanding;  /* frames in flight on this path */
+	uint64_t recover_tick; /* frames sent before this belong to the last loss episode */
 };
 
 /** Start with half the cap (as the kernel does, but never 0), slow start up to the cap. */
@@ -48,9 +48,9 @@ void aoe_window_on_ack(struct aoe_window *w);
 bool aoe_window_on_loss(struct aoe_window *w, uint64_t sent_tick, uint64_t now);
 
 struct aoe_rtt {
-	uint64_t srtt;		/* smoothed round-trip time, 0 until the first sample */
+	uint64_t srtt; /* smoothed round-trip time, 0 until the first sample */
 	uint64_t rttvar;
-	uint64_t rto;		/* current timeout, backoff included */
+	uint64_t rto; /* current timeout, backoff included */
 	uint64_t rto_min;
 	uint64_t rto_max;
 	uint64_t rto_initial;

@@ -11,42 +11,42 @@
 #include "aoe_wire.h"
 
 /* Offsets from the start of the Ethernet frame (AoE revision 11). */
-#define OFF_DST		0
-#define OFF_SRC		6
-#define OFF_TYPE	12
-#define OFF_VERFL	14
-#define OFF_ERROR	15
-#define OFF_SHELF	16
-#define OFF_SLOT	18
-#define OFF_CMD		19
-#define OFF_TAG		20
+#define OFF_DST	  0
+#define OFF_SRC	  6
+#define OFF_TYPE  12
+#define OFF_VERFL 14
+#define OFF_ERROR 15
+#define OFF_SHELF 16
+#define OFF_SLOT  18
+#define OFF_CMD	  19
+#define OFF_TAG	  20
 
-#define OFF_ATA_AFLAGS	24
-#define OFF_ATA_ERR	25
-#define OFF_ATA_SCNT	26
-#define OFF_ATA_CMD	27
-#define OFF_ATA_LBA	28	/* six bytes, least significant first */
-#define OFF_ATA_RSVD	34	/* two bytes, sent as 0 */
+#define OFF_ATA_AFLAGS 24
+#define OFF_ATA_ERR    25
+#define OFF_ATA_SCNT   26
+#define OFF_ATA_CMD    27
+#define OFF_ATA_LBA    28 /* six bytes, least significant first */
+#define OFF_ATA_RSVD   34 /* two bytes, sent as 0 */
 
-#define OFF_CFG_BUFCNT	24
-#define OFF_CFG_FWVER	26
-#define OFF_CFG_SCNT	28
-#define OFF_CFG_VERCMD	29
-#define OFF_CFG_STRLEN	30
+#define OFF_CFG_BUFCNT 24
+#define OFF_CFG_FWVER  26
+#define OFF_CFG_SCNT   28
+#define OFF_CFG_VERCMD 29
+#define OFF_CFG_STRLEN 30
 
-#define OFF_MASK_RSVD	24
-#define OFF_MASK_MCMD	25
-#define OFF_MASK_MERR	26
-#define OFF_MASK_COUNT	27
+#define OFF_MASK_RSVD  24
+#define OFF_MASK_MCMD  25
+#define OFF_MASK_MERR  26
+#define OFF_MASK_COUNT 27
 
-#define OFF_RES_RCMD	24
-#define OFF_RES_COUNT	25
+#define OFF_RES_RCMD  24
+#define OFF_RES_COUNT 25
 
-#define FLAGS_ALLOWED	(AOE_FLAG_RSP | AOE_FLAG_ERR)
-#define AFLAGS_ALLOWED	(AOE_AFLAG_EXT | AOE_AFLAG_DEV | AOE_AFLAG_ASYNC | AOE_AFLAG_WRITE)
-#define LBA48_LIMIT	(UINT64_C(1) << 48)
-#define LBA28_LIMIT	(UINT64_C(1) << 28)
-#define LBA28_DEV_BITS	0xe0u
+#define FLAGS_ALLOWED  (AOE_FLAG_RSP | AOE_FLAG_ERR)
+#define AFLAGS_ALLOWED (AOE_AFLAG_EXT | AOE_AFLAG_DEV | AOE_AFLAG_ASYNC | AOE_AFLAG_WRITE)
+#define LBA48_LIMIT    (UINT64_C(1) << 48)
+#define LBA28_LIMIT    (UINT64_C(1) << 28)
+#define LBA28_DEV_BITS 0xe0u
 
 static inline uint16_t
 get_be16(const uint8_t *p)
@@ -166,8 +166,7 @@ is_rw_cmd(uint8_t cmd)
 }
 
 int
-aoe_ata_decode(const uint8_t *frame, size_t len, const struct aoe_hdr *hdr,
-	       struct aoe_ata *ata)
+aoe_ata_decode(const uint8_t *frame, size_t len, const struct aoe_hdr *hdr, struct aoe_ata *ata)
 {
 	struct aoe_ata a;
 	unsigned int i;
@@ -215,8 +214,7 @@ aoe_ata_decode(const uint8_t *frame, size_t len, const struct aoe_hdr *hdr,
 }
 
 int
-aoe_ata_encode(uint8_t *frame, size_t cap, const struct aoe_hdr *hdr,
-	       const struct aoe_ata *ata)
+aoe_ata_encode(uint8_t *frame, size_t cap, const struct aoe_hdr *hdr, const struct aoe_ata *ata)
 {
 	unsigned int i;
 	int rc;
@@ -279,8 +277,7 @@ aoe_ata_lba(const struct aoe_ata *ata)
 }
 
 int
-aoe_cfg_decode(const uint8_t *frame, size_t len, const struct aoe_hdr *hdr,
-	       struct aoe_cfg *cfg)
+aoe_cfg_decode(const uint8_t *frame, size_t len, const struct aoe_hdr *hdr, struct aoe_cfg *cfg)
 {
 	struct aoe_cfg c;
 	int rc;
@@ -307,8 +304,7 @@ aoe_cfg_decode(const uint8_t *frame, size_t len, const struct aoe_hdr *hdr,
 }
 
 int
-aoe_cfg_encode(uint8_t *frame, size_t cap, const struct aoe_hdr *hdr,
-	       const struct aoe_cfg *cfg)
+aoe_cfg_encode(uint8_t *frame, size_t cap, const struct aoe_hdr *hdr, const struct aoe_cfg *cfg)
 {
 	int rc;
 
@@ -333,8 +329,7 @@ aoe_cfg_encode(uint8_t *frame, size_t cap, const struct aoe_hdr *hdr,
 }
 
 int
-aoe_mask_decode(const uint8_t *frame, size_t len, const struct aoe_hdr *hdr,
-		struct aoe_mask *mask)
+aoe_mask_decode(const uint8_t *frame, size_t len, const struct aoe_hdr *hdr, struct aoe_mask *mask)
 {
 	struct aoe_mask m;
 	unsigned int i;
@@ -365,8 +360,8 @@ aoe_mask_decode(const uint8_t *frame, size_t len, const struct aoe_hdr *hdr,
 }
 
 int
-aoe_mask_encode(uint8_t *frame, size_t cap, const struct aoe_hdr *hdr,
-		const struct aoe_mask *mask, const struct aoe_mask_dir *dirs)
+aoe_mask_encode(uint8_t *frame, size_t cap, const struct aoe_hdr *hdr, const struct aoe_mask *mask,
+		const struct aoe_mask_dir *dirs)
 {
 	uint8_t *d;
 	unsigned int i;
@@ -413,8 +408,7 @@ aoe_mask_dir_get(const struct aoe_mask *mask, unsigned int i, struct aoe_mask_di
 }
 
 int
-aoe_res_decode(const uint8_t *frame, size_t len, const struct aoe_hdr *hdr,
-	       struct aoe_res *res)
+aoe_res_decode(const uint8_t *frame, size_t len, const struct aoe_hdr *hdr, struct aoe_res *res)
 {
 	struct aoe_res r;
 	int rc;
@@ -437,8 +431,8 @@ aoe_res_decode(const uint8_t *frame, size_t len, const struct aoe_hdr *hdr,
 }
 
 int
-aoe_res_encode(uint8_t *frame, size_t cap, const struct aoe_hdr *hdr,
-	       const struct aoe_res *res, const uint8_t (*macs)[AOE_ETH_ALEN])
+aoe_res_encode(uint8_t *frame, size_t cap, const struct aoe_hdr *hdr, const struct aoe_res *res,
+	       const uint8_t (*macs)[AOE_ETH_ALEN])
 {
 	int rc;
 

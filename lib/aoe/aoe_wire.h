@@ -29,27 +29,27 @@
 extern "C" {
 #endif
 
-#define AOE_ETHERTYPE		0x88A2
-#define AOE_VERSION		1
-#define AOE_ETH_ALEN		6
-#define AOE_ETH_HDR_LEN		14
-#define AOE_ETH_MIN_FRAME	60	/**< without FCS: what a sender pads to */
-#define AOE_HDR_LEN		24	/**< Ethernet + AoE common header */
-#define AOE_ATA_HDR_LEN		36	/**< AOE_HDR_LEN + ATA arguments; data follows */
-#define AOE_CFG_HDR_LEN		32	/**< AOE_HDR_LEN + config arguments; string follows */
-#define AOE_MASK_HDR_LEN	28	/**< AOE_HDR_LEN + mask list arguments */
-#define AOE_MASK_DIR_LEN	8	/**< one MAC mask directive */
-#define AOE_RES_HDR_LEN		26	/**< AOE_HDR_LEN + reserve/release arguments */
-#define AOE_SECTOR_SIZE		512
-#define AOE_CFG_STR_MAX		1024
-#define AOE_SHELF_BCAST		0xffff
-#define AOE_SLOT_BCAST		0xff
+#define AOE_ETHERTYPE	  0x88A2
+#define AOE_VERSION	  1
+#define AOE_ETH_ALEN	  6
+#define AOE_ETH_HDR_LEN	  14
+#define AOE_ETH_MIN_FRAME 60 /**< without FCS: what a sender pads to */
+#define AOE_HDR_LEN	  24 /**< Ethernet + AoE common header */
+#define AOE_ATA_HDR_LEN	  36 /**< AOE_HDR_LEN + ATA arguments; data follows */
+#define AOE_CFG_HDR_LEN	  32 /**< AOE_HDR_LEN + config arguments; string follows */
+#define AOE_MASK_HDR_LEN  28 /**< AOE_HDR_LEN + mask list arguments */
+#define AOE_MASK_DIR_LEN  8  /**< one MAC mask directive */
+#define AOE_RES_HDR_LEN	  26 /**< AOE_HDR_LEN + reserve/release arguments */
+#define AOE_SECTOR_SIZE	  512
+#define AOE_CFG_STR_MAX	  1024
+#define AOE_SHELF_BCAST	  0xffff
+#define AOE_SLOT_BCAST	  0xff
 /** Tags with this bit set belong to user tools (aoeping, aoe-sancheck), never to an initiator. */
-#define AOE_TAG_USER_BIT	0x80000000u
+#define AOE_TAG_USER_BIT 0x80000000u
 
 /* Byte 14: version in the high nibble, flags in the low one. */
-#define AOE_FLAG_RSP		0x08
-#define AOE_FLAG_ERR		0x04
+#define AOE_FLAG_RSP 0x08
+#define AOE_FLAG_ERR 0x04
 
 /** AoE commands (byte 19). 0xf0-0xff are vendor specific. */
 enum aoe_cmd {
@@ -64,51 +64,55 @@ enum aoe_error {
 	AOE_ERR_NONE = 0,
 	AOE_ERR_BADCMD = 1,	/**< unrecognised command */
 	AOE_ERR_BADARG = 2,	/**< bad argument */
-	AOE_ERR_DEVUNAVAIL = 3,	/**< device unavailable */
+	AOE_ERR_DEVUNAVAIL = 3, /**< device unavailable */
 	AOE_ERR_CFG_SET = 4,	/**< config string present */
 	AOE_ERR_BADVER = 5,	/**< unsupported version */
 	AOE_ERR_RESERVED = 6,	/**< target reserved */
 };
 
 /* ATA argument flags (byte 24). */
-#define AOE_AFLAG_EXT		0x40	/**< LBA48 */
-#define AOE_AFLAG_DEV		0x10	/**< device/head register bit */
-#define AOE_AFLAG_ASYNC		0x02	/**< asynchronous write */
-#define AOE_AFLAG_WRITE		0x01	/**< data flows to the target */
+#define AOE_AFLAG_EXT	0x40 /**< LBA48 */
+#define AOE_AFLAG_DEV	0x10 /**< device/head register bit */
+#define AOE_AFLAG_ASYNC 0x02 /**< asynchronous write */
+#define AOE_AFLAG_WRITE 0x01 /**< data flows to the target */
 
 /* ATA commands an initiator uses. */
-#define AOE_ATA_READ		0x20
-#define AOE_ATA_READ_EXT	0x24
-#define AOE_ATA_WRITE		0x30
-#define AOE_ATA_WRITE_EXT	0x34
-#define AOE_ATA_CHECK_POWER	0xe5
-#define AOE_ATA_FLUSH		0xe7
-#define AOE_ATA_FLUSH_EXT	0xea
-#define AOE_ATA_IDENTIFY	0xec
+#define AOE_ATA_READ	    0x20
+#define AOE_ATA_READ_EXT    0x24
+#define AOE_ATA_WRITE	    0x30
+#define AOE_ATA_WRITE_EXT   0x34
+#define AOE_ATA_CHECK_POWER 0xe5
+#define AOE_ATA_FLUSH	    0xe7
+#define AOE_ATA_FLUSH_EXT   0xea
+#define AOE_ATA_IDENTIFY    0xec
 
 /* ATA status (response cmd/status byte) and error register bits. */
-#define AOE_ATA_ST_ERR		0x01
-#define AOE_ATA_ST_DRQ		0x08
-#define AOE_ATA_ST_DF		0x20
-#define AOE_ATA_ST_DRDY		0x40
-#define AOE_ATA_ST_BSY		0x80
-#define AOE_ATA_ST_FAILED	(AOE_ATA_ST_BSY | AOE_ATA_ST_DF | AOE_ATA_ST_DRQ | AOE_ATA_ST_ERR)
-#define AOE_ATA_ER_ABRT		0x04
-#define AOE_ATA_ER_IDNF		0x10
+#define AOE_ATA_ST_ERR	  0x01
+#define AOE_ATA_ST_DRQ	  0x08
+#define AOE_ATA_ST_DF	  0x20
+#define AOE_ATA_ST_DRDY	  0x40
+#define AOE_ATA_ST_BSY	  0x80
+#define AOE_ATA_ST_FAILED (AOE_ATA_ST_BSY | AOE_ATA_ST_DF | AOE_ATA_ST_DRQ | AOE_ATA_ST_ERR)
+#define AOE_ATA_ER_ABRT	  0x04
+#define AOE_ATA_ER_IDNF	  0x10
 
 /** Query config subcommands (low nibble of byte 27). */
 enum aoe_cfg_cmd {
 	AOE_CFG_READ = 0,
 	AOE_CFG_TEST_EXACT = 1,
 	AOE_CFG_TEST_PREFIX = 2,
-	AOE_CFG_SET = 3,	/**< set if empty, else error AOE_ERR_CFG_SET */
+	AOE_CFG_SET = 3, /**< set if empty, else error AOE_ERR_CFG_SET */
 	AOE_CFG_FORCE_SET = 4,
 };
 
 /** MAC mask list commands, errors and directive commands. */
 enum aoe_mask_cmd { AOE_MASK_READ = 0, AOE_MASK_EDIT = 1 };
-enum aoe_mask_err { AOE_MASK_ERR_NONE = 0, AOE_MASK_ERR_UNSPEC = 1, AOE_MASK_ERR_BADDIR = 2,
-		    AOE_MASK_ERR_FULL = 3 };
+enum aoe_mask_err {
+	AOE_MASK_ERR_NONE = 0,
+	AOE_MASK_ERR_UNSPEC = 1,
+	AOE_MASK_ERR_BADDIR = 2,
+	AOE_MASK_ERR_FULL = 3
+};
 enum aoe_mask_dcmd { AOE_MASK_DIR_NONE = 0, AOE_MASK_DIR_ADD = 1, AOE_MASK_DIR_DEL = 2 };
 
 /** Reserve/release commands. */
@@ -118,56 +122,57 @@ enum aoe_res_cmd { AOE_RES_READ = 0, AOE_RES_SET = 1, AOE_RES_FORCE_SET = 2 };
 struct aoe_hdr {
 	uint8_t dst[AOE_ETH_ALEN];
 	uint8_t src[AOE_ETH_ALEN];
-	uint8_t version;	/**< high nibble of byte 14 */
-	uint8_t flags;		/**< AOE_FLAG_* (low nibble of byte 14) */
-	uint8_t error;		/**< enum aoe_error */
+	uint8_t version; /**< high nibble of byte 14 */
+	uint8_t flags;	 /**< AOE_FLAG_* (low nibble of byte 14) */
+	uint8_t error;	 /**< enum aoe_error */
 	uint16_t shelf;
 	uint8_t slot;
-	uint8_t cmd;		/**< enum aoe_cmd */
+	uint8_t cmd; /**< enum aoe_cmd */
 	uint32_t tag;
 };
 
 /** ATA command arguments. */
 struct aoe_ata {
-	uint8_t aflags;		/**< AOE_AFLAG_* */
-	uint8_t err_feature;	/**< error register in a response, feature in a request */
+	uint8_t aflags;	     /**< AOE_AFLAG_* */
+	uint8_t err_feature; /**< error register in a response, feature in a request */
 	uint8_t sector_count;
-	uint8_t cmd_status;	/**< ATA command in a request, ATA status in a response */
-	uint64_t lba;		/**< the six LBA bytes as one 48-bit value (LBA28 device bits kept) */
-	const uint8_t *data;	/**< decode: data after the header, NULL when none */
-	size_t data_len;	/**< decode: bytes from offset 36 to the end of the frame */
+	uint8_t cmd_status;  /**< ATA command in a request, ATA status in a response */
+	uint64_t lba;	     /**< 6 LBA bytes, LBA28 device bits kept */
+	const uint8_t *data; /**< decode: data after the header, NULL when none */
+	size_t data_len;     /**< decode: bytes from offset 36 to the end of the frame */
 };
 
 /** Query config arguments. */
 struct aoe_cfg {
-	uint16_t bufcnt;	/**< requests the target queues */
+	uint16_t bufcnt; /**< requests the target queues */
 	uint16_t fwver;
-	uint8_t sector_count;	/**< max sectors per ATA frame as sent (0 means 2, see aoe_cfg_sectors) */
-	uint8_t aoe_version;	/**< high nibble of byte 27 */
-	uint8_t ccmd;		/**< enum aoe_cfg_cmd */
-	uint16_t str_len;	/**< at most AOE_CFG_STR_MAX */
-	const uint8_t *str;	/**< decode: points into the frame; encode: copied after the header */
+	uint8_t sector_count; /**< max sectors per ATA frame as sent (0 means 2, see
+				 aoe_cfg_sectors) */
+	uint8_t aoe_version;  /**< high nibble of byte 27 */
+	uint8_t ccmd;	      /**< enum aoe_cfg_cmd */
+	uint16_t str_len;     /**< at most AOE_CFG_STR_MAX */
+	const uint8_t *str;   /**< decode: points into the frame; encode: copied after the header */
 };
 
 /** One MAC mask list directive. */
 struct aoe_mask_dir {
-	uint8_t dcmd;		/**< enum aoe_mask_dcmd */
+	uint8_t dcmd; /**< enum aoe_mask_dcmd */
 	uint8_t mac[AOE_ETH_ALEN];
 };
 
 /** MAC mask list arguments. Directives are read and written with aoe_mask_dir_get/put. */
 struct aoe_mask {
-	uint8_t mcmd;		/**< enum aoe_mask_cmd */
-	uint8_t merror;		/**< enum aoe_mask_err */
+	uint8_t mcmd;	/**< enum aoe_mask_cmd */
+	uint8_t merror; /**< enum aoe_mask_err */
 	uint8_t dir_count;
-	const uint8_t *dirs;	/**< decode: first directive in the frame */
+	const uint8_t *dirs; /**< decode: first directive in the frame */
 };
 
 /** Reserve/release arguments. MACs are read with aoe_res_mac_get. */
 struct aoe_res {
-	uint8_t rcmd;		/**< enum aoe_res_cmd */
+	uint8_t rcmd; /**< enum aoe_res_cmd */
 	uint8_t mac_count;
-	const uint8_t *macs;	/**< decode: first MAC in the frame */
+	const uint8_t *macs; /**< decode: first MAC in the frame */
 };
 
 /**
@@ -276,8 +281,8 @@ int aoe_res_decode(const uint8_t *frame, size_t len, const struct aoe_hdr *hdr,
  * Encode a reserve/release message with @p res->mac_count MACs from @p macs (6 bytes each).
  * @return the frame length written, -EINVAL or -ENOSPC.
  */
-int aoe_res_encode(uint8_t *frame, size_t cap, const struct aoe_hdr *hdr,
-		   const struct aoe_res *res, const uint8_t (*macs)[AOE_ETH_ALEN]);
+int aoe_res_encode(uint8_t *frame, size_t cap, const struct aoe_hdr *hdr, const struct aoe_res *res,
+		   const uint8_t (*macs)[AOE_ETH_ALEN]);
 
 /** MAC @p i (< res->mac_count) of a decoded reserve/release message. */
 void aoe_res_mac_get(const struct aoe_res *res, unsigned int i, uint8_t mac[AOE_ETH_ALEN]);
@@ -290,12 +295,12 @@ const char *aoe_decode_strerror(int rc);
 
 /** What an ATA IDENTIFY DEVICE response says about a disk. */
 struct aoe_identify {
-	uint64_t sectors;	/**< addressable 512-byte sectors */
-	bool lba48;		/**< word 83 or 86, bit 10 */
-	bool flush_ext;		/**< FLUSH CACHE EXT supported (word 83 bit 13) */
-	char model[41];		/**< words 27-46, byte-swapped, trailing spaces trimmed */
-	char serial[21];	/**< words 10-19 */
-	char firmware[9];	/**< words 23-26 */
+	uint64_t sectors; /**< addressable 512-byte sectors */
+	bool lba48;	  /**< word 83 or 86, bit 10 */
+	bool flush_ext;	  /**< FLUSH CACHE EXT supported (word 83 bit 13) */
+	char model[41];	  /**< words 27-46, byte-swapped, trailing spaces trimmed */
+	char serial[21];  /**< words 10-19 */
+	char firmware[9]; /**< words 23-26 */
 };
 
 /**

@@ -14,16 +14,15 @@
 
 #include "aoe_wire.h"
 
-#define CHECK(cond)                                                                      \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-				#cond);                                                  \
-			abort();                                                         \
-		}                                                                        \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
-#define AFLAGS_ALLOWED	(AOE_AFLAG_EXT | AOE_AFLAG_DEV | AOE_AFLAG_ASYNC | AOE_AFLAG_WRITE)
+#define AFLAGS_ALLOWED (AOE_AFLAG_EXT | AOE_AFLAG_DEV | AOE_AFLAG_ASYNC | AOE_AFLAG_WRITE)
 
 /* Large enough for the longest message any encoder can write (255 mask directives). */
 static uint8_t out[AOE_MASK_HDR_LEN + 255 * AOE_MASK_DIR_LEN];

@@ -67,8 +67,13 @@ Test(identify, build_layout)
 Test(identify, parse_built_block)
 {
 	static const uint64_t sizes[] = {
-		1, 2048, UINT64_C(0x0ffffffe), UINT64_C(0x0fffffff), UINT64_C(0x10000000),
-		UINT64_C(0x100000000), UINT64_C(0xffffffffffff),
+		1,
+		2048,
+		UINT64_C(0x0ffffffe),
+		UINT64_C(0x0fffffff),
+		UINT64_C(0x10000000),
+		UINT64_C(0x100000000),
+		UINT64_C(0xffffffffffff),
 	};
 	struct aoe_identify id;
 	uint8_t d[512];
@@ -121,7 +126,7 @@ Test(identify, parse_lba28_only)
 	set_word(d, 49, 0x0200);
 	set_word(d, 60, 0x5678);
 	set_word(d, 61, 0x0123);
-	set_word(d, 83, 0x5000);	/* valid, FLUSH CACHE; no LBA48, no FLUSH EXT */
+	set_word(d, 83, 0x5000); /* valid, FLUSH CACHE; no LBA48, no FLUSH EXT */
 	set_word(d, 86, 0x1000);
 	/* Garbage in the LBA48 words must be ignored when LBA48 is not supported. */
 	set_word(d, 100, 0xffff);
@@ -149,7 +154,7 @@ Test(identify, parse_lba48_from_either_word)
 	set_word(d, 61, 0x0fff);
 	set_word(d, 100, 0x0000);
 	set_word(d, 101, 0x0000);
-	set_word(d, 102, 0x0002);	/* 2^33 sectors */
+	set_word(d, 102, 0x0002); /* 2^33 sectors */
 	set_word(d, 86, 1 << 10);
 	cr_assert_eq(aoe_identify_parse(d, sizeof(d), &id), 0);
 	cr_assert(id.lba48);
@@ -157,7 +162,7 @@ Test(identify, parse_lba48_from_either_word)
 	cr_assert_eq(id.sectors, UINT64_C(1) << 33);
 
 	set_word(d, 86, 0);
-	set_word(d, 83, 0x5400);	/* what vblade sends */
+	set_word(d, 83, 0x5400); /* what vblade sends */
 	cr_assert_eq(aoe_identify_parse(d, sizeof(d), &id), 0);
 	cr_assert(id.lba48);
 	cr_assert_not(id.flush_ext, "vblade does not claim FLUSH CACHE EXT");
@@ -196,7 +201,11 @@ Test(identify, unprintable_strings)
 	memset(d, 0, sizeof(d));
 	/* Model: controls, DEL, high bytes and an inner NUL, then spaces and trailing NULs. */
 	memset(model, 0, sizeof(model));
-	memcpy(model, "A\tB\x7f\x80" "C\0D    \xff" "E  ", 16);
+	memcpy(model,
+	       "A\tB\x7f\x80"
+	       "C\0D    \xff"
+	       "E  ",
+	       16);
 	set_string(d, 27, 20, (const char *)model);
 	/* Serial without any padding: all 20 characters. */
 	set_string(d, 10, 10, "ABCDEFGHIJKLMNOPQRST");
@@ -217,5 +226,5 @@ Test(identify, refusals)
 	cr_assert_eq(aoe_identify_parse(NULL, 512, &id), -EINVAL);
 	cr_assert_eq(aoe_identify_parse(d, 512, NULL), -EINVAL);
 	cr_assert_eq(aoe_identify_parse(d, sizeof(d), &id), 0, "a longer buffer is fine");
-	aoe_identify_build(NULL, 1, "m", "s", "f");	/* must not crash */
+	aoe_identify_build(NULL, 1, "m", "s", "f"); /* must not crash */
 }

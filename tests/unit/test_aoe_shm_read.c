@@ -15,7 +15,7 @@
 #include "aoe_shm_read.h"
 
 static char path[64];
-static struct aoe_shm *w;	/* the "writer's" mapping */
+static struct aoe_shm *w; /* the "writer's" mapping */
 static struct aoe_shm_reader r;
 
 static void
@@ -101,7 +101,7 @@ Test(aoe_shm_read, open_says_stale_when_writer_is_gone)
 	cr_assert_not_null(strstr(r.err, "stale"), "%s", r.err);
 	cr_assert_not_null(strstr(r.err, "dpdk-aoe"), "%s", r.err);
 	w->alive = 1;
-	w->pid = 0x7ffffff0;	/* past pid_max: no such process */
+	w->pid = 0x7ffffff0; /* past pid_max: no such process */
 	cr_assert_eq(aoe_shm_open(&r, NULL, path), -ESRCH);
 }
 
@@ -109,7 +109,8 @@ Test(aoe_shm_read, open_unknown_prefix_names_it)
 {
 	cr_assert_eq(aoe_shm_open(&r, "no-such-prefix-aoe-test", NULL), -ENOENT);
 	cr_assert_not_null(strstr(r.err, "no dpdk-aoe or aoe-perf running with file prefix "
-				  "no-such-prefix-aoe-test (no "), "%s", r.err);
+					 "no-such-prefix-aoe-test (no "),
+			   "%s", r.err);
 	cr_assert_not_null(strstr(r.err, "/dpdk/no-such-prefix-aoe-test/aoe_stats)"), "%s", r.err);
 	cr_assert_eq(aoe_shm_open(&r, "a/b", NULL), -EINVAL);
 	cr_assert_eq(aoe_shm_open(&r, NULL, NULL), -EINVAL);
@@ -259,7 +260,7 @@ Test(aoe_shm_read, overwritten_slot_is_skipped_and_counted)
 static void
 event_text(struct aoe_shm_event *ev, char *buf, size_t len)
 {
-	ev->time_ns = 1700000000123456789ull;	/* 2023-11-14T22:13:20.123 */
+	ev->time_ns = 1700000000123456789ull; /* 2023-11-14T22:13:20.123 */
 	ev->shelf = 7;
 	ev->slot = 3;
 	memcpy(ev->src, "\xaa\xbb\xcc\xdd\xee\xff", 6);
@@ -281,19 +282,19 @@ Test(aoe_shm_read, event_format_kernel_texts)
 	ev.nout = 3;
 	event_text(&ev, buf, sizeof(buf));
 	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123 retransmit e7.3 oldtag=0c001234 "
-			 "newtag=0c001235 s=aa:bb:cc:dd:ee:ff d=11:22:33:44:55:66 nout=3");
+			      "newtag=0c001235 s=aa:bb:cc:dd:ee:ff d=11:22:33:44:55:66 nout=3");
 	memset(&ev, 0, sizeof(ev));
 	ev.type = AOE_EV_UNEXPECTED;
 	ev.old_tag = 0x10;
 	event_text(&ev, buf, sizeof(buf));
 	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123 unexpected rsp e7.3 tag=00000010 "
-			 "s=aa:bb:cc:dd:ee:ff d=11:22:33:44:55:66");
+			      "s=aa:bb:cc:dd:ee:ff d=11:22:33:44:55:66");
 	memset(&ev, 0, sizeof(ev));
 	ev.type = AOE_EV_AOE_ERROR;
 	ev.code = 2;
 	event_text(&ev, buf, sizeof(buf));
 	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123 error packet from e7.3@net_af_packet0; "
-			 "ecode=2 'bad argument'");
+			      "ecode=2 'bad argument'");
 	memset(&ev, 0, sizeof(ev));
 	ev.type = AOE_EV_ATA_ERROR;
 	ev.ata_cmd = 0x25;
@@ -302,11 +303,11 @@ Test(aoe_shm_read, event_format_kernel_texts)
 	ev.lba = 123456;
 	event_text(&ev, buf, sizeof(buf));
 	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123 ata error e7.3 cmd=25h stat=51h err=10h "
-			 "lba=123456");
+			      "lba=123456");
 	memset(&ev, 0, sizeof(ev));
 	ev.type = AOE_EV_STATE;
-	ev.nout = 1;	/* up */
-	ev.code = 2;	/* down */
+	ev.nout = 1; /* up */
+	ev.code = 2; /* down */
 	event_text(&ev, buf, sizeof(buf));
 	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123 e7.3 state up -> down");
 	memset(&ev, 0, sizeof(ev));
@@ -315,7 +316,7 @@ Test(aoe_shm_read, event_format_kernel_texts)
 	ev.new_tag = 2;
 	event_text(&ev, buf, sizeof(buf));
 	cr_assert_str_eq(buf, "2023-11-14T22:13:20.123 late rsp e7.3 tag=00000001 "
-			 "curtag=00000002 s=aa:bb:cc:dd:ee:ff d=11:22:33:44:55:66");
+			      "curtag=00000002 s=aa:bb:cc:dd:ee:ff d=11:22:33:44:55:66");
 }
 
 Test(aoe_shm_read, worst_case_line_fits_telemetry_string)
@@ -328,7 +329,7 @@ Test(aoe_shm_read, worst_case_line_fits_telemetry_string)
 	ev.type = AOE_EV_RETRANSMIT;
 	ev.old_tag = 0xffffffff;
 	ev.new_tag = 0xffffffff;
-	ev.nout = 1024;		/* one session's frames in flight: at most AOE_MAXOUT_MAX */
+	ev.nout = 1024; /* one session's frames in flight: at most AOE_MAXOUT_MAX */
 	event_text(&ev, buf, sizeof(buf));
 	ev.shelf = 65534;
 	ev.slot = 254;

@@ -149,8 +149,8 @@ Test(rtt, rfc6298_gains)
 	struct aoe_rtt r;
 
 	aoe_rtt_init(&r, 1000, 1, 100000);
-	aoe_rtt_sample(&r, 800);	/* srtt 800, rttvar 400 */
-	aoe_rtt_sample(&r, 1600);	/* err 800: rttvar 300 + 200, srtt 700 + 200 */
+	aoe_rtt_sample(&r, 800);  /* srtt 800, rttvar 400 */
+	aoe_rtt_sample(&r, 1600); /* err 800: rttvar 300 + 200, srtt 700 + 200 */
 	cr_expect_eq(r.rttvar, 500);
 	cr_expect_eq(r.srtt, 900);
 	cr_expect_eq(r.rto, 900 + 2000);

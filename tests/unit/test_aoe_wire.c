@@ -15,8 +15,7 @@
 #include "aoe_wire.h"
 
 /* dst 00:11:22:33:44:55, src 02:aa:bb:cc:dd:ee, EtherType 0x88a2 */
-#define ETH_BYTES \
-	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0x88, 0xa2
+#define ETH_BYTES 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0x88, 0xa2
 
 static const uint8_t dst_mac[6] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55};
 static const uint8_t src_mac[6] = {0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee};
@@ -75,13 +74,12 @@ assert_same_hdr(const struct aoe_hdr *a, const struct aoe_hdr *b)
 /* ---- common header ---- */
 
 static const uint8_t hdr_frame[24] = {
-	ETH_BYTES,
-	0x1c,			/* version 1, R | E */
-	0x06,			/* error: target reserved */
-	0xab, 0xcd,		/* shelf 0xabcd */
-	0xef,			/* slot */
-	0xf3,			/* vendor command */
-	0xde, 0xad, 0xbe, 0xef,	/* tag */
+	ETH_BYTES, 0x1c,	     /* version 1, R | E */
+	0x06,			     /* error: target reserved */
+	0xab,	   0xcd,	     /* shelf 0xabcd */
+	0xef,			     /* slot */
+	0xf3,			     /* vendor command */
+	0xde,	   0xad, 0xbe, 0xef, /* tag */
 };
 
 Test(hdr, decode_every_field)
@@ -139,10 +137,10 @@ Test(hdr, wrong_ethertype)
 	struct aoe_hdr h;
 
 	memcpy(f, hdr_frame, sizeof(f));
-	f[12] = 0xa2;		/* byte-swapped 0x88a2 */
+	f[12] = 0xa2; /* byte-swapped 0x88a2 */
 	f[13] = 0x88;
 	cr_assert_eq(aoe_hdr_decode(f, sizeof(f), &h), -EPROTONOSUPPORT);
-	f[12] = 0x08;		/* IPv4 */
+	f[12] = 0x08; /* IPv4 */
 	f[13] = 0x00;
 	cr_assert_eq(aoe_hdr_decode(f, sizeof(f), &h), -EPROTONOSUPPORT);
 	/* Known not to be AoE as soon as the EtherType is there. */
@@ -198,7 +196,7 @@ Test(hdr, encode_layout)
 	memset(&h, 0, sizeof(h));
 	memcpy(h.dst, dst_mac, 6);
 	memcpy(h.src, src_mac, 6);
-	h.version = 7;		/* ignored: version 1 is always written */
+	h.version = 7; /* ignored: version 1 is always written */
 	h.flags = AOE_FLAG_RSP | AOE_FLAG_ERR;
 	h.error = AOE_ERR_RESERVED;
 	h.shelf = 0xabcd;
@@ -238,17 +236,16 @@ Test(hdr, round_trip)
 /* ---- ATA ---- */
 
 static const uint8_t ata_read_req[36] = {
-	ETH_BYTES,
-	0x10, 0x00,		/* version 1, request; no error */
-	0x00, 0x07, 0x03,	/* shelf 7, slot 3 */
-	0x00,			/* ATA */
-	0x01, 0x02, 0x03, 0x04,	/* tag */
-	0x40,			/* aflags: E (LBA48) */
-	0x00,			/* feature */
-	0x02,			/* sector count */
-	0x24,			/* READ SECTORS EXT */
-	0x01, 0x02, 0x03, 0x04, 0x05, 0x06,	/* lba0..lba5, least significant first */
-	0x00, 0x00,		/* reserved */
+	ETH_BYTES, 0x10, 0x00,			 /* version 1, request; no error */
+	0x00,	   0x07, 0x03,			 /* shelf 7, slot 3 */
+	0x00,					 /* ATA */
+	0x01,	   0x02, 0x03, 0x04,		 /* tag */
+	0x40,					 /* aflags: E (LBA48) */
+	0x00,					 /* feature */
+	0x02,					 /* sector count */
+	0x24,					 /* READ SECTORS EXT */
+	0x01,	   0x02, 0x03, 0x04, 0x05, 0x06, /* lba0..lba5, least significant first */
+	0x00,	   0x00,			 /* reserved */
 };
 
 Test(ata, decode_read_request)
@@ -281,7 +278,7 @@ Test(ata, decode_feature_and_reserved_ignored)
 
 	memcpy(f, ata_read_req, sizeof(f));
 	f[25] = 0x5c;
-	f[34] = 0xff;		/* reserved bytes are not checked on input */
+	f[34] = 0xff; /* reserved bytes are not checked on input */
 	f[35] = 0xff;
 	h = hdr_of(f, sizeof(f));
 	cr_assert_eq(aoe_ata_decode(f, sizeof(f), &h, &a), 0);
@@ -292,14 +289,12 @@ static void
 build_write_req(uint8_t *f, uint8_t count)
 {
 	static const uint8_t hdr[36] = {
-		ETH_BYTES,
-		0x10, 0x00, 0x00, 0x07, 0x03, 0x00, 0x0a, 0x0b, 0x0c, 0x0d,
-		0x41,		/* aflags: E | W */
-		0x00,
-		0x00,		/* sector count, set below */
-		0x34,		/* WRITE SECTORS EXT */
-		0x00, 0x00, 0x00, 0x10, 0x00, 0x00,	/* lba 2^28 */
-		0x00, 0x00,
+		ETH_BYTES, 0x10, 0x00, 0x00, 0x07, 0x03,
+		0x00,	   0x0a, 0x0b, 0x0c, 0x0d, 0x41, /* aflags: E | W */
+		0x00,	   0x00,			 /* sector count, set below */
+		0x34,					 /* WRITE SECTORS EXT */
+		0x00,	   0x00, 0x00, 0x10, 0x00, 0x00, /* lba 2^28 */
+		0x00,	   0x00,
 	};
 	size_t i;
 
@@ -387,13 +382,11 @@ Test(ata, truncated_response)
 Test(ata, decode_response)
 {
 	uint8_t buf[36 + 1024] = {
-		ETH_BYTES,
-		0x18, 0x00,		/* version 1, R */
-		0x00, 0x07, 0x03, 0x00,
-		0x01, 0x02, 0x03, 0x04,
-		0x40, 0x00, 0x00,	/* aflags E, error 0, sector count 0 (as vblade echoes) */
-		0x50,			/* status DRDY | DSC */
-		0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x00, 0x00,
+		ETH_BYTES, 0x18, 0x00, /* version 1, R */
+		0x00,	   0x07, 0x03, 0x00, 0x01, 0x02, 0x03, 0x04,
+		0x40,	   0x00, 0x00, /* aflags E, error 0, count 0 */
+		0x50,		       /* status DRDY | DSC */
+		0x01,	   0x02, 0x03, 0x04, 0x05, 0x06, 0x00, 0x00,
 	};
 	struct aoe_hdr h;
 	struct aoe_ata a;
@@ -413,11 +406,10 @@ Test(ata, decode_response)
 Test(ata, response_padded_and_unpadded)
 {
 	uint8_t buf[60] = {
-		ETH_BYTES,
-		0x18, 0x00, 0x00, 0x07, 0x03, 0x00, 0x01, 0x02, 0x03, 0x04,
-		0x41, 0x04,		/* E | W echoed; error register ABRT */
-		0x01, 0x51,		/* status DRDY | DSC | ERR */
-		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		ETH_BYTES, 0x18, 0x00, 0x00, 0x07, 0x03, 0x00, 0x01,
+		0x02,	   0x03, 0x04, 0x41, 0x04, /* E | W echoed; error register ABRT */
+		0x01,	   0x51,		   /* status DRDY | DSC | ERR */
+		0x00,	   0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 	};
 	struct aoe_hdr h = hdr_of(buf, sizeof(buf));
 	struct aoe_ata a;
@@ -460,7 +452,7 @@ Test(ata, error_response)
 	struct aoe_ata a;
 
 	memcpy(buf, ata_read_req, sizeof(buf));
-	buf[14] = 0x1c;		/* R | E */
+	buf[14] = 0x1c; /* R | E */
 	buf[15] = AOE_ERR_DEVUNAVAIL;
 	h = hdr_of(buf, sizeof(buf));
 	cr_assert_eq(h.error, AOE_ERR_DEVUNAVAIL);
@@ -562,7 +554,7 @@ Test(ata, encode_layout)
 	a.sector_count = 2;
 	a.cmd_status = AOE_ATA_READ_EXT;
 	a.lba = UINT64_C(0x060504030201);
-	memset(f, 0xff, sizeof(f));	/* the reserved bytes must be written, not left */
+	memset(f, 0xff, sizeof(f)); /* the reserved bytes must be written, not left */
 	cr_assert_eq(aoe_ata_encode(f, sizeof(f), &h, &a), AOE_ATA_HDR_LEN);
 	cr_assert(memcmp(f, ata_read_req, sizeof(ata_read_req)) == 0);
 	cr_assert_eq(f[36], 0xff, "wrote past the header");
@@ -603,7 +595,7 @@ Test(ata, lba28_device_bits)
 	cr_assert_eq(f[28], 0xf1);
 	cr_assert_eq(f[29], 0xde);
 	cr_assert_eq(f[30], 0xbc);
-	cr_assert_eq(f[31], 0xea);	/* (0x0a & 0x0f) | 0xe0 */
+	cr_assert_eq(f[31], 0xea); /* (0x0a & 0x0f) | 0xe0 */
 	cr_assert_eq(f[32], 0x00);
 	cr_assert_eq(f[33], 0x00);
 	dh = hdr_of(f, sizeof(f));
@@ -627,7 +619,7 @@ Test(ata, lba28_device_bits)
 Test(ata, lba48_past_2_28_and_2_32)
 {
 	static const uint64_t lbas[] = {
-		UINT64_C(1) << 28, (UINT64_C(1) << 28) + 0x0abcdef, UINT64_C(1) << 32,
+		UINT64_C(1) << 28,	  (UINT64_C(1) << 28) + 0x0abcdef, UINT64_C(1) << 32,
 		UINT64_C(0x123456789abc), (UINT64_C(1) << 48) - 1,
 	};
 	struct aoe_hdr h = make_hdr(AOE_CMD_ATA, 0), dh;
@@ -726,17 +718,16 @@ Test(ata, round_trip)
 /* ---- query config ---- */
 
 static const uint8_t cfg_rsp[37] = {
-	ETH_BYTES,
-	0x18, 0x00,		/* version 1, R */
-	0x00, 0x07, 0x03,	/* shelf 7, slot 3 */
-	0x01,			/* query config */
-	0x00, 0x00, 0x00, 0x2a,	/* tag */
-	0x00, 0x10,		/* buffer count 16 */
-	0x40, 0x19,		/* firmware version 0x4019 */
-	0x02,			/* sector count */
-	0x14,			/* AoE version 1, ccmd 4 (force set) */
-	0x00, 0x05,		/* string length */
-	'h', 'e', 'l', 'l', 'o',
+	ETH_BYTES, 0x18, 0x00,	     /* version 1, R */
+	0x00,	   0x07, 0x03,	     /* shelf 7, slot 3 */
+	0x01,			     /* query config */
+	0x00,	   0x00, 0x00, 0x2a, /* tag */
+	0x00,	   0x10,	     /* buffer count 16 */
+	0x40,	   0x19,	     /* firmware version 0x4019 */
+	0x02,			     /* sector count */
+	0x14,			     /* AoE version 1, ccmd 4 (force set) */
+	0x00,	   0x05,	     /* string length */
+	'h',	   'e',	 'l',  'l',  'o',
 };
 
 Test(cfg, decode_every_field)
@@ -825,16 +816,16 @@ Test(cfg, string_length)
 
 	memcpy(buf, cfg_rsp, 32);
 	h = hdr_of(buf, sizeof(buf));
-	buf[30] = 0x04;		/* 1024: the maximum */
+	buf[30] = 0x04; /* 1024: the maximum */
 	buf[31] = 0x00;
 	cr_assert_eq(aoe_cfg_decode(buf, 32 + 1024, &h, &c), 0);
 	cr_assert_eq(c.str_len, 1024);
-	buf[31] = 0x01;		/* 1025, though the frame holds it */
+	buf[31] = 0x01; /* 1025, though the frame holds it */
 	cr_assert_eq(aoe_cfg_decode(buf, sizeof(buf), &h, &c), -EBADMSG);
 	buf[30] = 0xff;
 	buf[31] = 0xff;
 	cr_assert_eq(aoe_cfg_decode(buf, sizeof(buf), &h, &c), -EBADMSG);
-	buf[30] = 0x00;		/* 6 bytes claimed, 5 present */
+	buf[30] = 0x00; /* 6 bytes claimed, 5 present */
 	buf[31] = 0x06;
 	cr_assert_eq(aoe_cfg_decode(buf, 37, &h, &c), -EMSGSIZE);
 }
@@ -914,11 +905,17 @@ Test(cfg, round_trip)
 {
 	struct aoe_hdr h = make_hdr(AOE_CMD_CONFIG, AOE_FLAG_RSP), dh;
 	const char *s = "dpdk-aoe test target";
-	struct aoe_cfg c = {
-		.bufcnt = 0xfedc, .fwver = 0xba98, .sector_count = 17, .aoe_version = 1,
-		.ccmd = AOE_CFG_TEST_PREFIX, .str_len = (uint16_t)strlen(s),
-		.str = (const uint8_t *)s,
-	}, d;
+	struct aoe_cfg c =
+			       {
+				       .bufcnt = 0xfedc,
+				       .fwver = 0xba98,
+				       .sector_count = 17,
+				       .aoe_version = 1,
+				       .ccmd = AOE_CFG_TEST_PREFIX,
+				       .str_len = (uint16_t)strlen(s),
+				       .str = (const uint8_t *)s,
+			       },
+		       d;
 	uint8_t f[128];
 	int n;
 
@@ -941,16 +938,13 @@ Test(cfg, round_trip)
 /* ---- MAC mask list ---- */
 
 static const uint8_t mask_req[44] = {
-	ETH_BYTES,
-	0x10, 0x00, 0x00, 0x07, 0x03,
-	0x02,			/* MAC mask list */
-	0x00, 0x00, 0x00, 0x63,
-	0x00,			/* reserved */
-	0x01,			/* mcmd: edit */
-	0x00,			/* merror */
-	0x02,			/* directive count */
-	0x00, 0x01, 0x02, 0x11, 0x11, 0x11, 0x11, 0x11,	/* add 02:11:11:11:11:11 */
-	0x00, 0x02, 0x02, 0x22, 0x22, 0x22, 0x22, 0x22,	/* delete 02:22:22:22:22:22 */
+	ETH_BYTES, 0x10, 0x00, 0x00, 0x07, 0x03, 0x02,	     /* MAC mask list */
+	0x00,	   0x00, 0x00, 0x63, 0x00,		     /* reserved */
+	0x01,						     /* mcmd: edit */
+	0x00,						     /* merror */
+	0x02,						     /* directive count */
+	0x00,	   0x01, 0x02, 0x11, 0x11, 0x11, 0x11, 0x11, /* add 02:11:11:11:11:11 */
+	0x00,	   0x02, 0x02, 0x22, 0x22, 0x22, 0x22, 0x22, /* delete 02:22:22:22:22:22 */
 };
 
 Test(mask, decode_every_field)
@@ -989,7 +983,7 @@ Test(mask, response_with_error)
 
 	memcpy(buf, mask_req, sizeof(buf));
 	buf[14] = 0x18;
-	buf[24] = 0x7f;		/* reserved: ignored */
+	buf[24] = 0x7f; /* reserved: ignored */
 	buf[26] = AOE_MASK_ERR_FULL;
 	buf[27] = 0;
 	h = hdr_of(buf, sizeof(buf));
@@ -1025,11 +1019,11 @@ Test(mask, bad_mcmd_and_dcmd)
 	cr_assert_eq(aoe_mask_decode(buf, sizeof(buf), &h, &m), -EBADMSG);
 	buf[25] = 0;
 	cr_assert_eq(aoe_mask_decode(buf, sizeof(buf), &h, &m), 0);
-	buf[37] = 3;		/* second directive's dcmd */
+	buf[37] = 3; /* second directive's dcmd */
 	cr_assert_eq(aoe_mask_decode(buf, sizeof(buf), &h, &m), -EBADMSG);
-	buf[37] = 0;		/* "none" is a legal directive */
+	buf[37] = 0; /* "none" is a legal directive */
 	cr_assert_eq(aoe_mask_decode(buf, sizeof(buf), &h, &m), 0);
-	buf[29] = 0xff;		/* first directive's dcmd */
+	buf[29] = 0xff; /* first directive's dcmd */
 	cr_assert_eq(aoe_mask_decode(buf, sizeof(buf), &h, &m), -EBADMSG);
 }
 
@@ -1055,7 +1049,7 @@ Test(mask, null_and_wrong_command)
 	memset(&dir, 0xaa, sizeof(dir));
 	aoe_mask_dir_get(NULL, 0, &dir);
 	cr_assert_eq(dir.dcmd, 0);
-	aoe_mask_dir_get(&m, 0, NULL);	/* must not crash */
+	aoe_mask_dir_get(&m, 0, NULL); /* must not crash */
 }
 
 Test(mask, encode_layout)
@@ -1075,7 +1069,7 @@ Test(mask, encode_layout)
 	h.slot = 3;
 	h.cmd = AOE_CMD_MACMASK;
 	h.tag = 0x63;
-	memset(f, 0xcc, sizeof(f));	/* reserved bytes must come out as 0 */
+	memset(f, 0xcc, sizeof(f)); /* reserved bytes must come out as 0 */
 	cr_assert_eq(aoe_mask_encode(f, sizeof(f), &h, &m, dirs), 44);
 	cr_assert(memcmp(f, mask_req, sizeof(mask_req)) == 0);
 	cr_assert_eq(f[44], 0xcc);
@@ -1119,14 +1113,10 @@ Test(mask, round_trip)
 /* ---- reserve/release ---- */
 
 static const uint8_t res_req[38] = {
-	ETH_BYTES,
-	0x10, 0x00, 0x00, 0x07, 0x03,
-	0x03,			/* reserve/release */
-	0x00, 0x00, 0x01, 0x00,
-	0x01,			/* rcmd: set */
-	0x02,			/* MAC count */
-	0x02, 0x11, 0x11, 0x11, 0x11, 0x11,
-	0x02, 0x22, 0x22, 0x22, 0x22, 0x22,
+	ETH_BYTES, 0x10, 0x00, 0x00, 0x07, 0x03, 0x03, /* reserve/release */
+	0x00,	   0x00, 0x01, 0x00, 0x01,	       /* rcmd: set */
+	0x02,					       /* MAC count */
+	0x02,	   0x11, 0x11, 0x11, 0x11, 0x11, 0x02, 0x22, 0x22, 0x22, 0x22, 0x22,
 };
 
 Test(res, decode_every_field)
@@ -1165,7 +1155,7 @@ Test(res, short_frames_legal)
 	cr_assert_eq(aoe_res_decode(buf, 26, &h, &r), 0);
 	cr_assert_eq(r.mac_count, 0);
 	cr_assert_null(r.macs);
-	buf[25] = 5;		/* 5 MACs end at byte 56 */
+	buf[25] = 5; /* 5 MACs end at byte 56 */
 	cr_assert_eq(aoe_res_decode(buf, 56, &h, &r), 0);
 	cr_assert_eq(aoe_res_decode(buf, 59, &h, &r), 0);
 	cr_assert_eq(aoe_res_decode(buf, 55, &h, &r), -EMSGSIZE);
@@ -1222,7 +1212,7 @@ Test(res, null_and_wrong_command)
 	memset(mac, 0xaa, sizeof(mac));
 	aoe_res_mac_get(NULL, 0, mac);
 	cr_assert(memcmp(mac, "\0\0\0\0\0\0", 6) == 0);
-	aoe_res_mac_get(&r, 0, NULL);	/* must not crash */
+	aoe_res_mac_get(&r, 0, NULL); /* must not crash */
 }
 
 Test(res, encode_layout)

@@ -42,15 +42,17 @@ parse(const char *text)
 }
 
 /* Refused at @p line with a message holding @p frag and an "allowed:". */
-#define REFUSED_AT(text, line, frag)                                                       \
-	do {                                                                               \
-		char where_[32];                                                           \
-		cr_assert_eq(parse(text), -EINVAL, "accepted: %s", text);                  \
-		snprintf(where_, sizeof(where_), "t.conf:%d: ", line);                     \
-		cr_assert(strncmp(err, where_, strlen(where_)) == 0, "'%s' does not start "  \
-			  "with '%s'", err, where_);                                        \
-		cr_assert(strstr(err, frag) != NULL, "'%s' not in '%s'", frag, err);       \
-		cr_assert(strstr(err, "; allowed: ") != NULL, "no 'allowed' in '%s'", err); \
+#define REFUSED_AT(text, line, frag)                                                               \
+	do {                                                                                       \
+		char where_[32];                                                                   \
+		cr_assert_eq(parse(text), -EINVAL, "accepted: %s", text);                          \
+		snprintf(where_, sizeof(where_), "t.conf:%d: ", line);                             \
+		cr_assert(strncmp(err, where_, strlen(where_)) == 0,                               \
+			  "'%s' does not start "                                                   \
+			  "with '%s'",                                                             \
+			  err, where_);                                                            \
+		cr_assert(strstr(err, frag) != NULL, "'%s' not in '%s'", frag, err);               \
+		cr_assert(strstr(err, "; allowed: ") != NULL, "no 'allowed' in '%s'", err);        \
 	} while (0)
 
 #define BIT(id) (UINT32_C(1) << (id))
@@ -75,7 +77,8 @@ Test(daemon_config, every_key)
 			   "discover_interval = 5\n"
 			   "discover_wait = 500\n"
 			   "status = true\n"
-			   "json = true\n"), 0, "%s", err);
+			   "json = true\n"),
+		     0, "%s", err);
 	cr_assert_eq(opts.nb_ifs, 3);
 	cr_assert_str_eq(opts.ifs[0], "net_af_packet0");
 	cr_assert_str_eq(opts.ifs[1], "1");
@@ -119,7 +122,8 @@ Test(daemon_config, blanks_and_comments)
 			   "\n"
 			   "\tmaxout\t=\t7\t\n"
 			   "deadsecs=9\n"
-			   "   discover_wait   =   1   \n"), 0, "%s", err);
+			   "   discover_wait   =   1   \n"),
+		     0, "%s", err);
 	cr_assert_eq(opts.maxout, 7);
 	cr_assert_eq(opts.deadsecs, 9);
 	cr_assert_eq(opts.discover_wait_ms, 1);
@@ -152,7 +156,8 @@ Test(daemon_config, refusals_name_the_line)
 	REFUSED_AT("maxout 64\n", 1, "'maxout 64' is not key = value");
 	REFUSED_AT("# c\n\nmaxout = 1\niflist\n", 4, "'iflist' is not key = value");
 	REFUSED_AT("maxout = 1\n = 5\n", 2, "no key before '='; allowed: iflist maxout");
-	REFUSED_AT("\nbogus = 1\n", 2, "unknown key 'bogus'; allowed: iflist maxout deadsecs "
+	REFUSED_AT("\nbogus = 1\n", 2,
+		   "unknown key 'bogus'; allowed: iflist maxout deadsecs "
 		   "discover_interval discover_wait status json");
 	/* The command line's spelling is not a key. */
 	REFUSED_AT("discover-wait = 5\n", 1, "unknown key 'discover-wait'");
@@ -176,7 +181,8 @@ Test(daemon_config, values_refused_like_the_command_line)
 		   "discover_interval: '1.5' is not a number; allowed: 0..86400 seconds");
 	REFUSED_AT("discover_wait = 0\n", 1,
 		   "discover_wait: 0 is out of range; allowed: 1..600000 ms");
-	REFUSED_AT("status = yes\n", 1, "status: 'yes' is not a truth value; allowed: true or "
+	REFUSED_AT("status = yes\n", 1,
+		   "status: 'yes' is not a truth value; allowed: true or "
 		   "false");
 	REFUSED_AT("json = 1\n", 1, "json: '1' is not a truth value");
 	REFUSED_AT("status =\n", 1, "status: '' is not a truth value");
@@ -193,8 +199,9 @@ Test(daemon_config, same_validator_as_the_command_line)
 	char cli_err[512];
 	const char *file_why, *cli_why;
 
-	cr_assert_eq(options_parse_args(3, (char *[]){ "dpdk-aoe", "--maxout", "2000", NULL },
-					&cli, cli_err, sizeof(cli_err)), -EINVAL);
+	cr_assert_eq(options_parse_args(3, (char *[]){"dpdk-aoe", "--maxout", "2000", NULL}, &cli,
+					cli_err, sizeof(cli_err)),
+		     -EINVAL);
 	REFUSED_AT("maxout = 2000\n", 1, "maxout");
 	/* After "--maxout: " and "t.conf:1: maxout: " the words are the same. */
 	cli_why = strstr(cli_err, ": ") + 2;
@@ -317,8 +324,8 @@ load_v(const char *def, char **argv)
 	return config_load(&cli, def, &opts, err, sizeof(err));
 }
 
-#define LOAD(def, ...) load_v(def, (char *[]){ "dpdk-aoe", __VA_ARGS__, NULL })
-#define LOAD_NONE(def) load_v(def, (char *[]){ "dpdk-aoe", NULL })
+#define LOAD(def, ...) load_v(def, (char *[]){"dpdk-aoe", __VA_ARGS__, NULL})
+#define LOAD_NONE(def) load_v(def, (char *[]){"dpdk-aoe", NULL})
 
 Test(daemon_config, file_then_command_line, .init = files_setup, .fini = files_teardown)
 {
@@ -414,21 +421,27 @@ Test(daemon_config, config_options)
 {
 	struct options cli;
 
-	cr_assert_eq(options_parse_args(4, (char *[]){ "dpdk-aoe", "--config", "a", "--no-config",
-						       NULL }, &cli, err, sizeof(err)), -EINVAL);
+	cr_assert_eq(
+		options_parse_args(4, (char *[]){"dpdk-aoe", "--config", "a", "--no-config", NULL},
+				   &cli, err, sizeof(err)),
+		-EINVAL);
 	cr_assert(strstr(err, "--no-config") != NULL, "%s", err);
-	cr_assert_eq(options_parse_args(5, (char *[]){ "dpdk-aoe", "--config", "a", "--config",
-						       "b", NULL }, &cli, err, sizeof(err)),
+	cr_assert_eq(options_parse_args(
+			     5, (char *[]){"dpdk-aoe", "--config", "a", "--config", "b", NULL},
+			     &cli, err, sizeof(err)),
 		     -EINVAL);
 	cr_assert(strstr(err, "given twice") != NULL, "%s", err);
-	cr_assert_eq(options_parse_args(3, (char *[]){ "dpdk-aoe", "--config", "", NULL }, &cli,
-					err, sizeof(err)), -EINVAL);
-	cr_assert_eq(options_parse_args(2, (char *[]){ "dpdk-aoe", "--config", NULL }, &cli, err,
-					sizeof(err)), -EINVAL);
+	cr_assert_eq(options_parse_args(3, (char *[]){"dpdk-aoe", "--config", "", NULL}, &cli, err,
+					sizeof(err)),
+		     -EINVAL);
+	cr_assert_eq(options_parse_args(2, (char *[]){"dpdk-aoe", "--config", NULL}, &cli, err,
+					sizeof(err)),
+		     -EINVAL);
 	cr_assert(strstr(err, "missing argument") != NULL, "%s", err);
-	cr_assert_eq(options_parse_args(3, (char *[]){ "dpdk-aoe", "--config=x.conf", "--json",
-						       NULL }, &cli, err, sizeof(err)), 0, "%s",
-		     err);
+	cr_assert_eq(options_parse_args(3,
+					(char *[]){"dpdk-aoe", "--config=x.conf", "--json", NULL},
+					&cli, err, sizeof(err)),
+		     0, "%s", err);
 	cr_assert_str_eq(cli.config, "x.conf");
 	cr_assert_not(cli.no_config);
 	cr_assert_eq(cli.given, BIT(OPTIONS_JSON));

@@ -21,15 +21,15 @@ parse_v(char **argv)
 	return options_parse(argc, argv, &opts, err, sizeof(err));
 }
 
-#define PARSE(...) parse_v((char *[]){ "dpdk-aoe", __VA_ARGS__, NULL })
-#define PARSE_NONE() parse_v((char *[]){ "dpdk-aoe", NULL })
+#define PARSE(...)   parse_v((char *[]){"dpdk-aoe", __VA_ARGS__, NULL})
+#define PARSE_NONE() parse_v((char *[]){"dpdk-aoe", NULL})
 
 /* A refusal: -EINVAL and a message that contains every given fragment. */
-#define REFUSED(frag1, frag2, ...)                                                         \
-	do {                                                                               \
-		cr_assert_eq(PARSE(__VA_ARGS__), -EINVAL);                                 \
-		cr_assert(strstr(err, frag1) != NULL, "'%s' not in '%s'", frag1, err);     \
-		cr_assert(strstr(err, frag2) != NULL, "'%s' not in '%s'", frag2, err);     \
+#define REFUSED(frag1, frag2, ...)                                                                 \
+	do {                                                                                       \
+		cr_assert_eq(PARSE(__VA_ARGS__), -EINVAL);                                         \
+		cr_assert(strstr(err, frag1) != NULL, "'%s' not in '%s'", frag1, err);             \
+		cr_assert(strstr(err, frag2) != NULL, "'%s' not in '%s'", frag2, err);             \
 	} while (0)
 
 Test(daemon_options, defaults)
@@ -137,8 +137,7 @@ Test(daemon_options, iflist)
 
 	REFUSED("--iflist", "empty", "--iflist", "");
 	REFUSED("--iflist", "empty", "--iflist", " , ");
-	REFUSED("--iflist", "at most 16", "--iflist",
-		"0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16");
+	REFUSED("--iflist", "at most 16", "--iflist", "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16");
 	cr_assert_eq(PARSE("--iflist", "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15"), 0);
 	cr_assert_eq(opts.nb_ifs, 16);
 }
@@ -177,7 +176,7 @@ Test(daemon_options, reparse_resets_state)
 }
 
 /* A fake EAL: ports 0-2 exist; 0 is net_af_packet0, 1 is net_ring0, 2 is net_tap0. */
-static const char *const fake_names[] = { "net_af_packet0", "net_ring0", "net_tap0" };
+static const char *const fake_names[] = {"net_af_packet0", "net_ring0", "net_tap0"};
 
 static bool
 fake_id_valid(uint16_t port_id, void *arg)
@@ -233,18 +232,15 @@ Test(daemon_options, resolve_unknown_ports)
 	uint16_t ports[OPTIONS_MAX_IFS], n;
 
 	cr_assert_eq(PARSE("--iflist", "0,net_bogus9"), 0);
-	cr_assert_eq(options_resolve_ports(&opts, &fake_ops, ports, &n, err, sizeof(err)),
-		     -ENODEV);
+	cr_assert_eq(options_resolve_ports(&opts, &fake_ops, ports, &n, err, sizeof(err)), -ENODEV);
 	cr_assert(strstr(err, "'net_bogus9'") != NULL, "%s", err);
 
 	cr_assert_eq(PARSE("--iflist", "7"), 0);
-	cr_assert_eq(options_resolve_ports(&opts, &fake_ops, ports, &n, err, sizeof(err)),
-		     -ENODEV);
+	cr_assert_eq(options_resolve_ports(&opts, &fake_ops, ports, &n, err, sizeof(err)), -ENODEV);
 	cr_assert(strstr(err, "id 7") != NULL, "%s", err);
 
 	/* Too big for a port id: it can only be a name, and there is no such name. */
 	cr_assert_eq(PARSE("--iflist", "65536"), 0);
-	cr_assert_eq(options_resolve_ports(&opts, &fake_ops, ports, &n, err, sizeof(err)),
-		     -ENODEV);
+	cr_assert_eq(options_resolve_ports(&opts, &fake_ops, ports, &n, err, sizeof(err)), -ENODEV);
 	cr_assert(strstr(err, "'65536'") != NULL, "%s", err);
 }

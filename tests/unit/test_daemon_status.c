@@ -11,7 +11,7 @@
 
 #include "status.h"
 
-#define MIB_SECTORS(n) ((uint64_t)(n) * 2048)
+#define MIB_SECTORS(n) ((uint64_t)(n)*2048)
 
 static char *buf;
 static size_t buflen;
@@ -114,11 +114,10 @@ Test(daemon_status, text_states, .fini = free_out)
 	open_out();
 	cr_assert_eq(status_print_text(out, t, 4), 0);
 	close_out();
-	cr_assert_str_eq(buf,
-			 "      e1.0         0.008GB net_af_packet0 1024  up            \n"
-			 "      e1.1         0.008GB net_af_packet0 1024  down          \n"
-			 "      e1.2         0.008GB net_af_packet0 1024  down,closewait\n"
-			 "      e1.3         0.000GB       eth1 0     probing       \n");
+	cr_assert_str_eq(buf, "      e1.0         0.008GB net_af_packet0 1024  up            \n"
+			      "      e1.1         0.008GB net_af_packet0 1024  down          \n"
+			      "      e1.2         0.008GB net_af_packet0 1024  down,closewait\n"
+			      "      e1.3         0.000GB       eth1 0     probing       \n");
 }
 
 Test(daemon_status, text_empty_prints_nothing, .fini = free_out)
@@ -141,12 +140,11 @@ Test(daemon_status, sort_numeric, .fini = free_out)
 	open_out();
 	cr_assert_eq(status_print_text(out, t, 5), 0);
 	close_out();
-	cr_assert_str_eq(buf,
-			 "      e9.1         0.008GB net_af_packet0 1024  up            \n"
-			 "      e9.2         0.008GB net_af_packet0 1024  up            \n"
-			 "     e9.10         0.008GB net_af_packet0 1024  up            \n"
-			 "     e10.1         0.008GB net_af_packet0 1024  up            \n"
-			 "    e100.0         0.008GB net_af_packet0 1024  up            \n");
+	cr_assert_str_eq(buf, "      e9.1         0.008GB net_af_packet0 1024  up            \n"
+			      "      e9.2         0.008GB net_af_packet0 1024  up            \n"
+			      "     e9.10         0.008GB net_af_packet0 1024  up            \n"
+			      "     e10.1         0.008GB net_af_packet0 1024  up            \n"
+			      "    e100.0         0.008GB net_af_packet0 1024  up            \n");
 	/* The array itself is left sorted, for the JSON printer too. */
 	cr_assert_eq(t[0].shelf, 9);
 	cr_assert_eq(t[0].slot, 1);

@@ -73,16 +73,17 @@ Test(perf_latency, buckets_cover_everything_in_order)
 			cr_assert_lt(v, perf_lat_bucket_low(b + 1));
 		/* Resolution: a bucket is at most 1/2^SUB_BITS of the values it holds. */
 		if (b + 1 < PERF_LAT_BUCKETS && v >= 2 * PERF_LAT_SUB_COUNT)
-			cr_assert_leq((perf_lat_bucket_low(b + 1) - perf_lat_bucket_low(b)) <<
-				      PERF_LAT_SUB_BITS, perf_lat_bucket_low(b));
+			cr_assert_leq((perf_lat_bucket_low(b + 1) - perf_lat_bucket_low(b))
+					      << PERF_LAT_SUB_BITS,
+				      perf_lat_bucket_low(b));
 	}
 }
 
 static void
 check_against_reference(uint64_t *vals, size_t n)
 {
-	static const double pcts[] = { 0.0, 1.0, 10.0, 25.0, 50.0, 75.0, 90.0, 99.0, 99.9, 99.99,
-				       100.0 };
+	static const double pcts[] = {0.0,  1.0,  10.0, 25.0,  50.0, 75.0,
+				      90.0, 99.0, 99.9, 99.99, 100.0};
 	struct perf_lat *h = lat_new();
 	long double sum = 0;
 	size_t i;
@@ -142,7 +143,7 @@ Test(perf_latency, percentiles_narrow_and_tail)
 
 Test(perf_latency, exact_below_linear_range)
 {
-	uint64_t vals[] = { 5, 1, 300, 7, 7, 2, 511, 100, 9, 0 };
+	uint64_t vals[] = {5, 1, 300, 7, 7, 2, 511, 100, 9, 0};
 
 	check_against_reference(vals, sizeof(vals) / sizeof(vals[0]));
 }

@@ -21,15 +21,15 @@ parse_v(char **argv)
 	return perf_options_parse(argc, argv, &opts, err, sizeof(err));
 }
 
-#define PARSE(...) parse_v((char *[]){ "aoe-perf", __VA_ARGS__, NULL })
-#define BASE "-T", "e1.1", "-w", "randread", "-o", "4096", "-q", "32"
+#define PARSE(...) parse_v((char *[]){"aoe-perf", __VA_ARGS__, NULL})
+#define BASE	   "-T", "e1.1", "-w", "randread", "-o", "4096", "-q", "32"
 
 /* A refusal: -EINVAL and a message that contains both fragments. */
-#define REFUSED(frag1, frag2, ...)                                                         \
-	do {                                                                               \
-		cr_assert_eq(PARSE(__VA_ARGS__), -EINVAL, "accepted");                     \
-		cr_assert(strstr(err, frag1) != NULL, "'%s' not in '%s'", frag1, err);     \
-		cr_assert(strstr(err, frag2) != NULL, "'%s' not in '%s'", frag2, err);     \
+#define REFUSED(frag1, frag2, ...)                                                                 \
+	do {                                                                                       \
+		cr_assert_eq(PARSE(__VA_ARGS__), -EINVAL, "accepted");                             \
+		cr_assert(strstr(err, frag1) != NULL, "'%s' not in '%s'", frag1, err);             \
+		cr_assert(strstr(err, frag2) != NULL, "'%s' not in '%s'", frag2, err);             \
 	} while (0)
 
 Test(perf_options, required_and_defaults)
@@ -55,10 +55,11 @@ Test(perf_options, required_and_defaults)
 
 Test(perf_options, every_option)
 {
-	cr_assert_eq(PARSE("-T", "e65534.254", "-w", "randrw", "-o", "8k", "-q", "1024", "-t",
-			   "10", "-M", "70", "--offset", "1m", "--size", "1G", "--seed",
-			   "0x10", "--check", "--json", "-S", "2", "--discover-wait", "500",
-			   "--maxout", "64", "--deadsecs", "0"), 0, "%s", err);
+	cr_assert_eq(PARSE("-T", "e65534.254", "-w", "randrw", "-o", "8k", "-q", "1024", "-t", "10",
+			   "-M", "70", "--offset", "1m", "--size", "1G", "--seed", "0x10",
+			   "--check", "--json", "-S", "2", "--discover-wait", "500", "--maxout",
+			   "64", "--deadsecs", "0"),
+		     0, "%s", err);
 	cr_assert_str_eq(opts.target, "e65534.254");
 	cr_assert_eq(opts.workload, PERF_WL_RANDRW);
 	cr_assert_eq(opts.io_size, 8192);
@@ -76,8 +77,9 @@ Test(perf_options, every_option)
 	cr_assert(opts.deadsecs_set);
 	cr_assert_eq(opts.deadsecs, 0);
 	/* --opt=value works too, and options may come in any order. */
-	cr_assert_eq(PARSE("--seed=12345678901234567890", "-q1", "-o", "512", "-w", "verify",
-			   "-T", "e0.0", "--discover-wait=0"), 0, "%s", err);
+	cr_assert_eq(PARSE("--seed=12345678901234567890", "-q1", "-o", "512", "-w", "verify", "-T",
+			   "e0.0", "--discover-wait=0"),
+		     0, "%s", err);
 	cr_assert_eq(opts.seed, 12345678901234567890ull);
 	cr_assert_eq(opts.depth, 1);
 	cr_assert_eq(opts.discover_wait_ms, 0);
@@ -85,13 +87,13 @@ Test(perf_options, every_option)
 
 Test(perf_options, workloads)
 {
-	static const char *const names[] = { "read", "write", "randread", "randwrite", "rw",
-					     "randrw", "verify" };
+	static const char *const names[] = {"read", "write",  "randread", "randwrite",
+					    "rw",   "randrw", "verify"};
 	unsigned int i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		cr_assert_eq(PARSE("-T", "e1.1", "-o", "512", "-q", "1", "-w", (char *)names[i]),
-			     0, "%s", err);
+		cr_assert_eq(PARSE("-T", "e1.1", "-o", "512", "-q", "1", "-w", (char *)names[i]), 0,
+			     "%s", err);
 		cr_assert_eq(opts.workload, (enum perf_workload)i);
 		cr_assert_str_eq(perf_workload_name(opts.workload), names[i]);
 	}
@@ -189,7 +191,7 @@ Test(perf_options, parses_again_after_a_failure)
 Test(perf_options, region_resolve)
 {
 	struct perf_region r;
-	const uint64_t disk = 1ull << 20;	/* 1 MiB target */
+	const uint64_t disk = 1ull << 20; /* 1 MiB target */
 
 	cr_assert_eq(PARSE(BASE), 0);
 	cr_assert_eq(perf_region_resolve(&opts, disk, &r, err, sizeof(err)), 0);

@@ -121,7 +121,7 @@ Test(perf_pattern, unaligned_buffer)
 Test(perf_pattern, high_lba)
 {
 	unsigned char buf[PERF_SECTOR_SIZE];
-	uint64_t lba = (1ull << 48) - 1;	/* the last LBA48 sector */
+	uint64_t lba = (1ull << 48) - 1; /* the last LBA48 sector */
 
 	perf_pattern_fill(buf, lba, 1, 0);
 	cr_assert_eq(le64_at(buf + 5 * 8), (lba << 6) | 5);
