@@ -134,6 +134,7 @@ struct tgt_ctx {
 	struct rte_mempool *pool;
 	uint16_t bufcnt;
 	unsigned int sectors_opt; /* --sectors, 0 when not given */
+	bool lba28;		  /* --lba28: an old disk, no EXT commands */
 	struct tgt_fault fault;
 	uint64_t rng[4]; /* xoshiro256** state */
 	uint64_t tsc_hz;

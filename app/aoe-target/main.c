@@ -62,6 +62,8 @@ usage(const char *prog)
 	       "                      non-zero multiple of 512; shelf 0-65534, slot 0-254\n"
 	       "  --bufcnt N          buffer count in config answers, 1-65535 (default 256)\n"
 	       "  --sectors N         sectors per ATA frame, 1-%u (default (MTU - 36) / 512)\n"
+	       "  --lba28             act as an LBA28-only disk: no LBA48 in IDENTIFY, EXT\n"
+	       "                      commands aborted, at most 2^28 - 1 sectors\n"
 	       "  --port P            serve only port P (repeatable; default every port)\n"
 	       "  --config STR        initial config string of every disk (at most 1024 bytes)\n"
 	       "  --fault SPEC        drop=P,dup=P,reorder=P,corrupt=P,delay=USEC; P in [0,1] or "
@@ -96,6 +98,7 @@ enum {
 	OPT_FAULT,
 	OPT_PORT,
 	OPT_SECTORS,
+	OPT_LBA28,
 	OPT_CONFIG,
 	OPT_SILENT_AFTER,
 	OPT_SILENT_FOR,
@@ -110,6 +113,7 @@ static const struct option long_opts[] = {
 	{"fault", required_argument, NULL, OPT_FAULT},
 	{"port", required_argument, NULL, OPT_PORT},
 	{"sectors", required_argument, NULL, OPT_SECTORS},
+	{"lba28", no_argument, NULL, OPT_LBA28},
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"silent-after", required_argument, NULL, OPT_SILENT_AFTER},
 	{"silent-for", required_argument, NULL, OPT_SILENT_FOR},
@@ -177,6 +181,9 @@ parse_args(struct tgt_ctx *ctx, struct opts *o, int argc, char **argv)
 		case OPT_SECTORS:
 			ctx->sectors_opt =
 				(unsigned int)parse_num("--sectors", optarg, 1, TGT_MAX_SECTORS);
+			break;
+		case OPT_LBA28:
+			ctx->lba28 = true;
 			break;
 		case OPT_CONFIG:
 			if (strlen(optarg) > AOE_CFG_STR_MAX)
@@ -313,6 +320,13 @@ setup_disks(struct tgt_ctx *ctx, const char *config)
 			rte_exit(EXIT_FAILURE, "--disk: %s\n", err);
 		snprintf(serial, sizeof(serial), "e%u.%u", d->shelf, d->slot);
 		aoe_identify_build(d->ident, d->sectors, TGT_MODEL, serial, TGT_FW_STR);
+		if (ctx->lba28) {
+			if (d->sectors > 0x0fffffff)
+				rte_exit(EXIT_FAILURE, "--lba28: e%u.%u has %" PRIu64 " sectors; an "
+					 "LBA28 disk holds at most 268435455 (128 GiB)\n",
+					 d->shelf, d->slot, d->sectors);
+			aoe_identify_set_lba28(d->ident);
+		}
 		if (config != NULL) {
 			d->cfg_len = (uint16_t)strlen(config);
 			memcpy(d->cfg, config, d->cfg_len);

@@ -176,6 +176,15 @@ serve_ata(struct tgt_ctx *ctx, struct tgt_port *p, struct req *rq, struct tgt_di
 		.lba = ata.lba,
 	};
 	count = ata.sector_count;
+	if (ctx->lba28 && (ata.cmd_status == AOE_ATA_READ_EXT ||
+			   ata.cmd_status == AOE_ATA_WRITE_EXT ||
+			   ata.cmd_status == AOE_ATA_FLUSH_EXT)) {
+		/* An LBA28 disk knows no EXT command: abort it as such a drive does. */
+		ctx->st.ata_other++;
+		ctx->st.ata_err_abrt++;
+		aerr = AOE_ATA_ER_ABRT;
+		goto answer;
+	}
 	switch (ata.cmd_status) {
 	case AOE_ATA_WRITE_EXT:
 		ext = true;
@@ -253,6 +262,7 @@ serve_ata(struct tgt_ctx *ctx, struct tgt_port *p, struct req *rq, struct tgt_di
 		aerr = AOE_ATA_ER_ABRT;
 		break;
 	}
+answer:
 	if (aerr != 0) {
 		rsp.err_feature = aerr;
 		rsp.cmd_status = AOE_ATA_ST_DRDY | AOE_ATA_ST_ERR;

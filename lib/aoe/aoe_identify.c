@@ -140,3 +140,21 @@ aoe_identify_build(uint8_t data[AOE_SECTOR_SIZE], uint64_t sectors, const char *
 	for (i = 0; i < 4; i++)
 		word_put(data, ID_LBA48_CAP + i, (uint16_t)(sectors >> (16 * i)));
 }
+
+void
+aoe_identify_set_lba28(uint8_t data[AOE_SECTOR_SIZE])
+{
+	uint64_t sectors = (uint64_t)word_get(data, ID_LBA28_CAP) |
+			   (uint64_t)word_get(data, ID_LBA28_CAP + 1) << 16;
+	uint16_t ext = ID_CMDSET_LBA48 | ID_CMDSET_FLUSH_EXT;
+	unsigned int i;
+
+	word_put(data, ID_CMDSET_SUP2, word_get(data, ID_CMDSET_SUP2) & (uint16_t)~ext);
+	word_put(data, ID_CMDSET_ENA2, word_get(data, ID_CMDSET_ENA2) & (uint16_t)~ext);
+	for (i = 0; i < 4; i++)
+		word_put(data, ID_LBA48_CAP + i, 0);
+	if (sectors > ID_LBA28_MAX)
+		sectors = ID_LBA28_MAX;
+	word_put(data, ID_LBA28_CAP, (uint16_t)sectors);
+	word_put(data, ID_LBA28_CAP + 1, (uint16_t)(sectors >> 16));
+}

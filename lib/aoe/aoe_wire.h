@@ -317,6 +317,13 @@ int aoe_identify_parse(const uint8_t *data, size_t len, struct aoe_identify *id)
 void aoe_identify_build(uint8_t data[AOE_SECTOR_SIZE], uint64_t sectors, const char *model,
 			const char *serial, const char *firmware);
 
+/**
+ * Make a built IDENTIFY block describe an LBA28-only disk, as old drives are: LBA48 and
+ * FLUSH CACHE EXT bits cleared in words 83 and 86, words 100-103 zeroed, capacity in words
+ * 60-61 capped at 2^28 - 1.
+ */
+void aoe_identify_set_lba28(uint8_t data[AOE_SECTOR_SIZE]);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,10 +6,9 @@
 # LBAs, read back checked, and go out as WRITE/READ SECTORS EXT with the E flag and the full
 # LBA; --status --json says lba48 true.
 #
-# LBA28 (READ/WRITE SECTORS 0x20/0x30) cannot be exercised end to end: vblade always reports
-# LBA48 (IDENTIFY word 83 = 0x5400) and so does app/aoe-target (aoe_identify_build sets bit 10
-# of words 83 and 86; it has no option to leave it out). What is checked instead is that a
-# small LBA on an LBA48 target still uses the EXT commands, as the engine picks by the target.
+# A small LBA on an LBA48 target still uses the EXT commands: the engine picks by the target.
+# LBA28 (READ/WRITE SECTORS 0x20/0x30) needs an LBA28-only disk, which vblade is not (IDENTIFY
+# word 83 = 0x5400): aoe-target --lba28 over memif plays one, and aborts every EXT command.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source=tests/integration/helpers/common.sh
@@ -99,7 +98,45 @@ t_check "the file is still 3 TiB" test "$(it_fsize "$FILE")" = $BYTES
 # A low LBA on an LBA48 target: still the EXT commands (the engine picks by the target).
 t_check "write 4 KiB at LBA 8: exit 0" sniffed perf -w write -o 4k -q 1 --offset 4k --size 4k
 t_check "... as WRITE SECTORS EXT too" sent 0x34 0x41 8 10 12 14
-t_skip "LBA28 READ/WRITE SECTORS (0x20/0x30)" \
-	"no LBA28-only target: vblade and aoe-target both report LBA48; aoe-target needs --lba28"
+# LBA28: vblade always reports LBA48, so an LBA28-only disk comes from aoe-target --lba28 over a
+# memif link. It aborts every EXT command, so a passing verify means the engine used READ/WRITE
+# SECTORS (0x20/0x30); LBAs past 2^24 put address bits in lba3's low nibble, beside the device
+# bits (0xe0) that LBA28 sets there.
+LDIR=$(mktemp -d /tmp/aoelba28.XXXXXX)
+t_cleanup_add rm -rf "$LDIR"
+t_dpdk_args "lba28-t-$$" "net_memif0,role=server,socket=$LDIR/memif.sock"
+TGT_ARGS=("${T_DPDK_ARGS[@]}")
+t_dpdk_args "lba28-i-$$" "net_memif0,role=client,socket=$LDIR/memif.sock"
+INI_ARGS=("${T_DPDK_ARGS[@]}")
+"$(t_bin aoe-target)" -l 1 "${TGT_ARGS[@]}" -- --disk 3.1=ram:12G --lba28 \
+	>"$LDIR/target.log" 2>&1 &
+LPID=$!
+t_cleanup_add kill "$LPID"
+sleep 1
+t_check "the LBA28 disk: IDENTIFY says no LBA48" \
+	t_timeout 30 "$(t_bin dpdk-aoe)" -l 0 "${INI_ARGS[@]}" -- --status --json --discover-wait 800
+if sed -n '/^{"targets"/,$p' <<<"$T_OUT" |
+	jq -e '.targets[0].name == "e3.1" and .targets[0].lba48 == false and
+		.targets[0].sectors == 25165824' >/dev/null 2>&1; then
+	t_pass "... e3.1 is LBA28 with 25165824 sectors"
+else
+	t_fail "... e3.1 is LBA28 with 25165824 sectors" "$T_OUT"
+fi
+L24=$(((1 << 24) + 4096))
+t_check "LBA28 verify at LBA 2^24 + 4096 (READ/WRITE SECTORS; EXT would be aborted)" \
+	t_timeout 60 "$(t_bin aoe-perf)" -l 0 "${INI_ARGS[@]}" -- -T e3.1 -w verify -o 8k -q 4 \
+	--offset $((L24 * 512)) --size 1M --seed 0x1b
+t_check "LBA28 verify of the last MiB" \
+	t_timeout 60 "$(t_bin aoe-perf)" -l 0 "${INI_ARGS[@]}" -- -T e3.1 -w verify -o 8k -q 4 \
+	--offset $((12 * 1024 * 1024 * 1024 - 1048576)) --seed 0x1c
+t_check "LBA28 flush: FLUSH CACHE (no EXT on an LBA28 disk)" \
+	t_timeout 60 "$(t_bin aoe-perf)" -l 0 "${INI_ARGS[@]}" -- -T e3.1 -w flush -o 4k -q 1 --size 16k
+kill -INT "$LPID" 2>/dev/null
+wait "$LPID" 2>/dev/null
+if grep -qE '^ *ata_err_abrt +0$' "$LDIR/target.log"; then
+	t_pass "the target aborted no command: no EXT command was sent to it"
+else
+	t_fail "the target aborted no command" "$(grep -E 'ata_' "$LDIR/target.log")"
+fi
 
 t_summary

@@ -228,3 +228,30 @@ Test(identify, refusals)
 	cr_assert_eq(aoe_identify_parse(d, sizeof(d), &id), 0, "a longer buffer is fine");
 	aoe_identify_build(NULL, 1, "m", "s", "f"); /* must not crash */
 }
+
+Test(identify, lba28_only_block)
+{
+	uint8_t data[AOE_SECTOR_SIZE];
+	struct aoe_identify id;
+
+	aoe_identify_build(data, 1000000, "m", "s", "f");
+	aoe_identify_set_lba28(data);
+	cr_assert_eq(aoe_identify_parse(data, sizeof(data), &id), 0);
+	cr_expect_not(id.lba48);
+	cr_expect_not(id.flush_ext);
+	cr_expect_eq(id.sectors, 1000000);
+	cr_expect_eq(data[200], 0, "words 100-103 are cleared");
+	cr_expect_eq(data[201], 0);
+}
+
+Test(identify, lba28_only_caps_capacity)
+{
+	uint8_t data[AOE_SECTOR_SIZE];
+	struct aoe_identify id;
+
+	aoe_identify_build(data, 1ull << 32, "m", "s", "f");
+	aoe_identify_set_lba28(data);
+	cr_assert_eq(aoe_identify_parse(data, sizeof(data), &id), 0);
+	cr_expect_not(id.lba48);
+	cr_expect_eq(id.sectors, 0x0fffffff);
+}
