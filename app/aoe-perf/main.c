@@ -378,6 +378,30 @@ out:
 	return code;
 }
 
+/* Parse the options after "--" (none when there is no "--") without touching argv. */
+static int
+preparse(int argc, char **argv, struct perf_opts *opts, char *err, size_t errlen)
+{
+	char **app_argv = calloc((size_t)argc + 1, sizeof(*app_argv));
+	int i, app_argc = 1, rc;
+
+	if (app_argv == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	app_argv[0] = argv[0];
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			for (i++; i < argc; i++)
+				app_argv[app_argc++] = argv[i];
+			break;
+		}
+	}
+	rc = perf_options_parse(app_argc, app_argv, opts, err, errlen);
+	free(app_argv);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -390,6 +414,18 @@ main(int argc, char **argv)
 	char err[256];
 	int ret, code;
 
+	/*
+	 * Check the benchmark's own options (after "--") before the EAL starts: a mistyped
+	 * option must not probe devices first. The EAL then parses its part.
+	 */
+	if (preparse(argc, argv, &opts, err, sizeof(err)) != 0) {
+		fprintf(stderr, "aoe-perf: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (opts.help) {
+		perf_options_usage(stdout, "aoe-perf");
+		return EXIT_SUCCESS;
+	}
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
 		fprintf(stderr, "aoe-perf: EAL initialisation failed: %s\n",
@@ -398,16 +434,10 @@ main(int argc, char **argv)
 	}
 	argc -= ret;
 	argv += ret;
-
 	if (perf_options_parse(argc, argv, &opts, err, sizeof(err)) != 0) {
 		fprintf(stderr, "aoe-perf: %s\n", err);
 		rte_eal_cleanup();
 		return EXIT_USAGE;
-	}
-	if (opts.help) {
-		perf_options_usage(stdout, "aoe-perf");
-		rte_eal_cleanup();
-		return EXIT_SUCCESS;
 	}
 	if (aoe_name_parse(opts.target, &shelf, &slot) != 0) {
 		fprintf(stderr,

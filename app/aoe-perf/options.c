@@ -239,7 +239,7 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 			if (parse_workload(optarg, &o->workload) != 0)
 				return aoe_app_errf(err, errlen,
 						    "-w: unknown workload '%s' (read, write, "
-						    "randread, randwrite, rw, randrw, verify)",
+						    "randread, randwrite, rw, randrw, verify, flush)",
 						    optarg);
 			have_wl = true;
 			break;
@@ -364,7 +364,7 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 	if (!have_wl)
 		return aoe_app_errf(err, errlen,
 				    "-w WORKLOAD is required (read, write, randread, "
-				    "randwrite, rw, randrw, verify)");
+				    "randwrite, rw, randrw, verify, flush)");
 	if (!have_io)
 		return aoe_app_errf(err, errlen,
 				    "-o IO_BYTES is required (a positive multiple of 512)");
