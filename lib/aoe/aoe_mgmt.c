@@ -97,6 +97,26 @@ target_set_state(struct aoe_target *t, enum aoe_target_state state)
 	}
 }
 
+/*
+ * The target stops being usable. Applications that saw it up get a down event; one that an
+ * application holds stays "down,closewait" until it is released.
+ */
+static void
+target_down(struct aoe_target *t, const char *why)
+{
+	bool was_up = aoe_target_state_get(t) == AOE_TARGET_UP;
+	bool open = __atomic_load_n(&t->open_count, __ATOMIC_ACQUIRE) > 0;
+
+	target_set_state(t, open ? AOE_TARGET_DOWN_CLOSEWAIT : AOE_TARGET_DOWN);
+	if (was_up)
+		AOE_LOG(WARNING, disc, "%s down: %s%s", t->name, why,
+			open ? " (closewait: still open)" : "");
+	else
+		AOE_LOG(INFO, disc, "%s left down: %s", t->name, why);
+	if (was_up)
+		aoe_target_notify(t, AOE_EVENT_TARGET_DOWN);
+}
+
 static void
 probe_done(struct aoe_io *io)
 {
@@ -110,12 +130,11 @@ probe_done(struct aoe_io *io)
 	if (io->status != 0) {
 		AOE_LOG(WARNING, disc, "%s: IDENTIFY failed (%s, ata stat=%02xh err=%02xh)",
 			t->name, strerror(-io->status), io->ata_status, io->ata_error);
-		target_set_state(t, AOE_TARGET_DOWN);
+		target_down(t, "IDENTIFY failed");
 		return;
 	}
 	if (aoe_identify_parse(t->probe_buf, AOE_SECTOR_SIZE, &id) != 0 || id.sectors == 0) {
-		AOE_LOG(WARNING, disc, "%s: IDENTIFY reports no capacity: left down", t->name);
-		target_set_state(t, AOE_TARGET_DOWN);
+		target_down(t, "IDENTIFY reports no capacity");
 		return;
 	}
 	t->sectors = id.sectors;
@@ -179,7 +198,7 @@ probe_start(struct aoe_lcore *lc, struct aoe_target *t, bool revalidate)
 	if (rc != 0) {
 		AOE_LOG(ERR, disc, "%s: IDENTIFY not sent: %s", t->name, strerror(-rc));
 		if (!revalidate)
-			target_set_state(t, AOE_TARGET_DOWN);
+			target_down(t, "IDENTIFY could not be sent");
 		return;
 	}
 	t->probe_busy = true;
@@ -297,10 +316,8 @@ target_flush(struct aoe_target *t)
 	if (__atomic_load_n(&t->open_count, __ATOMIC_ACQUIRE) > 0)
 		return;
 	t->flushed = 1;
-	if (state == AOE_TARGET_UP || state == AOE_TARGET_PROBING) {
-		target_set_state(t, AOE_TARGET_DOWN);
-		aoe_target_notify(t, AOE_EVENT_TARGET_DOWN);
-	}
+	if (state == AOE_TARGET_UP || state == AOE_TARGET_PROBING)
+		target_down(t, "flushed by the operator");
 	aoe_stats_target_publish(t);
 	AOE_LOG(INFO, disc, "%s flushed", t->name);
 }
@@ -325,10 +342,7 @@ states_update(struct aoe_lcore *lc)
 
 		if ((state == AOE_TARGET_UP || state == AOE_TARGET_PROBING) &&
 		    __atomic_load_n(&t->dead, __ATOMIC_ACQUIRE)) {
-			target_set_state(t, open ? AOE_TARGET_DOWN_CLOSEWAIT : AOE_TARGET_DOWN);
-			AOE_LOG(WARNING, disc, "%s down: no answer for %u s%s", t->name,
-				e->conf.deadsecs, open ? " (closewait: still open)" : "");
-			aoe_target_notify(t, AOE_EVENT_TARGET_DOWN);
+			target_down(t, "no answer for deadsecs");
 		} else if (state == AOE_TARGET_DOWN_CLOSEWAIT && !open) {
 			target_set_state(t, AOE_TARGET_DOWN);
 			AOE_LOG(INFO, disc, "%s released: down until rediscovered", t->name);

@@ -18,6 +18,7 @@
 #   t_dpdk_args NAME [VDEV...] T_DPDK_ARGS=(EAL args, --no-pci, unique prefix); cleans the
 #                              prefix's hugepage and runtime files at exit
 #   t_bin PROGRAM              path of build/app/PROGRAM/PROGRAM (AOE_BUILD_DIR honoured)
+#   t_telemetry PREFIX CMD...  ask a DPDK process's telemetry socket; one JSON answer per line
 #   T_OUT                      the output of the last t_check / t_check_fails
 #
 # Tests run with set -u and pipefail but not -e: one failed check must not hide the others.
@@ -141,4 +142,21 @@ t_testbed_up() {
 		return 1
 	fi
 	eval "$("$T_TESTBED" env --name "$name")"
+}
+
+# t_telemetry PREFIX CMD...: each command's answer (the value under its name) as one JSON line,
+# asked over the process's telemetry socket the way dpdk-telemetry.py does.
+t_telemetry() {
+	local prefix=$1
+	shift
+	python3 - "$(aoe_dpdk_runtime_dir)/$prefix/dpdk_telemetry.v2" "$@" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+json.loads(s.recv(16384).decode())          # the greeting
+for cmd in sys.argv[2:]:
+    s.send(cmd.encode())
+    reply = json.loads(s.recv(65536).decode())
+    print(json.dumps(reply[cmd.split(",")[0]]))
+PY
 }

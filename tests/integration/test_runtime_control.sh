@@ -20,19 +20,7 @@ PREFIX=$(aoe_eal_prefix daemon)
 OUT=/tmp/$A-daemon
 t_cleanup_add rm -f "$OUT"
 
-tel() {
-	local prefix=$1
-	shift
-	python3 - "$(aoe_dpdk_runtime_dir)/$prefix/dpdk_telemetry.v2" "$@" <<'PY'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-s.connect(sys.argv[1])
-json.loads(s.recv(16384).decode())
-for cmd in sys.argv[2:]:
-    s.send(cmd.encode())
-    print(json.dumps(json.loads(s.recv(65536).decode())[cmd.split(",")[0]]))
-PY
-}
+tel() { t_telemetry "$@"; }
 tj() { [[ -n $2 ]] && jq -e "$1" <<<"$2"; }
 # until SECS CMD...: retry CMD every 0.2 s
 until_ok() {

@@ -15,20 +15,7 @@ VDEV="net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1"
 
 # tel PREFIX CMD...: commands through one SOCK_SEQPACKET connection (one python start: aoe-perf
 # runs for a few seconds only); prints each reply's value as one JSON line.
-tel() {
-	local prefix=$1
-	shift
-	python3 - "$(aoe_dpdk_runtime_dir)/$prefix/dpdk_telemetry.v2" "$@" <<'PY'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-s.connect(sys.argv[1])
-json.loads(s.recv(16384).decode())          # the greeting
-for cmd in sys.argv[2:]:
-    s.send(cmd.encode())
-    reply = json.loads(s.recv(65536).decode())
-    print(json.dumps(reply[cmd.split(",")[0]]))
-PY
-}
+tel() { t_telemetry "$@"; }
 
 # tj FILTER JSON: jq -e on a reply that must not be empty (jq passes on no input).
 tj() { [[ -n $2 ]] && jq -e "$1" <<<"$2"; }
