@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <rte_errno.h>
+#include <rte_flow.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
@@ -197,6 +198,78 @@ rxq_assign(void)
 	}
 }
 
+/* The RX queue of port @p pi that lcore @p owner polls, or -1. */
+static int
+owner_queue(unsigned int pi, unsigned int owner)
+{
+	const struct aoe_lcore *lc = &aoe_engine.lcores[owner];
+	unsigned int i;
+
+	for (i = 0; i < lc->nb_rxq; i++)
+		if (lc->rxq[i].port == pi)
+			return lc->rxq[i].queue;
+	return -1;
+}
+
+/*
+ * Steer each lcore's responses to an RX queue it polls, on NICs that can match the tag's owner
+ * bits: EtherType 0x88A2, then the tag's first byte (6 bytes into the AoE header), bits 6-2.
+ * Ports that cannot (af_packet, memif and most virtual ports) keep the software hand-off
+ * through the SPSC rings, which is always correct, only slower.
+ */
+static void
+flow_steer(unsigned int pi)
+{
+	struct aoe_engine *e = &aoe_engine;
+	struct aoe_port *p = &e->ports[pi];
+	unsigned int owner;
+
+	if (e->nb_lcores == 1)
+		return;
+	for (owner = 0; owner < e->nb_lcores; owner++) {
+		int q = owner_queue(pi, owner);
+		uint8_t tag_byte = (uint8_t)(owner << 2), tag_mask = 0x7c;
+		struct rte_flow_item_eth eth_spec = {.type = RTE_BE16(AOE_ETHERTYPE)};
+		struct rte_flow_item_eth eth_mask = {.type = RTE_BE16(0xffff)};
+		struct rte_flow_item_raw raw_spec = {
+			.relative = 1, .offset = 6, .length = 1, .pattern = &tag_byte};
+		struct rte_flow_item_raw raw_mask = {
+			.relative = 1, .offset = -1, .length = 0xffff, .pattern = &tag_mask};
+		struct rte_flow_item pattern[] = {
+			{.type = RTE_FLOW_ITEM_TYPE_ETH, .spec = &eth_spec, .mask = &eth_mask},
+			{.type = RTE_FLOW_ITEM_TYPE_RAW, .spec = &raw_spec, .mask = &raw_mask},
+			{.type = RTE_FLOW_ITEM_TYPE_END},
+		};
+		struct rte_flow_action_queue queue = {.index = (uint16_t)q};
+		struct rte_flow_action actions[] = {
+			{.type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &queue},
+			{.type = RTE_FLOW_ACTION_TYPE_END},
+		};
+		struct rte_flow_attr attr = {.ingress = 1};
+		struct rte_flow_error err;
+
+		if (q < 0)
+			continue;
+		memset(&err, 0, sizeof(err));
+		if (rte_flow_validate(p->port_id, &attr, pattern, actions, &err) == 0)
+			p->flows[owner] = rte_flow_create(p->port_id, &attr, pattern, actions, &err);
+		if (p->flows[owner] == NULL) {
+			AOE_LOG(INFO, net,
+				"port %s: no hardware steering (%s): responses reach their lcore "
+				"through rings",
+				p->name, err.message != NULL ? err.message : "rule refused");
+			while (owner-- > 0)
+				if (p->flows[owner] != NULL)
+					rte_flow_destroy(p->port_id, p->flows[owner], &err);
+			memset(p->flows, 0, sizeof(p->flows));
+			return;
+		}
+	}
+	p->hw_steering = true;
+	AOE_LOG(INFO, net, "port %s: responses steered to their lcore's queue by rte_flow",
+		p->name);
+}
+
 int
 aoe_ports_setup(void)
 {
@@ -260,6 +333,8 @@ aoe_ports_setup(void)
 			e->ports[i].allowed ? "" : " (not in the allow list)");
 	}
 	rxq_assign();
+	for (i = 0; i < e->nb_ports; i++)
+		flow_steer(i);
 	return 0;
 }
 
@@ -269,8 +344,16 @@ aoe_ports_teardown(void)
 	struct aoe_engine *e = &aoe_engine;
 	unsigned int i;
 
-	for (i = 0; i < e->nb_ports; i++)
-		rte_eth_dev_stop(e->ports[i].port_id);
+	for (i = 0; i < e->nb_ports; i++) {
+		struct aoe_port *p = &e->ports[i];
+		struct rte_flow_error err;
+		unsigned int j;
+
+		for (j = 0; j < AOE_MAX_LCORES; j++)
+			if (p->flows[j] != NULL)
+				rte_flow_destroy(p->port_id, p->flows[j], &err);
+		rte_eth_dev_stop(p->port_id);
+	}
 	e->nb_ports = 0;
 	rte_mempool_free(e->pool);
 	e->pool = NULL;
