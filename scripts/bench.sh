@@ -172,12 +172,14 @@ ceiling_once() {
 		kill -0 "$rx" 2>/dev/null || break
 		sleep 0.1
 	done
-	# The sender first: testpmd 22.11's memif server was seen to crash (SIGSEGV) in txonly with
-	# two-segment frames when its client left first. The rx log is complete either way.
+	# The sender first. testpmd 22.11 with memif was seen to crash (SIGSEGV) on SIGINT, on
+	# either side; its statistics were printed by then, so a crash on the way out is a warning.
 	local rc=0
 	stop_pid "$tx" || rc=$?
 	((rc == 0)) || aoe_warn "run $run: testpmd txonly ($size bytes) exited with status $rc"
-	stop_pid "$rx" || { cat "$TMP/rx.log" >&2; aoe_die "testpmd rxonly failed"; }
+	rc=0
+	stop_pid "$rx" || rc=$?
+	((rc == 0)) || aoe_warn "run $run: testpmd rxonly ($size bytes) exited with status $rc"
 	done_with rx
 	done_with tx
 	pps=$(python3 "$HELPER" ceiling "$TMP/rx.log" "$size") ||
