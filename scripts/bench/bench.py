@@ -109,7 +109,7 @@ def summary(path):
     p(f"- memory: {meta.get('memory', '?')}")
     p(f"- cores: target / testpmd txonly on core 1 (`{meta.get('core_a', '?')}`), initiator / "
       f"testpmd rxonly on core 0 (`{meta.get('core_b', '?')}`)")
-    p(f"- link: `net_memif0` with default devargs (buffer size 2048, ring 1024), copy mode")
+    p("- link: `net_memif0` with `bsize=8192` on both ends (one frame, one buffer), copy mode")
     p(f"- jumbo: {meta.get('jumbo', '?')}")
     p("")
     p("Transport ceiling (testpmd txonly -> rxonly over memif, one direction):")
