@@ -25,25 +25,7 @@ pat() { python3 "$IT_PATTERN" "$@"; }
 perf() { it_perf E 60 -T e1.2 "$@"; }
 
 # sniffed CMD...: run CMD while listing the AoE frames on the root-side veth into $TMP/frames.
-sniffed() {
-	local sp rc i
-	# A stale "ready" from the last run would not wait for this one.
-	rm -f -- "$TMP/sniff.err"
-	python3 "$(dirname -- "$IT_PATTERN")/aoe_sniff.py" "$AOE_TB_IFACE" 60 >"$TMP/frames" \
-		2>"$TMP/sniff.err" &
-	sp=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q ready "$TMP/sniff.err" && break
-		sleep 0.1
-	done
-	grep -q ready "$TMP/sniff.err" || echo "the sniffer did not start: $(cat "$TMP/sniff.err")"
-	"$@"
-	rc=$?
-	sleep 0.5
-	kill -TERM "$sp" 2>/dev/null
-	wait "$sp"
-	return $rc
-}
+sniffed() { it_sniffed "$TMP" "$@"; }
 # No READ/WRITE (EXT) request left this host in the last sniffed run.
 no_rw_sent() {
 	! grep -E '^out .* ata=0x(20|24|30|34) ' "$TMP/frames" ||

@@ -28,24 +28,7 @@ it_eal E "$N" "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1,qdisc_bypass=0"
 TMP=$(mktemp -d /tmp/it-flush.XXXXXX)
 t_cleanup_add rm -rf -- "$TMP"
 
-sniffed() {
-	local sp rc i
-	rm -f -- "$TMP/sniff.err"
-	python3 "$(dirname -- "$IT_PATTERN")/aoe_sniff.py" "$AOE_TB_IFACE" 60 >"$TMP/frames" \
-		2>"$TMP/sniff.err" &
-	sp=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q ready "$TMP/sniff.err" && break
-		sleep 0.1
-	done
-	grep -q ready "$TMP/sniff.err" || echo "the sniffer did not start: $(cat "$TMP/sniff.err")"
-	"$@"
-	rc=$?
-	sleep 0.5
-	kill -TERM "$sp" 2>/dev/null
-	wait "$sp"
-	return $rc
-}
+sniffed() { it_sniffed "$TMP" "$@"; }
 # n_out ATA: requests with that ATA command sent to e1.1.
 n_out() { grep -Ec "^out shelf=1 slot=1 cmd=0 .* ata=$1 " "$TMP/frames"; }
 # status_of ATA: the ATA status of the responses to the requests with that command, by tag.

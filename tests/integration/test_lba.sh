@@ -27,25 +27,7 @@ t_cleanup_add rm -rf -- "$TMP"
 pat() { python3 "$IT_PATTERN" "$@"; }
 perf() { it_perf E 60 -T e2.1 "$@"; }
 
-sniffed() {
-	local sp rc i
-	# A stale "ready" from the last run would not wait for this one.
-	rm -f -- "$TMP/sniff.err"
-	python3 "$(dirname -- "$IT_PATTERN")/aoe_sniff.py" "$AOE_TB_IFACE" 60 >"$TMP/frames" \
-		2>"$TMP/sniff.err" &
-	sp=$!
-	for ((i = 0; i < 100; i++)); do
-		grep -q ready "$TMP/sniff.err" && break
-		sleep 0.1
-	done
-	grep -q ready "$TMP/sniff.err" || echo "the sniffer did not start: $(cat "$TMP/sniff.err")"
-	"$@"
-	rc=$?
-	sleep 0.5
-	kill -TERM "$sp" 2>/dev/null
-	wait "$sp"
-	return $rc
-}
+sniffed() { it_sniffed "$TMP" "$@"; }
 # sent ATA AFLAGS LBA...: a request with that ATA command, aflags and 2 sectors went out at
 # each LBA, and no request used another ATA read/write command.
 sent() {

@@ -56,3 +56,26 @@ it_status() {
 
 # Size of a file in bytes.
 it_fsize() { stat -c %s -- "$1"; }
+
+# it_sniffed DIR CMD...: run CMD while aoe_sniff.py lists the AoE frames crossing the test bed's
+# root-side veth into DIR/frames (one line each; see helpers/aoe_sniff.py).
+it_sniffed() {
+	local dir=$1 sp rc i
+	shift
+	# A stale "ready" from the last run would not wait for this one.
+	rm -f -- "$dir/sniff.err"
+	python3 "$(dirname -- "$IT_PATTERN")/aoe_sniff.py" "$AOE_TB_IFACE" 60 >"$dir/frames" \
+		2>"$dir/sniff.err" &
+	sp=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q ready "$dir/sniff.err" && break
+		sleep 0.1
+	done
+	grep -q ready "$dir/sniff.err" || echo "the sniffer did not start: $(cat "$dir/sniff.err")"
+	"$@"
+	rc=$?
+	sleep 0.5
+	kill -TERM "$sp" 2>/dev/null
+	wait "$sp"
+	return $rc
+}
