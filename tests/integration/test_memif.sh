@@ -4,16 +4,19 @@
 # The benchmark's link, checked for function (not speed): aoe-target with a ram disk on one
 # side of a DPDK memif pair (server, lcore 1), aoe-perf on the other (client, lcore 0). A verify
 # pass writes and reads back a region and checks every sector; a 2 s randread at QD 16 completes
-# with no failed I/O; the target's own counters show the frames went through it.
+# with no failed I/O, and the engine's counters show one response per request frame.
+#
+# Each aoe-perf run gets a target of its own: DPDK 22.11's memif PMD was seen to crash (SIGSEGV
+# in its RX routine, about one time in ten) in a process whose peer had just left, so a target
+# is never reused after its initiator went away, and nothing is read from a target after that.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
 
 PERF=$(t_bin aoe-perf)
 TARGET=$(t_bin aoe-target)
-SOCK=/tmp/aoe-memif-test-$$.sock
-TLOG=$(mktemp /tmp/aoe-memif-test.XXXXXX)
-t_cleanup_add rm -f -- "$TLOG" "$SOCK"
+DIR=$(mktemp -d /tmp/aoe-memif-test.XXXXXX)
+t_cleanup_add rm -rf -- "$DIR"
 for b in "$PERF" "$TARGET"; do
 	if [[ ! -x $b ]]; then
 		t_fail "binaries built" "$b not found (AOE_BUILD_DIR=$(aoe_build_dir))"
@@ -22,39 +25,39 @@ for b in "$PERF" "$TARGET"; do
 	fi
 done
 
-t_dpdk_args memif-tgt "net_memif0,role=server,socket=$SOCK"
-TGT_ARGS=("${T_DPDK_ARGS[@]}")
-t_dpdk_args memif-ini "net_memif0,role=client,socket=$SOCK"
-INI_ARGS=("${T_DPDK_ARGS[@]}")
+# target_up NAME: a fresh aoe-target serving e5.2 on memif socket $DIR/NAME.sock; sets SOCK.
+target_up() {
+	local name=$1 tgt _
+	SOCK=$DIR/$name.sock
+	t_dpdk_args "memif-tgt-$name" "net_memif0,role=server,socket=$SOCK"
+	"$TARGET" -l 1 "${T_DPDK_ARGS[@]}" -- --disk 5.2=ram:64M >"$DIR/$name.log" 2>&1 </dev/null &
+	tgt=$!
+	t_cleanup_add kill -KILL "$tgt"
+	# memif's listening socket is abstract by default (no file): look in /proc/net/unix.
+	for _ in $(seq 100); do
+		aoe_proc_state "$tgt" >/dev/null || break
+		grep -qF " @$SOCK" /proc/net/unix && return 0
+		sleep 0.1
+	done
+	t_fail "aoe-target ($name) listens on memif $SOCK" "$(t_tail "$(cat "$DIR/$name.log")")"
+	return 1
+}
 
-"$TARGET" -l 1 "${TGT_ARGS[@]}" -- --disk 5.2=ram:64M >"$TLOG" 2>&1 </dev/null &
-TGT=$!
-# Newest cleanup runs first: stop the target before its prefix's files are removed.
-t_cleanup_add kill -KILL "$TGT"
-t_cleanup_add kill -TERM "$TGT"
-
-# memif's listening socket is abstract by default (no file): look for it in /proc/net/unix.
-up=0
-for _ in $(seq 100); do
-	aoe_proc_state "$TGT" >/dev/null || break
-	if grep -qF " @$SOCK" /proc/net/unix; then up=1; break; fi
-	sleep 0.1
-done
-if ((up)); then
-	t_pass "aoe-target listens on memif $SOCK"
-else
-	t_fail "aoe-target listens on memif $SOCK" "$(t_tail "$(cat "$TLOG")")"
-	t_summary
-	exit 1
-fi
+# perf NAME AOE-PERF-OPTIONS...: aoe-perf against e5.2 over the target's link.
+perf() {
+	local name=$1
+	shift
+	t_dpdk_args "memif-ini-$name" "net_memif0,role=client,socket=$SOCK"
+	t_timeout 120 "$PERF" -l 0 "${T_DPDK_ARGS[@]}" -- -T e5.2 --json "$@"
+}
 
 json_ok() { # json_ok JSON: completed something, failed nothing
 	jq -e '.io_completed > 0 and .io_failed == 0' <<<"$1" >/dev/null
 }
 
-if t_check "verify 16 MiB in 64 KiB I/O at QD 16 over memif" \
-	t_timeout 120 "$PERF" -l 0 "${INI_ARGS[@]}" -- -T e5.2 -w verify -o 64k -q 16 \
-	--size 16m --json; then
+if target_up verify &&
+	t_check "verify 16 MiB in 64 KiB I/O at QD 16 over memif" \
+		perf verify -w verify -o 64k -q 16 --size 16m; then
 	json=$(grep '^{' <<<"$T_OUT")
 	if json_ok "$json" && jq -e '.read_ios == 256 and .write_ios == 256' <<<"$json" >/dev/null
 	then
@@ -64,8 +67,8 @@ if t_check "verify 16 MiB in 64 KiB I/O at QD 16 over memif" \
 	fi
 fi
 
-if t_check "randread 4 KiB QD 16 for 2 s over memif" \
-	t_timeout 120 "$PERF" -l 0 "${INI_ARGS[@]}" -- -T e5.2 -w randread -o 4k -q 16 -t 2 --json
+if target_up randread &&
+	t_check "randread 4 KiB QD 16 for 2 s over memif" perf randread -w randread -o 4k -q 16 -t 2
 then
 	json=$(grep '^{' <<<"$T_OUT")
 	if json_ok "$json" && jq -e '.payload_bytes == 1024 and .seconds >= 2' <<<"$json" >/dev/null
@@ -74,18 +77,11 @@ then
 	else
 		t_fail "randread: io_failed 0, 1024 bytes/frame" "$json"
 	fi
-	READS=$(jq -r .read_ios <<<"$json")
+	# 4 frames each way per 4 KiB I/O at 1024 bytes a frame; every one answered once.
+	if jq -e '.frames_rx >= 4 * .read_ios' <<<"$json" >/dev/null; then
+		t_pass "the target answered every frame ($(jq -r .frames_rx <<<"$json") frames)"
+	else
+		t_fail "the target answered every frame" "$json"
+	fi
 fi
-
-# The target saw the traffic: at least the randread's 4 frames per I/O (plus the verify's).
-kill -INT "$TGT"
-for _ in $(seq 100); do aoe_proc_state "$TGT" >/dev/null || break; sleep 0.1; done
-wait "$TGT" 2>/dev/null
-ata_read=$(awk '$1 == "ata_read" { print $2 }' "$TLOG")
-if [[ -n ${READS:-} && -n $ata_read ]] && ((ata_read >= 4 * READS + 256 * 16)); then
-	t_pass "aoe-target answered $ata_read ATA reads (>= 4 x $READS + 4096)"
-else
-	t_fail "aoe-target answered the reads" "ata_read '${ata_read:-}', reads '${READS:-}'"$'\n'"$(t_tail "$(cat "$TLOG")")"
-fi
-
 t_summary
