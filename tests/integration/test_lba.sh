@@ -108,6 +108,9 @@ lba28() {
 	rc=$?
 	kill -KILL "$tpid" 2>/dev/null
 	wait "$tpid" 2>/dev/null
+	# t_check runs this in a subshell, where t_dpdk_args's cleanup is not kept: clean here.
+	aoe_eal_cleanup "$(aoe_eal_prefix "lba28-t$LRUN-$$")"
+	aoe_eal_cleanup "$(aoe_eal_prefix "lba28-i$LRUN-$$")"
 	return $rc
 }
 t_check "the LBA28 disk: IDENTIFY says no LBA48" \

@@ -47,8 +47,13 @@ target_up() {
 perf() {
 	local name=$1
 	shift
+	local rc
 	t_dpdk_args "memif-ini-$name" "net_memif0,role=client,socket=$SOCK"
 	t_timeout 120 "$PERF" -l 0 "${T_DPDK_ARGS[@]}" -- -T e5.2 --json "$@"
+	rc=$?
+	# t_check runs this in a subshell, where t_dpdk_args's cleanup is not kept: clean here.
+	aoe_eal_cleanup "$(aoe_eal_prefix "memif-ini-$name")"
+	return $rc
 }
 
 json_ok() { # json_ok JSON: completed something, failed nothing
