@@ -296,7 +296,9 @@ aoe_mgmt_rx_config(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hd
 	if (t->nb_paths == 0 || aoe_cfg_sectors(&cfg) < t->cfg_sectors)
 		t->cfg_sectors = (uint8_t)aoe_cfg_sectors(&cfg);
 	t->config_len = cfg.str_len;
-	memcpy(t->config, cfg.str, cfg.str_len);
+	/* An empty config string has no pointer (vblade's): memcpy from NULL is undefined. */
+	if (cfg.str_len != 0)
+		memcpy(t->config, cfg.str, cfg.str_len);
 	t->last_seen_tsc = rte_rdtsc();
 	t->flushed = 0;
 	path_learn(t, hdr, port);
