@@ -237,10 +237,11 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 			break;
 		case 'w':
 			if (parse_workload(optarg, &o->workload) != 0)
-				return aoe_app_errf(err, errlen,
-						    "-w: unknown workload '%s' (read, write, "
-						    "randread, randwrite, rw, randrw, verify, flush)",
-						    optarg);
+				return aoe_app_errf(
+					err, errlen,
+					"-w: unknown workload '%s' (read, write, "
+					"randread, randwrite, rw, randrw, verify, flush)",
+					optarg);
 			have_wl = true;
 			break;
 		case 'o':

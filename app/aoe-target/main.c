@@ -322,7 +322,8 @@ setup_disks(struct tgt_ctx *ctx, const char *config)
 		aoe_identify_build(d->ident, d->sectors, TGT_MODEL, serial, TGT_FW_STR);
 		if (ctx->lba28) {
 			if (d->sectors > 0x0fffffff)
-				rte_exit(EXIT_FAILURE, "--lba28: e%u.%u has %" PRIu64 " sectors; an "
+				rte_exit(EXIT_FAILURE,
+					 "--lba28: e%u.%u has %" PRIu64 " sectors; an "
 					 "LBA28 disk holds at most 268435455 (128 GiB)\n",
 					 d->shelf, d->slot, d->sectors);
 			aoe_identify_set_lba28(d->ident);
