@@ -1,19 +1,25 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Fuzz the AoE wire codec with libFuzzer for SECONDS (default 60).
+# Fuzz the AoE wire codec (TARGET wire, the default) or the partition table scanner (part) with
+# libFuzzer for SECONDS (default 60).
 #
-#   scripts/fuzz.sh [SECONDS]
+#   scripts/fuzz.sh [SECONDS] [wire|part]
 #
 # Installs clang-14 and its runtime (libFuzzer, sanitizers) when missing, builds
-# tests/fuzz/fuzz_aoe_wire in its own build directory (AOE_FUZZ_BUILD, default build-fuzz) and
+# tests/fuzz/fuzz_aoe_TARGET in its own build directory (AOE_FUZZ_BUILD, default build-fuzz) and
 # runs it on a corpus kept in that directory. Exits non-zero when the fuzzer finds a crash, a
 # leak or a broken round trip; the input that did it is left in $AOE_FUZZ_BUILD/fuzz-artifacts.
 set -euo pipefail
 
 secs=${1:-60}
+target=${2:-wire}
 case $secs in
-''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;;
+''|*[!0-9]*) echo "usage: $0 [SECONDS] [wire|part]" >&2; exit 2 ;;
+esac
+case $target in
+wire | part) ;;
+*) echo "usage: $0 [SECONDS] [wire|part]" >&2; exit 2 ;;
 esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,12 +41,42 @@ if [ ! -f "$build/build.ninja" ]; then
 else
 	meson configure "$build" -Dfuzz=true -Dtests=true
 fi
-ninja -C "$build" -j2 tests/fuzz/fuzz_aoe_wire
-
-# A few valid frames to start from, so the fuzzer spends its time past the EtherType check.
-corpus=$build/fuzz-corpus/aoe_wire
+ninja -C "$build" -j2 "tests/fuzz/fuzz_aoe_$target"
+corpus=$build/fuzz-corpus/aoe_$target
 artifacts=$build/fuzz-artifacts/
 mkdir -p "$corpus" "$artifacts"
+
+# Partition tables: tiny disks partitioned by sfdisk and sgdisk, each seed the disk's size in
+# sectors (8 bytes, little-endian), a flags byte (1: the harness fixes the GPT CRCs) and the disk.
+part_seed() {
+	local name=$1 sectors=$2 flags=$3 img
+	shift 3
+	img=$(mktemp)
+	truncate -s $((sectors * 512)) "$img"
+	"$@" "$img" >/dev/null
+	python3 -c 'import struct, sys; sys.stdout.buffer.write(struct.pack("<QB", int(sys.argv[1]), int(sys.argv[2])))' \
+		"$sectors" "$flags" >"$corpus/seed-$name"
+	cat "$img" >>"$corpus/seed-$name"
+	rm -f "$img"
+}
+mbr_logicals() {
+	printf 'label: dos\nstart=2,size=4,type=83\nstart=8,size=48,type=5\nstart=56,size=2\nstart=58,size=2\n' |
+		sfdisk -q --no-reread --no-tell-kernel "$1" &&
+		printf ',4\n,4\n,4\n' | sfdisk -q --append --no-reread --no-tell-kernel "$1"
+}
+gpt_two() { sgdisk -o -n 1:0:+2K -n 3:0:+4K "$1"; }
+if [ "$target" = part ]; then
+	if [ -z "$(ls -A "$corpus")" ]; then
+		part_seed mbr-logicals 64 0 mbr_logicals
+		part_seed gpt 80 0 gpt_two
+		part_seed gpt-fixcrc 80 1 gpt_two
+	fi
+	echo "fuzz.sh: running fuzz_aoe_part for ${secs}s" >&2
+	exec "$build/tests/fuzz/fuzz_aoe_part" -max_total_time="$secs" -print_final_stats=1 \
+		-artifact_prefix="$artifacts" "$corpus"
+fi
+
+# A few valid frames to start from, so the fuzzer spends its time past the EtherType check.
 eth='\x00\x11\x22\x33\x44\x55\x02\xaa\xbb\xcc\xdd\xee\x88\xa2'
 seed() {
 	printf "$2" >"$corpus/seed-$1"
