@@ -20,14 +20,7 @@
 #include <zlib.h>
 
 #include "aoe_part.h"
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
+#include "fuzz_check.h"
 
 #define SECTOR	 AOE_PART_SECTOR_SIZE
 #define HDR_LEN	 9

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,26 +305,55 @@ Test(aoe_part, mbr_empty_extended_partition)
 	cr_expect_eq(s.table.nb_parts, 0);
 }
 
+/* One entry of one EBR of chain(logicals) rewritten, and what the refusal says. */
+struct ebr_edit {
+	unsigned int logicals;
+	uint64_t ebr;
+	unsigned int entry;
+	uint8_t type;
+	uint32_t start, sectors;
+	int rc;
+	const char *reason;
+};
+
+static const struct ebr_edit ebr_edits[] = {
+	/* A link back to the first EBR, and to itself: loops. */
+	{3, 8192 + 2 * 2048, 1, 0x05, 0, 2048, -ELOOP, "loops back to the EBR at sector 8192"},
+	{1, 8192, 1, 0x05, 0, 2048, -ELOOP, "loops back to the EBR at sector 8192"},
+	/* One sector past the extended partition. */
+	{2, 8192 + 2048, 0, 0x83, 1, 2048, -EINVAL, "outside its extended partition"},
+	{2, 8192, 0, 0x83, 1, 4000, -EINVAL, "EBR at sector 10240 lies inside partition 5"},
+	/* Partition 5 lies past the next EBR, inside partition 6. */
+	{2, 8192, 0, 0x83, 3000, 100, -EINVAL,
+	 "partition 6 (sectors 10241-12287) overlaps partition 5"},
+	{1, 8192, 0, 0x83, 0, 2048, -EINVAL, "on its own EBR"},
+	{1, 8192, 0, 0x83, 1, 0, -EINVAL, "zero length"},
+	{2, 8192, 1, 0x05, 2 * 2048, 2048, -EINVAL, "outside the extended partition"},
+	{2, 8192, 1, 0x05, 2048, 0, -EINVAL, "outside the extended partition"},
+	{2, 8192, 1, 0x83, 2048, 2048, -EINVAL, "links to a partition of type 0x83"},
+	{1, 8192, 2, 0x83, 100, 100, -EINVAL, "uses entry 3"},
+	{1, 8192, 3, 0x05, 100, 100, -EINVAL, "uses entry 4"},
+	{1, 8192, 0, 0x05, 1, 100, -EINVAL, "a link where its partition belongs"},
+};
+
 Test(aoe_part, ebr_refusals)
 {
 	struct aoe_part_scan s;
+	unsigned int i;
 
-	/* A link back to the first EBR: a loop. */
-	disk_init(DISK_SECTORS);
-	chain(3, 3 * 2048);
-	mbr_entry(8192 + 2 * 2048, 1, 0, 0x05, 0, 2048);
-	expect_refused(&s, -ELOOP, "loops back to the EBR at sector 8192");
+	for (i = 0; i < sizeof(ebr_edits) / sizeof(ebr_edits[0]); i++) {
+		const struct ebr_edit *e = &ebr_edits[i];
 
-	/* A link to itself. */
-	disk_init(DISK_SECTORS);
-	chain(1, 2048);
-	mbr_entry(8192, 1, 0, 0x05, 0, 2048);
-	expect_refused(&s, -ELOOP, "loops");
+		disk_init(DISK_SECTORS);
+		chain(e->logicals, e->logicals * 2048);
+		mbr_entry(e->ebr, e->entry, 0, e->type, e->start, e->sectors);
+		expect_refused(&s, e->rc, e->reason);
+	}
 
 	/* EBRs with no partition in them do not use numbers, but the chain is bounded. */
 	disk_init(DISK_SECTORS);
 	mbr_entry(0, 0, 0, 0x05, 1, DISK_SECTORS - 1);
-	for (unsigned int i = 0; i < AOE_PART_EBR_MAX + 1; i++)
+	for (i = 0; i < AOE_PART_EBR_MAX + 1; i++)
 		mbr_entry(1 + i, 1, 0, 0x05, i + 1, 1);
 	expect_refused(&s, -ELOOP, "longer than");
 
@@ -331,51 +361,6 @@ Test(aoe_part, ebr_refusals)
 	chain(2, 2 * 2048);
 	sec(8192 + 2048)[511] = 0; /* the second EBR's signature */
 	expect_refused(&s, -EINVAL, "no 0x55AA signature");
-
-	disk_init(DISK_SECTORS);
-	chain(2, 2 * 2048);
-	mbr_entry(8192 + 2048, 0, 0, 0x83, 1, 2048); /* one sector past the container */
-	expect_refused(&s, -EINVAL, "outside its extended partition");
-
-	disk_init(DISK_SECTORS);
-	chain(2, 2 * 2048);
-	mbr_entry(8192, 0, 0, 0x83, 1, 4000); /* covers the next EBR */
-	expect_refused(&s, -EINVAL, "EBR at sector 10240 lies inside partition 5");
-
-	disk_init(DISK_SECTORS);
-	chain(2, 2 * 2048);
-	mbr_entry(8192, 0, 0, 0x83, 3000, 100); /* partition 5 lies past the next EBR, in 6 */
-	expect_refused(&s, -EINVAL, "partition 6 (sectors 10241-12287) overlaps partition 5");
-
-	disk_init(DISK_SECTORS);
-	chain(1, 2048);
-	mbr_entry(8192, 0, 0, 0x83, 0, 2048);
-	expect_refused(&s, -EINVAL, "on its own EBR");
-
-	disk_init(DISK_SECTORS);
-	chain(1, 2048);
-	mbr_entry(8192, 0, 0, 0x83, 1, 0);
-	expect_refused(&s, -EINVAL, "zero length");
-
-	disk_init(DISK_SECTORS);
-	chain(2, 2 * 2048);
-	mbr_entry(8192, 1, 0, 0x05, 2 * 2048, 2048); /* link past the container */
-	expect_refused(&s, -EINVAL, "outside the extended partition");
-
-	disk_init(DISK_SECTORS);
-	chain(2, 2 * 2048);
-	mbr_entry(8192, 1, 0, 0x83, 2048, 2048); /* link that is not extended */
-	expect_refused(&s, -EINVAL, "links to a partition of type 0x83");
-
-	disk_init(DISK_SECTORS);
-	chain(1, 2048);
-	mbr_entry(8192, 2, 0, 0x83, 100, 100);
-	expect_refused(&s, -EINVAL, "uses entry 3");
-
-	disk_init(DISK_SECTORS);
-	chain(1, 2048);
-	mbr_entry(8192, 0, 0, 0x05, 1, 100);
-	expect_refused(&s, -EINVAL, "a link where its partition belongs");
 }
 
 /* ---- GPT ------------------------------------------------------------------------------ */
@@ -573,10 +558,49 @@ Test(aoe_part, gpt_crc_refusals)
 	cr_assert_eq(scan(&s), 0, "%s", s.table.reason);
 }
 
+/* One field of the GPT header set to a value it must not have, and what the refusal says. */
+struct gpt_edit {
+	size_t off, size; /* of the field in struct gpt */
+	uint64_t value;
+	const char *reason;
+};
+
+#define GPT_EDIT(field, v, why)                                                                    \
+	{                                                                                          \
+		offsetof(struct gpt, field), sizeof(((struct gpt *)0)->field), v, why              \
+	}
+
+static const struct gpt_edit gpt_edits[] = {
+	GPT_EDIT(header_size, 91, "header size 91"),
+	GPT_EDIT(header_size, 513, "header size 513"),
+	GPT_EDIT(my_lba, 2, "lies at sector 2"),
+	GPT_EDIT(last_usable, DISK_SECTORS, "GPT usable sectors"),
+	GPT_EDIT(first_usable, DISK_SECTORS - 33, "GPT usable sectors"), /* after the last */
+	GPT_EDIT(first_usable, 1, "GPT usable sectors"),		 /* on the header */
+	GPT_EDIT(entry_size, 100, "entry size 100"),
+	GPT_EDIT(entry_size, 1024, "entry size 1024"),
+	GPT_EDIT(nb_entries, UINT32_MAX, "larger than"), /* no 32-bit product overflow */
+	GPT_EDIT(array_lba, 1, "entry array"),		 /* on the header */
+	GPT_EDIT(array_lba, 40, "entry array"),		 /* inside the usable sectors */
+};
+
 Test(aoe_part, gpt_header_refusals)
 {
 	struct aoe_part_scan s;
 	struct gpt g;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(gpt_edits) / sizeof(gpt_edits[0]); i++) {
+		const struct gpt_edit *e = &gpt_edits[i];
+		uint32_t v32 = (uint32_t)e->value;
+
+		disk_init(DISK_SECTORS);
+		gpt_default(&g);
+		memcpy((uint8_t *)&g + e->off,
+		       e->size == sizeof(v32) ? (void *)&v32 : (void *)&e->value, e->size);
+		gpt_write(&g);
+		expect_refused(&s, -EINVAL, e->reason);
+	}
 
 	disk_init(DISK_SECTORS);
 	gpt_default(&g);
@@ -584,77 +608,12 @@ Test(aoe_part, gpt_header_refusals)
 	memcpy(sec(1), "EFI PARX", 8);
 	expect_refused(&s, -EINVAL, "no GPT header");
 
-	disk_init(DISK_SECTORS);
-	gpt_default(&g);
-	g.header_size = 91;
-	gpt_write(&g);
-	expect_refused(&s, -EINVAL, "header size 91");
-
-	disk_init(DISK_SECTORS);
-	gpt_default(&g);
-	g.header_size = 513;
-	gpt_write(&g);
-	expect_refused(&s, -EINVAL, "header size 513");
-
-	disk_init(DISK_SECTORS);
-	gpt_default(&g);
-	g.my_lba = 2;
-	gpt_write(&g);
-	expect_refused(&s, -EINVAL, "lies at sector 2");
-
-	disk_init(DISK_SECTORS);
-	gpt_default(&g);
-	g.last_usable = disk.sectors;
-	gpt_write(&g);
-	expect_refused(&s, -EINVAL, "usable sectors");
-
-	disk_init(DISK_SECTORS);
-	gpt_default(&g);
-	g.first_usable = g.last_usable + 1;
-	gpt_write(&g);
-	expect_refused(&s, -EINVAL, "usable sectors");
-
-	disk_init(DISK_SECTORS);
-	gpt_default(&g);
-	g.first_usable = 1;
-	gpt_write(&g);
-	expect_refused(&s, -EINVAL, "usable sectors");
-
-	disk_init(DISK_SECTORS);
-	gpt_default(&g);
-	g.entry_size = 100;
-	gpt_write(&g);
-	expect_refused(&s, -EINVAL, "entry size 100");
-
-	disk_init(DISK_SECTORS);
-	gpt_default(&g);
-	g.entry_size = 1024;
-	gpt_write(&g);
-	expect_refused(&s, -EINVAL, "entry size 1024");
-
-	disk_init(DISK_SECTORS);
-	gpt_default(&g);
-	g.nb_entries = UINT32_MAX; /* no 32-bit product overflow */
-	gpt_write(&g);
-	expect_refused(&s, -EINVAL, "larger than");
-
-	disk_init(DISK_SECTORS);
-	gpt_default(&g);
-	g.array_lba = 1; /* on the header */
-	gpt_write(&g);
-	expect_refused(&s, -EINVAL, "entry array");
-
-	disk_init(DISK_SECTORS);
-	gpt_default(&g);
-	g.array_lba = 40; /* inside the usable sectors */
-	gpt_write(&g);
-	expect_refused(&s, -EINVAL, "entry array");
-
+	/* An entry array after the usable sectors whose 32 sectors end past the disk. */
 	disk_init(DISK_SECTORS);
 	gpt_default(&g);
 	g.first_usable = 2;
 	g.last_usable = disk.sectors - 40;
-	g.array_lba = disk.sectors - 31; /* its 32 sectors end past the disk */
+	g.array_lba = disk.sectors - 31;
 	gpt_write(&g);
 	expect_refused(&s, -EINVAL, "entry array");
 }
