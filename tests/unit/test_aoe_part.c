@@ -138,6 +138,16 @@ expect_part(const struct aoe_part_scan *s, unsigned int i, unsigned int number, 
 	cr_expect_eq(s->table.parts[i].sectors, sectors, "parts[%u].sectors", i);
 }
 
+/* The scan must accept the table and find @p nb partitions. */
+static void
+expect_accepted(struct aoe_part_scan *s, unsigned int nb)
+{
+	int rc = scan(s);
+
+	cr_assert_eq(rc, 0, "rc %d (%s): %s", rc, strerror(-rc), s->table.reason);
+	cr_assert_eq(s->table.nb_parts, nb, "%u partitions, want %u", s->table.nb_parts, nb);
+}
+
 static void
 expect_refused(struct aoe_part_scan *s, int rc, const char *reason_part)
 {
@@ -158,9 +168,8 @@ Test(aoe_part, no_signature_no_table)
 
 	disk_init(DISK_SECTORS);
 	sec(0)[446 + 4] = 0x83; /* an entry, but no 0x55AA */
-	cr_expect_eq(scan(&s), 0);
+	expect_accepted(&s, 0);
 	cr_expect_eq(s.table.scheme, AOE_PART_SCHEME_NONE);
-	cr_expect_eq(s.table.nb_parts, 0);
 	cr_expect(strstr(s.table.reason, "no partition table") != NULL);
 }
 
@@ -170,9 +179,8 @@ Test(aoe_part, boot_sector_is_no_table)
 
 	disk_init(DISK_SECTORS);
 	mbr_entry(0, 0, 0x29, 0x83, 2048, 2048); /* what a FAT boot sector may hold there */
-	cr_expect_eq(scan(&s), 0);
+	expect_accepted(&s, 0);
 	cr_expect_eq(s.table.scheme, AOE_PART_SCHEME_NONE);
-	cr_expect_eq(s.table.nb_parts, 0);
 }
 
 Test(aoe_part, empty_disk)
@@ -180,9 +188,8 @@ Test(aoe_part, empty_disk)
 	struct aoe_part_scan s;
 
 	disk_init(0);
-	cr_expect_eq(scan(&s), 0);
+	expect_accepted(&s, 0);
 	cr_expect_eq(disk.reads, 0);
-	cr_expect_eq(s.table.nb_parts, 0);
 }
 
 Test(aoe_part, mbr_primaries_numbered_by_slot)
@@ -192,9 +199,8 @@ Test(aoe_part, mbr_primaries_numbered_by_slot)
 	disk_init(DISK_SECTORS);
 	mbr_entry(0, 0, 0x80, 0x83, 2048, 4096);
 	mbr_entry(0, 2, 0x00, 0x07, 8192, DISK_SECTORS - 8192); /* up to the very last sector */
-	cr_assert_eq(scan(&s), 0, "%s", s.table.reason);
+	expect_accepted(&s, 2);
 	cr_expect_eq(s.table.scheme, AOE_PART_SCHEME_MBR);
-	cr_assert_eq(s.table.nb_parts, 2);
 	expect_part(&s, 0, 1, 2048, 4096);
 	expect_part(&s, 1, 3, 8192, DISK_SECTORS - 8192);
 	cr_expect_str_empty(s.table.reason);
@@ -206,9 +212,8 @@ Test(aoe_part, mbr_empty_table)
 
 	disk_init(DISK_SECTORS);
 	mbr_entry(0, 0, 0, 0, 0, 0);
-	cr_expect_eq(scan(&s), 0);
+	expect_accepted(&s, 0);
 	cr_expect_eq(s.table.scheme, AOE_PART_SCHEME_MBR);
-	cr_expect_eq(s.table.nb_parts, 0);
 }
 
 Test(aoe_part, mbr_refusals)
@@ -271,8 +276,7 @@ Test(aoe_part, mbr_logical_partitions_from_5)
 
 	disk_init(DISK_SECTORS);
 	chain(3, 3 * 2048);
-	cr_assert_eq(scan(&s), 0, "%s", s.table.reason);
-	cr_assert_eq(s.table.nb_parts, 4);
+	expect_accepted(&s, 4);
 	expect_part(&s, 0, 1, 2048, 4096);
 	expect_part(&s, 1, 5, 8193, 2047);
 	expect_part(&s, 2, 6, 10241, 2047);
@@ -285,8 +289,7 @@ Test(aoe_part, mbr_twelve_logicals_fit_thirteen_do_not)
 
 	disk_init(DISK_SECTORS);
 	chain(12, 12 * 2048);
-	cr_assert_eq(scan(&s), 0, "%s", s.table.reason);
-	cr_assert_eq(s.table.nb_parts, 13);
+	expect_accepted(&s, 13);
 	expect_part(&s, 12, 16, 8192 + 11 * 2048 + 1, 2047);
 
 	disk_init(DISK_SECTORS);
@@ -301,8 +304,7 @@ Test(aoe_part, mbr_empty_extended_partition)
 	disk_init(DISK_SECTORS);
 	mbr_entry(0, 1, 0, 0x85, 8192, 4096);
 	mbr_entry(8192, 0, 0, 0, 0, 0); /* a signed EBR with nothing in it, as sfdisk writes */
-	cr_assert_eq(scan(&s), 0, "%s", s.table.reason);
-	cr_expect_eq(s.table.nb_parts, 0);
+	expect_accepted(&s, 0);
 }
 
 /* One entry of one EBR of chain(logicals) rewritten, and what the refusal says. */
@@ -448,6 +450,16 @@ gpt_write(const struct gpt *g)
 	put_le32(h + 16, (uint32_t)crc32(0, h, g->header_size < SECTOR ? g->header_size : SECTOR));
 }
 
+/* A fresh disk with a GPT that holds partition 1, sectors 2048-4095. */
+static void
+gpt_one_partition(struct gpt *g)
+{
+	disk_init(DISK_SECTORS);
+	gpt_default(g);
+	gpt_add(g, 0, 2048, 4095);
+	gpt_write(g);
+}
+
 Test(aoe_part, gpt_entries_numbered_by_index)
 {
 	struct aoe_part_scan s;
@@ -459,9 +471,8 @@ Test(aoe_part, gpt_entries_numbered_by_index)
 	gpt_add(&g, 1, 4096, 8191);
 	gpt_add(&g, 4, 8192, g.last_usable);
 	gpt_write(&g);
-	cr_assert_eq(scan(&s), 0, "%s", s.table.reason);
+	expect_accepted(&s, 3);
 	cr_expect_eq(s.table.scheme, AOE_PART_SCHEME_GPT);
-	cr_assert_eq(s.table.nb_parts, 3);
 	expect_part(&s, 0, 1, 2048, 2048);
 	expect_part(&s, 1, 2, 4096, 4096);
 	expect_part(&s, 2, 5, 8192, g.last_usable - 8192 + 1);
@@ -472,14 +483,10 @@ Test(aoe_part, gpt_hybrid_mbr_uses_the_gpt)
 	struct aoe_part_scan s;
 	struct gpt g;
 
-	disk_init(DISK_SECTORS);
-	gpt_default(&g);
-	gpt_add(&g, 0, 2048, 4095);
-	gpt_write(&g);
+	gpt_one_partition(&g);
 	mbr_entry(0, 1, 0x80, 0x0c, 2048, 2048); /* the same partition, for an old loader */
-	cr_assert_eq(scan(&s), 0, "%s", s.table.reason);
+	expect_accepted(&s, 1);
 	cr_expect_eq(s.table.scheme, AOE_PART_SCHEME_GPT);
-	cr_assert_eq(s.table.nb_parts, 1);
 	expect_part(&s, 0, 1, 2048, 2048);
 }
 
@@ -497,8 +504,7 @@ Test(aoe_part, gpt_other_sizes_and_chunked_array)
 	g.first_usable = 2 + 101;
 	gpt_add(&g, 15, 4096, 8191);
 	gpt_write(&g);
-	cr_assert_eq(scan(&s), 0, "%s", s.table.reason);
-	cr_assert_eq(s.table.nb_parts, 1);
+	expect_accepted(&s, 1);
 	expect_part(&s, 0, 16, 4096, 4096);
 	cr_expect_gt(disk.reads, 4, "the array must be read in requests of at most %d sectors",
 		     AOE_PART_READ_MAX);
@@ -508,8 +514,7 @@ Test(aoe_part, gpt_other_sizes_and_chunked_array)
 	gpt_default(&g);
 	g.nb_entries = 0;
 	gpt_write(&g);
-	cr_assert_eq(scan(&s), 0, "%s", s.table.reason);
-	cr_expect_eq(s.table.nb_parts, 0);
+	expect_accepted(&s, 0);
 
 	disk_init(DISK_SECTORS);
 	gpt_default(&g);
@@ -518,7 +523,7 @@ Test(aoe_part, gpt_other_sizes_and_chunked_array)
 	g.array_lba = disk.sectors - 33;
 	gpt_add(&g, 0, 2, 100);
 	gpt_write(&g);
-	cr_assert_eq(scan(&s), 0, "%s", s.table.reason);
+	expect_accepted(&s, 1);
 	expect_part(&s, 0, 1, 2, 99);
 }
 
@@ -527,35 +532,23 @@ Test(aoe_part, gpt_crc_refusals)
 	struct aoe_part_scan s;
 	struct gpt g;
 
-	disk_init(DISK_SECTORS);
-	gpt_default(&g);
-	gpt_add(&g, 0, 2048, 4095);
-	gpt_write(&g);
+	gpt_one_partition(&g);
 	sec(1)[40] ^= 1; /* first usable LBA, after the CRC was computed */
 	expect_refused(&s, -EBADMSG, "GPT header CRC32");
 
-	disk_init(DISK_SECTORS);
-	gpt_default(&g);
-	gpt_add(&g, 0, 2048, 4095);
-	gpt_write(&g);
+	gpt_one_partition(&g);
 	sec(2)[100] ^= 0x80; /* the entry's name */
 	expect_refused(&s, -EBADMSG, "GPT entry array CRC32");
 
 	/* A damaged array is reported as damaged, not as whatever its entries now say. */
-	disk_init(DISK_SECTORS);
-	gpt_default(&g);
-	gpt_add(&g, 0, 2048, 4095);
-	gpt_write(&g);
+	gpt_one_partition(&g);
 	sec(2)[40] = 0; /* last LBA before the first */
 	expect_refused(&s, -EBADMSG, "GPT entry array CRC32");
 
 	/* The CRC covers header_size bytes, not the sector. */
-	disk_init(DISK_SECTORS);
-	gpt_default(&g);
-	gpt_add(&g, 0, 2048, 4095);
-	gpt_write(&g);
+	gpt_one_partition(&g);
 	sec(1)[200] = 0xff;
-	cr_assert_eq(scan(&s), 0, "%s", s.table.reason);
+	expect_accepted(&s, 1);
 }
 
 /* One field of the GPT header set to a value it must not have, and what the refusal says. */
@@ -667,8 +660,7 @@ Test(aoe_part, gpt_entry_refusals)
 	for (unsigned int i = 0; i < 16; i++)
 		gpt_add(&g, i, 2048 + i * 1024, 2048 + i * 1024 + 1023);
 	gpt_write(&g);
-	cr_assert_eq(scan(&s), 0, "%s", s.table.reason);
-	cr_expect_eq(s.table.nb_parts, 16);
+	expect_accepted(&s, 16);
 	expect_part(&s, 15, 16, 2048 + 15 * 1024, 1024);
 }
 
@@ -704,7 +696,7 @@ Test(aoe_part, protective_mbr_refusals)
 	gpt_default(&g);
 	gpt_add(&g, 0, (uint64_t)1 << 39, ((uint64_t)1 << 39) + 99);
 	gpt_write(&g);
-	cr_assert_eq(scan(&s), 0, "%s", s.table.reason);
+	expect_accepted(&s, 1);
 	expect_part(&s, 0, 1, (uint64_t)1 << 39, 100);
 }
 
