@@ -22,6 +22,8 @@
  *   -E2BIG    a partition would be numbered above AOE_PART_MAX
  * A disk without a table (no 0x55AA signature, or a boot indicator other than 0x00 / 0x80: a
  * filesystem's boot sector) is not an error: the scan ends with scheme NONE and no partitions.
+ * An MBR with a 0xEE entry is a protective (or hybrid) one: its GPT is the table and its other
+ * entries are ignored, as the kernel does. The extended partition itself is not a partition.
  * The backup GPT at the end of the disk is not read: a bad primary GPT is refused, as the
  * kernel does unless told gpt on its command line.
  *
@@ -37,7 +39,10 @@
  * whose I/O is checked against [0, sectors) and shifted by start before it goes to the disk's
  * session (so it can never leave the partition); with rc < 0 it logs scan.table.reason and
  * registers none. A read that fails ends the scan with no partitions too. buf holds
- * AOE_PART_READ_MAX sectors; no request reaches past the disk_sectors given at the start.
+ * AOE_PART_READ_MAX sectors; no request reaches past the disk_sectors given at the start. An
+ * open partition holds its disk open (closewait and flush see it); the disk's remove event
+ * goes to the partitions' descriptors too. Writes through the disk do not rescan: like the
+ * kernel, the table is read again only when asked (revalidate, resize).
  */
 #ifndef AOE_PART_H
 #define AOE_PART_H
@@ -45,10 +50,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define AOE_PART_MAX	       16  /**< partitions per disk (numbers 1-16), as the kernel's aoe */
-#define AOE_PART_SECTOR_SIZE   512 /**< tables are read in 512-byte sectors */
-#define AOE_PART_READ_MAX      32  /**< sectors one request asks for, at most (16 KiB) */
-#define AOE_PART_EBR_MAX       64  /**< extended boot records followed, at most */
+#define AOE_PART_MAX	       16	     /**< partitions per disk: numbers 1-16 */
+#define AOE_PART_SECTOR_SIZE   512	     /**< tables are read in 512-byte sectors */
+#define AOE_PART_READ_MAX      32	     /**< sectors one request asks for, at most (16 KiB) */
+#define AOE_PART_EBR_MAX       64	     /**< extended boot records followed, at most */
 #define AOE_PART_GPT_ARRAY_MAX (1024 * 1024) /**< bytes of GPT entry array accepted, at most */
 #define AOE_PART_REASON_MAX    160
 
