@@ -16,7 +16,7 @@ PACKAGES=(
 	build-essential meson ninja-build pkg-config
 	dpdk dpdk-dev libdpdk-dev libnuma-dev libbsd-dev libcriterion-dev
 	vblade aoetools tshark iproute2 jq python3 python3-pyelftools util-linux procps
-	shellcheck clang-format
+	shellcheck clang-format fdisk gdisk zlib1g-dev
 )
 
 build=1
