@@ -25,11 +25,6 @@
 #include "aoe_bdev.h"
 #include "perf.h"
 
-static_assert(PERF_MAXOUT_MAX == AOE_MAXOUT_MAX, "--maxout range out of step with the engine");
-static_assert(PERF_MTU_MAX == AOE_MTU_MAX, "--mtu range out of step with the engine");
-static_assert(PERF_TARGET_MAX == AOE_NAME_MAX, "-T length out of step with the engine");
-static_assert(PERF_SECTOR_BYTES == AOE_BDEV_BLOCK_SIZE, "sector size out of step");
-
 #define EXIT_USAGE 2
 
 /* What the main lcore tells the workers, in order. */
@@ -297,14 +292,14 @@ benchmark(const struct perf_opts *opts, struct perf_run *run)
 	}
 	run->desc = desc;
 	bdev = aoe_bdev_desc_get_bdev(desc);
-	if (aoe_bdev_get_block_size(bdev) != PERF_SECTOR_BYTES) {
+	if (aoe_bdev_get_block_size(bdev) != AOE_SECTOR_SIZE) {
 		fprintf(stderr,
 			"aoe-perf: target %s has %" PRIu32 "-byte blocks, only 512 is "
 			"supported\n",
 			opts->target, aoe_bdev_get_block_size(bdev));
 		goto out;
 	}
-	target_bytes = aoe_bdev_get_num_blocks(bdev) * PERF_SECTOR_BYTES;
+	target_bytes = aoe_bdev_get_num_blocks(bdev) * AOE_SECTOR_SIZE;
 	if (perf_region_resolve(opts, target_bytes, &run->region, err, sizeof(err)) != 0) {
 		fprintf(stderr, "aoe-perf: %s\n", err);
 		code = EXIT_USAGE;

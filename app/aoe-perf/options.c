@@ -90,13 +90,13 @@ perf_options_usage(FILE *f, const char *prog)
 		"128)\n"
 		"  --deadsecs S          fail I/O unanswered for S seconds, 0-%u, 0 = never "
 		"(default 180)\n"
-		"  --mtu N               size frames for MTU N, 576-%u, on links whose port will "
+		"  --mtu N               size frames for MTU N, %u-%u, on links whose port will "
 		"not\n"
 		"                        take it (memif carries chained buffers); default: each "
 		"port's\n"
 		"  -h, --help            this text\n",
 		prog, PERF_DEPTH_MAX, PERF_READ_PCT_DEFAULT, PERF_DISCOVER_WAIT_DEFAULT,
-		PERF_MAXOUT_MAX, PERF_DEADSECS_MAX, PERF_MTU_MAX);
+		AOE_MAXOUT_MAX, AOE_DEADSECS_MAX, AOE_MTU_MIN, AOE_MTU_MAX);
 }
 
 /* A decimal (or 0x hexadecimal) unsigned number with nothing after it. strtoull alone would
@@ -237,14 +237,15 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 			break;
 		case 'w':
 			if (parse_workload(optarg, &o->workload) != 0)
-				return aoe_app_errf(err, errlen,
-						    "-w: unknown workload '%s' (read, write, "
-						    "randread, randwrite, rw, randrw, verify, flush)",
-						    optarg);
+				return aoe_app_errf(
+					err, errlen,
+					"-w: unknown workload '%s' (read, write, "
+					"randread, randwrite, rw, randrw, verify, flush)",
+					optarg);
 			have_wl = true;
 			break;
 		case 'o':
-			if (parse_bytes(optarg, &v) != 0 || v == 0 || v % PERF_SECTOR_BYTES != 0 ||
+			if (parse_bytes(optarg, &v) != 0 || v == 0 || v % AOE_SECTOR_SIZE != 0 ||
 			    v > PERF_IO_SIZE_MAX)
 				return aoe_app_errf(
 					err, errlen,
@@ -286,7 +287,7 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 			break;
 		case OPT_OFFSET:
 			if (parse_bytes(optarg, &o->offset) != 0 ||
-			    o->offset % PERF_SECTOR_BYTES != 0)
+			    o->offset % AOE_SECTOR_SIZE != 0)
 				return aoe_app_errf(err, errlen,
 						    "--offset: '%s' is not a valid offset (bytes, "
 						    "a multiple of 512)",
@@ -294,7 +295,7 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 			break;
 		case OPT_SIZE:
 			if (parse_bytes(optarg, &o->size) != 0 || o->size == 0 ||
-			    o->size % PERF_SECTOR_BYTES != 0)
+			    o->size % AOE_SECTOR_SIZE != 0)
 				return aoe_app_errf(err, errlen,
 						    "--size: '%s' is not a valid size (bytes, a "
 						    "positive multiple of 512)",
@@ -321,24 +322,24 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 						    optarg);
 			break;
 		case OPT_MAXOUT:
-			if (parse_uint_range(optarg, 1, PERF_MAXOUT_MAX, &o->maxout) != 0)
+			if (parse_uint_range(optarg, 1, AOE_MAXOUT_MAX, &o->maxout) != 0)
 				return aoe_app_errf(err, errlen,
 						    "--maxout: '%s' is not a valid window "
 						    "(1-%u)",
-						    optarg, PERF_MAXOUT_MAX);
+						    optarg, AOE_MAXOUT_MAX);
 			break;
 		case OPT_MTU:
-			if (parse_uint_range(optarg, 576, PERF_MTU_MAX, &o->mtu) != 0)
+			if (parse_uint_range(optarg, AOE_MTU_MIN, AOE_MTU_MAX, &o->mtu) != 0)
 				return aoe_app_errf(err, errlen,
-						    "--mtu: '%s' is not a valid MTU (576-%u)",
-						    optarg, PERF_MTU_MAX);
+						    "--mtu: '%s' is not a valid MTU (%u-%u)",
+						    optarg, AOE_MTU_MIN, AOE_MTU_MAX);
 			break;
 		case OPT_DEADSECS:
-			if (parse_uint_range(optarg, 0, PERF_DEADSECS_MAX, &u) != 0)
+			if (parse_uint_range(optarg, 0, AOE_DEADSECS_MAX, &u) != 0)
 				return aoe_app_errf(err, errlen,
 						    "--deadsecs: '%s' is not a valid time "
 						    "(whole seconds, 0-%u, 0 = never)",
-						    optarg, PERF_DEADSECS_MAX);
+						    optarg, AOE_DEADSECS_MAX);
 			o->deadsecs = u;
 			o->deadsecs_set = true;
 			break;
@@ -399,7 +400,7 @@ perf_region_resolve(const struct perf_opts *o, uint64_t target_bytes, struct per
 			 o->offset, size, o->target, target_bytes);
 		return -ERANGE;
 	}
-	if (size % PERF_SECTOR_BYTES != 0) {
+	if (size % AOE_SECTOR_SIZE != 0) {
 		snprintf(err, errlen, "region size %" PRIu64 " is not a multiple of 512", size);
 		return -ERANGE;
 	}

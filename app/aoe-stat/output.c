@@ -90,7 +90,7 @@ aoe_stat_table(FILE *f, const struct aoe_shm *shm, bool verbose)
 		aoe_app_size_gb(rows[i].t.sectors, size, sizeof(size));
 		snprintf(payload, sizeof(payload), "%u", rows[i].t.payload);
 		fprintf(f, "%10s %15s %10s %-5s %-14s\n", rows[i].t.name, size, rows[i].t.ports,
-			payload, aoe_shm_state_str(rows[i].t.state));
+			payload, aoe_state_name(rows[i].t.state));
 		if (verbose)
 			counters_print(f, &rows[i]);
 	}
@@ -115,7 +115,7 @@ json_target(FILE *f, const struct row *r)
 	fprintf(f, "{\"name\": ");
 	json_str(f, t->name);
 	fprintf(f, ", \"shelf\": %u, \"slot\": %u, \"state\": ", t->shelf, t->slot);
-	json_str(f, aoe_shm_state_str(t->state));
+	json_str(f, aoe_state_name(t->state));
 	fprintf(f, ", \"mac\": \"%02x:%02x:%02x:%02x:%02x:%02x\", \"port\": ", t->mac[0], t->mac[1],
 		t->mac[2], t->mac[3], t->mac[4], t->mac[5]);
 	json_str(f, t->port_name);

@@ -33,15 +33,6 @@
 #include "options.h"
 #include "status.h"
 
-/* options.c cannot include DPDK headers (its tests run without DPDK): keep the copies honest. */
-_Static_assert(OPTIONS_MAX_IFS == AOE_MAX_PORTS, "--iflist holds AOE_MAX_PORTS ports");
-_Static_assert(OPTIONS_IFNAME_MAX == RTE_ETH_NAME_MAX_LEN, "port names as ethdev spells them");
-_Static_assert(OPTIONS_MAXOUT_DEFAULT == AOE_MAXOUT_DEFAULT, "same default as the engine");
-_Static_assert(OPTIONS_MAXOUT_MAX == AOE_MAXOUT_MAX, "same cap as the engine");
-_Static_assert(OPTIONS_DEADSECS_DEFAULT == AOE_DEADSECS_DEFAULT, "same default as the engine");
-_Static_assert(OPTIONS_DISCOVER_DEFAULT == AOE_DISCOVER_INTERVAL_DEFAULT,
-	       "same default as the engine");
-
 #define EXIT_USAGE 2
 /* How much longer --status listens while a target is still answering its IDENTIFY. */
 #define PROBING_GRACE_MS 2000

@@ -132,18 +132,18 @@ parse_iflist(struct options *opts, const char *arg, char *err, size_t errlen)
 		if (*p == '\0')
 			break;
 		len = strcspn(p, seps);
-		if (len >= OPTIONS_IFNAME_MAX) {
+		if (len >= AOE_PORT_NAME_MAX) {
 			opts->nb_ifs = before;
 			return aoe_app_errf(
 				err, errlen,
 				"port '%.*s' is too long; allowed: port ids or names of at "
 				"most %d characters",
-				(int)len, p, OPTIONS_IFNAME_MAX - 1);
+				(int)len, p, AOE_PORT_NAME_MAX - 1);
 		}
-		if (opts->nb_ifs == OPTIONS_MAX_IFS) {
+		if (opts->nb_ifs == AOE_MAX_PORTS) {
 			opts->nb_ifs = before;
 			return aoe_app_errf(err, errlen, "more than %d ports; allowed: at most %d",
-					    OPTIONS_MAX_IFS, OPTIONS_MAX_IFS);
+					    AOE_MAX_PORTS, AOE_MAX_PORTS);
 		}
 		memcpy(opts->ifs[opts->nb_ifs], p, len);
 		opts->ifs[opts->nb_ifs][len] = '\0';
@@ -162,9 +162,9 @@ void
 options_init(struct options *opts)
 {
 	memset(opts, 0, sizeof(*opts));
-	opts->maxout = OPTIONS_MAXOUT_DEFAULT;
-	opts->deadsecs = OPTIONS_DEADSECS_DEFAULT;
-	opts->discover_interval_s = OPTIONS_DISCOVER_DEFAULT;
+	opts->maxout = AOE_MAXOUT_DEFAULT;
+	opts->deadsecs = AOE_DEADSECS_DEFAULT;
+	opts->discover_interval_s = AOE_DISCOVER_INTERVAL_DEFAULT;
 	opts->discover_wait_ms = OPTIONS_WAIT_DEFAULT_MS;
 }
 
@@ -182,17 +182,18 @@ options_set(struct options *opts, enum options_id id, const char *value, char *e
 		ret = parse_iflist(opts, value, err, errlen);
 		break;
 	case OPTIONS_MAXOUT:
-		ret = parse_number(value, 1, OPTIONS_MAXOUT_MAX, "frames", &v, err, errlen);
+		ret = parse_number(value, 1, AOE_MAXOUT_MAX, "frames", &v, err, errlen);
 		if (ret == 0)
 			opts->maxout = (uint16_t)v;
 		break;
 	case OPTIONS_DEADSECS:
-		ret = parse_number(value, 0, OPTIONS_DEADSECS_MAX, "seconds (0 = retry forever)",
+		ret = parse_number(value, 0, AOE_DEADSECS_MAX, "seconds (0 = retry forever)",
 				   &opts->deadsecs, err, errlen);
 		break;
 	case OPTIONS_DISCOVER_INTERVAL:
-		ret = parse_number(value, 0, OPTIONS_DISCOVER_MAX, "seconds (0 = only at start)",
-				   &opts->discover_interval_s, err, errlen);
+		ret = parse_number(value, 0, AOE_DISCOVER_INTERVAL_MAX,
+				   "seconds (0 = only at start)", &opts->discover_interval_s, err,
+				   errlen);
 		break;
 	case OPTIONS_DISCOVER_WAIT:
 		ret = parse_number(value, 1, OPTIONS_WAIT_MAX_MS, "ms", &opts->discover_wait_ms,
@@ -405,9 +406,9 @@ options_usage(FILE *f, const char *prog)
 		"\n"
 		"Without --status, runs until SIGINT or SIGTERM and prints a line on stdout\n"
 		"whenever a target comes up or goes down.\n",
-		prog, 1, OPTIONS_MAXOUT_MAX, OPTIONS_MAXOUT_DEFAULT, OPTIONS_DEADSECS_MAX,
-		OPTIONS_DEADSECS_DEFAULT, OPTIONS_DISCOVER_MAX, OPTIONS_DISCOVER_DEFAULT,
-		OPTIONS_WAIT_MAX_MS, OPTIONS_WAIT_DEFAULT_MS, DPDK_AOE_CONFIG_DEFAULT);
+		prog, 1, AOE_MAXOUT_MAX, AOE_MAXOUT_DEFAULT, AOE_DEADSECS_MAX, AOE_DEADSECS_DEFAULT,
+		AOE_DISCOVER_INTERVAL_MAX, AOE_DISCOVER_INTERVAL_DEFAULT, OPTIONS_WAIT_MAX_MS,
+		OPTIONS_WAIT_DEFAULT_MS, DPDK_AOE_CONFIG_DEFAULT);
 }
 
 /* Only digits, and a value that fits a port id: then the entry is an id, not a name. */

@@ -22,14 +22,15 @@
 
 #include <stdint.h>
 
+#include "aoe_defs.h"
 #include "aoe_stats.h"
 
 #define AOE_SHM_MAGIC	    0x41656f6553746174ull /* "AeoeStat" */
 #define AOE_SHM_VERSION	    1
 #define AOE_SHM_FILE	    "aoe_stats"
-#define AOE_SHM_MAX_TARGETS 256
-#define AOE_SHM_MAX_LCORES  16
-#define AOE_SHM_MAX_PORTS   16
+#define AOE_SHM_MAX_TARGETS AOE_MAX_TARGETS
+#define AOE_SHM_MAX_LCORES  AOE_MAX_LCORES
+#define AOE_SHM_MAX_PORTS   AOE_MAX_PORTS
 #define AOE_SHM_EVENTS	    1024 /* per lcore, power of two */
 
 /* Gauges of one lcore's session with one target (written by that lcore). */
@@ -62,7 +63,7 @@ struct aoe_shm_target {
 	uint32_t open;
 	uint32_t flushed; /* removed from the table by an operator */
 	char name[16];
-	char port_name[64];
+	char port_name[AOE_PORT_NAME_MAX];
 	char ports[128]; /* every path's port, comma separated */
 	char model[41];
 	char serial[21];
@@ -112,7 +113,7 @@ struct aoe_shm_port {
 	uint16_t port_id;
 	uint16_t mtu;
 	uint32_t allowed;
-	char name[64];
+	char name[AOE_PORT_NAME_MAX];
 	uint8_t mac[6];
 	uint8_t pad[2];
 };

@@ -349,15 +349,6 @@ aoe_shm_events_read(const struct aoe_shm *shm, struct aoe_shm_cursor *c, struct 
 	return n;
 }
 
-const char *
-aoe_shm_state_str(uint32_t state)
-{
-	/* enum aoe_target_state (aoe.h), without pulling DPDK headers into a reader. */
-	static const char *const names[] = {"probing", "up", "down", "down,closewait"};
-
-	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "unknown";
-}
-
 void
 aoe_shm_time_format(uint64_t ns, char *buf, size_t len)
 {
@@ -371,12 +362,6 @@ aoe_shm_time_format(uint64_t ns, char *buf, size_t len)
 		return;
 	}
 	snprintf(buf + n, len - n, ".%03u", (unsigned int)(ns % 1000000000u / 1000000u));
-}
-
-static void
-mac_format(const uint8_t *m, char *buf, size_t len)
-{
-	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
 static void
@@ -401,12 +386,13 @@ int
 aoe_shm_event_format(const struct aoe_shm *shm, const struct aoe_shm_event *ev, char *buf,
 		     size_t len)
 {
-	char when[AOE_SHM_TIME_MAX], src[18], dst[18], port[64];
+	char when[AOE_SHM_TIME_MAX], src[AOE_MAC_STR_MAX], dst[AOE_MAC_STR_MAX];
+	char port[AOE_PORT_NAME_MAX];
 	unsigned int shelf = ev->shelf, slot = ev->slot;
 
 	aoe_shm_time_format(ev->time_ns, when, sizeof(when));
-	mac_format(ev->src, src, sizeof(src));
-	mac_format(ev->dst, dst, sizeof(dst));
+	aoe_mac_format(ev->src, src, sizeof(src));
+	aoe_mac_format(ev->dst, dst, sizeof(dst));
 	port_format(shm, ev->port, port, sizeof(port));
 	switch (ev->type) {
 	case AOE_EV_RETRANSMIT:
@@ -435,7 +421,7 @@ aoe_shm_event_format(const struct aoe_shm *shm, const struct aoe_shm_event *ev, 
 	case AOE_EV_STATE:
 		/* nout carries the state it left. */
 		return snprintf(buf, len, "%s e%u.%u state %s -> %s", when, shelf, slot,
-				aoe_shm_state_str(ev->nout), aoe_shm_state_str(ev->code));
+				aoe_state_name(ev->nout), aoe_state_name(ev->code));
 	case AOE_EV_PATH:
 		return snprintf(buf, len, "%s e%u.%u path %s@%s %s", when, shelf, slot, src, port,
 				ev->code ? "up" : "failed");

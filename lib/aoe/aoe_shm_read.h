@@ -117,9 +117,6 @@ void aoe_shm_cursor_init(const struct aoe_shm *shm, struct aoe_shm_cursor *c, ui
 unsigned int aoe_shm_events_read(const struct aoe_shm *shm, struct aoe_shm_cursor *c,
 				 struct aoe_shm_event *out, unsigned int max, uint64_t *missed);
 
-/** "probing", "up", "down", "down,closewait" or "unknown". */
-const char *aoe_shm_state_str(uint32_t state);
-
 /**
  * @p ns since the epoch as ISO 8601 in UTC with milliseconds: "2024-05-01T12:34:56.123".
  * Milliseconds and no zone letter keep the longest event line (e65534.254, nout=1024) within

@@ -37,9 +37,8 @@ aoe_stats_init(const char *program)
 	unsigned int i;
 	int fd;
 
-	RTE_BUILD_BUG_ON(AOE_SHM_MAX_TARGETS < AOE_MAX_TARGETS);
-	RTE_BUILD_BUG_ON(AOE_SHM_MAX_LCORES < AOE_MAX_LCORES);
-	RTE_BUILD_BUG_ON(AOE_SHM_MAX_PORTS < AOE_MAX_PORTS);
+	/* aoe_defs.h is DPDK-free: its port name size is checked against ethdev's here. */
+	RTE_BUILD_BUG_ON(AOE_PORT_NAME_MAX != RTE_ETH_NAME_MAX_LEN);
 	snprintf(shm_path, sizeof(shm_path), "%s/%s", rte_eal_get_runtime_dir(), AOE_SHM_FILE);
 	/* A new file each run: a reader that still maps the old one keeps a consistent copy. */
 	unlink(shm_path);

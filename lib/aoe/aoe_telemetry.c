@@ -91,12 +91,6 @@ target_find(const struct aoe_shm *shm, const char *name, struct aoe_shm_target *
 	return -1;
 }
 
-static void
-mac_str(const uint8_t *m, char *buf, size_t len)
-{
-	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
 static int
 cmd_list(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
 {
@@ -121,16 +115,16 @@ cmd_info(const char *cmd __rte_unused, const char *params, struct rte_tel_data *
 {
 	const struct aoe_shm *shm = engine_shm(d);
 	struct aoe_shm_target t;
-	char mac[18];
+	char mac[AOE_MAC_STR_MAX];
 
 	if (shm == NULL || target_find(shm, params, &t, d) < 0)
 		return 0;
-	mac_str(t.mac, mac, sizeof(mac));
+	aoe_mac_format(t.mac, mac, sizeof(mac));
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", t.name);
 	rte_tel_data_add_dict_u64(d, "shelf", t.shelf);
 	rte_tel_data_add_dict_u64(d, "slot", t.slot);
-	rte_tel_data_add_dict_string(d, "state", aoe_shm_state_str(t.state));
+	rte_tel_data_add_dict_string(d, "state", aoe_state_name(t.state));
 	rte_tel_data_add_dict_string(d, "mac", mac);
 	rte_tel_data_add_dict_string(d, "port", t.port_name);
 	rte_tel_data_add_dict_u64(d, "port_id", t.port);
@@ -172,7 +166,7 @@ cmd_stats(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 		rte_tel_data_add_array_u64(errs, sum.stats.aoe_errors[i]);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", t.name);
-	rte_tel_data_add_dict_string(d, "state", aoe_shm_state_str(t.state));
+	rte_tel_data_add_dict_string(d, "state", aoe_state_name(t.state));
 	rte_tel_data_add_dict_u64(d, "frames_tx", sum.stats.frames_tx);
 	rte_tel_data_add_dict_u64(d, "frames_rx", sum.stats.frames_rx);
 	rte_tel_data_add_dict_u64(d, "bytes_tx", sum.stats.bytes_tx);

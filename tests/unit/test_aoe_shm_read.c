@@ -337,10 +337,3 @@ Test(aoe_shm_read, worst_case_line_fits_telemetry_string)
 	/* DPDK telemetry strings hold 127 bytes. */
 	cr_assert_lt(strlen(buf), 128, "%zu: %s", strlen(buf), buf);
 }
-
-Test(aoe_shm_read, state_names)
-{
-	cr_assert_str_eq(aoe_shm_state_str(0), "probing");
-	cr_assert_str_eq(aoe_shm_state_str(3), "down,closewait");
-	cr_assert_str_eq(aoe_shm_state_str(99), "unknown");
-}

@@ -207,7 +207,7 @@ static const struct options_port_ops fake_ops = {
 
 Test(daemon_options, resolve_ports)
 {
-	uint16_t ports[OPTIONS_MAX_IFS], n = 99;
+	uint16_t ports[AOE_MAX_PORTS], n = 99;
 
 	cr_assert_eq(PARSE_NONE(), 0);
 	cr_assert_eq(options_resolve_ports(&opts, &fake_ops, ports, &n, err, sizeof(err)), 0);
@@ -229,7 +229,7 @@ Test(daemon_options, resolve_ports)
 
 Test(daemon_options, resolve_unknown_ports)
 {
-	uint16_t ports[OPTIONS_MAX_IFS], n;
+	uint16_t ports[AOE_MAX_PORTS], n;
 
 	cr_assert_eq(PARSE("--iflist", "0,net_bogus9"), 0);
 	cr_assert_eq(options_resolve_ports(&opts, &fake_ops, ports, &n, err, sizeof(err)), -ENODEV);
