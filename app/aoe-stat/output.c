@@ -57,24 +57,11 @@ rows_get(const struct aoe_shm *shm, unsigned int *count)
 static void
 counters_print(FILE *f, const struct row *r)
 {
-	const struct aoe_target_stats *s = &r->sum.stats;
-	unsigned int i;
+	struct aoe_app_text t = {.f = f, .indent = "    "};
 
-	fprintf(f,
-		"    frames tx %" PRIu64 " rx %" PRIu64 ", bytes tx %" PRIu64 " rx %" PRIu64
-		", ios %" PRIu64 " (failed %" PRIu64 ")\n",
-		s->frames_tx, s->frames_rx, s->bytes_tx, s->bytes_rx, s->ios_completed,
-		s->ios_failed);
-	fprintf(f,
-		"    retransmits %" PRIu64 ", timeouts %" PRIu64 ", unexpected %" PRIu64
-		", late %" PRIu64 ", wrong_source %" PRIu64 ", ata errors %" PRIu64 "\n",
-		s->retransmits, s->timeouts, s->unexpected, s->late, s->wrong_source,
-		s->ata_errors);
-	fprintf(f, "    aoe errors");
-	for (i = 0; i < AOE_STATS_AOE_ERRORS; i++)
-		fprintf(f, " %u:%" PRIu64, i, s->aoe_errors[i]);
-	fprintf(f, "\n    outstanding %u, cwnd %u, srtt_us %" PRIu64 ", rto_us %" PRIu64 "\n",
-		r->sum.outstanding, r->sum.cwnd, r->sum.srtt_ns / 1000, r->sum.rto_ns / 1000);
+	aoe_app_text_counters(&t, &aoe_target_stats_table, &r->sum.stats);
+	aoe_app_text_counters(&t, &aoe_target_gauges_table, &r->sum.gauges);
+	aoe_app_text_end(&t);
 }
 
 int
@@ -109,8 +96,6 @@ static void
 json_target(FILE *f, const struct row *r)
 {
 	const struct aoe_shm_target *t = &r->t;
-	const struct aoe_target_stats *s = &r->sum.stats;
-	unsigned int i;
 
 	fprintf(f, "{\"name\": ");
 	json_str(f, t->name);
@@ -132,42 +117,18 @@ json_target(FILE *f, const struct row *r)
 	json_str(f, t->serial);
 	fprintf(f, ", \"firmware\": ");
 	json_str(f, t->firmware);
-	fprintf(f,
-		", \"frames_tx\": %" PRIu64 ", \"frames_rx\": %" PRIu64 ", \"bytes_tx\": %" PRIu64
-		", \"bytes_rx\": %" PRIu64 ", \"ios_completed\": %" PRIu64
-		", \"ios_failed\": %" PRIu64 ", \"retransmits\": %" PRIu64
-		", \"timeouts\": %" PRIu64 ", \"late\": %" PRIu64 ", \"unexpected\": %" PRIu64
-		", \"wrong_source\": %" PRIu64 ", \"bad_response\": %" PRIu64
-		", \"ata_errors\": %" PRIu64 ", \"aoe_errors\": [",
-		s->frames_tx, s->frames_rx, s->bytes_tx, s->bytes_rx, s->ios_completed,
-		s->ios_failed, s->retransmits, s->timeouts, s->late, s->unexpected, s->wrong_source,
-		s->bad_response, s->ata_errors);
-	for (i = 0; i < AOE_STATS_AOE_ERRORS; i++)
-		fprintf(f, "%s%" PRIu64, i ? ", " : "", s->aoe_errors[i]);
-	fprintf(f,
-		"], \"outstanding\": %u, \"cwnd\": %u, \"srtt_ns\": %" PRIu64
-		", \"rttvar_ns\": %" PRIu64 ", \"rto_ns\": %" PRIu64 "}",
-		r->sum.outstanding, r->sum.cwnd, r->sum.srtt_ns, r->sum.rttvar_ns, r->sum.rto_ns);
+	aoe_app_json_counters(f, &aoe_target_stats_table, &r->sum.stats);
+	aoe_app_json_counters(f, &aoe_target_gauges_table, &r->sum.gauges);
+	fputc('}', f);
 }
 
 static void
 json_lcore(FILE *f, const struct aoe_shm_lcore *lc)
 {
-	const struct aoe_lcore_stats *s = &lc->stats;
-
-	fprintf(f,
-		"{\"lcore_id\": %u, \"is_mgmt\": %s, \"rx_frames\": %" PRIu64
-		", \"rx_not_aoe\": %" PRIu64 ", \"rx_malformed\": %" PRIu64
-		", \"rx_requests\": %" PRIu64 ", \"rx_user_tags\": %" PRIu64
-		", \"rx_port_disallowed\": %" PRIu64 ", \"rx_no_target\": %" PRIu64
-		", \"rx_bad_owner\": %" PRIu64 ", \"handoff_tx\": %" PRIu64
-		", \"handoff_dropped\": %" PRIu64 ", \"tx_frames\": %" PRIu64
-		", \"tx_dropped\": %" PRIu64 ", \"mbuf_alloc_failed\": %" PRIu64
-		", \"busy_cycles\": %" PRIu64 ", \"iterations\": %" PRIu64 "}",
-		lc->lcore_id, lc->is_mgmt ? "true" : "false", s->rx_frames, s->rx_not_aoe,
-		s->rx_malformed, s->rx_requests, s->rx_user_tags, s->rx_port_disallowed,
-		s->rx_no_target, s->rx_bad_owner, s->handoff_tx, s->handoff_dropped, s->tx_frames,
-		s->tx_dropped, s->mbuf_alloc_failed, s->busy_cycles, s->iterations);
+	fprintf(f, "{\"lcore_id\": %u, \"is_mgmt\": %s", lc->lcore_id,
+		lc->is_mgmt ? "true" : "false");
+	aoe_app_json_counters(f, &aoe_lcore_stats_table, &lc->stats);
+	fputc('}', f);
 }
 
 int

@@ -225,10 +225,21 @@ aoe_shm_target_read(const struct aoe_shm *shm, unsigned int index, struct aoe_sh
 	return -EAGAIN;
 }
 
+#define GAUGE_FIELD(name, dim) AOE_STATS_FIELD(struct aoe_target_gauges, name),
+
+static const struct aoe_stats_field gauge_fields[] = {AOE_TARGET_GAUGES(GAUGE_FIELD)};
+
+const struct aoe_stats_table aoe_target_gauges_table = {
+	.fields = gauge_fields,
+	.nb_fields = sizeof(gauge_fields) / sizeof(gauge_fields[0]),
+	.nb_values = sizeof(struct aoe_target_gauges) / sizeof(uint64_t),
+};
+
 void
 aoe_shm_target_sum(const struct aoe_shm *shm, unsigned int index, struct aoe_shm_target_sum *out)
 {
 	unsigned int l, k, nb_lcores = shm->nb_lcores;
+	struct aoe_target_gauges *g = &out->gauges;
 
 	memset(out, 0, sizeof(*out));
 	if (index >= AOE_SHM_MAX_TARGETS)
@@ -242,15 +253,15 @@ aoe_shm_target_sum(const struct aoe_shm *shm, unsigned int index, struct aoe_shm
 
 		if (__atomic_load_n(&ss->in_use, __ATOMIC_ACQUIRE) == 0)
 			continue;
-		/* aoe_target_stats is nothing but 64-bit counters. */
-		for (k = 0; k < sizeof(ss->stats) / sizeof(uint64_t); k++)
+		/* aoe_target_stats is nothing but 64-bit counters (aoe_stats_fields.c checks). */
+		for (k = 0; k < aoe_target_stats_table.nb_values; k++)
 			dst[k] += __atomic_load_n(&src[k], __ATOMIC_RELAXED);
-		out->outstanding += __atomic_load_n(&ss->outstanding, __ATOMIC_RELAXED);
-		out->cwnd += __atomic_load_n(&ss->cwnd, __ATOMIC_RELAXED);
-		if (out->sessions++ == 0) {
-			out->srtt_ns = __atomic_load_n(&ss->srtt_ns, __ATOMIC_RELAXED);
-			out->rttvar_ns = __atomic_load_n(&ss->rttvar_ns, __ATOMIC_RELAXED);
-			out->rto_ns = __atomic_load_n(&ss->rto_ns, __ATOMIC_RELAXED);
+		g->outstanding += __atomic_load_n(&ss->outstanding, __ATOMIC_RELAXED);
+		g->cwnd += __atomic_load_n(&ss->cwnd, __ATOMIC_RELAXED);
+		if (g->sessions++ == 0) {
+			g->srtt_ns = __atomic_load_n(&ss->srtt_ns, __ATOMIC_RELAXED);
+			g->rttvar_ns = __atomic_load_n(&ss->rttvar_ns, __ATOMIC_RELAXED);
+			g->rto_ns = __atomic_load_n(&ss->rto_ns, __ATOMIC_RELAXED);
 		}
 	}
 }

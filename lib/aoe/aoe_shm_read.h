@@ -76,18 +76,36 @@ int aoe_shm_find(char (*prefixes)[256], unsigned int max);
  */
 int aoe_shm_target_read(const struct aoe_shm *shm, unsigned int index, struct aoe_shm_target *out);
 
-/** A target's session counters and gauges summed over every lcore. */
-struct aoe_shm_target_sum {
-	struct aoe_target_stats stats; /**< each counter summed */
-	uint32_t sessions;	       /**< lcores with a session on the target */
-	uint32_t outstanding;	       /**< frames in flight, all lcores */
-	uint32_t cwnd;		       /**< summed windows */
-	uint64_t srtt_ns;	       /**< the first session's */
-	uint64_t rttvar_ns;
-	uint64_t rto_ns;
+/**
+ * How a target's sessions stand now, X(name, dim) as the counter lists of aoe_stats.h (and
+ * shown after them, under these keys).
+ */
+/* clang-format off */
+#define AOE_TARGET_GAUGES(X)                                                                       \
+	X(sessions, )    /* lcores with a session on the target */                                 \
+	X(outstanding, ) /* frames in flight, all lcores */                                        \
+	X(cwnd, )        /* windows summed over lcores and paths */                                \
+	X(srtt_ns, )     /* the first session's smoothed RTT (its first path) */                   \
+	X(rttvar_ns, )   /* and its RTT variation */                                               \
+	X(rto_ns, )      /* and its retransmission timeout */
+/* clang-format on */
+
+struct aoe_target_gauges {
+	AOE_TARGET_GAUGES(AOE_STATS_MEMBER)
 };
 
-/** Sum target slot @p index's sessions into @p out (zeros when it has none). */
+extern const struct aoe_stats_table aoe_target_gauges_table; /**< struct aoe_target_gauges */
+
+/** A target's session counters and gauges summed over every lcore. */
+struct aoe_shm_target_sum {
+	struct aoe_target_stats stats;	 /**< each counter summed */
+	struct aoe_target_gauges gauges; /**< as AOE_TARGET_GAUGES says */
+};
+
+/**
+ * Sum target slot @p index's sessions into @p out (zeros when it has none): the one place
+ * where counters are added up over lcores (aoe_target_stats_get() uses it too).
+ */
 void aoe_shm_target_sum(const struct aoe_shm *shm, unsigned int index,
 			struct aoe_shm_target_sum *out);
 

@@ -17,6 +17,7 @@
 
 #include "aoe_internal.h"
 #include "aoe_log.h"
+#include "aoe_shm_read.h"
 
 static char shm_path[PATH_MAX];
 
@@ -204,25 +205,18 @@ int
 aoe_target_stats_get(const char *name, struct aoe_target_stats *sum)
 {
 	struct aoe_engine *e = &aoe_engine;
+	struct aoe_shm_target_sum all;
 	const struct aoe_target *t;
-	unsigned int i, j;
 	uint16_t shelf;
 	uint8_t slot;
 
-	/* Summed as an array of counters: the struct holds nothing else. */
-	RTE_BUILD_BUG_ON(sizeof(*sum) % sizeof(uint64_t) != 0);
 	if (sum == NULL || aoe_name_parse(name, &shelf, &slot) != 0)
 		return -EINVAL;
 	t = aoe_target_lookup(shelf, slot);
 	if (t == NULL || e->shm == NULL)
 		return -ENOENT;
-	memset(sum, 0, sizeof(*sum));
-	for (i = 0; i < e->nb_lcores; i++) {
-		const uint64_t *src = (const uint64_t *)&e->shm->sessions[t->index][i].stats;
-		uint64_t *dst = (uint64_t *)sum;
-
-		for (j = 0; j < sizeof(*sum) / sizeof(uint64_t); j++)
-			dst[j] += __atomic_load_n(&src[j], __ATOMIC_RELAXED);
-	}
+	/* The reader's sum: what aoe-stat and telemetry show, added up the same way. */
+	aoe_shm_target_sum(e->shm, t->index, &all);
+	*sum = all.stats;
 	return 0;
 }

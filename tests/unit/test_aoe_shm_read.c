@@ -157,9 +157,9 @@ Test(aoe_shm_read, target_sum_over_lcores)
 	cr_assert_eq(sum.stats.frames_tx, 15);
 	cr_assert_eq(sum.stats.aoe_errors[2], 1);
 	cr_assert_eq(sum.stats.flush_ext_fallbacks, 2);
-	cr_assert_eq(sum.outstanding, 7);
-	cr_assert_eq(sum.sessions, 2);
-	cr_assert_eq(sum.srtt_ns, 500);
+	cr_assert_eq(sum.gauges.outstanding, 7);
+	cr_assert_eq(sum.gauges.sessions, 2);
+	cr_assert_eq(sum.gauges.srtt_ns, 500);
 }
 
 Test(aoe_shm_read, lcore_read)
