@@ -61,7 +61,8 @@ text_item(struct aoe_app_text *t, const char *item)
 {
 	size_t len = strlen(item);
 
-	if (t->col != 0 && t->col + 2 + len > TEXT_WIDTH) {
+	/* Room for ", ", the item and the "," that ends the line if another item follows. */
+	if (t->col != 0 && t->col + 2 + len + 1 > TEXT_WIDTH) {
 		fputs(",\n", t->f);
 		t->col = 0;
 	}
@@ -102,6 +103,14 @@ aoe_app_text_end(struct aoe_app_text *t)
 	if (t->col != 0)
 		fputc('\n', t->f);
 	t->col = 0;
+}
+
+int
+aoe_app_flush(FILE *f)
+{
+	if (fflush(f) != 0)
+		return errno != 0 ? -errno : -EIO;
+	return ferror(f) ? -EIO : 0;
 }
 
 int

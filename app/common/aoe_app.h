@@ -50,6 +50,13 @@ void aoe_app_text_counters(struct aoe_app_text *t, const struct aoe_stats_table 
 /** End @p t's current line, if one was started. */
 void aoe_app_text_end(struct aoe_app_text *t);
 
+/**
+ * Flush @p f and say whether everything written to it got there.
+ * @return 0, the -errno of the failed write (-ENOSPC on a full disk, -EBADF on a closed
+ *         descriptor, -EPIPE), or -EIO when the stream failed earlier and its errno is gone.
+ */
+int aoe_app_flush(FILE *f);
+
 /** Format an option error into @p err (when given) and return -EINVAL. */
 int aoe_app_errf(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -29,6 +29,7 @@
 
 #include <aoe.h>
 
+#include "aoe_app_status.h"
 #include "config.h"
 #include "options.h"
 #include "status.h"
@@ -186,8 +187,6 @@ run_status(const struct options *opts)
 	uint64_t end = now + hz * opts->discover_wait_ms / 1000;
 	uint64_t hard_end = end + hz * PROBING_GRACE_MS / 1000;
 	uint64_t next_check = end;
-	struct aoe_target_info *list;
-	unsigned int n;
 	int ret;
 
 	while (!quit) {
@@ -208,10 +207,11 @@ run_status(const struct options *opts)
 		}
 	}
 
-	list = list_targets(&n);
-	ret = opts->json ? status_print_json(stdout, list, n) : status_print_text(stdout, list, n);
-	if (ret == 0 && fflush(stdout) != 0)
-		ret = -EIO;
+	/* The table and JSON of aoe-stat, from the engine's own statistics region. */
+	ret = opts->json ? aoe_app_status_json(stdout, aoe_stats_region())
+			 : aoe_app_status_table(stdout, aoe_stats_region(), false);
+	if (ret == 0)
+		ret = aoe_app_flush(stdout);
 	if (ret != 0) {
 		fprintf(stderr, "dpdk-aoe: writing the status: %s\n", strerror(-ret));
 		return EXIT_FAILURE;

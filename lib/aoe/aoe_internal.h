@@ -281,6 +281,8 @@ int aoe_stats_init(const char *program);
 void aoe_stats_fini(void);
 void aoe_stats_ports_publish(void);
 void aoe_stats_target_publish(const struct aoe_target *t);
+/* Management: publish again every target whose open count changed since it was published. */
+void aoe_stats_targets_sync(void);
 struct aoe_shm_session *aoe_stats_session(const struct aoe_target *t, unsigned int lcore_index);
 void aoe_event_emit(struct aoe_lcore *lc, struct aoe_shm_event *ev);
 

@@ -367,6 +367,7 @@ aoe_mgmt_poll(struct aoe_lcore *lc, uint64_t now)
 	}
 	if (now >= e->next_state_tsc) {
 		states_update(lc);
+		aoe_stats_targets_sync();
 		e->next_state_tsc = now + AOE_STATE_PERIOD_US * e->tsc_hz / 1000000;
 	}
 	return work;

@@ -26,7 +26,7 @@
 #include "aoe_stats.h"
 
 #define AOE_SHM_MAGIC	    0x41656f6553746174ull /* "AeoeStat" */
-#define AOE_SHM_VERSION	    1
+#define AOE_SHM_VERSION	    2
 #define AOE_SHM_FILE	    "aoe_stats"
 #define AOE_SHM_MAX_TARGETS AOE_MAX_TARGETS
 #define AOE_SHM_MAX_LCORES  AOE_MAX_LCORES
@@ -46,7 +46,10 @@ struct aoe_shm_session {
 	uint8_t pad[16];
 };
 
-/* A target as management describes it (seqcount protected). */
+/*
+ * A target as management describes it (seqcount protected). Programs show it through
+ * AOE_TARGET_DESC (aoe_shm_read.h), one schema for all of them (docs/json.md).
+ */
 struct aoe_shm_target {
 	uint32_t seq;	/* odd while management writes */
 	uint32_t state; /* enum aoe_target_state */
@@ -58,11 +61,13 @@ struct aoe_shm_target {
 	uint32_t payload;
 	uint16_t bufcnt;
 	uint16_t fwver;
-	uint8_t mac[6]; /* first path */
-	uint16_t port;	/* first path's DPDK port id */
-	uint32_t open;
-	uint32_t flushed; /* removed from the table by an operator */
-	char name[16];
+	uint8_t mac[6];		   /* first path */
+	uint16_t port;		   /* first path's DPDK port id */
+	uint32_t open;		   /* descriptors applications hold (republished as it changes) */
+	uint32_t flushed;	   /* removed from the table by an operator */
+	uint8_t sectors_per_frame; /* from the config response */
+	uint8_t pad0[7];
+	char name[AOE_NAME_MAX];
 	char port_name[AOE_PORT_NAME_MAX];
 	char ports[128]; /* every path's port, comma separated */
 	char model[41];

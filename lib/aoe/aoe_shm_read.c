@@ -266,6 +266,39 @@ aoe_shm_target_sum(const struct aoe_shm *shm, unsigned int index, struct aoe_shm
 	}
 }
 
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct aoe_shm_row *x = a, *y = b;
+
+	return aoe_target_order(x->t.shelf, x->t.slot, y->t.shelf, y->t.slot);
+}
+
+struct aoe_shm_row *
+aoe_shm_rows(const struct aoe_shm *shm, unsigned int *count)
+{
+	unsigned int i, n = 0, slots = __atomic_load_n(&shm->nb_targets, __ATOMIC_ACQUIRE);
+	struct aoe_shm_row *rows;
+
+	if (slots > AOE_SHM_MAX_TARGETS)
+		slots = AOE_SHM_MAX_TARGETS;
+	rows = calloc(slots ? slots : 1, sizeof(*rows));
+	if (rows == NULL)
+		return NULL;
+	for (i = 0; i < slots; i++) {
+		struct aoe_shm_row *r = &rows[n];
+
+		if (aoe_shm_target_read(shm, i, &r->t) != 0 || r->t.flushed)
+			continue;
+		aoe_shm_target_sum(shm, i, &r->sum);
+		r->index = i;
+		n++;
+	}
+	qsort(rows, n, sizeof(*rows), row_cmp);
+	*count = n;
+	return rows;
+}
+
 int
 aoe_shm_lcore_read(const struct aoe_shm *shm, unsigned int index, struct aoe_shm_lcore *out)
 {

@@ -144,6 +144,7 @@ aoe_stats_target_publish(const struct aoe_target *t)
 	st->payload = info.payload;
 	st->bufcnt = info.bufcnt;
 	st->fwver = info.fwver;
+	st->sectors_per_frame = info.sectors_per_frame;
 	memcpy(st->mac, info.mac.addr_bytes, sizeof(st->mac));
 	st->port = info.port;
 	st->open = __atomic_load_n(&t->open_count, __ATOMIC_RELAXED);
@@ -171,6 +172,31 @@ aoe_stats_target_publish(const struct aoe_target *t)
 	__atomic_store_n(&st->seq, seq + 2, __ATOMIC_RELEASE);
 	if (t->index >= __atomic_load_n(&e->shm->nb_targets, __ATOMIC_RELAXED))
 		__atomic_store_n(&e->shm->nb_targets, t->index + 1u, __ATOMIC_RELEASE);
+}
+
+void
+aoe_stats_targets_sync(void)
+{
+	struct aoe_engine *e = &aoe_engine;
+	uint32_t i, n = __atomic_load_n(&e->nb_targets, __ATOMIC_ACQUIRE);
+
+	if (e->shm == NULL)
+		return;
+	/* Applications open and close targets from their own threads; only management writes
+	 * descriptions, so it catches up here rather than on every state change alone. */
+	for (i = 0; i < n; i++) {
+		const struct aoe_target *t = e->targets[i];
+
+		if (e->shm->targets[t->index].open !=
+		    __atomic_load_n(&t->open_count, __ATOMIC_RELAXED))
+			aoe_stats_target_publish(t);
+	}
+}
+
+const struct aoe_shm *
+aoe_stats_region(void)
+{
+	return aoe_engine.shm;
 }
 
 struct aoe_shm_session *

@@ -110,38 +110,53 @@ cmd_list(const char *cmd __rte_unused, const char *params __rte_unused, struct r
 	return 0;
 }
 
+/* Telemetry's value of each kind of AOE_TARGET_DESC: booleans as 0/1 (it has no others). */
+static void
+put_STR(struct rte_tel_data *d, const char *key, const char *value)
+{
+	/* Telemetry strings hold 127 bytes; a longer config string is cut there. */
+	rte_tel_data_add_dict_string(d, key, value);
+}
+
+static void
+put_U64(struct rte_tel_data *d, const char *key, uint64_t value)
+{
+	rte_tel_data_add_dict_u64(d, key, value);
+}
+
+static void
+put_BOOL(struct rte_tel_data *d, const char *key, bool value)
+{
+	rte_tel_data_add_dict_u64(d, key, value ? 1 : 0);
+}
+
+static void
+put_MAC(struct rte_tel_data *d, const char *key, const uint8_t *mac)
+{
+	char s[AOE_MAC_STR_MAX];
+
+	aoe_mac_format(mac, s, sizeof(s));
+	rte_tel_data_add_dict_string(d, key, s);
+}
+
+static void
+put_STATE(struct rte_tel_data *d, const char *key, uint32_t state)
+{
+	rte_tel_data_add_dict_string(d, key, aoe_state_name(state));
+}
+
+#define PUT(key, kind, value) put_##kind(d, #key, value);
+
 static int
 cmd_info(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 {
 	const struct aoe_shm *shm = engine_shm(d);
 	struct aoe_shm_target t;
-	char mac[AOE_MAC_STR_MAX];
 
 	if (shm == NULL || target_find(shm, params, &t, d) < 0)
 		return 0;
-	aoe_mac_format(t.mac, mac, sizeof(mac));
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "name", t.name);
-	rte_tel_data_add_dict_u64(d, "shelf", t.shelf);
-	rte_tel_data_add_dict_u64(d, "slot", t.slot);
-	rte_tel_data_add_dict_string(d, "state", aoe_state_name(t.state));
-	rte_tel_data_add_dict_string(d, "mac", mac);
-	rte_tel_data_add_dict_string(d, "port", t.port_name);
-	rte_tel_data_add_dict_u64(d, "port_id", t.port);
-	rte_tel_data_add_dict_string(d, "ports", t.ports);
-	rte_tel_data_add_dict_u64(d, "paths", t.nb_paths);
-	rte_tel_data_add_dict_u64(d, "sectors", t.sectors);
-	rte_tel_data_add_dict_u64(d, "size_bytes", t.sectors * 512u);
-	rte_tel_data_add_dict_u64(d, "payload", t.payload);
-	rte_tel_data_add_dict_u64(d, "bufcnt", t.bufcnt);
-	rte_tel_data_add_dict_u64(d, "fwver", t.fwver);
-	rte_tel_data_add_dict_u64(d, "lba48", t.lba48);
-	rte_tel_data_add_dict_u64(d, "open", t.open);
-	rte_tel_data_add_dict_string(d, "model", t.model);
-	rte_tel_data_add_dict_string(d, "serial", t.serial);
-	rte_tel_data_add_dict_string(d, "firmware", t.firmware);
-	/* Telemetry strings hold 127 bytes; a longer config string is cut there. */
-	rte_tel_data_add_dict_string(d, "config", t.config);
+	AOE_TARGET_DESC(PUT, &t)
 	return 0;
 }
 
