@@ -99,71 +99,13 @@ perf_options_usage(FILE *f, const char *prog)
 		AOE_MAXOUT_MAX, AOE_DEADSECS_MAX, AOE_MTU_MIN, AOE_MTU_MAX);
 }
 
-/* A decimal (or 0x hexadecimal) unsigned number with nothing after it. strtoull alone would
- * take "-1", leading blanks and "12abc". */
-static int
-parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	uint64_t v;
-
-	if (s[0] == '\0' || !isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno != 0 || *end != '\0')
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-/* A byte count: a decimal number with an optional binary suffix k, m, g or t. */
-static int
-parse_bytes(const char *s, uint64_t *out)
-{
-	uint64_t v, mult = 1;
-	char *end;
-	size_t len;
-
-	if (s[0] == '\0' || !isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -EINVAL;
-	len = strlen(end);
-	if (len > 1)
-		return -EINVAL;
-	if (len == 1) {
-		switch (tolower((unsigned char)end[0])) {
-		case 'k':
-			mult = 1ull << 10;
-			break;
-		case 'm':
-			mult = 1ull << 20;
-			break;
-		case 'g':
-			mult = 1ull << 30;
-			break;
-		case 't':
-			mult = 1ull << 40;
-			break;
-		default:
-			return -EINVAL;
-		}
-	}
-	if (v > UINT64_MAX / mult)
-		return -EINVAL;
-	*out = v * mult;
-	return 0;
-}
-
+/* An unsigned whole number within [min, max] that fits an unsigned int. */
 static int
 parse_uint_range(const char *s, uint64_t min, uint64_t max, unsigned int *out)
 {
 	uint64_t v;
 
-	if (parse_u64(s, &v) != 0 || v < min || v > max)
+	if (aoe_app_parse_u64(s, min, max, &v) != 0)
 		return -EINVAL;
 	*out = (unsigned int)v;
 	return 0;
@@ -245,8 +187,8 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 			have_wl = true;
 			break;
 		case 'o':
-			if (parse_bytes(optarg, &v) != 0 || v == 0 || v % AOE_SECTOR_SIZE != 0 ||
-			    v > PERF_IO_SIZE_MAX)
+			if (aoe_app_parse_size(optarg, 1, PERF_IO_SIZE_MAX, &v) != 0 ||
+			    v % AOE_SECTOR_SIZE != 0)
 				return aoe_app_errf(
 					err, errlen,
 					"-o: '%s' is not a valid I/O size (a "
@@ -286,7 +228,7 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 						    optarg);
 			break;
 		case OPT_OFFSET:
-			if (parse_bytes(optarg, &o->offset) != 0 ||
+			if (aoe_app_parse_size(optarg, 0, UINT64_MAX, &o->offset) != 0 ||
 			    o->offset % AOE_SECTOR_SIZE != 0)
 				return aoe_app_errf(err, errlen,
 						    "--offset: '%s' is not a valid offset (bytes, "
@@ -294,7 +236,7 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 						    optarg);
 			break;
 		case OPT_SIZE:
-			if (parse_bytes(optarg, &o->size) != 0 || o->size == 0 ||
+			if (aoe_app_parse_size(optarg, 1, UINT64_MAX, &o->size) != 0 ||
 			    o->size % AOE_SECTOR_SIZE != 0)
 				return aoe_app_errf(err, errlen,
 						    "--size: '%s' is not a valid size (bytes, a "
@@ -302,7 +244,7 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 						    optarg);
 			break;
 		case OPT_SEED:
-			if (parse_u64(optarg, &o->seed) != 0)
+			if (aoe_app_parse_u64(optarg, 0, UINT64_MAX, &o->seed) != 0)
 				return aoe_app_errf(err, errlen,
 						    "--seed: '%s' is not a valid seed (an "
 						    "unsigned 64-bit number, decimal or 0x hex)",
@@ -315,11 +257,12 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 			o->json = true;
 			break;
 		case OPT_DISCOVER_WAIT:
-			if (parse_uint_range(optarg, 0, 3600000, &o->discover_wait_ms) != 0)
+			if (parse_uint_range(optarg, 1, PERF_DISCOVER_WAIT_MAX,
+					     &o->discover_wait_ms) != 0)
 				return aoe_app_errf(err, errlen,
 						    "--discover-wait: '%s' is not a valid wait "
-						    "(milliseconds, 0-3600000)",
-						    optarg);
+						    "(milliseconds, 1-%u)",
+						    optarg, PERF_DISCOVER_WAIT_MAX);
 			break;
 		case OPT_MAXOUT:
 			if (parse_uint_range(optarg, 1, AOE_MAXOUT_MAX, &o->maxout) != 0)
@@ -377,6 +320,40 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 				    "writes (got -w %s)",
 				    perf_workload_name(o->workload));
 	return 0;
+}
+
+int
+perf_options_cmdline(int argc, char **argv, struct perf_opts *o, char *err, size_t errlen)
+{
+	struct aoe_app_args a;
+	int rc, i;
+
+	memset(o, 0, sizeof(*o));
+	if (aoe_app_args(argc, argv, &a) != 0)
+		return aoe_app_errf(err, errlen, "out of memory");
+	if (a.help) {
+		o->help = true;
+		free(a.argv);
+		return 0;
+	}
+	if (!a.dashes) {
+		free(a.argv);
+		i = aoe_app_misplaced(argc, argv, short_opts, long_opts);
+		if (i > 0)
+			return aoe_app_errf(err, errlen,
+					    "'%s' comes before any '--': aoe-perf's options follow "
+					    "the EAL's after '--' (aoe-perf [EAL options] -- -T "
+					    "TARGET -w WORKLOAD -o IO_BYTES -q DEPTH)",
+					    argv[i]);
+		return aoe_app_errf(
+			err, errlen,
+			"no '--' and no aoe-perf options: they follow the EAL's after "
+			"'--' (aoe-perf [EAL options] -- -T TARGET -w WORKLOAD -o IO_BYTES "
+			"-q DEPTH)");
+	}
+	rc = perf_options_parse(a.argc, a.argv, o, err, errlen);
+	free(a.argv);
+	return rc;
 }
 
 int

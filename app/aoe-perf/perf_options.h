@@ -17,7 +17,8 @@
 
 #define PERF_DEPTH_MAX		   1024
 #define PERF_IO_SIZE_MAX	   (64ull << 20)
-#define PERF_DISCOVER_WAIT_DEFAULT 3000 /**< ms */
+#define PERF_DISCOVER_WAIT_DEFAULT 3000	   /**< ms */
+#define PERF_DISCOVER_WAIT_MAX	   3600000 /**< ms */
 #define PERF_READ_PCT_DEFAULT	   50
 
 enum perf_workload {
@@ -59,6 +60,14 @@ struct perf_opts {
  *         one-line message in @p err naming the option and what it allows.
  */
 int perf_options_parse(int argc, char **argv, struct perf_opts *opts, char *err, size_t errlen);
+
+/**
+ * The whole command line, "[EAL options] -- [aoe-perf options]": -h or --help anywhere sets
+ * opts->help; without a "--" the message says that the "--" is missing (naming an aoe-perf
+ * option given before it, if any); else perf_options_parse() of what follows the "--".
+ * @return 0 or -EINVAL (@p err says why).
+ */
+int perf_options_cmdline(int argc, char **argv, struct perf_opts *opts, char *err, size_t errlen);
 
 /** Print the usage text. */
 void perf_options_usage(FILE *f, const char *prog);

@@ -157,6 +157,11 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	int opt, rc;
 
+	if (aoe_app_stdio_check() != 0) {
+		fprintf(stderr, "aoe-stat: standard output is closed: nothing could be written "
+				"(redirect it to a file or /dev/null)\n");
+		return 1;
+	}
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -167,7 +172,7 @@ main(int argc, char **argv)
 					"aoe-stat: --file-prefix: bad prefix '%s'; allowed: "
 					"a DPDK file prefix, no '/'\n",
 					optarg);
-				return 2;
+				return AOE_APP_EXIT_USAGE;
 			}
 			snprintf(prefix, sizeof(prefix), "%s", optarg);
 			break;
@@ -182,25 +187,25 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			return aoe_app_flush(stdout) == 0 ? 0 : 1;
 		case ':':
 			fprintf(stderr, "aoe-stat: %s needs a value (see --help)\n",
 				argv[optind - 1]);
-			return 2;
+			return AOE_APP_EXIT_USAGE;
 		default:
 			fprintf(stderr, "aoe-stat: unknown option '%s' (see --help)\n",
 				argv[optind - 1]);
-			return 2;
+			return AOE_APP_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "aoe-stat: unexpected argument '%s' (see --help)\n", argv[optind]);
-		return 2;
+		return AOE_APP_EXIT_USAGE;
 	}
 	if (do_follow && (json || verbose)) {
 		fprintf(stderr, "aoe-stat: --follow prints the error stream; it takes no --json "
 				"or -v (see --help)\n");
-		return 2;
+		return AOE_APP_EXIT_USAGE;
 	}
 	if (prefix[0] == '\0' && pick_prefix(prefix, sizeof(prefix)) != 0)
 		return 1;

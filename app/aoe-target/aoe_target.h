@@ -12,13 +12,16 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
+#include "aoe_app.h"
 #include "aoe_wire.h"
 
 #define TGT_MAX_PORTS RTE_MAX_ETHPORTS
+#define TGT_MAX_DISKS 256
 #define TGT_BURST     32
 /* Frames one rx burst can produce: a broadcast query may be answered by every disk, so the
  * staging array is flushed whenever it fills; this only sizes it. */
@@ -136,7 +139,7 @@ struct tgt_ctx {
 	unsigned int sectors_opt; /* --sectors, 0 when not given */
 	bool lba28;		  /* --lba28: an old disk, no EXT commands */
 	struct tgt_fault fault;
-	uint64_t rng[4]; /* xoshiro256** state */
+	struct aoe_app_rng rng; /* the fault injector's coin flips */
 	uint64_t tsc_hz;
 	/* silence */
 	uint64_t silent_after;	/* 0: never */
@@ -153,6 +156,23 @@ struct tgt_ctx {
 extern volatile sig_atomic_t tgt_force_quit;
 extern volatile sig_atomic_t tgt_usr1_count;
 
+/* What the command line sets besides the context. */
+struct tgt_opts {
+	bool help;
+	bool port_given;
+	bool port_sel[RTE_MAX_ETHPORTS]; /* checked against the EAL's ports once it runs */
+	const char *config;
+	uint64_t seed;
+	uint32_t mbuf_size;
+};
+
+/* options.c: what follows "--", then the whole command line (help, a missing "--"). */
+int tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, struct tgt_opts *o, char *err,
+		      size_t errlen);
+int tgt_options_cmdline(int argc, char **argv, struct tgt_ctx *ctx, struct tgt_opts *o, char *err,
+			size_t errlen);
+void tgt_options_usage(FILE *f, const char *prog);
+
 /* disk.c */
 int tgt_disk_parse(const char *spec, struct tgt_disk *d, char *err, size_t err_len);
 int tgt_disk_open(struct tgt_disk *d, char *err, size_t err_len);
@@ -160,16 +180,12 @@ void tgt_disk_close(struct tgt_disk *d);
 int tgt_disk_read(struct tgt_disk *d, uint64_t lba, unsigned int count, uint8_t *dst);
 int tgt_disk_write(struct tgt_disk *d, uint64_t lba, unsigned int count, const uint8_t *src);
 int tgt_disk_flush(struct tgt_disk *d);
-int tgt_parse_size(const char *s, uint64_t *bytes);
 
 /* serve.c */
 void tgt_serve_frame(struct tgt_ctx *ctx, struct tgt_port *p, struct rte_mbuf *m);
 int tgt_serve_announce(struct tgt_ctx *ctx, struct tgt_port *p);
 
 /* fault.c */
-int tgt_fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len);
-void tgt_rng_seed(struct tgt_ctx *ctx, uint64_t seed);
-uint64_t tgt_rng_next(struct tgt_ctx *ctx);
 void tgt_emit(struct tgt_ctx *ctx, struct tgt_port *p, struct rte_mbuf *m);
 void tgt_port_flush(struct tgt_ctx *ctx, struct tgt_port *p);
 void tgt_fault_poll(struct tgt_ctx *ctx, struct tgt_port *p, uint64_t now);

@@ -32,11 +32,12 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "aoe_app_eal.h"
+#include "aoe_defs.h"
 #include "aoe_target.h"
 
 #define RX_DESC	    1024
 #define TX_DESC	    1024
-#define MAX_DISKS   256
 #define MAX_RX_ROOM (16384 + 128) /* af_packet framesz=16384 less its overhead fits */
 
 volatile sig_atomic_t tgt_force_quit;
@@ -51,177 +52,6 @@ on_signal(int sig)
 		tgt_usr1_count++;
 	else
 		tgt_force_quit = 1;
-}
-
-static void
-usage(const char *prog)
-{
-	printf("usage: %s [EAL options] -- --disk SHELF.SLOT=BACKEND [--disk ...] [options]\n"
-	       "  --disk SHELF.SLOT=null:SIZE|ram:SIZE|file:PATH\n"
-	       "                      a disk; SIZE in bytes or with K/M/G/T (powers of 1024), a\n"
-	       "                      non-zero multiple of 512; shelf 0-65534, slot 0-254\n"
-	       "  --bufcnt N          buffer count in config answers, 1-65535 (default 256)\n"
-	       "  --sectors N         sectors per ATA frame, 1-%u (default (MTU - 36) / 512)\n"
-	       "  --lba28             act as an LBA28-only disk: no LBA48 in IDENTIFY, EXT\n"
-	       "                      commands aborted, at most 2^28 - 1 sectors\n"
-	       "  --port P            serve only port P (repeatable; default every port)\n"
-	       "  --config STR        initial config string of every disk (at most 1024 bytes)\n"
-	       "  --fault SPEC        drop=P,dup=P,reorder=P,corrupt=P,delay=USEC; P in [0,1] or "
-	       "N%%\n"
-	       "  --seed N            seed of the fault PRNG (default 1)\n"
-	       "  --mbuf-size BYTES   mbuf data room, at least what the ports need (af_packet "
-	       "with\n"
-	       "                      a large framesz=: give at least that)\n"
-	       "  --silent-after N    stop answering after N ATA requests answered\n"
-	       "  --silent-for MS     come back MS milliseconds after going silent\n"
-	       "  SIGUSR1 toggles silence; SIGINT/SIGTERM exit and print the counters.\n",
-	       prog, (unsigned int)TGT_MAX_SECTORS);
-}
-
-static unsigned long long
-parse_num(const char *opt, const char *s, unsigned long long min, unsigned long long max)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno != 0 || end == s || *end != '\0' || *s == '-' || v < min || v > max)
-		rte_exit(EXIT_FAILURE, "%s '%s': expected an integer from %llu to %llu\n", opt, s,
-			 min, max);
-	return v;
-}
-
-enum {
-	OPT_DISK = 256,
-	OPT_BUFCNT,
-	OPT_FAULT,
-	OPT_PORT,
-	OPT_SECTORS,
-	OPT_LBA28,
-	OPT_CONFIG,
-	OPT_SILENT_AFTER,
-	OPT_SILENT_FOR,
-	OPT_SEED,
-	OPT_MBUF_SIZE,
-	OPT_HELP,
-};
-
-static const struct option long_opts[] = {
-	{"disk", required_argument, NULL, OPT_DISK},
-	{"bufcnt", required_argument, NULL, OPT_BUFCNT},
-	{"fault", required_argument, NULL, OPT_FAULT},
-	{"port", required_argument, NULL, OPT_PORT},
-	{"sectors", required_argument, NULL, OPT_SECTORS},
-	{"lba28", no_argument, NULL, OPT_LBA28},
-	{"config", required_argument, NULL, OPT_CONFIG},
-	{"silent-after", required_argument, NULL, OPT_SILENT_AFTER},
-	{"silent-for", required_argument, NULL, OPT_SILENT_FOR},
-	{"seed", required_argument, NULL, OPT_SEED},
-	{"mbuf-size", required_argument, NULL, OPT_MBUF_SIZE},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
-};
-
-struct opts {
-	bool port_given;
-	bool port_sel[RTE_MAX_ETHPORTS];
-	const char *config;
-	uint64_t seed;
-	uint32_t mbuf_size;
-};
-
-static void
-parse_args(struct tgt_ctx *ctx, struct opts *o, int argc, char **argv)
-{
-	char err[512];
-	int c;
-
-	ctx->bufcnt = 256;
-	o->seed = 1;
-	ctx->disks = calloc(MAX_DISKS, sizeof(*ctx->disks));
-	if (ctx->disks == NULL)
-		rte_exit(EXIT_FAILURE, "out of memory\n");
-	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DISK: {
-			struct tgt_disk *d = &ctx->disks[ctx->n_disks];
-
-			if (ctx->n_disks == MAX_DISKS)
-				rte_exit(EXIT_FAILURE, "--disk: at most %d disks\n", MAX_DISKS);
-			if (tgt_disk_parse(optarg, d, err, sizeof(err)) != 0)
-				rte_exit(EXIT_FAILURE, "%s\n", err);
-			for (unsigned int i = 0; i < ctx->n_disks; i++)
-				if (ctx->disks[i].shelf == d->shelf &&
-				    ctx->disks[i].slot == d->slot)
-					rte_exit(EXIT_FAILURE,
-						 "--disk '%s': e%u.%u is given twice\n", optarg,
-						 d->shelf, d->slot);
-			ctx->n_disks++;
-			break;
-		}
-		case OPT_BUFCNT:
-			ctx->bufcnt = (uint16_t)parse_num("--bufcnt", optarg, 1, 65535);
-			break;
-		case OPT_FAULT:
-			if (tgt_fault_parse(optarg, &ctx->fault, err, sizeof(err)) != 0)
-				rte_exit(EXIT_FAILURE, "%s\n", err);
-			break;
-		case OPT_PORT: {
-			uint16_t pid =
-				(uint16_t)parse_num("--port", optarg, 0, RTE_MAX_ETHPORTS - 1);
-
-			if (!rte_eth_dev_is_valid_port(pid))
-				rte_exit(EXIT_FAILURE, "--port %u: no such port (%u available)\n",
-					 pid, rte_eth_dev_count_avail());
-			o->port_given = true;
-			o->port_sel[pid] = true;
-			break;
-		}
-		case OPT_SECTORS:
-			ctx->sectors_opt =
-				(unsigned int)parse_num("--sectors", optarg, 1, TGT_MAX_SECTORS);
-			break;
-		case OPT_LBA28:
-			ctx->lba28 = true;
-			break;
-		case OPT_CONFIG:
-			if (strlen(optarg) > AOE_CFG_STR_MAX)
-				rte_exit(EXIT_FAILURE, "--config: at most %d bytes, got %zu\n",
-					 AOE_CFG_STR_MAX, strlen(optarg));
-			o->config = optarg;
-			break;
-		case OPT_SILENT_AFTER:
-			ctx->silent_after = parse_num("--silent-after", optarg, 1, UINT64_MAX);
-			break;
-		case OPT_SILENT_FOR:
-			ctx->silent_for_ms = parse_num("--silent-for", optarg, 1, 86400000ull);
-			break;
-		case OPT_SEED:
-			o->seed = parse_num("--seed", optarg, 0, UINT64_MAX);
-			break;
-		case OPT_MBUF_SIZE:
-			o->mbuf_size = (uint32_t)parse_num("--mbuf-size", optarg, 2048,
-							   UINT16_MAX - RTE_PKTMBUF_HEADROOM - 64);
-			break;
-		case OPT_HELP:
-		case 'h':
-			usage(argv[0]);
-			exit(EXIT_SUCCESS);
-		default:
-			usage(argv[0]);
-			rte_exit(EXIT_FAILURE, "unknown option (see the usage above)\n");
-		}
-	}
-	if (optind < argc)
-		rte_exit(EXIT_FAILURE, "unexpected argument '%s' (options start with --)\n",
-			 argv[optind]);
-	if (ctx->n_disks == 0)
-		rte_exit(EXIT_FAILURE,
-			 "--disk SHELF.SLOT=null:SIZE|ram:SIZE|file:PATH is required\n");
-	if (ctx->silent_for_ms != 0 && ctx->silent_after == 0)
-		printf("aoe-target: --silent-for without --silent-after applies to SIGUSR1 "
-		       "silence\n");
 }
 
 /* Zero every mbuf's buffer once, so null-disk reads never leak old bytes of another frame
@@ -249,11 +79,11 @@ port_init(struct tgt_ctx *ctx, struct tgt_port *p)
 	rc = rte_eth_dev_configure(p->port_id, 1, 1, &conf);
 	if (rc != 0)
 		rte_exit(EXIT_FAILURE, "port %u: cannot configure (MTU %u): %s\n", p->port_id,
-			 p->mtu, rte_strerror(-rc));
+			 p->mtu, aoe_ethdev_strerror(rc));
 	rc = rte_eth_dev_info_get(p->port_id, &info);
 	if (rc != 0)
 		rte_exit(EXIT_FAILURE, "port %u: no device info: %s\n", p->port_id,
-			 rte_strerror(-rc));
+			 aoe_ethdev_strerror(rc));
 	uint16_t rxd = RX_DESC, txd = TX_DESC;
 
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &rxd, &txd);
@@ -267,11 +97,11 @@ port_init(struct tgt_ctx *ctx, struct tgt_port *p)
 		rc = rte_eth_dev_start(p->port_id);
 	if (rc != 0)
 		rte_exit(EXIT_FAILURE, "port %u: cannot set up queues or start: %s\n", p->port_id,
-			 rte_strerror(-rc));
+			 aoe_ethdev_strerror(rc));
 	rc = rte_eth_macaddr_get(p->port_id, &p->mac);
 	if (rc != 0)
 		rte_exit(EXIT_FAILURE, "port %u: no MAC address: %s\n", p->port_id,
-			 rte_strerror(-rc));
+			 aoe_ethdev_strerror(rc));
 }
 
 /*
@@ -322,7 +152,8 @@ setup_disks(struct tgt_ctx *ctx, const char *config)
 		aoe_identify_build(d->ident, d->sectors, TGT_MODEL, serial, TGT_FW_STR);
 		if (ctx->lba28) {
 			if (d->sectors > 0x0fffffff)
-				rte_exit(EXIT_FAILURE, "--lba28: e%u.%u has %" PRIu64 " sectors; an "
+				rte_exit(EXIT_FAILURE,
+					 "--lba28: e%u.%u has %" PRIu64 " sectors; an "
 					 "LBA28 disk holds at most 268435455 (128 GiB)\n",
 					 d->shelf, d->slot, d->sectors);
 			aoe_identify_set_lba28(d->ident);
@@ -445,26 +276,49 @@ int
 main(int argc, char **argv)
 {
 	struct tgt_ctx *ctx = &g_ctx;
-	struct opts o = {0};
+	struct tgt_opts o;
+	char err[512];
 	unsigned int n_mbufs;
 	uint32_t max_room = 0;
 	uint32_t room;
 	uint16_t pid;
-	int rc;
 
-	rc = rte_eal_init(argc, argv);
-	if (rc < 0)
-		rte_exit(EXIT_FAILURE, "cannot initialise the EAL (see the messages above)\n");
-	argc -= rc;
-	argv += rc;
-	argv[0] = (char *)(uintptr_t) "aoe-target";
-	parse_args(ctx, &o, argc, argv);
+	if (aoe_app_stdio_check() != 0) {
+		fprintf(stderr, "aoe-target: standard output is closed: its messages and counters "
+				"could not be written (redirect it to a file or /dev/null)\n");
+		return EXIT_FAILURE;
+	}
+	/* The options first: a typo or --help costs no device probing. */
+	if (tgt_options_cmdline(argc, argv, ctx, &o, err, sizeof(err)) != 0) {
+		fprintf(stderr, "aoe-target: %s\n", err);
+		return AOE_APP_EXIT_USAGE;
+	}
+	if (o.help) {
+		tgt_options_usage(stdout, "aoe-target");
+		return aoe_app_flush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	}
+	aoe_app_eal_init("aoe-target", argc, argv);
+	if (aoe_app_eal_ports("aoe-target") != 0) {
+		rte_eal_cleanup();
+		return EXIT_FAILURE;
+	}
+	for (pid = 0; pid < RTE_MAX_ETHPORTS; pid++) {
+		if (o.port_sel[pid] && !rte_eth_dev_is_valid_port(pid)) {
+			fprintf(stderr, "aoe-target: --port %u: no such port (%u available)\n", pid,
+				rte_eth_dev_count_avail());
+			rte_eal_cleanup();
+			return AOE_APP_EXIT_USAGE;
+		}
+	}
+	if (ctx->silent_for_ms != 0 && ctx->silent_after == 0)
+		printf("aoe-target: --silent-for without --silent-after applies to SIGUSR1 "
+		       "silence\n");
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGUSR1, on_signal);
 	ctx->tsc_hz = rte_get_tsc_hz();
-	tgt_rng_seed(ctx, o.seed);
+	aoe_app_rng_seed(&ctx->rng, o.seed);
 
 	RTE_ETH_FOREACH_DEV(pid)
 	{
@@ -475,8 +329,7 @@ main(int argc, char **argv)
 		ctx->n_ports++;
 	}
 	if (ctx->n_ports == 0)
-		rte_exit(EXIT_FAILURE, "no Ethernet port to serve: give the EAL a device (e.g. "
-				       "--vdev net_af_packet0,iface=veth0) or a PCI address\n");
+		rte_exit(EXIT_FAILURE, "no port to serve: --port names none of the EAL's ports\n");
 
 	setup_disks(ctx, o.config);
 

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "aoe_app.h"
 
@@ -124,4 +129,158 @@ aoe_app_errf(char *err, size_t errlen, const char *fmt, ...)
 		va_end(ap);
 	}
 	return -EINVAL;
+}
+
+int
+aoe_app_args(int argc, char **argv, struct aoe_app_args *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->argv = calloc((size_t)argc + 1, sizeof(*a->argv));
+	if (a->argv == NULL)
+		return -ENOMEM;
+	a->argv[a->argc++] = argv[0];
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0 && !a->dashes) {
+			a->dashes = true;
+			continue;
+		}
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			a->help = true;
+		if (a->dashes)
+			a->argv[a->argc++] = argv[i];
+	}
+	return 0;
+}
+
+/* "-X" with X one of getopt's short option letters, or "--name[=...]" of a long option. */
+static bool
+is_option(const char *arg, const char *shortopts, const struct option *longopts)
+{
+	size_t len;
+	int i;
+
+	if (arg[0] != '-' || arg[1] == '\0' || strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0)
+		return false;
+	if (arg[1] != '-')
+		return arg[1] != ':' && arg[1] != '+' && strchr(shortopts, arg[1]) != NULL;
+	len = strcspn(arg + 2, "=");
+	for (i = 0; longopts[i].name != NULL; i++)
+		if (strlen(longopts[i].name) == len && strncmp(arg + 2, longopts[i].name, len) == 0)
+			return true;
+	return false;
+}
+
+int
+aoe_app_misplaced(int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		if (is_option(argv[i], shortopts, longopts))
+			return i;
+	}
+	return 0;
+}
+
+int
+aoe_app_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	unsigned int base = 10, digit;
+	uint64_t v = 0;
+	bool overflow = false;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (*s == '\0')
+		return -EINVAL;
+	for (; *s != '\0'; s++) {
+		if (isdigit((unsigned char)*s))
+			digit = (unsigned int)(*s - '0');
+		else if (base == 16 && isxdigit((unsigned char)*s))
+			digit = (unsigned int)(tolower((unsigned char)*s) - 'a' + 10);
+		else
+			return -EINVAL;
+		if (v > (UINT64_MAX - digit) / base)
+			overflow = true;
+		v = v * base + digit;
+	}
+	if (overflow || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int
+aoe_app_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	static const char suffixes[] = "kmgt";
+	char digits[32];
+	size_t len = strlen(s);
+	unsigned int shift = 0;
+	const char *suffix;
+	uint64_t v;
+	int rc;
+
+	if (len > 0 && (suffix = strchr(suffixes, tolower((unsigned char)s[len - 1]))) != NULL &&
+	    *suffix != '\0') {
+		shift = 10 * (unsigned int)(suffix - suffixes + 1);
+		len--;
+	}
+	if (len == 0 || len >= sizeof(digits) || !isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	memcpy(digits, s, len);
+	digits[len] = '\0';
+	/* Decimal only: "0x" would make "0x1k" a size. */
+	if (strspn(digits, "0123456789") != len)
+		return -EINVAL;
+	rc = aoe_app_parse_u64(digits, 0, UINT64_MAX >> shift, &v);
+	if (rc != 0)
+		return rc;
+	v <<= shift;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int
+aoe_app_stdio_check(void)
+{
+	int fd, rc = 0;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		if (fd == 1)
+			rc = -EBADF;
+		/* open() takes the lowest free descriptor: this one. */
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			return -EBADF;
+	}
+	return rc;
+}
+
+static uint64_t
+splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+void
+aoe_app_rng_seed(struct aoe_app_rng *r, uint64_t seed)
+{
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&seed);
 }

@@ -1,17 +1,69 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * What the command-line programs share: the way they print sizes, JSON strings and counters,
- * and the way their option parsers report an error. DPDK-free, so each program's pure parts (and
- * their unit tests) link it without the EAL.
+ * What the command-line programs share: how they split their command line from the EAL's,
+ * read numbers and sizes, report an option error, check that their output can be written, and
+ * print sizes, JSON strings and counters; and their random numbers. DPDK-free, so each
+ * program's pure parts (and their unit tests) link it without the EAL.
  */
 #ifndef AOE_APP_H
 #define AOE_APP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "aoe_stats.h"
+
+/** Exit status of every program for a usage error: a bad option, file, or EAL option. */
+#define AOE_APP_EXIT_USAGE 2
+
+/** A program's own command line, split from the EAL's (aoe_app_args()). */
+struct aoe_app_args {
+	int argc;    /**< argv[0] (the program) and what follows the first "--" */
+	char **argv; /**< calloc()ed, NULL-terminated; its strings are the caller's argv */
+	bool dashes; /**< a "--" was given: without one, every argument is the EAL's */
+	bool help;   /**< -h or --help anywhere: the program's usage, before the EAL starts */
+};
+
+/**
+ * Split @p argv as every DPDK program here reads it: "[EAL options] -- [program options]".
+ * Free @p a->argv with free().
+ * @return 0 or -ENOMEM.
+ */
+int aoe_app_args(int argc, char **argv, struct aoe_app_args *a);
+
+/**
+ * When the command line has no "--", the first argument that is one of the program's own
+ * options (@p shortopts and @p longopts as getopt_long takes them; "-h" and "--help" left
+ * out), so that its message can say the "--" is missing instead of what the EAL would make of
+ * it. @return its index in @p argv, or 0 when there is none.
+ */
+struct option;
+int aoe_app_misplaced(int argc, char **argv, const char *shortopts, const struct option *longopts);
+
+/**
+ * A whole number: decimal digits, or "0x" and hexadecimal digits; no sign, blank, unit or
+ * anything after it.
+ * @return 0 (@p out set), -EINVAL (not such a number) or -ERANGE (outside [@p min, @p max]).
+ */
+int aoe_app_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/**
+ * A size in bytes: decimal digits and an optional binary suffix k, m, g or t (either case:
+ * 4k = 4096).
+ * @return 0 (@p out set), -EINVAL (not a size) or -ERANGE (past 64 bits or outside
+ *         [@p min, @p max]).
+ */
+int aoe_app_parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/**
+ * Make sure descriptors 0, 1 and 2 are open before anything else opens a file, so that no file
+ * (the EAL's shared configuration, a statistics region) becomes the program's stdout: a
+ * closed one is pointed at /dev/null.
+ * @return 0, or -EBADF when stdout was closed: the program's output could not be written.
+ */
+int aoe_app_stdio_check(void);
 
 /**
  * A size as aoetools' aoe-stat prints it: 10^9-byte GB, three decimals, truncated
@@ -60,5 +112,36 @@ int aoe_app_flush(FILE *f);
 /** Format an option error into @p err (when given) and return -EINVAL. */
 int aoe_app_errf(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/** The programs' random numbers: xoshiro256**, seeded through splitmix64. Not for secrets. */
+struct aoe_app_rng {
+	uint64_t s[4];
+};
+
+/** Seed @p r; the same seed gives the same numbers. */
+void aoe_app_rng_seed(struct aoe_app_rng *r, uint64_t seed);
+
+/** The next 64 random bits. */
+static inline uint64_t
+aoe_app_rng_next(struct aoe_app_rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t x = s[1] * 5, out = ((x << 7) | (x >> 57)) * 9, t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = (s[3] << 45) | (s[3] >> 19);
+	return out;
+}
+
+/** A uniform number in [0, @p n) without a division (Lemire's multiply-shift). */
+static inline uint64_t
+aoe_app_rng_below(struct aoe_app_rng *r, uint64_t n)
+{
+	return (uint64_t)(((unsigned __int128)aoe_app_rng_next(r) * n) >> 64);
+}
 
 #endif /* AOE_APP_H */

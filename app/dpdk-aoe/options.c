@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "options.h"
@@ -65,36 +66,12 @@ static const struct option long_options[] = {
 #error "meson defines DPDK_AOE_CONFIG_DEFAULT: the build's sysconfdir/dpdk-aoe/dpdk-aoe.conf"
 #endif
 
-/*
- * Digits only: strtoul() would accept leading blanks, a sign ("-1" wraps to a huge value) and
- * an empty string, none of which an operator means.
- */
-static int
-parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-	uint64_t v = 0;
-	const char *p;
-
-	if (*s == '\0')
-		return -EINVAL;
-	for (p = s; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(*p - '0');
-		if (v > max)
-			return -ERANGE;
-	}
-	if (v < min)
-		return -ERANGE;
-	*out = (uint32_t)v;
-	return 0;
-}
-
 static int
 parse_number(const char *arg, uint32_t min, uint32_t max, const char *unit, uint32_t *out,
 	     char *err, size_t errlen)
 {
-	int ret = parse_u32(arg, min, max, out);
+	uint64_t v;
+	int ret = aoe_app_parse_u64(arg, min, max, &v);
 
 	if (ret == -EINVAL)
 		return aoe_app_errf(err, errlen, "'%s' is not a number; allowed: %u..%u %s", arg,
@@ -102,6 +79,7 @@ parse_number(const char *arg, uint32_t min, uint32_t max, const char *unit, uint
 	if (ret == -ERANGE)
 		return aoe_app_errf(err, errlen, "%s is out of range; allowed: %u..%u %s", arg, min,
 				    max, unit);
+	*out = (uint32_t)v;
 	return 0;
 }
 
@@ -279,6 +257,9 @@ options_merge(struct options *base, const struct options *over)
 			break;
 		}
 	}
+	for (id = 0; id < OPTIONS_NB; id++)
+		if ((over->given & (UINT32_C(1) << id)) != 0)
+			base->line[id] = over->line[id];
 	base->given |= over->given;
 	base->help = over->help;
 	base->config = over->config;
@@ -360,6 +341,34 @@ options_parse_args(int argc, char **argv, struct options *opts, char *err, size_
 }
 
 int
+options_parse_cmdline(int argc, char **argv, struct options *opts, char *err, size_t errlen)
+{
+	struct aoe_app_args a;
+	int rc, i;
+
+	options_init(opts);
+	if (aoe_app_args(argc, argv, &a) != 0)
+		return aoe_app_errf(err, errlen, "out of memory");
+	if (a.help) {
+		opts->help = true;
+		free(a.argv);
+		return 0;
+	}
+	/* Without "--" every argument is the EAL's, which would refuse dpdk-aoe's own. */
+	i = a.dashes ? 0 : aoe_app_misplaced(argc, argv, "+:h", long_options);
+	if (i > 0) {
+		free(a.argv);
+		return aoe_app_errf(err, errlen,
+				    "'%s' comes before any '--': dpdk-aoe's options follow the "
+				    "EAL's after '--' (dpdk-aoe [EAL options] -- [options])",
+				    argv[i]);
+	}
+	rc = options_parse_args(a.argc, a.argv, opts, err, errlen);
+	free(a.argv);
+	return rc;
+}
+
+int
 options_check(const struct options *opts, char *err, size_t errlen)
 {
 	if (opts->json && !opts->status)
@@ -411,13 +420,13 @@ options_usage(FILE *f, const char *prog)
 		OPTIONS_WAIT_DEFAULT_MS, DPDK_AOE_CONFIG_DEFAULT);
 }
 
-/* Only digits, and a value that fits a port id: then the entry is an id, not a name. */
+/* A number that fits a port id: then the entry is an id, not a name. */
 static bool
 entry_is_id(const char *s, uint16_t *id)
 {
-	uint32_t v;
+	uint64_t v;
 
-	if (parse_u32(s, 0, UINT16_MAX, &v) != 0)
+	if (aoe_app_parse_u64(s, 0, UINT16_MAX, &v) != 0)
 		return false;
 	*id = (uint16_t)v;
 	return true;
@@ -427,27 +436,32 @@ int
 options_resolve_ports(const struct options *opts, const struct options_port_ops *ops,
 		      uint16_t *ports, uint16_t *nb_ports, char *err, size_t errlen)
 {
-	unsigned int i, j;
+	unsigned int i, j, line = opts->line[OPTIONS_IFLIST];
+	char where[512];
 	uint16_t id, n = 0;
 
+	/* The file and line of the iflist key, or the option. */
+	if (line != 0 && opts->file != NULL)
+		snprintf(where, sizeof(where), "%s:%u: iflist", opts->file, line);
+	else
+		snprintf(where, sizeof(where), "--iflist");
 	for (i = 0; i < opts->nb_ifs; i++) {
 		const char *e = opts->ifs[i];
 
 		if (entry_is_id(e, &id)) {
 			if (!ops->id_valid(id, ops->arg)) {
 				aoe_app_errf(err, errlen,
-					     "--iflist: no port with id %s; allowed: the ids or "
-					     "names of "
+					     "%s: no port with id %s; allowed: the ids or names of "
 					     "the ports the EAL probed",
-					     e);
+					     where, e);
 				return -ENODEV;
 			}
 		} else if (ops->by_name(e, &id, ops->arg) != 0) {
-			aoe_app_errf(err, errlen,
-				     "--iflist: no port named '%s'; allowed: the ids or names of "
-				     "the ports "
-				     "the EAL probed",
-				     e);
+			aoe_app_errf(
+				err, errlen,
+				"%s: no port named '%s'; allowed: the ids or names of the ports "
+				"the EAL probed",
+				where, e);
 			return -ENODEV;
 		}
 		for (j = 0; j < n; j++)

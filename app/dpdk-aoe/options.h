@@ -45,9 +45,12 @@ struct options {
 	uint32_t discover_wait_ms;		    /**< how long --status listens */
 	unsigned int nb_ifs;			    /**< 0 = every port */
 	char ifs[AOE_MAX_PORTS][AOE_PORT_NAME_MAX]; /**< --iflist entries, as written */
-	uint32_t given;	    /**< bit (1 << enum options_id) per setting given */
-	const char *config; /**< --config FILE (points into argv); NULL = the default */
-	bool no_config;	    /**< --no-config: read no configuration file */
+	uint32_t given;		       /**< bit (1 << enum options_id) per setting given */
+	unsigned int line[OPTIONS_NB]; /**< where each was given: a line of @p file, 0 = the command
+					  line */
+	const char *file;	       /**< the configuration file read, for messages */
+	const char *config;	       /**< --config FILE (points into argv); NULL = the default */
+	bool no_config;		       /**< --no-config: read no configuration file */
 };
 
 /** Fill @p opts with the defaults: nothing given, no configuration file named. */
@@ -62,6 +65,14 @@ void options_init(struct options *opts);
  * @return 0 or -EINVAL.
  */
 int options_parse_args(int argc, char **argv, struct options *opts, char *err, size_t errlen);
+
+/**
+ * The whole command line, "[EAL options] -- [dpdk-aoe options]": -h or --help anywhere sets
+ * opts->help; a dpdk-aoe option without a "--" before it is refused as such; else
+ * options_parse_args() of what follows the "--" (nothing without one).
+ * @return 0 or -EINVAL (@p err says why).
+ */
+int options_parse_cmdline(int argc, char **argv, struct options *opts, char *err, size_t errlen);
 
 /**
  * Check how the options combine (--json needs --status).

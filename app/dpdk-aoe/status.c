@@ -43,6 +43,5 @@ status_print_event(FILE *f, time_t when, enum aoe_target_event event,
 		fprintf(f, "%s %.*s event %d\n", stamp, FIELD(info, name), (int)event);
 		break;
 	}
-	fflush(f);
-	return ferror(f) ? -EIO : 0;
+	return aoe_app_flush(f);
 }

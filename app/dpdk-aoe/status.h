@@ -18,8 +18,8 @@
 
 /**
  * Print the daemon's line for a target event, prefixed with @p when in local time, e.g.
- * "2024-11-23T19:40:00+0000 e1.1 up 0.067GB net_af_packet0 payload 1024".
- * @return 0 or -EIO.
+ * "2024-11-23T19:40:00+0000 e1.1 up 0.067GB net_af_packet0 payload 1024", and flush it.
+ * @return 0 or the -errno of the failed write (aoe_app_flush()).
  */
 int status_print_event(FILE *f, time_t when, enum aoe_target_event event,
 		       const struct aoe_target_info *info);

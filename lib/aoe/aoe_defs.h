@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -72,6 +73,16 @@ aoe_mac_format(const uint8_t *mac, char *buf, size_t len)
 {
 	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
 		 mac[5]);
+}
+
+/**
+ * The words for what an ethdev call returned: DPDK's calls return -errno, but some drivers'
+ * callbacks return -1 (memif's start when it cannot connect), which is no EPERM.
+ */
+static inline const char *
+aoe_ethdev_strerror(int rc)
+{
+	return rc == -1 ? "the driver gave no reason (its messages above may)" : strerror(-rc);
 }
 
 #ifdef __cplusplus

@@ -5,9 +5,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <criterion/criterion.h>
@@ -170,4 +172,163 @@ Test(aoe_app, flush_reports_the_write_error)
 	fprintf(f, "fine\n");
 	cr_assert_eq(aoe_app_flush(f), 0);
 	fclose(f);
+}
+
+Test(aoe_app, parse_u64)
+{
+	uint64_t v = 7;
+
+	cr_assert_eq(aoe_app_parse_u64("0", 0, 10, &v), 0);
+	cr_assert_eq(v, 0);
+	cr_assert_eq(aoe_app_parse_u64("18446744073709551615", 0, UINT64_MAX, &v), 0);
+	cr_assert_eq(v, UINT64_MAX);
+	cr_assert_eq(aoe_app_parse_u64("0x10", 0, 100, &v), 0);
+	cr_assert_eq(v, 16);
+	cr_assert_eq(aoe_app_parse_u64("0XfF", 0, 1000, &v), 0);
+	cr_assert_eq(v, 255);
+	/* Leading zeros are decimal, not octal. */
+	cr_assert_eq(aoe_app_parse_u64("010", 0, 100, &v), 0);
+	cr_assert_eq(v, 10);
+	v = 7;
+	cr_assert_eq(aoe_app_parse_u64("", 0, 10, &v), -EINVAL);
+	cr_assert_eq(aoe_app_parse_u64("-1", 0, 10, &v), -EINVAL);
+	cr_assert_eq(aoe_app_parse_u64("+1", 0, 10, &v), -EINVAL);
+	cr_assert_eq(aoe_app_parse_u64(" 1", 0, 10, &v), -EINVAL);
+	cr_assert_eq(aoe_app_parse_u64("1 ", 0, 10, &v), -EINVAL);
+	cr_assert_eq(aoe_app_parse_u64("1.5", 0, 10, &v), -EINVAL);
+	cr_assert_eq(aoe_app_parse_u64("0x", 0, 10, &v), -EINVAL);
+	cr_assert_eq(aoe_app_parse_u64("12a", 0, 1000, &v), -EINVAL);
+	cr_assert_eq(aoe_app_parse_u64("4k", 0, 10000, &v), -EINVAL);
+	cr_assert_eq(aoe_app_parse_u64("18446744073709551616", 0, UINT64_MAX, &v), -ERANGE);
+	cr_assert_eq(aoe_app_parse_u64("99999999999999999999999", 0, UINT64_MAX, &v), -ERANGE);
+	cr_assert_eq(aoe_app_parse_u64("11", 0, 10, &v), -ERANGE);
+	cr_assert_eq(aoe_app_parse_u64("0", 1, 10, &v), -ERANGE);
+	cr_assert_eq(v, 7, "a refused number leaves the output alone");
+}
+
+Test(aoe_app, parse_size)
+{
+	uint64_t v = 7;
+
+	cr_assert_eq(aoe_app_parse_size("512", 0, UINT64_MAX, &v), 0);
+	cr_assert_eq(v, 512);
+	cr_assert_eq(aoe_app_parse_size("4k", 0, UINT64_MAX, &v), 0);
+	cr_assert_eq(v, 4096);
+	cr_assert_eq(aoe_app_parse_size("8K", 0, UINT64_MAX, &v), 0);
+	cr_assert_eq(v, 8192);
+	cr_assert_eq(aoe_app_parse_size("64M", 0, UINT64_MAX, &v), 0);
+	cr_assert_eq(v, 64ull << 20);
+	cr_assert_eq(aoe_app_parse_size("3g", 0, UINT64_MAX, &v), 0);
+	cr_assert_eq(v, 3ull << 30);
+	cr_assert_eq(aoe_app_parse_size("12T", 0, UINT64_MAX, &v), 0);
+	cr_assert_eq(v, 12ull << 40);
+	cr_assert_eq(aoe_app_parse_size("16777215t", 0, UINT64_MAX, &v), 0);
+	cr_assert_eq(v, 16777215ull << 40);
+	v = 7;
+	cr_assert_eq(aoe_app_parse_size("16777216t", 0, UINT64_MAX, &v), -ERANGE);
+	cr_assert_eq(aoe_app_parse_size("64m", 0, 1ull << 20, &v), -ERANGE);
+	cr_assert_eq(aoe_app_parse_size("0", 1, UINT64_MAX, &v), -ERANGE);
+	cr_assert_eq(aoe_app_parse_size("", 0, UINT64_MAX, &v), -EINVAL);
+	cr_assert_eq(aoe_app_parse_size("k", 0, UINT64_MAX, &v), -EINVAL);
+	cr_assert_eq(aoe_app_parse_size("4kk", 0, UINT64_MAX, &v), -EINVAL);
+	cr_assert_eq(aoe_app_parse_size("4x", 0, UINT64_MAX, &v), -EINVAL);
+	cr_assert_eq(aoe_app_parse_size("4 k", 0, UINT64_MAX, &v), -EINVAL);
+	cr_assert_eq(aoe_app_parse_size("-512", 0, UINT64_MAX, &v), -EINVAL);
+	cr_assert_eq(aoe_app_parse_size("0x1k", 0, UINT64_MAX, &v), -EINVAL);
+	cr_assert_eq(aoe_app_parse_size("1.5m", 0, UINT64_MAX, &v), -EINVAL);
+	cr_assert_eq(v, 7, "a refused size leaves the output alone");
+}
+
+#define ARGS(a, ...)                                                                               \
+	aoe_app_args(sizeof((char *[]){"prog", __VA_ARGS__}) / sizeof(char *),                     \
+		     (char *[]){"prog", __VA_ARGS__, NULL}, a)
+
+Test(aoe_app, args_split_at_the_first_dashes)
+{
+	struct aoe_app_args a;
+
+	cr_assert_eq(ARGS(&a, "-l", "0", "--", "-T", "e1.1", "--", "x"), 0);
+	cr_assert(a.dashes);
+	cr_assert_not(a.help);
+	cr_assert_eq(a.argc, 5);
+	cr_assert_str_eq(a.argv[0], "prog");
+	cr_assert_str_eq(a.argv[1], "-T");
+	cr_assert_str_eq(a.argv[3], "--");
+	cr_assert_str_eq(a.argv[4], "x");
+	cr_assert_null(a.argv[5]);
+	free(a.argv);
+
+	cr_assert_eq(ARGS(&a, "-l", "0", "--no-pci"), 0);
+	cr_assert_not(a.dashes);
+	cr_assert_eq(a.argc, 1);
+	cr_assert_null(a.argv[1]);
+	free(a.argv);
+
+	cr_assert_eq(ARGS(&a, "-l", "0", "--help"), 0);
+	cr_assert(a.help, "--help before the dashes is the program's");
+	free(a.argv);
+	cr_assert_eq(ARGS(&a, "--", "-q", "1", "-h"), 0);
+	cr_assert(a.help);
+	free(a.argv);
+}
+
+Test(aoe_app, misplaced_program_options)
+{
+	static const struct option longopts[] = {
+		{"json", no_argument, NULL, 1},
+		{"maxout", required_argument, NULL, 2},
+		{NULL, 0, NULL, 0},
+	};
+	char *v1[] = {"prog", "-l", "0", "--vdev", "x", "-T", "e1.1", NULL};
+	char *v2[] = {"prog", "-l", "0", "--maxout=3", NULL};
+	char *v3[] = {"prog", "-l", "0", "--", "-T", "e1.1", NULL};
+	char *v4[] = {"prog", "-l", "0", "--jsonx", "-h", "--help", "-:", NULL};
+
+	cr_assert_eq(aoe_app_misplaced(7, v1, ":hT:w:", longopts), 5);
+	cr_assert_eq(aoe_app_misplaced(4, v2, ":hT:w:", longopts), 3);
+	cr_assert_eq(aoe_app_misplaced(6, v3, ":hT:w:", longopts), 0, "after '--' is its place");
+	cr_assert_eq(aoe_app_misplaced(7, v4, ":hT:w:", longopts), 0);
+}
+
+Test(aoe_app, rng_is_reproducible_and_bounded)
+{
+	struct aoe_app_rng a, b, c;
+	unsigned int i, seen[10] = {0};
+
+	aoe_app_rng_seed(&a, 1);
+	aoe_app_rng_seed(&b, 1);
+	aoe_app_rng_seed(&c, 2);
+	for (i = 0; i < 1000; i++) {
+		uint64_t x = aoe_app_rng_next(&a);
+
+		cr_assert_eq(x, aoe_app_rng_next(&b));
+		cr_assert_neq(x, aoe_app_rng_next(&c));
+	}
+	for (i = 0; i < 10000; i++) {
+		uint64_t x = aoe_app_rng_below(&a, 10);
+
+		cr_assert_lt(x, 10);
+		seen[x]++;
+	}
+	for (i = 0; i < 10; i++)
+		cr_assert(seen[i] > 800 && seen[i] < 1200, "%u drawn %u times", i, seen[i]);
+	cr_assert_eq(aoe_app_rng_below(&a, 1), 0);
+}
+
+/* Each criterion test runs in a process of its own: this one may close its stdout. */
+Test(aoe_app, stdio_check_fills_a_closed_stdout)
+{
+	int devnull = open("/dev/null", O_RDONLY);
+	struct stat a, b;
+
+	cr_assert_geq(devnull, 0);
+	cr_assert_eq(aoe_app_stdio_check(), 0, "every descriptor is open");
+	cr_assert_eq(close(1), 0);
+	cr_assert_eq(aoe_app_stdio_check(), -EBADF);
+	/* The next file opened must not become stdout: /dev/null holds its place. */
+	cr_assert_eq(fstat(1, &a), 0);
+	cr_assert_eq(fstat(devnull, &b), 0);
+	cr_assert(a.st_rdev == b.st_rdev && S_ISCHR(a.st_mode));
+	cr_assert_eq(aoe_app_stdio_check(), 0);
+	close(devnull);
 }

@@ -244,3 +244,44 @@ Test(daemon_options, resolve_unknown_ports)
 	cr_assert_eq(options_resolve_ports(&opts, &fake_ops, ports, &n, err, sizeof(err)), -ENODEV);
 	cr_assert(strstr(err, "'65536'") != NULL, "%s", err);
 }
+
+static int
+cmdline_v(char **argv)
+{
+	int argc = 0;
+
+	while (argv[argc] != NULL)
+		argc++;
+	memset(err, 0, sizeof(err));
+	return options_parse_cmdline(argc, argv, &opts, err, sizeof(err));
+}
+
+#define CMDLINE(...) cmdline_v((char *[]){"dpdk-aoe", __VA_ARGS__, NULL})
+
+Test(daemon_options, cmdline)
+{
+	/* No "--": every argument is the EAL's, and the daemon runs with its defaults. */
+	cr_assert_eq(CMDLINE("-l", "0", "--no-pci"), 0, "%s", err);
+	cr_assert_not(opts.status);
+	cr_assert_eq(CMDLINE("-l", "0", "--", "--status", "--json"), 0, "%s", err);
+	cr_assert(opts.status);
+	cr_assert(opts.json);
+	/* A dpdk-aoe option before any "--" is named, not handed to the EAL to refuse. */
+	cr_assert_eq(CMDLINE("-l", "0", "--status"), -EINVAL);
+	cr_assert(strstr(err, "'--status' comes before any '--'") != NULL, "%s", err);
+	cr_assert_eq(CMDLINE("--maxout=5", "-l", "0"), -EINVAL);
+	cr_assert(strstr(err, "'--maxout=5' comes before any '--'") != NULL, "%s", err);
+	/* Help anywhere, before the EAL could print its own. */
+	cr_assert_eq(CMDLINE("-l", "0", "--help"), 0, "%s", err);
+	cr_assert(opts.help);
+	cr_assert_eq(CMDLINE("-h"), 0, "%s", err);
+	cr_assert(opts.help);
+}
+
+Test(daemon_options, numbers_as_every_program_reads_them)
+{
+	cr_assert_eq(PARSE("--maxout", "0x40"), 0, "%s", err);
+	cr_assert_eq(opts.maxout, 64);
+	REFUSED("--maxout", "not a number", "--maxout", "0x");
+	REFUSED("--maxout", "not a number", "--maxout", "4k");
+}
