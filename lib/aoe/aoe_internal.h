@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/queue.h>
 
 #include <rte_common.h>
@@ -285,6 +286,17 @@ void aoe_stats_target_publish(const struct aoe_target *t);
 void aoe_stats_targets_sync(void);
 struct aoe_shm_session *aoe_stats_session(const struct aoe_target *t, unsigned int lcore_index);
 void aoe_event_emit(struct aoe_lcore *lc, struct aoe_shm_event *ev);
+
+/* A new error-stream record of @type about @shelf.@slot, all else zero: the caller fills what
+ * its type carries (aoe_shm.h) and emits it. */
+static inline void
+aoe_event_init(struct aoe_shm_event *ev, enum aoe_event_type type, uint16_t shelf, uint8_t slot)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = (uint16_t)type;
+	ev->shelf = shelf;
+	ev->slot = slot;
+}
 
 /* aoe_session.c */
 struct aoe_session *aoe_session_get(struct aoe_target *t, struct aoe_lcore *lc);

@@ -87,10 +87,7 @@ target_set_state(struct aoe_target *t, enum aoe_target_state state)
 	if (old != state && lc != NULL) {
 		struct aoe_shm_event ev;
 
-		memset(&ev, 0, sizeof(ev));
-		ev.type = AOE_EV_STATE;
-		ev.shelf = t->shelf;
-		ev.slot = t->slot;
+		aoe_event_init(&ev, AOE_EV_STATE, t->shelf, t->slot);
 		ev.code = (uint8_t)state;
 		ev.nout = old;
 		aoe_event_emit(lc, &ev);
