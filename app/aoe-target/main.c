@@ -25,6 +25,8 @@
 
 #include <rte_common.h>
 #include <rte_cycles.h>
+#include <rte_dev.h>
+#include <rte_devargs.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -36,9 +38,10 @@
 #include "aoe_defs.h"
 #include "aoe_target.h"
 
-#define RX_DESC	    1024
-#define TX_DESC	    1024
-#define MAX_RX_ROOM (16384 + 128) /* af_packet framesz=16384 less its overhead fits */
+#define RX_DESC		    1024
+#define TX_DESC		    1024
+#define MAX_RX_ROOM	    (16384 + 128) /* af_packet framesz=16384 less its overhead fits */
+#define MEMIF_BSIZE_DEFAULT 2048	  /* 22.11's memif buffer size without bsize= */
 
 volatile sig_atomic_t tgt_force_quit;
 volatile sig_atomic_t tgt_usr1_count;
@@ -105,6 +108,35 @@ port_init(struct tgt_ctx *ctx, struct tgt_port *p)
 }
 
 /*
+ * A memif frame longer than one memif buffer (bsize=, 2048 bytes by default) crosses as a chain,
+ * and 22.11's PMD was seen to duplicate such frames without end (8754-byte frames in 8192-byte
+ * buffers crashed the target): --sectors must keep every frame within one buffer.
+ */
+static void
+memif_check(const struct tgt_port *p, const struct rte_eth_dev_info *info, unsigned int sectors)
+{
+	const struct rte_devargs *da = rte_dev_devargs(info->device);
+	unsigned long bsize = MEMIF_BSIZE_DEFAULT;
+	char value[32];
+
+	if (info->driver_name == NULL || strcmp(info->driver_name, "net_memif") != 0)
+		return;
+	if (da != NULL && da->args != NULL &&
+	    aoe_app_devarg(da->args, "bsize", value, sizeof(value)))
+		bsize = strtoul(value, NULL, 0);
+	if (AOE_ATA_HDR_LEN + sectors * AOE_SECTOR_SIZE <= bsize)
+		return;
+	fprintf(stderr,
+		"aoe-target: --sectors %u: a frame of %u bytes does not fit one memif buffer of "
+		"port "
+		"%u (bsize=%lu): allowed at most %lu sectors (or a larger bsize= on both ends)\n",
+		sectors, AOE_ATA_HDR_LEN + sectors * AOE_SECTOR_SIZE, p->port_id, bsize,
+		bsize > AOE_ATA_HDR_LEN ? (bsize - AOE_ATA_HDR_LEN) / AOE_SECTOR_SIZE : 0);
+	rte_eal_cleanup();
+	exit(AOE_APP_EXIT_USAGE);
+}
+
+/*
  * The MTU a port can carry, capped by what the device says it can take; returns the mbuf data
  * room the port needs to receive its largest frame in one segment (af_packet refuses a pool
  * smaller than its frame size), capped at MAX_RX_ROOM for devices that claim no limit.
@@ -135,6 +167,7 @@ port_probe(struct tgt_ctx *ctx, struct tgt_port *p)
 			s = TGT_MAX_SECTORS;
 	}
 	p->sectors = (uint8_t)s;
+	memif_check(p, &info, s);
 	return RTE_MAX(rx_room, (uint32_t)(AOE_ATA_HDR_LEN + s * AOE_SECTOR_SIZE));
 }
 

@@ -284,3 +284,26 @@ aoe_app_rng_seed(struct aoe_app_rng *r, uint64_t seed)
 	for (i = 0; i < 4; i++)
 		r->s[i] = splitmix64(&seed);
 }
+
+bool
+aoe_app_devarg(const char *args, const char *key, char *buf, size_t len)
+{
+	size_t klen = strlen(key), n;
+	const char *p = args;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			p += klen + 1;
+			n = strcspn(p, ",");
+			if (n == 0 || n >= len)
+				return false;
+			memcpy(buf, p, n);
+			buf[n] = '\0';
+			return true;
+		}
+		p = strchr(p, ',');
+		if (p != NULL)
+			p++;
+	}
+	return false;
+}

@@ -43,6 +43,13 @@ struct option;
 int aoe_app_misplaced(int argc, char **argv, const char *shortopts, const struct option *longopts);
 
 /**
+ * The value of @p key in a device's EAL arguments ("iface=veth0,qpairs=2": "veth0" for
+ * "iface"), copied into @p buf.
+ * @return true, or false when @p key is not there or its value is empty or does not fit.
+ */
+bool aoe_app_devarg(const char *args, const char *key, char *buf, size_t len);
+
+/**
  * A whole number: decimal digits, or "0x" and hexadecimal digits; no sign, blank, unit or
  * anything after it.
  * @return 0 (@p out set), -EINVAL (not such a number) or -ERANGE (outside [@p min, @p max]).

@@ -90,30 +90,6 @@ aoe_app_eal_init(const char *prog, int argc, char **argv)
 	exit(EXIT_FAILURE);
 }
 
-/* The value of @key= in a device's arguments ("iface=veth0,qpairs=2"), or false. */
-static bool
-devarg_value(const char *args, const char *key, char *buf, size_t len)
-{
-	size_t klen = strlen(key), n;
-	const char *p = args;
-
-	while (p != NULL && *p != '\0') {
-		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			p += klen + 1;
-			n = strcspn(p, ",");
-			if (n == 0 || n >= len)
-				return false;
-			memcpy(buf, p, n);
-			buf[n] = '\0';
-			return true;
-		}
-		p = strchr(p, ',');
-		if (p != NULL)
-			p++;
-	}
-	return false;
-}
-
 int
 aoe_app_eal_ports(const char *prog)
 {
@@ -133,7 +109,8 @@ aoe_app_eal_ports(const char *prog)
 		given++;
 		if (rte_eth_dev_get_port_by_name(da->name, &port) == 0)
 			continue;
-		if (devarg_value(args, "iface", iface, sizeof(iface)) && if_nametoindex(iface) == 0)
+		if (aoe_app_devarg(args, "iface", iface, sizeof(iface)) &&
+		    if_nametoindex(iface) == 0)
 			fprintf(stderr,
 				"%s: no Ethernet port: device %s made none: interface %s (its "
 				"iface=) does not exist\n",

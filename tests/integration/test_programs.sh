@@ -98,6 +98,13 @@ t_check "a memif port that does not start: exit 1, the failing port named" \
 t_check "... and no 'Operation not permitted'" \
 	bash -c '! grep -q "Operation not permitted" <<<"$1"' _ "$T_OUT"
 
+# A memif frame must fit one memif buffer: chained ones were duplicated without end and crashed
+# the target (8754-byte frames in 8192-byte buffers).
+t_dpdk_args "$NAME-mt" "net_memif0,role=server,socket=$TMP/tgt.sock,bsize=8192"
+t_check "aoe-target --sectors 16 over memif bsize=8192: exit 2, the limit said" \
+	exits 2 "allowed at most 15 sectors" \
+	t_timeout 30 "$TARGET" -l 0 "${T_DPDK_ARGS[@]}" -- --disk 1.1=ram:1M --sectors 16
+
 # ---- on the test bed ---------------------------------------------------------------------------
 t_testbed_up "$NAME" || { t_summary; exit 1; }
 VDEV="net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1"
