@@ -322,37 +322,29 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 	return 0;
 }
 
+static int
+parse(int argc, char **argv, void *opts, char *err, size_t errlen)
+{
+	return perf_options_parse(argc, argv, opts, err, errlen);
+}
+
 int
 perf_options_cmdline(int argc, char **argv, struct perf_opts *o, char *err, size_t errlen)
 {
-	struct aoe_app_args a;
-	int rc, i;
+	static const struct aoe_app_cmdline cmdline = {
+		.prog = "aoe-perf",
+		.synopsis = "-T TARGET -w WORKLOAD -o IO_BYTES -q DEPTH",
+		.shortopts = short_opts,
+		.longopts = long_opts,
+		.needs_options = true,
+		.parse = parse,
+	};
+	bool help;
+	int rc;
 
 	memset(o, 0, sizeof(*o));
-	if (aoe_app_args(argc, argv, &a) != 0)
-		return aoe_app_errf(err, errlen, "out of memory");
-	if (a.help) {
-		o->help = true;
-		free(a.argv);
-		return 0;
-	}
-	if (!a.dashes) {
-		free(a.argv);
-		i = aoe_app_misplaced(argc, argv, short_opts, long_opts);
-		if (i > 0)
-			return aoe_app_errf(err, errlen,
-					    "'%s' comes before any '--': aoe-perf's options follow "
-					    "the EAL's after '--' (aoe-perf [EAL options] -- -T "
-					    "TARGET -w WORKLOAD -o IO_BYTES -q DEPTH)",
-					    argv[i]);
-		return aoe_app_errf(
-			err, errlen,
-			"no '--' and no aoe-perf options: they follow the EAL's after "
-			"'--' (aoe-perf [EAL options] -- -T TARGET -w WORKLOAD -o IO_BYTES "
-			"-q DEPTH)");
-	}
-	rc = perf_options_parse(a.argc, a.argv, o, err, errlen);
-	free(a.argv);
+	rc = aoe_app_cmdline(&cmdline, argc, argv, o, &help, err, errlen);
+	o->help = help;
 	return rc;
 }
 

@@ -129,7 +129,18 @@ struct tgt_port {
 	struct tgt_delayed *dq;
 };
 
+/* What the command line sets besides the disks and the serving settings. */
+struct tgt_opts {
+	bool help;
+	bool port_given;
+	bool port_sel[RTE_MAX_ETHPORTS]; /* checked against the EAL's ports once it runs */
+	const char *config;
+	uint64_t seed;
+	uint32_t mbuf_size;
+};
+
 struct tgt_ctx {
+	struct tgt_opts opts; /* what else the command line says */
 	struct tgt_disk *disks;
 	unsigned int n_disks;
 	struct tgt_port ports[TGT_MAX_PORTS];
@@ -156,21 +167,9 @@ struct tgt_ctx {
 extern volatile sig_atomic_t tgt_force_quit;
 extern volatile sig_atomic_t tgt_usr1_count;
 
-/* What the command line sets besides the context. */
-struct tgt_opts {
-	bool help;
-	bool port_given;
-	bool port_sel[RTE_MAX_ETHPORTS]; /* checked against the EAL's ports once it runs */
-	const char *config;
-	uint64_t seed;
-	uint32_t mbuf_size;
-};
-
 /* options.c: what follows "--", then the whole command line (help, a missing "--"). */
-int tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, struct tgt_opts *o, char *err,
-		      size_t errlen);
-int tgt_options_cmdline(int argc, char **argv, struct tgt_ctx *ctx, struct tgt_opts *o, char *err,
-			size_t errlen);
+int tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t errlen);
+int tgt_options_cmdline(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t errlen);
 void tgt_options_usage(FILE *f, const char *prog);
 
 /* disk.c */

@@ -309,7 +309,7 @@ int
 main(int argc, char **argv)
 {
 	struct tgt_ctx *ctx = &g_ctx;
-	struct tgt_opts o;
+	struct tgt_opts *o = &ctx->opts;
 	char err[512];
 	unsigned int n_mbufs;
 	uint32_t max_room = 0;
@@ -322,11 +322,11 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	/* The options first: a typo or --help costs no device probing. */
-	if (tgt_options_cmdline(argc, argv, ctx, &o, err, sizeof(err)) != 0) {
+	if (tgt_options_cmdline(argc, argv, ctx, err, sizeof(err)) != 0) {
 		fprintf(stderr, "aoe-target: %s\n", err);
 		return AOE_APP_EXIT_USAGE;
 	}
-	if (o.help) {
+	if (o->help) {
 		tgt_options_usage(stdout, "aoe-target");
 		return aoe_app_flush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	}
@@ -336,7 +336,7 @@ main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	for (pid = 0; pid < RTE_MAX_ETHPORTS; pid++) {
-		if (o.port_sel[pid] && !rte_eth_dev_is_valid_port(pid)) {
+		if (o->port_sel[pid] && !rte_eth_dev_is_valid_port(pid)) {
 			fprintf(stderr, "aoe-target: --port %u: no such port (%u available)\n", pid,
 				rte_eth_dev_count_avail());
 			rte_eal_cleanup();
@@ -351,11 +351,11 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGUSR1, on_signal);
 	ctx->tsc_hz = rte_get_tsc_hz();
-	aoe_app_rng_seed(&ctx->rng, o.seed);
+	aoe_app_rng_seed(&ctx->rng, o->seed);
 
 	RTE_ETH_FOREACH_DEV(pid)
 	{
-		if (o.port_given && !o.port_sel[pid])
+		if (o->port_given && !o->port_sel[pid])
 			continue;
 		ctx->ports[ctx->n_ports].port_id = pid;
 		max_room = RTE_MAX(max_room, port_probe(ctx, &ctx->ports[ctx->n_ports]));
@@ -364,11 +364,11 @@ main(int argc, char **argv)
 	if (ctx->n_ports == 0)
 		rte_exit(EXIT_FAILURE, "no port to serve: --port names none of the EAL's ports\n");
 
-	setup_disks(ctx, o.config);
+	setup_disks(ctx, o->config);
 
 	/* One segment per frame: room for the largest response, never less than 2 KiB. */
 	room = RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_DATAROOM, RTE_ALIGN_CEIL(max_room, 64));
-	room = RTE_MAX(room, o.mbuf_size);
+	room = RTE_MAX(room, o->mbuf_size);
 	n_mbufs = ctx->n_ports * (RX_DESC + TX_DESC + TGT_TX_STAGE + 1 +
 				  (ctx->fault.delay_us ? TGT_DELAY_SLOTS : 0)) +
 		  1024;

@@ -175,9 +175,9 @@ bad:
 }
 
 int
-tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, struct tgt_opts *o, char *err,
-		  size_t errlen)
+tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t errlen)
 {
+	struct tgt_opts *o = &ctx->opts;
 	uint64_t v;
 	int c, rc;
 
@@ -279,37 +279,27 @@ tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, struct tgt_opts *o
 	return 0;
 }
 
-int
-tgt_options_cmdline(int argc, char **argv, struct tgt_ctx *ctx, struct tgt_opts *o, char *err,
-		    size_t errlen)
+static int
+parse(int argc, char **argv, void *ctx, char *err, size_t errlen)
 {
-	struct aoe_app_args a;
-	int rc, i;
+	return tgt_options_parse(argc, argv, ctx, err, errlen);
+}
 
-	if (aoe_app_args(argc, argv, &a) != 0)
-		return aoe_app_errf(err, errlen, "out of memory");
-	if (a.help) {
-		memset(o, 0, sizeof(*o));
-		o->help = true;
-		free(a.argv);
-		return 0;
-	}
-	if (!a.dashes) {
-		free(a.argv);
-		i = aoe_app_misplaced(argc, argv, short_opts, long_opts);
-		if (i > 0)
-			return aoe_app_errf(
-				err, errlen,
-				"'%s' comes before any '--': aoe-target's options follow "
-				"the EAL's after '--' (aoe-target [EAL options] -- --disk "
-				"SHELF.SLOT=BACKEND ...)",
-				argv[i]);
-		return aoe_app_errf(
-			err, errlen,
-			"no '--' and no aoe-target options: they follow the EAL's after "
-			"'--' (aoe-target [EAL options] -- --disk SHELF.SLOT=BACKEND ...)");
-	}
-	rc = tgt_options_parse(a.argc, a.argv, ctx, o, err, errlen);
-	free(a.argv);
+int
+tgt_options_cmdline(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t errlen)
+{
+	static const struct aoe_app_cmdline cmdline = {
+		.prog = "aoe-target",
+		.synopsis = "--disk SHELF.SLOT=BACKEND ...",
+		.shortopts = short_opts,
+		.longopts = long_opts,
+		.needs_options = true,
+		.parse = parse,
+	};
+	bool help;
+	int rc;
+
+	rc = aoe_app_cmdline(&cmdline, argc, argv, ctx, &help, err, errlen);
+	ctx->opts.help = help;
 	return rc;
 }

@@ -131,29 +131,6 @@ aoe_app_errf(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-int
-aoe_app_args(int argc, char **argv, struct aoe_app_args *a)
-{
-	int i;
-
-	memset(a, 0, sizeof(*a));
-	a->argv = calloc((size_t)argc + 1, sizeof(*a->argv));
-	if (a->argv == NULL)
-		return -ENOMEM;
-	a->argv[a->argc++] = argv[0];
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0 && !a->dashes) {
-			a->dashes = true;
-			continue;
-		}
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
-			a->help = true;
-		if (a->dashes)
-			a->argv[a->argc++] = argv[i];
-	}
-	return 0;
-}
-
 /* "-X" with X one of getopt's short option letters, or "--name[=...]" of a long option. */
 static bool
 is_option(const char *arg, const char *shortopts, const struct option *longopts)
@@ -173,17 +150,49 @@ is_option(const char *arg, const char *shortopts, const struct option *longopts)
 }
 
 int
-aoe_app_misplaced(int argc, char **argv, const char *shortopts, const struct option *longopts)
+aoe_app_cmdline(const struct aoe_app_cmdline *c, int argc, char **argv, void *arg, bool *help,
+		char *err, size_t errlen)
 {
-	int i;
+	int i, rc, app_argc = 1, misplaced = 0;
+	bool dashes = false;
+	char **app_argv;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			return 0;
-		if (is_option(argv[i], shortopts, longopts))
-			return i;
+	*help = false;
+	app_argv = calloc((size_t)argc + 1, sizeof(*app_argv));
+	if (app_argv == NULL) {
+		aoe_app_errf(err, errlen, "out of memory");
+		return -ENOMEM;
 	}
-	return 0;
+	app_argv[0] = argv[0];
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0 && !dashes) {
+			dashes = true;
+			continue;
+		}
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			*help = true;
+		if (dashes)
+			app_argv[app_argc++] = argv[i];
+		else if (misplaced == 0 && is_option(argv[i], c->shortopts, c->longopts))
+			misplaced = i;
+	}
+	/* Before a "--", an argument is the EAL's; only without one is it surely misplaced. */
+	if (*help)
+		rc = 0;
+	else if (!dashes && misplaced > 0)
+		rc = aoe_app_errf(err, errlen,
+				  "'%s' comes before any '--': %s's options follow the EAL's after "
+				  "'--' (%s [EAL options] -- %s)",
+				  argv[misplaced], c->prog, c->prog, c->synopsis);
+	else if (!dashes && c->needs_options)
+		rc = aoe_app_errf(err, errlen,
+				  "no '--' and no %s options: they follow the EAL's after '--' (%s "
+				  "[EAL options] -- %s)",
+				  c->prog, c->prog, c->synopsis);
+	else
+		rc = c->parse(app_argc, app_argv, arg, err, errlen);
+	free(app_argv);
+	return rc;
 }
 
 int

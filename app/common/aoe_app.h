@@ -18,29 +18,29 @@
 /** Exit status of every program for a usage error: a bad option, file, or EAL option. */
 #define AOE_APP_EXIT_USAGE 2
 
-/** A program's own command line, split from the EAL's (aoe_app_args()). */
-struct aoe_app_args {
-	int argc;    /**< argv[0] (the program) and what follows the first "--" */
-	char **argv; /**< calloc()ed, NULL-terminated; its strings are the caller's argv */
-	bool dashes; /**< a "--" was given: without one, every argument is the EAL's */
-	bool help;   /**< -h or --help anywhere: the program's usage, before the EAL starts */
+struct option;
+
+/** A program's own command line, as aoe_app_cmdline() reads it. */
+struct aoe_app_cmdline {
+	const char *prog;	       /**< "aoe-perf" */
+	const char *synopsis;	       /**< its options, for messages: "-T TARGET -w WORKLOAD" */
+	const char *shortopts;	       /**< as getopt_long() takes them */
+	const struct option *longopts; /**< likewise */
+	bool needs_options;	       /**< without a "--" it would have nothing to do */
+	/** Its parser, given argv[0] and what follows the "--": 0 or -EINVAL with @p err. */
+	int (*parse)(int argc, char **argv, void *arg, char *err, size_t errlen);
 };
 
 /**
- * Split @p argv as every DPDK program here reads it: "[EAL options] -- [program options]".
- * Free @p a->argv with free().
- * @return 0 or -ENOMEM.
+ * Read a command line as every DPDK program here takes it, "[EAL options] -- [program
+ * options]", before the EAL starts: -h or --help anywhere sets @p *help and nothing else is
+ * checked; one of the program's options before any "--" is refused as misplaced (rather than
+ * left to the EAL to refuse in its own words); no "--" at all is refused when the program needs
+ * options; else @p c->parse(what follows the "--", @p arg).
+ * @return 0, or -EINVAL (-ENOMEM) with @p err saying what is wrong.
  */
-int aoe_app_args(int argc, char **argv, struct aoe_app_args *a);
-
-/**
- * When the command line has no "--", the first argument that is one of the program's own
- * options (@p shortopts and @p longopts as getopt_long takes them; "-h" and "--help" left
- * out), so that its message can say the "--" is missing instead of what the EAL would make of
- * it. @return its index in @p argv, or 0 when there is none.
- */
-struct option;
-int aoe_app_misplaced(int argc, char **argv, const char *shortopts, const struct option *longopts);
+int aoe_app_cmdline(const struct aoe_app_cmdline *c, int argc, char **argv, void *arg, bool *help,
+		    char *err, size_t errlen);
 
 /**
  * The value of @p key in a device's EAL arguments ("iface=veth0,qpairs=2": "veth0" for

@@ -340,31 +340,29 @@ options_parse_args(int argc, char **argv, struct options *opts, char *err, size_
 	return 0;
 }
 
+static int
+parse(int argc, char **argv, void *opts, char *err, size_t errlen)
+{
+	return options_parse_args(argc, argv, opts, err, errlen);
+}
+
 int
 options_parse_cmdline(int argc, char **argv, struct options *opts, char *err, size_t errlen)
 {
-	struct aoe_app_args a;
-	int rc, i;
+	static const struct aoe_app_cmdline cmdline = {
+		.prog = "dpdk-aoe",
+		.synopsis = "[options]",
+		.shortopts = "+:h",
+		.longopts = long_options,
+		.needs_options = false,
+		.parse = parse,
+	};
+	bool help;
+	int rc;
 
 	options_init(opts);
-	if (aoe_app_args(argc, argv, &a) != 0)
-		return aoe_app_errf(err, errlen, "out of memory");
-	if (a.help) {
-		opts->help = true;
-		free(a.argv);
-		return 0;
-	}
-	/* Without "--" every argument is the EAL's, which would refuse dpdk-aoe's own. */
-	i = a.dashes ? 0 : aoe_app_misplaced(argc, argv, "+:h", long_options);
-	if (i > 0) {
-		free(a.argv);
-		return aoe_app_errf(err, errlen,
-				    "'%s' comes before any '--': dpdk-aoe's options follow the "
-				    "EAL's after '--' (dpdk-aoe [EAL options] -- [options])",
-				    argv[i]);
-	}
-	rc = options_parse_args(a.argc, a.argv, opts, err, errlen);
-	free(a.argv);
+	rc = aoe_app_cmdline(&cmdline, argc, argv, opts, &help, err, errlen);
+	opts->help = help;
 	return rc;
 }
 

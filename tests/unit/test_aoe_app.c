@@ -15,38 +15,9 @@
 #include <criterion/criterion.h>
 
 #include "aoe_app.h"
+#include "test_util.h"
 
 #define MIB_SECTORS(n) ((uint64_t)(n)*2048)
-
-static char *buf;
-static size_t buflen;
-static FILE *out;
-
-static void
-open_out(void)
-{
-	buf = NULL;
-	buflen = 0;
-	out = open_memstream(&buf, &buflen);
-	cr_assert_not_null(out);
-}
-
-static void
-close_out(void)
-{
-	fclose(out);
-	out = NULL;
-}
-
-static void
-free_out(void)
-{
-	if (out != NULL)
-		fclose(out);
-	out = NULL;
-	free(buf);
-	buf = NULL;
-}
 
 static void
 size_is(uint64_t sectors, const char *want)
@@ -75,15 +46,15 @@ Test(aoe_app, sizes)
 static void
 json_is(const char *in, size_t max, const char *want)
 {
-	open_out();
-	aoe_app_json_string(out, in, max);
-	close_out();
-	cr_assert_str_eq(buf, want);
-	free(buf);
-	buf = NULL;
+	test_out_open();
+	aoe_app_json_string(test_out, in, max);
+	test_out_close();
+	cr_assert_str_eq(test_buf, want);
+	free(test_buf);
+	test_buf = NULL;
 }
 
-Test(aoe_app, json_escaping, .fini = free_out)
+Test(aoe_app, json_escaping, .fini = test_out_free)
 {
 	json_is("plain", SIZE_MAX, "\"plain\"");
 	json_is("", SIZE_MAX, "\"\"");
@@ -96,40 +67,41 @@ Test(aoe_app, json_escaping, .fini = free_out)
 	json_is("abcdef", 3, "\"abc\"");
 }
 
-Test(aoe_app, json_counters_every_field, .fini = free_out)
+Test(aoe_app, json_counters_every_field, .fini = test_out_free)
 {
 	struct aoe_lcore_stats s;
 
 	memset(&s, 0, sizeof(s));
 	s.rx_frames = 1;
 	s.iterations = UINT64_MAX;
-	open_out();
-	aoe_app_json_counters(out, &aoe_lcore_stats_table, &s);
-	close_out();
-	cr_assert_str_eq(buf, ", \"rx_frames\": 1, \"rx_not_aoe\": 0, \"rx_malformed\": 0, "
-			      "\"rx_requests\": 0, \"rx_user_tags\": 0, \"rx_port_disallowed\": 0, "
-			      "\"rx_no_target\": 0, \"rx_bad_owner\": 0, \"handoff_tx\": 0, "
-			      "\"handoff_dropped\": 0, \"tx_frames\": 0, \"tx_dropped\": 0, "
-			      "\"mbuf_alloc_failed\": 0, \"busy_cycles\": 0, "
-			      "\"iterations\": 18446744073709551615");
+	test_out_open();
+	aoe_app_json_counters(test_out, &aoe_lcore_stats_table, &s);
+	test_out_close();
+	cr_assert_str_eq(test_buf,
+			 ", \"rx_frames\": 1, \"rx_not_aoe\": 0, \"rx_malformed\": 0, "
+			 "\"rx_requests\": 0, \"rx_user_tags\": 0, \"rx_port_disallowed\": 0, "
+			 "\"rx_no_target\": 0, \"rx_bad_owner\": 0, \"handoff_tx\": 0, "
+			 "\"handoff_dropped\": 0, \"tx_frames\": 0, \"tx_dropped\": 0, "
+			 "\"mbuf_alloc_failed\": 0, \"busy_cycles\": 0, "
+			 "\"iterations\": 18446744073709551615");
 }
 
-Test(aoe_app, json_counters_arrays, .fini = free_out)
+Test(aoe_app, json_counters_arrays, .fini = test_out_free)
 {
 	struct aoe_target_stats s;
 
 	memset(&s, 0, sizeof(s));
 	s.aoe_errors[0] = 5;
 	s.aoe_errors[7] = 2;
-	open_out();
-	aoe_app_json_counters(out, &aoe_target_stats_table, &s);
-	close_out();
-	cr_assert(strstr(buf, ", \"aoe_errors\": [5, 0, 0, 0, 0, 0, 0, 2], \"ata_errors\": 0") !=
-			  NULL,
-		  "%s", buf);
+	test_out_open();
+	aoe_app_json_counters(test_out, &aoe_target_stats_table, &s);
+	test_out_close();
+	cr_assert(strstr(test_buf,
+			 ", \"aoe_errors\": [5, 0, 0, 0, 0, 0, 0, 2], \"ata_errors\": 0") != NULL,
+		  "%s", test_buf);
 }
 
-Test(aoe_app, text_counters_wrap_at_100_columns, .fini = free_out)
+Test(aoe_app, text_counters_wrap_at_100_columns, .fini = test_out_free)
 {
 	struct aoe_app_text t;
 	struct aoe_target_stats s;
@@ -139,17 +111,18 @@ Test(aoe_app, text_counters_wrap_at_100_columns, .fini = free_out)
 	memset(&s, 0, sizeof(s));
 	s.frames_tx = UINT64_MAX; /* the widest values there are */
 	s.bytes_rx = UINT64_MAX;
-	open_out();
-	t = (struct aoe_app_text){.f = out, .indent = "    "};
+	test_out_open();
+	t = (struct aoe_app_text){.f = test_out, .indent = "    "};
 	aoe_app_text_counters(&t, &aoe_target_stats_table, &s);
 	aoe_app_text_end(&t);
 	aoe_app_text_end(&t); /* a second end adds nothing */
-	close_out();
-	cr_assert(strncmp(buf, "    frames_tx 18446744073709551615, frames_rx 0, ", 49) == 0, "%s",
-		  buf);
-	cr_assert_eq(buf[buflen - 1], '\n');
-	cr_assert(strstr(buf, "flush_ext_fallbacks 0\n") != NULL, "%s", buf);
-	for (line = strtok_r(buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+	test_out_close();
+	cr_assert(strncmp(test_buf, "    frames_tx 18446744073709551615, frames_rx 0, ", 49) == 0,
+		  "%s", test_buf);
+	cr_assert_eq(test_buf[test_buflen - 1], '\n');
+	cr_assert(strstr(test_buf, "flush_ext_fallbacks 0\n") != NULL, "%s", test_buf);
+	for (line = strtok_r(test_buf, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
 		cr_assert_leq(strlen(line), 100, "%zu: %s", strlen(line), line);
 		cr_assert(strncmp(line, "    ", 4) == 0 && line[4] != ' ', "%s", line);
 		lines++;
@@ -239,55 +212,104 @@ Test(aoe_app, parse_size)
 	cr_assert_eq(v, 7, "a refused size leaves the output alone");
 }
 
-#define ARGS(a, ...)                                                                               \
-	aoe_app_args(sizeof((char *[]){"prog", __VA_ARGS__}) / sizeof(char *),                     \
-		     (char *[]){"prog", __VA_ARGS__, NULL}, a)
+static const struct option longopts[] = {
+	{"json", no_argument, NULL, 1},
+	{"maxout", required_argument, NULL, 2},
+	{NULL, 0, NULL, 0},
+};
 
-Test(aoe_app, args_split_at_the_first_dashes)
+/* A parser that keeps what it was given. */
+static int parsed_argc;
+static char *parsed[8];
+
+static int
+keep(int argc, char **argv, void *arg, char *err, size_t errlen)
 {
-	struct aoe_app_args a;
+	int i;
 
-	cr_assert_eq(ARGS(&a, "-l", "0", "--", "-T", "e1.1", "--", "x"), 0);
-	cr_assert(a.dashes);
-	cr_assert_not(a.help);
-	cr_assert_eq(a.argc, 5);
-	cr_assert_str_eq(a.argv[0], "prog");
-	cr_assert_str_eq(a.argv[1], "-T");
-	cr_assert_str_eq(a.argv[3], "--");
-	cr_assert_str_eq(a.argv[4], "x");
-	cr_assert_null(a.argv[5]);
-	free(a.argv);
-
-	cr_assert_eq(ARGS(&a, "-l", "0", "--no-pci"), 0);
-	cr_assert_not(a.dashes);
-	cr_assert_eq(a.argc, 1);
-	cr_assert_null(a.argv[1]);
-	free(a.argv);
-
-	cr_assert_eq(ARGS(&a, "-l", "0", "--help"), 0);
-	cr_assert(a.help, "--help before the dashes is the program's");
-	free(a.argv);
-	cr_assert_eq(ARGS(&a, "--", "-q", "1", "-h"), 0);
-	cr_assert(a.help);
-	free(a.argv);
+	(void)arg;
+	(void)err;
+	(void)errlen;
+	parsed_argc = argc;
+	for (i = 0; i < argc && i < 8; i++)
+		parsed[i] = argv[i];
+	cr_assert_null(argv[argc], "argv ends with NULL");
+	return 0;
 }
 
-Test(aoe_app, misplaced_program_options)
-{
-	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 1},
-		{"maxout", required_argument, NULL, 2},
-		{NULL, 0, NULL, 0},
-	};
-	char *v1[] = {"prog", "-l", "0", "--vdev", "x", "-T", "e1.1", NULL};
-	char *v2[] = {"prog", "-l", "0", "--maxout=3", NULL};
-	char *v3[] = {"prog", "-l", "0", "--", "-T", "e1.1", NULL};
-	char *v4[] = {"prog", "-l", "0", "--jsonx", "-h", "--help", "-:", NULL};
+static const struct aoe_app_cmdline needs = {
+	.prog = "prog",
+	.synopsis = "-T TARGET",
+	.shortopts = ":hT:w:",
+	.longopts = longopts,
+	.needs_options = true,
+	.parse = keep,
+};
 
-	cr_assert_eq(aoe_app_misplaced(7, v1, ":hT:w:", longopts), 5);
-	cr_assert_eq(aoe_app_misplaced(4, v2, ":hT:w:", longopts), 3);
-	cr_assert_eq(aoe_app_misplaced(6, v3, ":hT:w:", longopts), 0, "after '--' is its place");
-	cr_assert_eq(aoe_app_misplaced(7, v4, ":hT:w:", longopts), 0);
+static const struct aoe_app_cmdline optional = {
+	.prog = "prog",
+	.synopsis = "[options]",
+	.shortopts = ":hT:w:",
+	.longopts = longopts,
+	.needs_options = false,
+	.parse = keep,
+};
+
+static bool help;
+static char err[512];
+
+static int
+cmdline_v(const struct aoe_app_cmdline *c, char **argv)
+{
+	memset(err, 0, sizeof(err));
+	parsed_argc = -1;
+	return aoe_app_cmdline(c, test_argc(argv), argv, NULL, &help, err, sizeof(err));
+}
+
+#define CMDLINE(c, ...) cmdline_v(c, (char *[]){"prog", __VA_ARGS__, NULL})
+
+Test(aoe_app, cmdline_split_at_the_first_dashes)
+{
+	cr_assert_eq(CMDLINE(&needs, "-l", "0", "--", "-T", "e1.1", "--", "x"), 0, "%s", err);
+	cr_assert_not(help);
+	cr_assert_eq(parsed_argc, 5);
+	cr_assert_str_eq(parsed[0], "prog");
+	cr_assert_str_eq(parsed[1], "-T");
+	cr_assert_str_eq(parsed[3], "--");
+	cr_assert_str_eq(parsed[4], "x");
+	/* Only what follows "--" is the program's: -T before it is the EAL's to judge. */
+	cr_assert_eq(CMDLINE(&needs, "-T", "--", "-w", "read"), 0, "%s", err);
+	cr_assert_eq(parsed_argc, 3);
+	cr_assert_eq(CMDLINE(&needs, "--"), 0, "%s", err);
+	cr_assert_eq(parsed_argc, 1);
+}
+
+Test(aoe_app, cmdline_help_anywhere)
+{
+	cr_assert_eq(CMDLINE(&needs, "-l", "0", "--help"), 0, "%s", err);
+	cr_assert(help, "--help before the dashes is the program's");
+	cr_assert_eq(parsed_argc, -1, "nothing else is parsed");
+	cr_assert_eq(CMDLINE(&needs, "-T", "e1.1", "-h"), 0, "%s", err);
+	cr_assert(help, "help wins over a misplaced option");
+	cr_assert_eq(CMDLINE(&needs, "--", "-q", "1", "-h"), 0, "%s", err);
+	cr_assert(help);
+}
+
+Test(aoe_app, cmdline_misplaced_options)
+{
+	cr_assert_eq(CMDLINE(&needs, "-l", "0", "--vdev", "x", "-T", "e1.1"), -EINVAL);
+	cr_assert_str_eq(err, "'-T' comes before any '--': prog's options follow the EAL's after "
+			      "'--' (prog [EAL options] -- -T TARGET)");
+	cr_assert_eq(parsed_argc, -1);
+	cr_assert_eq(CMDLINE(&optional, "-l", "0", "--maxout=3"), -EINVAL);
+	cr_assert(strstr(err, "'--maxout=3' comes before any '--'") == err, "%s", err);
+	/* Options of no one's, and the EAL's own, are the EAL's to refuse. */
+	cr_assert_eq(CMDLINE(&optional, "-l", "0", "--jsonx", "-:", "--no-pci"), 0, "%s", err);
+	cr_assert_eq(parsed_argc, 1);
+	/* Without "--", a program that needs options says so. */
+	cr_assert_eq(CMDLINE(&needs, "-l", "0", "--no-pci"), -EINVAL);
+	cr_assert(strstr(err, "no '--' and no prog options") == err, "%s", err);
+	cr_assert_eq(CMDLINE(&optional, "-l", "0"), 0, "%s", err);
 }
 
 Test(aoe_app, rng_is_reproducible_and_bounded)

@@ -12,13 +12,11 @@
 
 #include "aoe_app_status.h"
 #include "aoe_shm_read.h"
+#include "test_util.h"
 
 #define MIB_SECTORS(n) ((uint64_t)(n)*2048)
 
 static struct aoe_shm *shm;
-static char *buf;
-static size_t buflen;
-static FILE *out;
 
 static void
 setup(void)
@@ -30,29 +28,17 @@ setup(void)
 	shm->size = sizeof(*shm);
 	shm->pid = 4242;
 	snprintf(shm->program, sizeof(shm->program), "dpdk-aoe");
-	buf = NULL;
-	buflen = 0;
-	out = open_memstream(&buf, &buflen);
-	cr_assert_not_null(out);
+	test_out_open();
 }
 
 static void
 teardown(void)
 {
-	if (out != NULL)
-		fclose(out);
-	free(buf);
+	test_out_free();
 	free(shm);
 }
 
 TestSuite(aoe_app_status, .init = setup, .fini = teardown);
-
-static void
-close_out(void)
-{
-	fclose(out);
-	out = NULL;
-}
 
 /* A target as the writer publishes one, in the next slot of the region. */
 static struct aoe_shm_target *
@@ -85,9 +71,10 @@ target(uint16_t shelf, uint8_t slot, uint64_t sectors, enum aoe_target_state sta
 Test(aoe_app_status, text_one_line)
 {
 	target(1, 2, MIB_SECTORS(1024), AOE_TARGET_UP);
-	cr_assert_eq(aoe_app_status_table(out, shm, false), 0);
-	close_out();
-	cr_assert_str_eq(buf, "      e1.2         1.073GB net_af_packet0 1024  up            \n");
+	cr_assert_eq(aoe_app_status_table(test_out, shm, false), 0);
+	test_out_close();
+	cr_assert_str_eq(test_buf,
+			 "      e1.2         1.073GB net_af_packet0 1024  up            \n");
 }
 
 Test(aoe_app_status, text_states)
@@ -100,12 +87,13 @@ Test(aoe_app_status, text_states)
 	t = target(1, 3, 0, AOE_TARGET_PROBING);
 	snprintf(t->ports, sizeof(t->ports), "eth1");
 	t->payload = 0;
-	cr_assert_eq(aoe_app_status_table(out, shm, false), 0);
-	close_out();
-	cr_assert_str_eq(buf, "      e1.0         0.008GB net_af_packet0 1024  up            \n"
-			      "      e1.1         0.008GB net_af_packet0 1024  down          \n"
-			      "      e1.2         0.008GB net_af_packet0 1024  down,closewait\n"
-			      "      e1.3         0.000GB       eth1 0     probing       \n");
+	cr_assert_eq(aoe_app_status_table(test_out, shm, false), 0);
+	test_out_close();
+	cr_assert_str_eq(test_buf,
+			 "      e1.0         0.008GB net_af_packet0 1024  up            \n"
+			 "      e1.1         0.008GB net_af_packet0 1024  down          \n"
+			 "      e1.2         0.008GB net_af_packet0 1024  down,closewait\n"
+			 "      e1.3         0.000GB       eth1 0     probing       \n");
 }
 
 Test(aoe_app_status, text_every_port_and_no_flushed_target)
@@ -116,17 +104,17 @@ Test(aoe_app_status, text_every_port_and_no_flushed_target)
 	snprintf(t->ports, sizeof(t->ports), "net_memif0,net_memif1");
 	t->nb_paths = 2;
 	target(1, 2, MIB_SECTORS(8), AOE_TARGET_DOWN)->flushed = 1;
-	cr_assert_eq(aoe_app_status_table(out, shm, false), 0);
-	close_out();
-	cr_assert_str_eq(buf,
+	cr_assert_eq(aoe_app_status_table(test_out, shm, false), 0);
+	test_out_close();
+	cr_assert_str_eq(test_buf,
 			 "      e1.1         0.008GB net_memif0,net_memif1 1024  up            \n");
 }
 
 Test(aoe_app_status, text_empty_prints_nothing)
 {
-	cr_assert_eq(aoe_app_status_table(out, shm, false), 0);
-	close_out();
-	cr_assert_eq(buflen, 0);
+	cr_assert_eq(aoe_app_status_table(test_out, shm, false), 0);
+	test_out_close();
+	cr_assert_eq(test_buflen, 0);
 }
 
 Test(aoe_app_status, sort_numeric)
@@ -136,13 +124,14 @@ Test(aoe_app_status, sort_numeric)
 	target(9, 2, MIB_SECTORS(8), AOE_TARGET_UP);
 	target(100, 0, MIB_SECTORS(8), AOE_TARGET_UP);
 	target(9, 1, MIB_SECTORS(8), AOE_TARGET_UP);
-	cr_assert_eq(aoe_app_status_table(out, shm, false), 0);
-	close_out();
-	cr_assert_str_eq(buf, "      e9.1         0.008GB net_af_packet0 1024  up            \n"
-			      "      e9.2         0.008GB net_af_packet0 1024  up            \n"
-			      "     e9.10         0.008GB net_af_packet0 1024  up            \n"
-			      "     e10.1         0.008GB net_af_packet0 1024  up            \n"
-			      "    e100.0         0.008GB net_af_packet0 1024  up            \n");
+	cr_assert_eq(aoe_app_status_table(test_out, shm, false), 0);
+	test_out_close();
+	cr_assert_str_eq(test_buf,
+			 "      e9.1         0.008GB net_af_packet0 1024  up            \n"
+			 "      e9.2         0.008GB net_af_packet0 1024  up            \n"
+			 "     e9.10         0.008GB net_af_packet0 1024  up            \n"
+			 "     e10.1         0.008GB net_af_packet0 1024  up            \n"
+			 "    e100.0         0.008GB net_af_packet0 1024  up            \n");
 }
 
 Test(aoe_app_status, verbose_counters_below_each_row)
@@ -156,9 +145,9 @@ Test(aoe_app_status, verbose_counters_below_each_row)
 	shm->sessions[0][1].in_use = 1;
 	shm->sessions[0][1].stats.frames_tx = 5;
 	shm->sessions[0][1].cwnd = 9;
-	cr_assert_eq(aoe_app_status_table(out, shm, true), 0);
-	close_out();
-	cr_assert_str_eq(buf,
+	cr_assert_eq(aoe_app_status_table(test_out, shm, true), 0);
+	test_out_close();
+	cr_assert_str_eq(test_buf,
 			 "      e1.1         0.067GB net_af_packet0 1024  up            \n"
 			 "    frames_tx 15, frames_rx 0, bytes_tx 0, bytes_rx 0, ios_completed 0, "
 			 "ios_failed 0, "
@@ -172,10 +161,10 @@ Test(aoe_app_status, verbose_counters_below_each_row)
 
 Test(aoe_app_status, json_empty)
 {
-	cr_assert_eq(aoe_app_status_json(out, shm), 0);
-	close_out();
-	cr_assert_str_eq(buf, "{\"program\": \"dpdk-aoe\", \"pid\": 4242, \"targets\": [], "
-			      "\"lcores\": []}\n");
+	cr_assert_eq(aoe_app_status_json(test_out, shm), 0);
+	test_out_close();
+	cr_assert_str_eq(test_buf, "{\"program\": \"dpdk-aoe\", \"pid\": 4242, \"targets\": [], "
+				   "\"lcores\": []}\n");
 }
 
 Test(aoe_app_status, json_target)
@@ -187,10 +176,10 @@ Test(aoe_app_status, json_target)
 	shm->lcores[0].lcore_id = 3;
 	shm->lcores[0].is_mgmt = 1;
 	shm->lcores[0].stats.rx_frames = 4;
-	cr_assert_eq(aoe_app_status_json(out, shm), 0);
-	close_out();
+	cr_assert_eq(aoe_app_status_json(test_out, shm), 0);
+	test_out_close();
 	cr_assert_str_eq(
-		buf,
+		test_buf,
 		"{\"program\": \"dpdk-aoe\", \"pid\": 4242, \"targets\": [\n"
 		"  {\"name\": \"e1.1\", \"shelf\": 1, \"slot\": 1, \"state\": \"up\", "
 		"\"mac\": \"02:00:00:aa:bb:0c\", \"port\": \"net_af_packet0\", \"port_id\": 0, "
@@ -221,18 +210,18 @@ Test(aoe_app_status, json_sorted_and_separated)
 	target(1, 2, MIB_SECTORS(8), AOE_TARGET_DOWN)->lba48 = 0;
 	target(0, 255, MIB_SECTORS(8), AOE_TARGET_PROBING);
 	shm->targets[1].open = 2; /* a count in the region, a boolean in the output */
-	cr_assert_eq(aoe_app_status_json(out, shm), 0);
-	close_out();
-	a = strstr(buf, "\"name\": \"e0.255\"");
-	b = strstr(buf, "\"name\": \"e1.2\"");
-	c = strstr(buf, "\"name\": \"e1.10\"");
-	cr_assert(a != NULL && b != NULL && c != NULL, "%s", buf);
-	cr_assert(a < b && b < c, "%s", buf);
-	cr_assert(strstr(b, "\"lba48\": false, \"open\": true") != NULL, "%s", buf);
-	cr_assert(strstr(buf, "\"state\": \"probing\"") != NULL, "%s", buf);
-	cr_assert(strstr(buf, "\"rto_ns\": 0},\n  {\"name\"") != NULL, "%s", buf);
-	cr_assert(strstr(buf, "\"rto_ns\": 0}\n], \"lcores\": []}\n") != NULL,
-		  "no comma after the last object: %s", buf);
+	cr_assert_eq(aoe_app_status_json(test_out, shm), 0);
+	test_out_close();
+	a = strstr(test_buf, "\"name\": \"e0.255\"");
+	b = strstr(test_buf, "\"name\": \"e1.2\"");
+	c = strstr(test_buf, "\"name\": \"e1.10\"");
+	cr_assert(a != NULL && b != NULL && c != NULL, "%s", test_buf);
+	cr_assert(a < b && b < c, "%s", test_buf);
+	cr_assert(strstr(b, "\"lba48\": false, \"open\": true") != NULL, "%s", test_buf);
+	cr_assert(strstr(test_buf, "\"state\": \"probing\"") != NULL, "%s", test_buf);
+	cr_assert(strstr(test_buf, "\"rto_ns\": 0},\n  {\"name\"") != NULL, "%s", test_buf);
+	cr_assert(strstr(test_buf, "\"rto_ns\": 0}\n], \"lcores\": []}\n") != NULL,
+		  "no comma after the last object: %s", test_buf);
 }
 
 Test(aoe_app_status, json_fields_escaped)
@@ -244,10 +233,12 @@ Test(aoe_app_status, json_fields_escaped)
 	/* A serial filled to the brim, without its NUL: the reader's copy terminates it. */
 	memset(t->serial, 'S', sizeof(t->serial));
 	snprintf(shm->program, sizeof(shm->program), "a\"b");
-	cr_assert_eq(aoe_app_status_json(out, shm), 0);
-	close_out();
-	cr_assert(strstr(buf, "\"config\": \"k=\\\"v\\\"\\\\\\u000a\"") != NULL, "%s", buf);
-	cr_assert(strstr(buf, "\"model\": \"M\\\"1\"") != NULL, "%s", buf);
-	cr_assert(strstr(buf, "\"serial\": \"SSSSSSSSSSSSSSSSSSSS\", ") != NULL, "%s", buf);
-	cr_assert(strstr(buf, "{\"program\": \"a\\\"b\", ") == buf, "%s", buf);
+	cr_assert_eq(aoe_app_status_json(test_out, shm), 0);
+	test_out_close();
+	cr_assert(strstr(test_buf, "\"config\": \"k=\\\"v\\\"\\\\\\u000a\"") != NULL, "%s",
+		  test_buf);
+	cr_assert(strstr(test_buf, "\"model\": \"M\\\"1\"") != NULL, "%s", test_buf);
+	cr_assert(strstr(test_buf, "\"serial\": \"SSSSSSSSSSSSSSSSSSSS\", ") != NULL, "%s",
+		  test_buf);
+	cr_assert(strstr(test_buf, "{\"program\": \"a\\\"b\", ") == test_buf, "%s", test_buf);
 }

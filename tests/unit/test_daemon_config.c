@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "options.h"
+#include "test_util.h"
 
 static struct options opts;
 static char err[1024];
@@ -313,12 +314,10 @@ static int
 load_v(const char *def, char **argv)
 {
 	struct options cli;
-	int argc = 0, ret;
+	int ret;
 
-	while (argv[argc] != NULL)
-		argc++;
 	memset(err, 0, sizeof(err));
-	ret = options_parse_args(argc, argv, &cli, err, sizeof(err));
+	ret = options_parse_args(test_argc(argv), argv, &cli, err, sizeof(err));
 	if (ret != 0)
 		return ret;
 	return config_load(&cli, def, &opts, err, sizeof(err));

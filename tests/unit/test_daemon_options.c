@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 
 #include "options.h"
+#include "test_util.h"
 
 static struct options opts;
 static char err[512];
@@ -13,12 +14,8 @@ static char err[512];
 static int
 parse_v(char **argv)
 {
-	int argc = 0;
-
-	while (argv[argc] != NULL)
-		argc++;
 	memset(err, 0, sizeof(err));
-	return options_parse(argc, argv, &opts, err, sizeof(err));
+	return options_parse(test_argc(argv), argv, &opts, err, sizeof(err));
 }
 
 #define PARSE(...)   parse_v((char *[]){"dpdk-aoe", __VA_ARGS__, NULL})
@@ -248,12 +245,8 @@ Test(daemon_options, resolve_unknown_ports)
 static int
 cmdline_v(char **argv)
 {
-	int argc = 0;
-
-	while (argv[argc] != NULL)
-		argc++;
 	memset(err, 0, sizeof(err));
-	return options_parse_cmdline(argc, argv, &opts, err, sizeof(err));
+	return options_parse_cmdline(test_argc(argv), argv, &opts, err, sizeof(err));
 }
 
 #define CMDLINE(...) cmdline_v((char *[]){"dpdk-aoe", __VA_ARGS__, NULL})

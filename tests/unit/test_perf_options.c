@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 
 #include "perf_options.h"
+#include "test_util.h"
 
 static struct perf_opts opts;
 static char err[512];
@@ -13,12 +14,8 @@ static char err[512];
 static int
 parse_v(char **argv)
 {
-	int argc = 0;
-
-	while (argv[argc] != NULL)
-		argc++;
 	memset(err, 0, sizeof(err));
-	return perf_options_parse(argc, argv, &opts, err, sizeof(err));
+	return perf_options_parse(test_argc(argv), argv, &opts, err, sizeof(err));
 }
 
 #define PARSE(...) parse_v((char *[]){"aoe-perf", __VA_ARGS__, NULL})
@@ -232,12 +229,8 @@ Test(perf_options, region_resolve)
 static int
 cmdline_v(char **argv)
 {
-	int argc = 0;
-
-	while (argv[argc] != NULL)
-		argc++;
 	memset(err, 0, sizeof(err));
-	return perf_options_cmdline(argc, argv, &opts, err, sizeof(err));
+	return perf_options_cmdline(test_argc(argv), argv, &opts, err, sizeof(err));
 }
 
 #define CMDLINE(...) cmdline_v((char *[]){"aoe-perf", __VA_ARGS__, NULL})

@@ -10,22 +10,21 @@
 #include <criterion/criterion.h>
 
 #include "aoe_target.h"
+#include "test_util.h"
 
 static struct tgt_ctx ctx;
-static struct tgt_opts opts;
 static char err[512];
 
-static int
-run_v(int (*fn)(int, char **, struct tgt_ctx *, struct tgt_opts *, char *, size_t), char **argv)
-{
-	int argc = 0;
+/* The options of the last parse. */
+#define opts ctx.opts
 
-	while (argv[argc] != NULL)
-		argc++;
+static int
+run_v(int (*fn)(int, char **, struct tgt_ctx *, char *, size_t), char **argv)
+{
 	free(ctx.disks);
 	memset(&ctx, 0, sizeof(ctx));
 	memset(err, 0, sizeof(err));
-	return fn(argc, argv, &ctx, &opts, err, sizeof(err));
+	return fn(test_argc(argv), argv, &ctx, err, sizeof(err));
 }
 
 #define PARSE(...)   run_v(tgt_options_parse, (char *[]){"aoe-target", __VA_ARGS__, NULL})
