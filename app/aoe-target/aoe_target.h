@@ -56,46 +56,56 @@ struct tgt_disk {
 	uint8_t res[TGT_RES_MAX][AOE_ETH_ALEN];
 };
 
-/* Counters, printed on exit. Written by the one serving lcore only. */
+/*
+ * Counters, printed on exit (each scalar once, under its name, by walking TGT_STATS). Written by
+ * the one serving lcore only.
+ */
+/* clang-format off */
+#define TGT_STATS(X)                                                                               \
+	X(rx_frames)                                                                               \
+	X(rx_bytes)                                                                                \
+	X(tx_frames)                                                                               \
+	X(tx_bytes)                                                                                \
+	X(tx_full)         /* responses freed because the tx queue stayed full */                  \
+	X(rx_not_aoe)      /* EtherType other than 0x88A2 */                                       \
+	X(rx_not_mine)     /* unicast to another MAC */                                            \
+	X(rx_bad_hdr)      /* header did not decode: nothing sent */                               \
+	X(rx_responses)    /* R flag set: ignored */                                               \
+	X(rx_no_disk)      /* no disk matched shelf.slot */                                        \
+	X(rx_oversize)     /* frame larger than the scratch buffer */                              \
+	X(rx_silenced)     /* dropped while silent */                                              \
+	X(cmd_unknown)                                                                             \
+	X(cfg_no_match)    /* test exact/prefix did not match: no answer */                        \
+	X(ata_read)                                                                                \
+	X(ata_write)                                                                               \
+	X(ata_identify)                                                                            \
+	X(ata_flush)                                                                               \
+	X(ata_check_power)                                                                         \
+	X(ata_other)                                                                               \
+	X(sectors_read)                                                                            \
+	X(sectors_written)                                                                         \
+	X(ata_err_idnf)                                                                            \
+	X(ata_err_abrt)                                                                            \
+	X(ata_io_err)      /* pread/pwrite/fsync failed: ATA ERR|ABRT sent */                      \
+	X(ata_masked)      /* ATA from a MAC not on a non-empty mask list */                       \
+	X(alloc_fail)                                                                              \
+	X(unsolicited)                                                                             \
+	X(fault_drop)                                                                              \
+	X(fault_dup)                                                                               \
+	X(fault_reorder)                                                                           \
+	X(fault_delay)                                                                             \
+	X(fault_corrupt)                                                                           \
+	X(silent_periods)
+/* clang-format on */
+
+#define TGT_STATS_MEMBER(name) uint64_t name;
+
 struct tgt_stats {
-	uint64_t rx_frames;
-	uint64_t rx_bytes;
-	uint64_t tx_frames;
-	uint64_t tx_bytes;
-	uint64_t tx_full;      /* responses freed because the tx queue stayed full */
-	uint64_t rx_not_aoe;   /* EtherType other than 0x88A2 */
-	uint64_t rx_not_mine;  /* unicast to another MAC */
-	uint64_t rx_bad_hdr;   /* header did not decode: nothing sent */
-	uint64_t rx_responses; /* R flag set: ignored */
-	uint64_t rx_no_disk;   /* no disk matched shelf.slot */
-	uint64_t rx_oversize;  /* frame larger than the scratch buffer */
-	uint64_t rx_silenced;  /* dropped while silent */
-	uint64_t cmd[4];       /* by AoE command: ATA, config, mask, reserve */
-	uint64_t cmd_unknown;
-	uint64_t cfg_sub[5];   /* by config subcommand */
-	uint64_t cfg_no_match; /* test exact/prefix did not match: no answer */
-	uint64_t ata_read;
-	uint64_t ata_write;
-	uint64_t ata_identify;
-	uint64_t ata_flush;
-	uint64_t ata_check_power;
-	uint64_t ata_other;
-	uint64_t sectors_read;
-	uint64_t sectors_written;
-	uint64_t ata_err_idnf;
-	uint64_t ata_err_abrt;
-	uint64_t ata_io_err;	  /* pread/pwrite/fsync failed: ATA ERR|ABRT sent */
-	uint64_t ata_masked;	  /* ATA from a MAC not on a non-empty mask list */
+	TGT_STATS(TGT_STATS_MEMBER)
+	uint64_t cmd[4];	  /* by AoE command: ATA, config, mask, reserve */
+	uint64_t cfg_sub[5];	  /* by config subcommand */
 	uint64_t aoe_err_sent[7]; /* by AoE error code */
 	uint64_t mask_err[4];	  /* by mask list merror */
-	uint64_t alloc_fail;
-	uint64_t unsolicited;
-	uint64_t fault_drop;
-	uint64_t fault_dup;
-	uint64_t fault_reorder;
-	uint64_t fault_delay;
-	uint64_t fault_corrupt;
-	uint64_t silent_periods;
 };
 
 /* Fault injection settings; probabilities are thresholds against a 64-bit random number. */

@@ -206,7 +206,8 @@ setup_disks(struct tgt_ctx *ctx, const char *config)
 	}
 }
 
-#define P(name) printf("  %-22s %" PRIu64 "\n", #name, st->name)
+#define PRINT_STAT(name) printf("  %-22s %" PRIu64 "\n", #name, st->name);
+
 static void
 print_stats(const struct tgt_ctx *ctx)
 {
@@ -216,51 +217,16 @@ print_stats(const struct tgt_ctx *ctx)
 						"force_set"};
 
 	printf("aoe-target counters:\n");
-	P(rx_frames);
-	P(rx_bytes);
-	P(tx_frames);
-	P(tx_bytes);
-	P(tx_full);
-	P(rx_not_aoe);
-	P(rx_not_mine);
-	P(rx_bad_hdr);
-	P(rx_responses);
-	P(rx_no_disk);
-	P(rx_oversize);
-	P(rx_silenced);
+	TGT_STATS(PRINT_STAT)
 	for (unsigned int i = 0; i < RTE_DIM(cmd_names); i++)
 		printf("  cmd_%-18s %" PRIu64 "\n", cmd_names[i], st->cmd[i]);
-	P(cmd_unknown);
 	for (unsigned int i = 0; i < RTE_DIM(cfg_names); i++)
 		printf("  config_%-15s %" PRIu64 "\n", cfg_names[i], st->cfg_sub[i]);
-	P(cfg_no_match);
-	P(ata_read);
-	P(ata_write);
-	P(ata_identify);
-	P(ata_flush);
-	P(ata_check_power);
-	P(ata_other);
-	P(sectors_read);
-	P(sectors_written);
-	P(ata_err_idnf);
-	P(ata_err_abrt);
-	P(ata_io_err);
-	P(ata_masked);
 	for (unsigned int i = 1; i < RTE_DIM(st->aoe_err_sent); i++)
 		printf("  aoe_error_%u_%-10s %" PRIu64 "\n", i, "sent", st->aoe_err_sent[i]);
 	for (unsigned int i = 1; i < RTE_DIM(st->mask_err); i++)
 		printf("  mask_error_%u_%-9s %" PRIu64 "\n", i, "sent", st->mask_err[i]);
-	P(alloc_fail);
-	P(unsolicited);
-	P(fault_drop);
-	P(fault_dup);
-	P(fault_reorder);
-	P(fault_delay);
-	P(fault_corrupt);
-	P(silent_periods);
-	fflush(stdout);
 }
-#undef P
 
 static void
 serve_loop(struct tgt_ctx *ctx)
@@ -315,6 +281,7 @@ main(int argc, char **argv)
 	uint32_t max_room = 0;
 	uint32_t room;
 	uint16_t pid;
+	int out_rc;
 
 	if (aoe_app_stdio_check() != 0) {
 		fprintf(stderr, "aoe-target: standard output is closed: its messages and counters "
@@ -421,11 +388,14 @@ main(int argc, char **argv)
 		rte_free(p->dq);
 	}
 	print_stats(ctx);
+	out_rc = aoe_app_flush(stdout);
+	if (out_rc != 0)
+		fprintf(stderr, "aoe-target: cannot write its counters: %s\n", strerror(-out_rc));
 	for (unsigned int i = 0; i < ctx->n_disks; i++)
 		tgt_disk_close(&ctx->disks[i]);
 	free(ctx->disks);
 	rte_free(ctx->scratch);
 	rte_mempool_free(ctx->pool);
 	rte_eal_cleanup();
-	return 0;
+	return out_rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
