@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The target list every program prints, from a statistics region (aoe_shm.h): aoe-stat maps
- * another process's, dpdk-aoe --status reads its own engine's (aoe_stats_region()). One table
+ * another process's, dpdk-aoe --status its own engine's. One table
  * and one JSON encoder, so both programs print the same columns and the same keys (the schema
  * of docs/json.md, which telemetry's /aoe/info carries too). DPDK-free.
  */

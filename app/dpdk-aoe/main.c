@@ -12,6 +12,7 @@
  * and prints a line whenever a target comes up or goes down.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@
 #include "aoe_app.h"
 #include "aoe_app_eal.h"
 #include "aoe_app_status.h"
+#include "aoe_shm_read.h"
 #include "config.h"
 #include "options.h"
 #include "status.h"
@@ -165,6 +167,8 @@ run_status(const struct options *opts)
 	uint64_t end = now + hz * opts->discover_wait_ms / 1000;
 	uint64_t hard_end = end + hz * PROBING_GRACE_MS / 1000;
 	uint64_t next_check = end;
+	struct aoe_shm_reader region;
+	char path[PATH_MAX];
 	int ret;
 
 	while (!quit) {
@@ -185,9 +189,16 @@ run_status(const struct options *opts)
 		}
 	}
 
-	/* The table and JSON of aoe-stat, from the engine's own statistics region. */
-	ret = opts->json ? aoe_app_status_json(stdout, aoe_stats_region())
-			 : aoe_app_status_table(stdout, aoe_stats_region(), false);
+	/* aoe-stat's table and JSON, from this engine's statistics region as aoe-stat maps it. */
+	snprintf(path, sizeof(path), "%s/%s", rte_eal_get_runtime_dir(), AOE_SHM_FILE);
+	ret = aoe_shm_open(&region, NULL, path);
+	if (ret != 0) {
+		fprintf(stderr, "dpdk-aoe: %s\n", region.err);
+		return EXIT_FAILURE;
+	}
+	ret = opts->json ? aoe_app_status_json(stdout, region.shm)
+			 : aoe_app_status_table(stdout, region.shm, false);
+	aoe_shm_close(&region);
 	if (ret == 0)
 		ret = aoe_app_flush(stdout);
 	if (ret != 0) {

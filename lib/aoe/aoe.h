@@ -152,16 +152,6 @@ int aoe_name_parse(const char *name, uint16_t *shelf, uint8_t *slot);
  */
 int aoe_target_stats_get(const char *name, struct aoe_target_stats *sum);
 
-struct aoe_shm;
-
-/**
- * The engine's statistics region (aoe_shm.h), read-only: what aoe-stat maps from another
- * process, for observers in this one (the DPDK-free reader of aoe_shm_read.h takes it). Valid
- * from aoe_init() to aoe_fini().
- * @return the region, or NULL when the engine does not run.
- */
-const struct aoe_shm *aoe_stats_region(void);
-
 /** What happened to a target. */
 enum aoe_target_event {
 	AOE_EVENT_TARGET_UP, /**< discovered and identified, or back after being down */

@@ -193,12 +193,6 @@ aoe_stats_targets_sync(void)
 	}
 }
 
-const struct aoe_shm *
-aoe_stats_region(void)
-{
-	return aoe_engine.shm;
-}
-
 struct aoe_shm_session *
 aoe_stats_session(const struct aoe_target *t, unsigned int lcore_index)
 {
