@@ -35,7 +35,7 @@
 #include <rte_mempool.h>
 
 #include "aoe_app_eal.h"
-#include "aoe_defs.h"
+#include "aoe_names.h"
 #include "aoe_target.h"
 
 #define RX_DESC		    1024

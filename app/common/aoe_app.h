@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "aoe_stats.h"
+#include "aoe_stats_fields.h"
 
 /** Exit status of every program for a usage error: a bad option, file, or EAL option. */
 #define AOE_APP_EXIT_USAGE 2
@@ -23,7 +23,7 @@ struct option;
 /** A program's own command line, as aoe_app_cmdline() reads it. */
 struct aoe_app_cmdline {
 	const char *prog;	       /**< "aoe-perf" */
-	const char *synopsis;	       /**< its options, for messages: "-T TARGET -w WORKLOAD" */
+	const char *synopsis;	       /**< its options, for messages: "-T TARGET" */
 	const char *shortopts;	       /**< as getopt_long() takes them */
 	const struct option *longopts; /**< likewise */
 	bool needs_options;	       /**< without a "--" it would have nothing to do */

@@ -45,12 +45,12 @@ struct options {
 	uint32_t discover_wait_ms;		    /**< how long --status listens */
 	unsigned int nb_ifs;			    /**< 0 = every port */
 	char ifs[AOE_MAX_PORTS][AOE_PORT_NAME_MAX]; /**< --iflist entries, as written */
-	uint32_t given;		       /**< bit (1 << enum options_id) per setting given */
-	unsigned int line[OPTIONS_NB]; /**< where each was given: a line of @p file, 0 = the command
-					  line */
-	const char *file;	       /**< the configuration file read, for messages */
-	const char *config;	       /**< --config FILE (points into argv); NULL = the default */
-	bool no_config;		       /**< --no-config: read no configuration file */
+	uint32_t given; /**< bit (1 << enum options_id) per setting given */
+	/** Where each setting was given: its line in @p file, 0 for the command line. */
+	unsigned int line[OPTIONS_NB];
+	const char *file;   /**< the configuration file read, for messages */
+	const char *config; /**< --config FILE (points into argv); NULL = the default */
+	bool no_config;	    /**< --no-config: read no configuration file */
 };
 
 /** Fill @p opts with the defaults: nothing given, no configuration file named. */

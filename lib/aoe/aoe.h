@@ -100,7 +100,7 @@ int aoe_iflist_set(const uint16_t *ports, unsigned int nb_ports);
  */
 unsigned int aoe_port_list(uint16_t *port_ids, bool *allowed, unsigned int max);
 
-/** "probing", "up", "down" or "down,closewait" (aoe_state_name(), for the API's users). */
+/** "probing", "up", "down" or "down,closewait": the words aoe-stat and telemetry use. */
 const char *aoe_target_state_str(enum aoe_target_state state);
 
 /** A snapshot of one target, for operators and applications. */

@@ -17,6 +17,7 @@
 
 #include "aoe_internal.h"
 #include "aoe_log.h"
+#include "aoe_names.h"
 
 #define AOE_RX_DESC    1024
 #define AOE_TX_DESC    1024

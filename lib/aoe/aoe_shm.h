@@ -63,7 +63,7 @@ struct aoe_shm_target {
 	uint16_t fwver;
 	uint8_t mac[6];		   /* first path */
 	uint16_t port;		   /* first path's DPDK port id */
-	uint32_t open;		   /* descriptors applications hold (republished as it changes) */
+	uint32_t open;		   /* descriptors applications hold (kept current) */
 	uint32_t flushed;	   /* removed from the table by an operator */
 	uint8_t sectors_per_frame; /* from the config response */
 	uint8_t pad0[7];

@@ -18,9 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "aoe_defs.h"
+#include "aoe_names.h"
 #include "aoe_shm.h"
 #include "aoe_stats.h"
+#include "aoe_stats_fields.h"
 #include "aoe_wire.h"
 
 #ifdef __cplusplus

@@ -5,14 +5,13 @@
  * locks); readers on other threads take a snapshot and tolerate a counter being one update old.
  *
  * Every counter is described once, in the lists below: the structs are generated from them,
- * and every program that shows counters (telemetry, aoe-stat, aoe-perf) walks the matching
- * table (aoe_target_stats_table, aoe_lcore_stats_table), so a counter added to a list appears
- * everywhere under the same key. DPDK-free.
+ * and every program that shows counters (telemetry, aoe-stat, aoe-perf) walks the tables made
+ * from them (aoe_stats_fields.h), so a counter added to a list appears everywhere under the
+ * same key. An application may walk a list with an X macro of its own. DPDK-free.
  */
 #ifndef AOE_STATS_H
 #define AOE_STATS_H
 
-#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -73,37 +72,6 @@ struct aoe_target_stats {
 struct aoe_lcore_stats {
 	AOE_LCORE_STATS(AOE_STATS_MEMBER)
 };
-
-/** One field of a counter struct: its key and where its value (or values) are. */
-struct aoe_stats_field {
-	const char *name; /**< the key in JSON and telemetry */
-	uint32_t offset;  /**< bytes into the struct */
-	uint32_t count;	  /**< 1, or the length of an array of counters */
-};
-
-/** The fields of one counter struct, in order. */
-struct aoe_stats_table {
-	const struct aoe_stats_field *fields;
-	unsigned int nb_fields;
-	unsigned int nb_values; /**< 64-bit values in the struct: arrays count each element */
-};
-
-extern const struct aoe_stats_table aoe_target_stats_table; /**< struct aoe_target_stats */
-extern const struct aoe_stats_table aoe_lcore_stats_table;  /**< struct aoe_lcore_stats */
-
-/** The table entry of field @p name of struct @p type (for the files that build the tables). */
-#define AOE_STATS_FIELD(type, name)                                                                \
-	{                                                                                          \
-#name, (uint32_t)offsetof(type, name),                                             \
-			(uint32_t)(sizeof(((type *)0)->name) / sizeof(uint64_t))                   \
-	}
-
-/** Value @p i (0 unless the field is an array) of field @p f in the struct at @p base. */
-static inline uint64_t
-aoe_stats_value(const void *base, const struct aoe_stats_field *f, unsigned int i)
-{
-	return ((const uint64_t *)(const void *)((const char *)base + f->offset))[i];
-}
 
 #ifdef __cplusplus
 }

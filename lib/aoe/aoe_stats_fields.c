@@ -3,7 +3,7 @@
  * The tables of the counter lists in aoe_stats.h. DPDK-free: the engine's telemetry and
  * aoe-perf reach them through libaoe, aoe-stat through the statistics reader's library.
  */
-#include "aoe_stats.h"
+#include "aoe_stats_fields.h"
 
 #define TARGET_FIELD(name, dim) AOE_STATS_FIELD(struct aoe_target_stats, name),
 #define LCORE_FIELD(name, dim)	AOE_STATS_FIELD(struct aoe_lcore_stats, name),

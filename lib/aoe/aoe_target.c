@@ -15,6 +15,7 @@
 
 #include "aoe_internal.h"
 #include "aoe_log.h"
+#include "aoe_names.h"
 
 static uint32_t
 target_key(uint16_t shelf, uint8_t slot)

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * lib/aoe/aoe_defs.h: the state names every program prints, the order every target list
+ * lib/aoe/aoe_names.h: the state names every program prints, the order every target list
  * follows and the MAC format of every output.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 
-#include "aoe_defs.h"
+#include "aoe_names.h"
 
-Test(aoe_defs, state_names)
+Test(aoe_names, state_names)
 {
 	cr_assert_str_eq(aoe_state_name(AOE_TARGET_PROBING), "probing");
 	cr_assert_str_eq(aoe_state_name(AOE_TARGET_UP), "up");
@@ -31,7 +31,7 @@ addr_cmp(const void *a, const void *b)
 	return aoe_target_order(x->shelf, x->slot, y->shelf, y->slot);
 }
 
-Test(aoe_defs, target_order_is_numeric)
+Test(aoe_names, target_order_is_numeric)
 {
 	struct addr a[] = {{10, 1}, {9, 10}, {9, 2}, {100, 0}, {9, 1}, {0, 255}, {65534, 0}};
 	const struct addr want[] = {{0, 255}, {9, 1},	{9, 2},	   {9, 10},
@@ -48,7 +48,7 @@ Test(aoe_defs, target_order_is_numeric)
 	cr_assert_gt(aoe_target_order(2, 0, 1, 254), 0);
 }
 
-Test(aoe_defs, mac_format)
+Test(aoe_names, mac_format)
 {
 	const uint8_t mac[6] = {0x02, 0x00, 0xab, 0xCD, 0x0e, 0xff};
 	char buf[AOE_MAC_STR_MAX];
