@@ -54,7 +54,7 @@ install_packages() {
 		aoe_warn "AOE_SKIP_APT=1 but missing: ${missing[*]}"
 		return 0
 	fi
-	aoe_is_root || aoe_die "missing packages (${missing[*]}); run as root: sudo $0"
+	aoe_is_root || aoe_die "missing packages (${missing[*]}); run $0 as root to install them"
 	aoe_log "installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
 	# tshark asks whether non-root users may capture; answer no, without a prompt.
