@@ -118,6 +118,17 @@ perf_report_text(FILE *f, const struct perf_result *res)
 		res->engine.late, res->engine.unexpected, res->engine.timeouts);
 }
 
+static uint64_t
+aoe_errors_sum(const struct aoe_target_stats *st)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < AOE_STATS_AOE_ERRORS; i++)
+		n += st->aoe_errors[i];
+	return n;
+}
+
 void
 perf_report_json(FILE *f, const struct perf_result *res)
 {
@@ -146,10 +157,15 @@ perf_report_json(FILE *f, const struct perf_result *res)
 		", \"frames_tx\": %" PRIu64 ", \"frames_rx\": %" PRIu64
 		", \"retransmits\": %" PRIu64 ", \"late\": %" PRIu64 ", \"unexpected\": %" PRIu64
 		", \"timeouts\": %" PRIu64 ", \"ata_errors\": %" PRIu64
-		", \"flush_ext_fallbacks\": %" PRIu64 "}\n",
+		", \"flush_ext_fallbacks\": %" PRIu64 ", \"wrong_source\": %" PRIu64
+		", \"wrong_fields\": %" PRIu64 ", \"bad_response\": %" PRIu64
+		", \"resplits\": %" PRIu64 ", \"requeries\": %" PRIu64 ", \"tx_deferred\": %" PRIu64
+		", \"aoe_errors\": %" PRIu64 "}\n",
 		res->engine.frames_tx, res->engine.frames_rx, res->engine.retransmits,
 		res->engine.late, res->engine.unexpected, res->engine.timeouts,
-		res->engine.ata_errors, res->engine.flush_ext_fallbacks);
+		res->engine.ata_errors, res->engine.flush_ext_fallbacks, res->engine.wrong_source,
+		res->engine.wrong_fields, res->engine.bad_response, res->engine.resplits,
+		res->engine.requeries, res->engine.tx_deferred, aoe_errors_sum(&res->engine));
 }
 
 void

@@ -67,9 +67,10 @@ counters_print(FILE *f, const struct row *r)
 		s->ios_failed);
 	fprintf(f,
 		"    retransmits %" PRIu64 ", timeouts %" PRIu64 ", unexpected %" PRIu64
-		", late %" PRIu64 ", wrong_source %" PRIu64 ", ata errors %" PRIu64 "\n",
+		", late %" PRIu64 ", wrong_source %" PRIu64 ", wrong_fields %" PRIu64
+		", ata errors %" PRIu64 "\n",
 		s->retransmits, s->timeouts, s->unexpected, s->late, s->wrong_source,
-		s->ata_errors);
+		s->wrong_fields, s->ata_errors);
 	fprintf(f, "    aoe errors");
 	for (i = 0; i < AOE_STATS_AOE_ERRORS; i++)
 		fprintf(f, " %u:%" PRIu64, i, s->aoe_errors[i]);
@@ -137,11 +138,14 @@ json_target(FILE *f, const struct row *r)
 		", \"bytes_rx\": %" PRIu64 ", \"ios_completed\": %" PRIu64
 		", \"ios_failed\": %" PRIu64 ", \"retransmits\": %" PRIu64
 		", \"timeouts\": %" PRIu64 ", \"late\": %" PRIu64 ", \"unexpected\": %" PRIu64
-		", \"wrong_source\": %" PRIu64 ", \"bad_response\": %" PRIu64
+		", \"wrong_source\": %" PRIu64 ", \"wrong_fields\": %" PRIu64
+		", \"bad_response\": %" PRIu64 ", \"resplits\": %" PRIu64
+		", \"tx_deferred\": %" PRIu64 ", \"requeries\": %" PRIu64
 		", \"ata_errors\": %" PRIu64 ", \"aoe_errors\": [",
 		s->frames_tx, s->frames_rx, s->bytes_tx, s->bytes_rx, s->ios_completed,
 		s->ios_failed, s->retransmits, s->timeouts, s->late, s->unexpected, s->wrong_source,
-		s->bad_response, s->ata_errors);
+		s->wrong_fields, s->bad_response, s->resplits, s->tx_deferred, s->requeries,
+		s->ata_errors);
 	for (i = 0; i < AOE_STATS_AOE_ERRORS; i++)
 		fprintf(f, "%s%" PRIu64, i ? ", " : "", s->aoe_errors[i]);
 	fprintf(f,
@@ -160,14 +164,16 @@ json_lcore(FILE *f, const struct aoe_shm_lcore *lc)
 		", \"rx_not_aoe\": %" PRIu64 ", \"rx_malformed\": %" PRIu64
 		", \"rx_requests\": %" PRIu64 ", \"rx_user_tags\": %" PRIu64
 		", \"rx_port_disallowed\": %" PRIu64 ", \"rx_no_target\": %" PRIu64
-		", \"rx_bad_owner\": %" PRIu64 ", \"handoff_tx\": %" PRIu64
-		", \"handoff_dropped\": %" PRIu64 ", \"tx_frames\": %" PRIu64
-		", \"tx_dropped\": %" PRIu64 ", \"mbuf_alloc_failed\": %" PRIu64
-		", \"busy_cycles\": %" PRIu64 ", \"iterations\": %" PRIu64 "}",
+		", \"rx_bad_owner\": %" PRIu64 ", \"rx_wrong_dest\": %" PRIu64
+		", \"handoff_tx\": %" PRIu64 ", \"handoff_dropped\": %" PRIu64
+		", \"tx_frames\": %" PRIu64 ", \"tx_dropped\": %" PRIu64
+		", \"mbuf_alloc_failed\": %" PRIu64 ", \"busy_cycles\": %" PRIu64
+		", \"iterations\": %" PRIu64 "}",
 		lc->lcore_id, lc->is_mgmt ? "true" : "false", s->rx_frames, s->rx_not_aoe,
 		s->rx_malformed, s->rx_requests, s->rx_user_tags, s->rx_port_disallowed,
-		s->rx_no_target, s->rx_bad_owner, s->handoff_tx, s->handoff_dropped, s->tx_frames,
-		s->tx_dropped, s->mbuf_alloc_failed, s->busy_cycles, s->iterations);
+		s->rx_no_target, s->rx_bad_owner, s->rx_wrong_dest, s->handoff_tx,
+		s->handoff_dropped, s->tx_frames, s->tx_dropped, s->mbuf_alloc_failed,
+		s->busy_cycles, s->iterations);
 }
 
 int

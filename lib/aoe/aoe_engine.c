@@ -275,8 +275,6 @@ aoe_fini(void)
 	aoe_ports_teardown();
 	aoe_stats_fini();
 	for (i = 0; i < e->nb_targets; i++) {
-		rte_free(e->targets[i]->probe_buf);
-		rte_free(e->targets[i]->probe_io);
 		rte_free(e->targets[i]);
 		e->targets[i] = NULL;
 	}

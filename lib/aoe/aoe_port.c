@@ -252,7 +252,8 @@ flow_steer(unsigned int pi)
 			continue;
 		memset(&err, 0, sizeof(err));
 		if (rte_flow_validate(p->port_id, &attr, pattern, actions, &err) == 0)
-			p->flows[owner] = rte_flow_create(p->port_id, &attr, pattern, actions, &err);
+			p->flows[owner] =
+				rte_flow_create(p->port_id, &attr, pattern, actions, &err);
 		if (p->flows[owner] == NULL) {
 			AOE_LOG(INFO, net,
 				"port %s: no hardware steering (%s): responses reach their lcore "

@@ -19,8 +19,13 @@
 
 /* Timeouts in a row after which a path is avoided while another one answers. */
 #define AOE_PATH_FAIL_THRESHOLD 3
+/* "Bad argument" answers one frame may get, each followed by a fresh config query. */
+#define AOE_BADARG_RETRIES 2
+/* How long such a frame waits for the config answer before it is sent again. */
+#define AOE_REQUERY_HOLD_US 30000
 
 static void session_issue(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now);
+static bool session_busy(const struct aoe_session *s);
 static void path_event(struct aoe_lcore *lc, const struct aoe_session *s, unsigned int path,
 		       bool up);
 
@@ -57,48 +62,78 @@ frame_event(struct aoe_lcore *lc, const struct aoe_session *s, const struct aoe_
 	aoe_event_emit(lc, &ev);
 }
 
+/* A path's window cap: min(maxout, that MAC's buffer count), shared by the lcores driving it. */
 static uint32_t
-window_cap(const struct aoe_target *t)
+path_cap(const struct aoe_path *p)
 {
 	const struct aoe_engine *e = &aoe_engine;
-	/* A buffer count of 0 or 1 must not give a dead device (the kernel's bug). */
-	uint32_t bufcnt = t->bufcnt ? t->bufcnt : 1;
-	uint32_t cap = RTE_MIN((uint32_t)e->conf.maxout, bufcnt);
+	uint32_t bufcnt = __atomic_load_n(&p->bufcnt, __ATOMIC_RELAXED);
 	unsigned int workers = e->nb_lcores > 1 ? e->nb_lcores - 1 : 1;
+	uint32_t cap;
 
-	/* The target's buffers are shared by every lcore that drives it. */
-	cap /= workers;
+	/* A buffer count of 0 or 1 must not give a dead device (the kernel's bug). */
+	if (bufcnt == 0)
+		bufcnt = 1;
+	cap = RTE_MIN((uint32_t)e->conf.maxout, bufcnt) / workers;
 	return RTE_MAX(cap, 1u);
 }
 
 static void
-session_arm_paths(struct aoe_session *s)
+session_path_init(struct aoe_session_path *sp, const struct aoe_path *p)
 {
 	const struct aoe_engine *e = &aoe_engine;
+
+	aoe_window_init(&sp->win, path_cap(p));
+	aoe_rtt_init(&sp->rtt, e->rto_initial_tsc, e->rto_min_tsc, e->rto_max_tsc);
+	sp->timeouts_in_row = 0;
+	sp->failed = false;
+	sp->params = __atomic_load_n(&p->params, __ATOMIC_ACQUIRE);
+	sp->incarnation = __atomic_load_n(&p->incarnation, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Follow what management published: new paths, a target that came back up, a path whose
+ * config changed (window cap) or whose slot now holds another route (fresh state).
+ */
+static void
+session_refresh(struct aoe_session *s)
+{
 	struct aoe_target *t = s->target;
 	uint32_t gen = __atomic_load_n(&t->generation, __ATOMIC_ACQUIRE);
 	uint32_t nb_paths = __atomic_load_n(&t->nb_paths, __ATOMIC_ACQUIRE);
-	uint32_t cap = window_cap(t);
 	unsigned int i;
 
 	if (gen != s->target_generation) {
-		/* The target came (back) up: earlier failures and estimates are history. */
+		/*
+		 * The target came (back) up, perhaps as another disk: what is still in flight
+		 * was meant for the one before and fails; earlier failures are history.
+		 */
+		if (s->target_generation != UINT32_MAX && session_busy(s))
+			aoe_session_fail_all(s, -ENODEV);
 		s->target_generation = gen;
 		s->failed = 0;
-		for (i = 0; i < s->nb_paths; i++) {
-			aoe_window_set_cap(&s->paths[i].win, cap);
+		for (i = 0; i < s->nb_paths; i++)
 			s->paths[i].timeouts_in_row = 0;
-		}
 	}
 	for (i = s->nb_paths; i < nb_paths; i++) {
-		struct aoe_session_path *sp = &s->paths[i];
-
-		aoe_window_init(&sp->win, cap);
-		aoe_rtt_init(&sp->rtt, e->rto_initial_tsc, e->rto_min_tsc, e->rto_max_tsc);
-		TAILQ_INIT(&sp->in_flight);
-		sp->timeouts_in_row = 0;
+		TAILQ_INIT(&s->paths[i].in_flight);
+		session_path_init(&s->paths[i], &t->paths[i]);
 	}
 	s->nb_paths = nb_paths;
+	for (i = 0; i < nb_paths; i++) {
+		const struct aoe_path *p = &t->paths[i];
+		struct aoe_session_path *sp = &s->paths[i];
+
+		if (unlikely(__atomic_load_n(&p->incarnation, __ATOMIC_ACQUIRE) !=
+			     sp->incarnation)) {
+			/* Management reuses a slot only once no session has frames on it. */
+			if (TAILQ_EMPTY(&sp->in_flight))
+				session_path_init(sp, p);
+		} else if (unlikely(__atomic_load_n(&p->params, __ATOMIC_ACQUIRE) != sp->params)) {
+			sp->params = __atomic_load_n(&p->params, __ATOMIC_ACQUIRE);
+			aoe_window_set_cap(&sp->win, path_cap(p));
+		}
+	}
 }
 
 struct aoe_session *
@@ -128,6 +163,8 @@ aoe_session_get(struct aoe_target *t, struct aoe_lcore *lc)
 	s->target_generation = UINT32_MAX;
 	TAILQ_INIT(&s->pending);
 	TAILQ_INIT(&s->free_frames);
+	TAILQ_INIT(&s->resend);
+	TAILQ_INIT(&s->aged);
 	/* Random first generations: a response meant for an earlier run is not mistaken. */
 	gen0 = (uint16_t)rte_rand();
 	for (i = 0; i < nb_slots; i++) {
@@ -135,7 +172,8 @@ aoe_session_get(struct aoe_target *t, struct aoe_lcore *lc)
 		s->frames[i].gen = gen0;
 		TAILQ_INSERT_TAIL(&s->free_frames, &s->frames[i], link);
 	}
-	session_arm_paths(s);
+	s->nb_free = (uint16_t)nb_slots;
+	session_refresh(s);
 	lc->sessions[lc->nb_sessions++] = s;
 	__atomic_store_n(&t->sess[lc->index], s, __ATOMIC_RELEASE);
 	return s;
@@ -146,7 +184,8 @@ path_usable(const struct aoe_session *s, unsigned int i)
 {
 	const struct aoe_path *p = &s->target->paths[i];
 
-	return aoe_port_allowed(p->port) && __atomic_load_n(&p->up, __ATOMIC_RELAXED) &&
+	return aoe_port_allowed(p->port) && !__atomic_load_n(&p->retired, __ATOMIC_RELAXED) &&
+	       s->paths[i].incarnation == __atomic_load_n(&p->incarnation, __ATOMIC_RELAXED) &&
 	       s->paths[i].timeouts_in_row < AOE_PATH_FAIL_THRESHOLD;
 }
 
@@ -163,11 +202,21 @@ path_revive_check(struct aoe_session *s, unsigned int i)
 	}
 }
 
+/* A path that can carry frames at all: its port is allowed and it is not retired. */
+static bool
+path_alive(const struct aoe_session *s, unsigned int i)
+{
+	const struct aoe_path *p = &s->target->paths[i];
+
+	return aoe_port_allowed(p->port) && !__atomic_load_n(&p->retired, __ATOMIC_RELAXED) &&
+	       s->paths[i].incarnation == __atomic_load_n(&p->incarnation, __ATOMIC_RELAXED);
+}
+
 /*
  * A path for a frame: round robin over usable paths (with window room when @p need_room),
  * another than @p avoid if there is one. Paths that failed recently carry traffic only when no
  * usable path is left (then the least-failed one: that is how a path that came back is
- * noticed). -1: wait (usable paths are full) or no allowed path at all.
+ * noticed). -1: wait (usable paths are full) or no live path at all.
  */
 static int
 path_pick(struct aoe_session *s, bool need_room, int avoid)
@@ -180,7 +229,7 @@ path_pick(struct aoe_session *s, bool need_room, int avoid)
 		unsigned int p = (s->next_path + i) % n;
 		bool room = !need_room || aoe_window_has_room(&s->paths[p].win);
 
-		if (!aoe_port_allowed(s->target->paths[p].port))
+		if (!path_alive(s, p))
 			continue;
 		path_revive_check(s, p);
 		if (path_usable(s, p)) {
@@ -203,17 +252,55 @@ path_pick(struct aoe_session *s, bool need_room, int avoid)
 	return usable_exists ? -1 : fallback;
 }
 
-static void
-frame_build(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, struct rte_mbuf *m)
+static bool
+is_rw(uint8_t ata_cmd)
+{
+	return ata_cmd == AOE_ATA_READ || ata_cmd == AOE_ATA_READ_EXT || ata_cmd == AOE_ATA_WRITE ||
+	       ata_cmd == AOE_ATA_WRITE_EXT;
+}
+
+static bool
+is_write(uint8_t ata_cmd)
+{
+	return ata_cmd == AOE_ATA_WRITE || ata_cmd == AOE_ATA_WRITE_EXT;
+}
+
+/*
+ * The ATA arguments of a frame's request: what frame_build sends and what a response is
+ * compared with. -EINVAL when the frame cannot be addressed in the target's mode.
+ */
+static int
+frame_ata(const struct aoe_session *s, const struct aoe_frame *f, struct aoe_ata *ata)
+{
+	memset(ata, 0, sizeof(*ata));
+	if (is_rw(f->ata_cmd))
+		return aoe_ata_rw_setup(ata, is_write(f->ata_cmd), s->target->lba48, f->lba,
+					f->nsect);
+	if (f->ata_cmd == AOE_ATA_FLUSH_EXT)
+		ata->aflags = AOE_AFLAG_EXT;
+	else
+		ata->sector_count = f->nsect;
+	ata->cmd_status = f->ata_cmd;
+	return 0;
+}
+
+static int
+frame_build(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, unsigned int path,
+	    uint16_t gen, struct rte_mbuf *m)
 {
 	const struct aoe_target *t = s->target;
-	const struct aoe_path *p = &t->paths[f->path];
+	const struct aoe_path *p = &t->paths[path];
 	const struct aoe_port *port = &aoe_engine.ports[p->port];
 	uint8_t *frame = rte_pktmbuf_mtod(m, uint8_t *);
+	size_t data_len = is_write(f->ata_cmd) ? (size_t)f->nsect * AOE_SECTOR_SIZE : 0;
 	struct aoe_hdr hdr;
 	struct aoe_ata ata;
-	size_t data_len = 0, len;
+	size_t len;
+	int rc;
 
+	rc = frame_ata(s, f, &ata);
+	if (unlikely(rc != 0))
+		return rc;
 	memcpy(hdr.dst, p->mac.addr_bytes, AOE_ETH_ALEN);
 	memcpy(hdr.src, port->mac.addr_bytes, AOE_ETH_ALEN);
 	hdr.version = AOE_VERSION;
@@ -222,32 +309,10 @@ frame_build(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, st
 	hdr.shelf = t->shelf;
 	hdr.slot = t->slot;
 	hdr.cmd = AOE_CMD_ATA;
-	hdr.tag = aoe_tag_make(lc->index, f->slot, f->gen);
-
-	memset(&ata, 0, sizeof(ata));
-	switch (f->ata_cmd) {
-	case AOE_ATA_READ:
-	case AOE_ATA_READ_EXT:
-	case AOE_ATA_WRITE:
-	case AOE_ATA_WRITE_EXT: {
-		bool write = f->ata_cmd == AOE_ATA_WRITE || f->ata_cmd == AOE_ATA_WRITE_EXT;
-
-		/* Range and mode were checked at submission; this cannot fail. */
-		aoe_ata_rw_setup(&ata, write, t->lba48, f->lba, f->nsect);
-		if (write)
-			data_len = (size_t)f->nsect * AOE_SECTOR_SIZE;
-		break;
-	}
-	case AOE_ATA_FLUSH_EXT:
-		ata.aflags = AOE_AFLAG_EXT;
-		ata.cmd_status = AOE_ATA_FLUSH_EXT;
-		break;
-	default:
-		ata.cmd_status = f->ata_cmd;
-		ata.sector_count = f->nsect;
-		break;
-	}
-	aoe_ata_encode(frame, AOE_ATA_HDR_LEN, &hdr, &ata);
+	hdr.tag = aoe_tag_make(lc->index, f->slot, gen);
+	rc = aoe_ata_encode(frame, AOE_ATA_HDR_LEN, &hdr, &ata);
+	if (unlikely(rc < 0))
+		return rc;
 	if (data_len != 0)
 		memcpy(frame + AOE_ATA_HDR_LEN, f->data, data_len);
 	len = AOE_ATA_HDR_LEN + data_len;
@@ -258,47 +323,96 @@ frame_build(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, st
 	}
 	m->data_len = (uint16_t)len;
 	m->pkt_len = (uint32_t)len;
+	return 0;
 }
 
-/* (Re)transmit a frame on path @p path; it joins the tail of that path's in-flight FIFO. */
-static void
-frame_send(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, unsigned int path,
-	   uint64_t now)
+static struct aoe_frame *
+frame_take(struct aoe_session *s)
 {
-	struct aoe_session_path *sp = &s->paths[path];
-	struct rte_mbuf *m;
+	struct aoe_frame *f = TAILQ_FIRST(&s->free_frames);
 
-	f->path = (uint8_t)path;
-	f->gen++;
-	f->ntx++;
-	f->sent_tsc = now;
-	if (f->ntx == 1)
-		f->first_tsc = now;
-	f->in_flight = 1;
-	sp->win.outstanding++;
-	TAILQ_INSERT_TAIL(&sp->in_flight, f, link);
-
-	m = rte_pktmbuf_alloc(aoe_engine.pool);
-	if (unlikely(m == NULL)) {
-		/* Left in flight: the retransmission timer tries again. */
-		lc->stats->mbuf_alloc_failed++;
-		return;
-	}
-	frame_build(lc, s, f, m);
-	aoe_tx_enqueue(lc, s->target->paths[path].port, m);
-	s->stats->frames_tx++;
-	if (f->ata_cmd == AOE_ATA_WRITE || f->ata_cmd == AOE_ATA_WRITE_EXT)
-		s->stats->bytes_tx += (uint64_t)f->nsect * AOE_SECTOR_SIZE;
+	if (f == NULL)
+		return NULL;
+	TAILQ_REMOVE(&s->free_frames, f, link);
+	s->nb_free--;
+	f->where = AOE_FRAME_HELD;
+	f->ntx = 0;
+	f->badarg = 0;
+	f->aged = 0;
+	f->not_before = 0;
+	return f;
 }
 
+/* Take a frame off the list it is on (its path's FIFO or the resend list). */
 static void
 frame_unlink(struct aoe_session *s, struct aoe_frame *f)
 {
-	struct aoe_session_path *sp = &s->paths[f->path];
+	if (f->where == AOE_FRAME_IN_FLIGHT) {
+		struct aoe_session_path *sp = &s->paths[f->path];
 
-	TAILQ_REMOVE(&sp->in_flight, f, link);
-	sp->win.outstanding--;
-	f->in_flight = 0;
+		TAILQ_REMOVE(&sp->in_flight, f, link);
+		sp->win.outstanding--;
+	} else if (f->where == AOE_FRAME_RESEND) {
+		TAILQ_REMOVE(&s->resend, f, link);
+	}
+	f->where = AOE_FRAME_HELD;
+}
+
+/* Park an unlinked frame on the resend list: it is sent again from there, not before @p when. */
+static void
+frame_park(struct aoe_session *s, struct aoe_frame *f, uint64_t when)
+{
+	f->not_before = when;
+	f->where = AOE_FRAME_RESEND;
+	TAILQ_INSERT_TAIL(&s->resend, f, link);
+}
+
+/*
+ * Put one transmission of @p f on the wire through path @p path. Only a frame that left is
+ * accounted (generation, FIFO, window, deadsecs clock): a full TX queue or an empty mbuf pool
+ * is local congestion, not loss. 0, -ENOBUFS/-ENOMEM (congestion) or -EINVAL (the frame cannot
+ * be addressed: never sent).
+ */
+static int
+frame_transmit(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, unsigned int path,
+	       uint64_t now)
+{
+	struct aoe_session_path *sp = &s->paths[path];
+	uint16_t gen = (uint16_t)(f->gen + 1);
+	struct rte_mbuf *m;
+	int rc;
+
+	m = rte_pktmbuf_alloc(aoe_engine.pool);
+	if (unlikely(m == NULL)) {
+		lc->stats->mbuf_alloc_failed++;
+		return -ENOMEM;
+	}
+	rc = frame_build(lc, s, f, path, gen, m);
+	if (unlikely(rc != 0)) {
+		rte_pktmbuf_free(m);
+		return -EINVAL;
+	}
+	rc = aoe_tx_enqueue(lc, s->target->paths[path].port, m);
+	if (unlikely(rc != 0))
+		return rc;
+	f->gen = gen;
+	f->path = (uint8_t)path;
+	f->tx_path[gen % AOE_TX_HISTORY] = (uint8_t)path;
+	if (f->ntx < UINT16_MAX)
+		f->ntx++;
+	f->sent_tsc = now;
+	if (!f->aged) {
+		f->aged = 1;
+		f->first_tsc = now;
+		TAILQ_INSERT_TAIL(&s->aged, f, age_link);
+	}
+	f->where = AOE_FRAME_IN_FLIGHT;
+	sp->win.outstanding++;
+	TAILQ_INSERT_TAIL(&sp->in_flight, f, link);
+	s->stats->frames_tx++;
+	if (is_write(f->ata_cmd))
+		s->stats->bytes_tx += (uint64_t)f->nsect * AOE_SECTOR_SIZE;
+	return 0;
 }
 
 static void
@@ -311,12 +425,18 @@ io_finish(struct aoe_session *s, struct aoe_io *io)
 	io->done(io);
 }
 
+/* Back to the free list, at the tail: slots are used in turn (see free_frames). */
 static void
 frame_release(struct aoe_session *s, struct aoe_frame *f)
 {
+	if (f->aged)
+		TAILQ_REMOVE(&s->aged, f, age_link);
+	f->aged = 0;
 	f->io = NULL;
 	f->ntx = 0;
-	TAILQ_INSERT_HEAD(&s->free_frames, f, link);
+	f->where = AOE_FRAME_FREE;
+	TAILQ_INSERT_TAIL(&s->free_frames, f, link);
+	s->nb_free++;
 }
 
 /* Fail an I/O at once: its other frames are abandoned (their answers will be unexpected). */
@@ -334,7 +454,7 @@ io_abort(struct aoe_session *s, struct aoe_io *io, int status)
 	for (i = 0; i < s->nb_slots && io->frames_out > 0; i++) {
 		struct aoe_frame *f = &s->frames[i];
 
-		if (f->in_flight && f->io == io) {
+		if (f->where != AOE_FRAME_FREE && f->io == io) {
 			frame_unlink(s, f);
 			frame_release(s, f);
 			io->frames_out--;
@@ -356,8 +476,113 @@ frame_done(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, int
 		io_abort(s, io, status);
 	if (io->frames_out == 0 && !io->queued)
 		io_finish(s, io);
-	if (!TAILQ_EMPTY(&s->pending))
+	if (!TAILQ_EMPTY(&s->pending) || !TAILQ_EMPTY(&s->resend))
 		session_issue(lc, s, now);
+}
+
+/*
+ * Cut a read or write frame down to @p nsect sectors, the rest going into new frames sent
+ * right after it: a frame must fit the path it is sent on. Answers to the larger
+ * transmissions are no longer taken. False when there are not enough free slots (the caller
+ * waits and tries again).
+ */
+static bool
+frame_split(struct aoe_session *s, struct aoe_frame *f, unsigned int nsect)
+{
+	unsigned int done = nsect, extra = (f->nsect - nsect + nsect - 1) / nsect;
+	struct aoe_frame *prev = f;
+
+	if (s->nb_free < extra)
+		return false;
+	while (done < f->nsect) {
+		struct aoe_frame *nf = frame_take(s);
+
+		nf->io = f->io;
+		nf->ata_cmd = f->ata_cmd;
+		nf->lba = f->lba + done;
+		nf->data = f->data + (size_t)done * AOE_SECTOR_SIZE;
+		nf->nsect = (uint8_t)RTE_MIN(f->nsect - done, nsect);
+		if (f->aged) {
+			/* Same deadsecs clock as the frame it came from, same place in age order.
+			 */
+			nf->aged = 1;
+			nf->first_tsc = f->first_tsc;
+			TAILQ_INSERT_AFTER(&s->aged, prev, nf, age_link);
+			prev = nf;
+		}
+		nf->io->frames_out++;
+		done += nf->nsect;
+		frame_park(s, nf, 0);
+	}
+	f->nsect = (uint8_t)nsect;
+	f->ntx = 0;
+	s->stats->resplits++;
+	return true;
+}
+
+/*
+ * Send @p f (unlinked) on @p path, cut to fit the path first. A frame that cannot leave now
+ * (local congestion, or no slot to split into) waits on the resend list; one that cannot be
+ * addressed fails its I/O. Returns false when nothing more should be sent this round.
+ */
+static bool
+frame_send(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, unsigned int path,
+	   uint64_t now)
+{
+	unsigned int fit = __atomic_load_n(&s->target->paths[path].nsect, __ATOMIC_RELAXED);
+	int rc;
+
+	if (is_rw(f->ata_cmd) && f->nsect > fit && !frame_split(s, f, fit)) {
+		frame_park(s, f, now + aoe_engine.timer_period_tsc);
+		return false;
+	}
+	rc = frame_transmit(lc, s, f, path, now);
+	if (likely(rc == 0))
+		return true;
+	if (rc == -EINVAL) {
+		struct aoe_io *io = f->io;
+
+		/* The ATA set-up refused it (an LBA the mode cannot address): never send it. */
+		if (aoe_lcore_log_ok(lc, now))
+			AOE_LOG(ERR, io, "%s: LBA %" PRIu64 " + %u is not addressable: I/O failed",
+				s->target->name, f->lba, f->nsect);
+		frame_park(s, f, 0);
+		io_abort(s, io, -EIO);
+		if (io->frames_out == 0)
+			io_finish(s, io);
+		return true;
+	}
+	s->stats->tx_deferred++;
+	frame_park(s, f, 0);
+	return false;
+}
+
+/*
+ * Send the frames on the resend list that are due, oldest first. False when one could not
+ * leave (congestion, no path): new frames must not overtake it.
+ */
+static bool
+resend_run(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
+{
+	struct aoe_frame *f = TAILQ_FIRST(&s->resend);
+
+	while (f != NULL) {
+		int path;
+
+		if (f->not_before > now) {
+			f = TAILQ_NEXT(f, link);
+			continue;
+		}
+		path = path_pick(s, false, -1);
+		if (path < 0)
+			return false;
+		frame_unlink(s, f);
+		if (!frame_send(lc, s, f, (unsigned int)path, now))
+			return false;
+		/* A split parks the rest of the frame at the tail: start over from the head. */
+		f = TAILQ_FIRST(&s->resend);
+	}
+	return true;
 }
 
 static uint8_t
@@ -385,23 +610,27 @@ session_issue(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 {
 	struct aoe_io *io;
 
+	if (!TAILQ_EMPTY(&s->resend) && !resend_run(lc, s, now))
+		return;
 	while ((io = TAILQ_FIRST(&s->pending)) != NULL) {
-		struct aoe_frame *f = TAILQ_FIRST(&s->free_frames);
+		struct aoe_frame *f;
 		int path;
 
-		if (f == NULL)
+		if (s->nb_free == 0)
 			return;
 		path = path_pick(s, true, -1);
 		if (path < 0)
 			return;
-		TAILQ_REMOVE(&s->free_frames, f, link);
+		f = frame_take(s);
 		f->io = io;
 		f->ata_cmd = frame_ata_cmd(s, io);
 		f->lba = io->lba + io->issued;
 		f->data = io->buf + (size_t)io->issued * AOE_SECTOR_SIZE;
 		if (io->op == AOE_IO_READ || io->op == AOE_IO_WRITE) {
-			f->nsect = (uint8_t)RTE_MIN(io->nsect - io->issued,
-						    (uint32_t)s->target->paths[path].nsect);
+			f->nsect = (uint8_t)RTE_MIN(
+				io->nsect - io->issued,
+				(uint32_t)__atomic_load_n(&s->target->paths[path].nsect,
+							  __ATOMIC_RELAXED));
 			io->issued += f->nsect;
 		} else {
 			f->nsect = io->op == AOE_IO_IDENTIFY ? 1 : 0;
@@ -412,7 +641,8 @@ session_issue(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 			TAILQ_REMOVE(&s->pending, io, link);
 			io->queued = false;
 		}
-		frame_send(lc, s, f, (unsigned int)path, now);
+		if (!frame_send(lc, s, f, (unsigned int)path, now))
+			return;
 	}
 }
 
@@ -425,7 +655,7 @@ aoe_session_submit(struct aoe_session *s, struct aoe_io *io)
 
 	if (state != AOE_TARGET_UP && !(state == AOE_TARGET_PROBING && io->op == AOE_IO_IDENTIFY))
 		return -ENODEV;
-	session_arm_paths(s);
+	session_refresh(s);
 	if (s->failed || s->nb_paths == 0)
 		return -ENODEV;
 	io->issued = 0;
@@ -441,28 +671,34 @@ aoe_session_submit(struct aoe_session *s, struct aoe_io *io)
 	return 0;
 }
 
+static void
+frame_fail(struct aoe_session *s, struct aoe_frame *f, int status)
+{
+	struct aoe_io *io = f->io;
+
+	frame_unlink(s, f);
+	frame_release(s, f);
+	io->frames_out--;
+	if (io->status == 0)
+		io->status = status;
+	if (io->frames_out == 0 && !io->queued)
+		io_finish(s, io);
+}
+
 void
 aoe_session_fail_all(struct aoe_session *s, int status)
 {
+	struct aoe_frame *f;
 	struct aoe_io *io;
 	unsigned int i;
 
 	/* Refuse resubmissions from the callbacks below until the target is re-armed. */
 	s->failed = 1;
-	for (i = 0; i < s->nb_paths; i++) {
-		struct aoe_frame *f;
-
-		while ((f = TAILQ_FIRST(&s->paths[i].in_flight)) != NULL) {
-			io = f->io;
-			frame_unlink(s, f);
-			frame_release(s, f);
-			io->frames_out--;
-			if (io->status == 0)
-				io->status = status;
-			if (io->frames_out == 0 && !io->queued)
-				io_finish(s, io);
-		}
-	}
+	for (i = 0; i < s->nb_paths; i++)
+		while ((f = TAILQ_FIRST(&s->paths[i].in_flight)) != NULL)
+			frame_fail(s, f, status);
+	while ((f = TAILQ_FIRST(&s->resend)) != NULL)
+		frame_fail(s, f, status);
 	while ((io = TAILQ_FIRST(&s->pending)) != NULL) {
 		TAILQ_REMOVE(&s->pending, io, link);
 		io->queued = false;
@@ -473,31 +709,167 @@ aoe_session_fail_all(struct aoe_session *s, int status)
 	}
 }
 
-static bool
-mac_is_path_of(const struct aoe_target *t, const uint8_t *mac, unsigned int port)
-{
-	uint32_t i, n = __atomic_load_n(&t->nb_paths, __ATOMIC_ACQUIRE);
+/* Why a response was refused; see aoe_session_rx and docs/protocol.md. */
+enum rsp_verdict {
+	RSP_ACCEPT,
+	RSP_UNEXPECTED,	  /* no transmission of a frame in flight carries this tag */
+	RSP_WRONG_SOURCE, /* not from the MAC and port that transmission went to */
+	RSP_BAD,	  /* the ATA part does not decode */
+	RSP_WRONG_FIELDS, /* ATA flags, LBA or count are not the request's */
+};
 
-	for (i = 0; i < n; i++)
-		if (t->paths[i].port == port &&
-		    memcmp(t->paths[i].mac.addr_bytes, mac, AOE_ETH_ALEN) == 0)
-			return true;
-	return false;
+/*
+ * Does a response's ATA part answer this request? Both vblade and aoe-target echo the flags;
+ * for READ/WRITE a target leaves the LBA as sent or advances it by the sectors it moved, and
+ * lowers the count by as many (vblade leaves the LBA and zeroes the count); for other commands
+ * the LBA comes back as sent and the count may be anything (IDENTIFY: vblade zeroes it).
+ */
+static bool
+rsp_fields_match(const struct aoe_ata *req, const struct aoe_ata *rsp, bool rw)
+{
+	const uint64_t lba_mask = (UINT64_C(1) << 48) - 1;
+	unsigned int moved;
+
+	if ((req->aflags ^ rsp->aflags) & (AOE_AFLAG_EXT | AOE_AFLAG_WRITE))
+		return false;
+	if (!rw)
+		return rsp->lba == req->lba;
+	if (rsp->sector_count > req->sector_count)
+		return false;
+	moved = req->sector_count - rsp->sector_count;
+	return rsp->lba == req->lba || rsp->lba == ((req->lba + moved) & lba_mask);
+}
+
+/*
+ * The acceptance rule for an ATA response, after the router's checks (AoE EtherType, allowed
+ * port, response flag, sent to the receiving port's MAC, tag owner): it must carry the tag of
+ * one of the last AOE_TX_HISTORY transmissions of a frame in flight, come from the MAC and port
+ * that transmission went to, and (unless it is an AoE error) echo the request's ATA fields.
+ * On acceptance *@p txp is the path of the transmission answered.
+ */
+static enum rsp_verdict
+rsp_match(const struct aoe_session *s, const struct aoe_frame *f, const struct aoe_hdr *hdr,
+	  unsigned int port, const struct rte_mbuf *m, struct aoe_ata *ata, unsigned int *txp)
+{
+	const struct aoe_path *p;
+	struct aoe_ata req;
+	uint16_t age;
+
+	if (f == NULL || f->where == AOE_FRAME_FREE || f->ntx == 0)
+		return RSP_UNEXPECTED;
+	age = (uint16_t)(f->gen - aoe_tag_gen(hdr->tag));
+	if (age >= RTE_MIN(f->ntx, (uint16_t)AOE_TX_HISTORY))
+		return RSP_UNEXPECTED;
+	*txp = f->tx_path[aoe_tag_gen(hdr->tag) % AOE_TX_HISTORY];
+	p = &s->target->paths[*txp];
+	if (p->port != port || memcmp(p->mac.addr_bytes, hdr->src, AOE_ETH_ALEN) != 0)
+		return RSP_WRONG_SOURCE;
+	/*
+	 * A jumbo response may come as a chain (memif, scattered RX). The codec reads only the
+	 * 36-byte header of a response, which the first segment always holds; the data is
+	 * copied out later with rte_pktmbuf_read, which walks the chain.
+	 */
+	if (unlikely(rte_pktmbuf_data_len(m) < AOE_ATA_HDR_LEN && m->nb_segs > 1))
+		return RSP_BAD;
+	if (unlikely(aoe_ata_decode(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_pkt_len(m),
+				    hdr, ata) != 0))
+		return RSP_BAD;
+	if (hdr->flags & AOE_FLAG_ERR)
+		return RSP_ACCEPT;
+	if (frame_ata(s, f, &req) != 0 || !rsp_fields_match(&req, ata, is_rw(f->ata_cmd)))
+		return RSP_WRONG_FIELDS;
+	return RSP_ACCEPT;
+}
+
+/* An AoE error answer: "bad argument" to a frame that may no longer fit asks for the config. */
+static void
+rsp_aoe_error(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f,
+	      const struct aoe_hdr *hdr, unsigned int txp, uint16_t port_id, uint64_t now)
+{
+	struct aoe_target *t = s->target;
+	struct aoe_io *io = f->io;
+
+	s->stats->aoe_errors[RTE_MIN(hdr->error, AOE_STATS_AOE_ERRORS - 1)]++;
+	frame_event(lc, s, hdr, AOE_EV_AOE_ERROR, hdr->tag, 0, hdr->src, hdr->dst, port_id);
+	if (hdr->error == AOE_ERR_BADARG && is_rw(f->ata_cmd) && f->badarg < AOE_BADARG_RETRIES) {
+		/*
+		 * The target may have come back with a smaller sector count (another MTU, same
+		 * MAC). Ask its config again and send the frame once more after it had time to
+		 * answer, cut to the size the answer gives.
+		 */
+		f->badarg++;
+		s->stats->requeries++;
+		__atomic_store_n(&t->paths[txp].requery, 1, __ATOMIC_RELEASE);
+		frame_unlink(s, f);
+		frame_park(s, f, now + AOE_REQUERY_HOLD_US * aoe_engine.tsc_hz / 1000000);
+		if (aoe_lcore_log_ok(lc, now))
+			AOE_LOG(WARNING, io,
+				"bad argument from %s to %u sectors at LBA %" PRIu64
+				": asking its config again",
+				t->name, f->nsect, f->lba);
+		return;
+	}
+	io->aoe_error = hdr->error;
+	if (aoe_lcore_log_ok(lc, now))
+		AOE_LOG(ERR, io, "error packet from %s@%s; ecode=%u '%s'", t->name,
+			aoe_engine.ports[t->paths[txp].port].name, hdr->error,
+			aoe_error_str(hdr->error));
+	frame_done(lc, s, f, -EIO, now);
+}
+
+/* An ATA error status: FLUSH CACHE EXT that is not advertised falls back, the rest fails. */
+static void
+rsp_ata_error(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f,
+	      const struct aoe_hdr *hdr, const struct aoe_ata *ata, uint16_t port_id, uint64_t now)
+{
+	struct aoe_target *t = s->target;
+	struct aoe_io *io = f->io;
+	struct aoe_shm_event ev;
+
+	if (f->ata_cmd == AOE_ATA_FLUSH_EXT && (ata->err_feature & AOE_ATA_ER_ABRT) &&
+	    !t->flush_ext) {
+		/* vblade aborts the EXT form it does not advertise: FLUSH CACHE from now on. */
+		__atomic_store_n(&t->flush_ext_refused, 1, __ATOMIC_RELAXED);
+		s->stats->flush_ext_fallbacks++;
+		frame_unlink(s, f);
+		f->ata_cmd = AOE_ATA_FLUSH;
+		f->ntx = 0;
+		frame_send(lc, s, f, f->path, now);
+		return;
+	}
+	s->stats->ata_errors++;
+	io->ata_status = ata->cmd_status;
+	io->ata_error = ata->err_feature;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = AOE_EV_ATA_ERROR;
+	ev.shelf = t->shelf;
+	ev.slot = t->slot;
+	ev.old_tag = hdr->tag;
+	memcpy(ev.src, hdr->src, sizeof(ev.src));
+	memcpy(ev.dst, hdr->dst, sizeof(ev.dst));
+	ev.port = port_id;
+	ev.ata_cmd = f->ata_cmd;
+	ev.ata_status = ata->cmd_status;
+	ev.ata_error = ata->err_feature;
+	ev.lba = f->lba;
+	aoe_event_emit(lc, &ev);
+	if (aoe_lcore_log_ok(lc, now))
+		AOE_LOG(ERR, io, "ata error %s cmd=%02xh stat=%02xh err=%02xh lba=%" PRIu64,
+			t->name, f->ata_cmd, ata->cmd_status, ata->err_feature, f->lba);
+	frame_done(lc, s, f, -EIO, now);
 }
 
 void
 aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *hdr)
 {
-	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t frame_len = rte_pktmbuf_pkt_len(m);
 	struct aoe_target *t = aoe_target_lookup(hdr->shelf, hdr->slot);
 	unsigned int port = (unsigned int)aoe_engine.port_index[m->port];
 	uint64_t now = rte_rdtsc();
+	struct aoe_session_path *sp;
 	struct aoe_session *s;
-	struct aoe_frame *f;
+	struct aoe_frame *f = NULL;
 	struct aoe_ata ata;
-	unsigned int slot;
-	uint16_t age;
+	unsigned int slot, txp = 0;
 	bool late;
 
 	if (unlikely(t == NULL || (s = t->sess[lc->index]) == NULL)) {
@@ -507,44 +879,31 @@ aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *h
 		goto drop;
 	}
 	slot = aoe_tag_slot(hdr->tag);
-	f = &s->frames[slot];
-	if (unlikely(slot >= s->nb_slots || !f->in_flight)) {
+	if (likely(slot < s->nb_slots))
+		f = &s->frames[slot];
+	switch (rsp_match(s, f, hdr, port, m, &ata, &txp)) {
+	case RSP_ACCEPT:
+		break;
+	case RSP_UNEXPECTED:
 		s->stats->unexpected++;
 		frame_event(lc, s, hdr, AOE_EV_UNEXPECTED, hdr->tag, 0, hdr->src, hdr->dst,
 			    m->port);
 		goto drop;
-	}
-	/* The current transmission, or an earlier one of the same frame (a late answer:
-	 * the data is as good, but under Karn's rule its timing says nothing). */
-	age = (uint16_t)(f->gen - aoe_tag_gen(hdr->tag));
-	if (unlikely(age >= f->ntx)) {
-		s->stats->unexpected++;
-		frame_event(lc, s, hdr, AOE_EV_UNEXPECTED, hdr->tag, 0, hdr->src, hdr->dst,
-			    m->port);
-		goto drop;
-	}
-	late = age != 0;
-	if (late ? !mac_is_path_of(t, hdr->src, port)
-		 : (t->paths[f->path].port != port ||
-		    memcmp(t->paths[f->path].mac.addr_bytes, hdr->src, AOE_ETH_ALEN) != 0)) {
+	case RSP_WRONG_SOURCE:
 		s->stats->wrong_source++;
 		frame_event(lc, s, hdr, AOE_EV_WRONG_SOURCE, hdr->tag, 0, hdr->src, hdr->dst,
 			    m->port);
 		goto drop;
-	}
-	/*
-	 * A jumbo response may come as a chain (memif, scattered RX). The codec reads only the
-	 * 36-byte header of a response, which the first segment always holds; the data is
-	 * copied out below with rte_pktmbuf_read, which walks the chain.
-	 */
-	if (unlikely(rte_pktmbuf_data_len(m) < AOE_ATA_HDR_LEN && m->nb_segs > 1)) {
+	case RSP_WRONG_FIELDS:
+		s->stats->wrong_fields++;
+		frame_event(lc, s, hdr, AOE_EV_WRONG_FIELDS, hdr->tag, 0, hdr->src, hdr->dst,
+			    m->port);
+		goto drop;
+	case RSP_BAD:
 		s->stats->bad_response++;
 		goto drop;
 	}
-	if (unlikely(aoe_ata_decode(frame, frame_len, hdr, &ata) != 0)) {
-		s->stats->bad_response++;
-		goto drop;
-	}
+	late = aoe_tag_gen(hdr->tag) != f->gen;
 	if (late) {
 		s->stats->late++;
 		frame_event(lc, s, hdr, AOE_EV_LATE, hdr->tag,
@@ -553,55 +912,14 @@ aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *h
 	s->stats->frames_rx++;
 
 	if (unlikely(hdr->flags & AOE_FLAG_ERR)) {
-		struct aoe_io *io = f->io;
-
-		s->stats->aoe_errors[RTE_MIN(hdr->error, AOE_STATS_AOE_ERRORS - 1)]++;
-		io->aoe_error = hdr->error;
-		frame_event(lc, s, hdr, AOE_EV_AOE_ERROR, hdr->tag, 0, hdr->src, hdr->dst, m->port);
-		AOE_LOG(ERR, io, "error packet from %s@%s; ecode=%u '%s'", t->name,
-			aoe_engine.ports[port].name, hdr->error, aoe_error_str(hdr->error));
-		frame_done(lc, s, f, -EIO, now);
+		rsp_aoe_error(lc, s, f, hdr, txp, m->port, now);
 		goto drop;
 	}
 	if (unlikely(ata.cmd_status & AOE_ATA_ST_FAILED)) {
-		struct aoe_io *io = f->io;
-
-		if (f->ata_cmd == AOE_ATA_FLUSH_EXT && (ata.err_feature & AOE_ATA_ER_ABRT)) {
-			/* vblade and other targets abort the EXT form: fall back to FLUSH CACHE. */
-			__atomic_store_n(&t->flush_ext_refused, 1, __ATOMIC_RELAXED);
-			s->stats->flush_ext_fallbacks++;
-			frame_unlink(s, f);
-			f->ata_cmd = AOE_ATA_FLUSH;
-			f->ntx = 0;
-			frame_send(lc, s, f, f->path, now);
-			goto drop;
-		}
-		s->stats->ata_errors++;
-		io->ata_status = ata.cmd_status;
-		io->ata_error = ata.err_feature;
-		{
-			struct aoe_shm_event ev;
-
-			memset(&ev, 0, sizeof(ev));
-			ev.type = AOE_EV_ATA_ERROR;
-			ev.shelf = t->shelf;
-			ev.slot = t->slot;
-			ev.old_tag = hdr->tag;
-			memcpy(ev.src, hdr->src, sizeof(ev.src));
-			memcpy(ev.dst, hdr->dst, sizeof(ev.dst));
-			ev.port = m->port;
-			ev.ata_cmd = f->ata_cmd;
-			ev.ata_status = ata.cmd_status;
-			ev.ata_error = ata.err_feature;
-			ev.lba = f->lba;
-			aoe_event_emit(lc, &ev);
-		}
-		AOE_LOG(ERR, io, "ata error %s cmd=%02xh stat=%02xh err=%02xh lba=%" PRIu64,
-			t->name, f->ata_cmd, ata.cmd_status, ata.err_feature, f->lba);
-		frame_done(lc, s, f, -EIO, now);
+		rsp_ata_error(lc, s, f, hdr, &ata, m->port, now);
 		goto drop;
 	}
-	if (f->ata_cmd != AOE_ATA_WRITE && f->ata_cmd != AOE_ATA_WRITE_EXT && f->nsect != 0) {
+	if (!is_write(f->ata_cmd) && f->nsect != 0) {
 		size_t n = (size_t)f->nsect * AOE_SECTOR_SIZE;
 
 		if (unlikely(!aoe_ata_rsp_data_ok(&ata, f->nsect))) {
@@ -619,18 +937,15 @@ aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *h
 		}
 		s->stats->bytes_rx += n;
 	}
-	{
-		struct aoe_session_path *sp = &s->paths[f->path];
-
-		if (f->ntx == 1)
-			aoe_rtt_sample(&sp->rtt, now - f->sent_tsc);
-		aoe_window_on_ack(&sp->win);
-		sp->timeouts_in_row = 0;
-		sp->last_ack_tsc = now;
-		if (unlikely(sp->failed)) {
-			sp->failed = false;
-			path_event(lc, s, f->path, true);
-		}
+	/* The path the answer came on gets the credit, whichever path sent the last copy. */
+	sp = &s->paths[txp];
+	if (!late && f->ntx == 1)
+		aoe_rtt_sample(&sp->rtt, now - f->sent_tsc);
+	aoe_window_on_ack(&sp->win);
+	sp->timeouts_in_row = 0;
+	if (unlikely(sp->failed)) {
+		sp->failed = false;
+		path_event(lc, s, txp, true);
 	}
 	frame_done(lc, s, f, 0, now);
 drop:
@@ -640,12 +955,17 @@ drop:
 static bool
 session_busy(const struct aoe_session *s)
 {
+	return !TAILQ_EMPTY(&s->pending) || !TAILQ_EMPTY(&s->aged) || !TAILQ_EMPTY(&s->resend);
+}
+
+/* Another path than @p path that frames can move to. */
+static bool
+other_path_usable(const struct aoe_session *s, unsigned int path)
+{
 	unsigned int i;
 
-	if (!TAILQ_EMPTY(&s->pending))
-		return true;
 	for (i = 0; i < s->nb_paths; i++)
-		if (!TAILQ_EMPTY(&s->paths[i].in_flight))
+		if (i != path && path_usable(s, i))
 			return true;
 	return false;
 }
@@ -671,7 +991,9 @@ path_event(struct aoe_lcore *lc, const struct aoe_session *s, unsigned int path,
 	AOE_LOG(WARNING, io, "%s: path via %s to %02x:%02x:%02x:%02x:%02x:%02x %s", s->target->name,
 		port->name, p->mac.addr_bytes[0], p->mac.addr_bytes[1], p->mac.addr_bytes[2],
 		p->mac.addr_bytes[3], p->mac.addr_bytes[4], p->mac.addr_bytes[5],
-		up ? "answers again" : "failed: traffic moves to other paths");
+		up			     ? "answers again"
+		: other_path_usable(s, path) ? "failed: traffic moves to other paths"
+					     : "failed: no other path, still retrying on it");
 }
 
 /* What aoe-stat -v shows of a session: refreshed on the timer tick, not per frame. */
@@ -696,7 +1018,25 @@ session_gauges(const struct aoe_session *s)
 	}
 }
 
-/* Retransmit what timed out; fail everything once a frame has waited deadsecs. */
+/*
+ * How long the session has waited for the target: since the first transmission of the oldest
+ * frame on the wire or, with nothing sent, since the oldest I/O that found no path. Frames held
+ * back by local congestion never started the clock. 0 when nothing waits.
+ */
+static uint64_t
+session_waited(const struct aoe_session *s, uint64_t now)
+{
+	const struct aoe_frame *f = TAILQ_FIRST(&s->aged);
+	const struct aoe_io *io;
+
+	if (f != NULL)
+		return now - f->first_tsc;
+	if (TAILQ_EMPTY(&s->resend) && (io = TAILQ_FIRST(&s->pending)) != NULL)
+		return now - io->submit_tsc;
+	return 0;
+}
+
+/* Retransmit what timed out; fail everything once the session has waited deadsecs. */
 static unsigned int
 session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 {
@@ -704,6 +1044,7 @@ session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 	struct aoe_target *t = s->target;
 	enum aoe_target_state state = aoe_target_state_get(t);
 	unsigned int i, work = 0;
+	uint64_t waited;
 
 	if (state == AOE_TARGET_DOWN || state == AOE_TARGET_DOWN_CLOSEWAIT) {
 		/* Management took the target down (this or another lcore saw it die). */
@@ -711,6 +1052,21 @@ session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 			return 0;
 		aoe_session_fail_all(s, __atomic_load_n(&t->dead, __ATOMIC_RELAXED) ? -ETIMEDOUT
 										    : -ENODEV);
+		return 1;
+	}
+	if (!session_busy(s))
+		return 0;
+	session_refresh(s);
+	waited = session_waited(s, now);
+	if (e->deadsecs_tsc != 0 && waited >= e->deadsecs_tsc) {
+		s->stats->timeouts++;
+		AOE_LOG(ERR, io,
+			"%s: no answer for %" PRIu64 ".%03" PRIu64 " s (deadsecs %u): "
+			"failing its I/O",
+			t->name, waited / e->tsc_hz, waited % e->tsc_hz * 1000 / e->tsc_hz,
+			e->conf.deadsecs);
+		__atomic_store_n(&t->dead, 1, __ATOMIC_RELEASE);
+		aoe_session_fail_all(s, -ETIMEDOUT);
 		return 1;
 	}
 	for (i = 0; i < s->nb_paths; i++) {
@@ -721,14 +1077,6 @@ session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 		       now - f->sent_tsc >= sp->rtt.rto) {
 			int path;
 
-			if (e->deadsecs_tsc != 0 && now - f->first_tsc >= e->deadsecs_tsc) {
-				s->stats->timeouts++;
-				AOE_LOG(ERR, io, "%s: no answer for %u s: failing its I/O", t->name,
-					e->conf.deadsecs);
-				__atomic_store_n(&t->dead, 1, __ATOMIC_RELEASE);
-				aoe_session_fail_all(s, -ETIMEDOUT);
-				return work + 1;
-			}
 			if (aoe_window_on_loss(&sp->win, f->sent_tsc, now) || f->ntx > 1)
 				aoe_rtt_backoff(&sp->rtt);
 			sp->timeouts_in_row++;
@@ -740,15 +1088,14 @@ session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 			/* Prefer another path: this one just lost a frame. */
 			path = path_pick(s, false, (int)i);
 			if (path < 0) {
-				/* No allowed port: keep it in flight, deadsecs still applies. */
-				f->sent_tsc = now;
-				f->in_flight = 1;
-				sp->win.outstanding++;
-				TAILQ_INSERT_TAIL(&sp->in_flight, f, link);
+				/* No live path: wait, deadsecs still applies. */
+				frame_park(s, f, now + sp->rtt.rto);
 				continue;
 			}
 			s->stats->retransmits++;
-			frame_send(lc, s, f, (unsigned int)path, now);
+			work++;
+			if (!frame_send(lc, s, f, (unsigned int)path, now))
+				continue;
 			{
 				const struct aoe_path *p = &t->paths[f->path];
 				const struct aoe_port *port = &e->ports[p->port];
@@ -759,9 +1106,10 @@ session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 					aoe_tag_make(lc->index, f->slot, f->gen),
 					port->mac.addr_bytes, p->mac.addr_bytes, port->port_id);
 			}
-			work++;
 		}
 	}
+	if (!TAILQ_EMPTY(&s->resend) || !TAILQ_EMPTY(&s->pending))
+		session_issue(lc, s, now);
 	return work;
 }
 

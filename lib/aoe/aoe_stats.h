@@ -22,11 +22,16 @@ struct aoe_target_stats {
 	uint64_t timeouts;     /* I/O failed after deadsecs */
 	uint64_t late;	       /* answer to an earlier transmission of a live frame */
 	uint64_t unexpected;   /* no such frame in flight (stale, duplicate or forged) */
-	uint64_t wrong_source; /* right tag, wrong MAC, port or command */
+	uint64_t wrong_source; /* right tag, but not from the MAC and port it went to */
+	uint64_t wrong_fields; /* right tag and MAC, ATA fields (LBA, count, flags) not the
+				  request's */
 	uint64_t bad_response; /* well-formed header, unusable body (short read data) */
 	uint64_t aoe_errors[AOE_STATS_AOE_ERRORS];
 	uint64_t ata_errors;
 	uint64_t flush_ext_fallbacks;
+	uint64_t resplits;    /* frames cut to fit a path that carries fewer sectors per frame */
+	uint64_t tx_deferred; /* transmissions put off by a full TX queue or an empty mbuf pool */
+	uint64_t requeries;   /* "bad argument" answers that asked the path's config again */
 };
 
 /* One polling lcore. */
@@ -39,6 +44,7 @@ struct aoe_lcore_stats {
 	uint64_t rx_port_disallowed; /* arrived on a port outside the allow list */
 	uint64_t rx_no_target;	     /* shelf.slot we do not know */
 	uint64_t rx_bad_owner;	     /* tag names no polling lcore */
+	uint64_t rx_wrong_dest;	     /* response sent to another MAC (seen on a promiscuous port) */
 	uint64_t handoff_tx;	     /* passed to the owning lcore */
 	uint64_t handoff_dropped;    /* its ring was full */
 	uint64_t tx_frames;

@@ -184,10 +184,14 @@ cmd_stats(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 	rte_tel_data_add_dict_u64(d, "late", sum.stats.late);
 	rte_tel_data_add_dict_u64(d, "unexpected", sum.stats.unexpected);
 	rte_tel_data_add_dict_u64(d, "wrong_source", sum.stats.wrong_source);
+	rte_tel_data_add_dict_u64(d, "wrong_fields", sum.stats.wrong_fields);
 	rte_tel_data_add_dict_u64(d, "bad_response", sum.stats.bad_response);
 	rte_tel_data_add_dict_container(d, "aoe_errors", errs, 0);
 	rte_tel_data_add_dict_u64(d, "ata_errors", sum.stats.ata_errors);
 	rte_tel_data_add_dict_u64(d, "flush_ext_fallbacks", sum.stats.flush_ext_fallbacks);
+	rte_tel_data_add_dict_u64(d, "resplits", sum.stats.resplits);
+	rte_tel_data_add_dict_u64(d, "tx_deferred", sum.stats.tx_deferred);
+	rte_tel_data_add_dict_u64(d, "requeries", sum.stats.requeries);
 	rte_tel_data_add_dict_u64(d, "sessions", sum.sessions);
 	rte_tel_data_add_dict_u64(d, "outstanding", sum.outstanding);
 	rte_tel_data_add_dict_u64(d, "cwnd", sum.cwnd);
@@ -252,6 +256,7 @@ cmd_lcore_stats(const char *cmd __rte_unused, const char *params, struct rte_tel
 	rte_tel_data_add_dict_u64(d, "rx_port_disallowed", lc.stats.rx_port_disallowed);
 	rte_tel_data_add_dict_u64(d, "rx_no_target", lc.stats.rx_no_target);
 	rte_tel_data_add_dict_u64(d, "rx_bad_owner", lc.stats.rx_bad_owner);
+	rte_tel_data_add_dict_u64(d, "rx_wrong_dest", lc.stats.rx_wrong_dest);
 	rte_tel_data_add_dict_u64(d, "handoff_tx", lc.stats.handoff_tx);
 	rte_tel_data_add_dict_u64(d, "handoff_dropped", lc.stats.handoff_dropped);
 	rte_tel_data_add_dict_u64(d, "tx_frames", lc.stats.tx_frames);
@@ -286,6 +291,8 @@ cmd_revalidate(const char *cmd __rte_unused, const char *params, struct rte_tel_
 	if (rc == -EINVAL)
 		return reply_error(d, "bad target '%s'; allowed: e{shelf}.{slot}, e.g. e1.1",
 				   params != NULL ? params : "");
+	if (rc == -EBUSY)
+		return reply_error(d, "%s is down,closewait: it stays down until released", params);
 	if (rc != 0)
 		return reply_error(d, "no target %s (see /aoe/list)", params);
 	rte_tel_data_start_dict(d);
