@@ -155,9 +155,11 @@ struct aoe_frame {
 	uint8_t path; /* path of the last transmission: the FIFO it is on */
 	uint8_t nsect;
 	uint8_t ata_cmd;
-	uint8_t where;			 /* enum aoe_frame_where */
-	uint8_t aged;			 /* on the age list: it went on the wire at least once */
-	uint8_t badarg;			 /* "bad argument" answers so far */
+	uint8_t where;	  /* enum aoe_frame_where */
+	uint8_t aged;	  /* on the age list: it went on the wire at least once */
+	uint8_t badarg;	  /* "bad argument" answers so far */
+	uint8_t departed; /* the last transmission left the port (see struct aoe_txbuf) */
+	uint8_t deferred; /* waiting on the resend list for local resources */
 	uint8_t tx_path[AOE_TX_HISTORY]; /* path of transmission gen: [gen % AOE_TX_HISTORY] */
 };
 
@@ -201,9 +203,15 @@ struct aoe_rxq_ref {
 	uint16_t queue;
 };
 
+struct aoe_frame;
+
+/* Frames waiting for one port's next burst; frames[i] (NULL for management's) is told when
+ * pkts[i] leaves, so its timers run from then and not while it waits here. */
 struct aoe_txbuf {
 	uint16_t count;
 	struct rte_mbuf *pkts[AOE_TXBUF_SIZE];
+	struct aoe_frame *frames[AOE_TXBUF_SIZE];
+	uint16_t gens[AOE_TXBUF_SIZE]; /* the frame's generation when queued */
 };
 
 /* A polling lcore's private state. */
@@ -276,7 +284,8 @@ void aoe_tx_flush(struct aoe_lcore *lc);
 /* Queue @p m for the next burst on @p port. -ENOBUFS (and @p m freed) when the port is not
  * draining: the caller keeps its frame and sends it again later, without calling it a loss. */
 static inline int
-aoe_tx_enqueue(struct aoe_lcore *lc, unsigned int port, struct rte_mbuf *m)
+aoe_tx_enqueue(struct aoe_lcore *lc, unsigned int port, struct rte_mbuf *m, struct aoe_frame *f,
+	       uint16_t gen)
 {
 	struct aoe_txbuf *tb = &lc->txbuf[port];
 
@@ -288,6 +297,8 @@ aoe_tx_enqueue(struct aoe_lcore *lc, unsigned int port, struct rte_mbuf *m)
 			return -ENOBUFS;
 		}
 	}
+	tb->frames[tb->count] = f;
+	tb->gens[tb->count] = gen;
 	tb->pkts[tb->count++] = m;
 	return 0;
 }
@@ -320,6 +331,7 @@ struct aoe_shm_session *aoe_stats_session(const struct aoe_target *t, unsigned i
 void aoe_event_emit(struct aoe_lcore *lc, struct aoe_shm_event *ev);
 
 /* aoe_session.c */
+void aoe_frame_departed(struct aoe_frame *f, uint16_t gen, uint64_t now);
 struct aoe_session *aoe_session_get(struct aoe_target *t, struct aoe_lcore *lc);
 int aoe_session_submit(struct aoe_session *s, struct aoe_io *io);
 void aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *hdr);

@@ -65,7 +65,7 @@ config_query_send(struct aoe_lcore *lc, unsigned int port, const uint8_t *dst, u
 	}
 	m->data_len = (uint16_t)RTE_MAX(len, AOE_ETH_MIN_FRAME);
 	m->pkt_len = m->data_len;
-	aoe_tx_enqueue(lc, port, m);
+	aoe_tx_enqueue(lc, port, m, NULL, 0);
 }
 
 static void

@@ -6,6 +6,7 @@
  * Everything here runs on the session's own lcore: no locks, no allocation after creation.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -379,9 +380,13 @@ frame_transmit(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f,
 {
 	struct aoe_session_path *sp = &s->paths[path];
 	uint16_t gen = (uint16_t)(f->gen + 1);
+	unsigned int port = s->target->paths[path].port;
 	struct rte_mbuf *m;
 	int rc;
 
+	/* The port took nothing in this iteration: wait for the end-of-loop flush. */
+	if (unlikely(lc->txbuf[port].count == AOE_TXBUF_SIZE))
+		return -ENOBUFS;
 	m = rte_pktmbuf_alloc(aoe_engine.pool);
 	if (unlikely(m == NULL)) {
 		lc->stats->mbuf_alloc_failed++;
@@ -392,7 +397,7 @@ frame_transmit(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f,
 		rte_pktmbuf_free(m);
 		return -EINVAL;
 	}
-	rc = aoe_tx_enqueue(lc, s->target->paths[path].port, m);
+	rc = aoe_tx_enqueue(lc, port, m, f, gen);
 	if (unlikely(rc != 0))
 		return rc;
 	f->gen = gen;
@@ -400,12 +405,10 @@ frame_transmit(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f,
 	f->tx_path[gen % AOE_TX_HISTORY] = (uint8_t)path;
 	if (f->ntx < UINT16_MAX)
 		f->ntx++;
+	/* Stamped again when it leaves the port: its timers run from then. */
 	f->sent_tsc = now;
-	if (!f->aged) {
-		f->aged = 1;
-		f->first_tsc = now;
-		TAILQ_INSERT_TAIL(&s->aged, f, age_link);
-	}
+	f->departed = 0;
+	f->deferred = 0;
 	f->where = AOE_FRAME_IN_FLIGHT;
 	sp->win.outstanding++;
 	TAILQ_INSERT_TAIL(&sp->in_flight, f, link);
@@ -413,6 +416,34 @@ frame_transmit(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f,
 	if (is_write(f->ata_cmd))
 		s->stats->bytes_tx += (uint64_t)f->nsect * AOE_SECTOR_SIZE;
 	return 0;
+}
+
+static struct aoe_session *
+frame_session(struct aoe_frame *f)
+{
+	return (struct aoe_session *)((char *)(f - f->slot) - offsetof(struct aoe_session, frames));
+}
+
+/*
+ * Transmission @p gen of @p f left its port at @p now (called by aoe_tx_flush): the
+ * retransmission timer and, for the first transmission, deadsecs run from here. A frame that
+ * waits in the TX buffer is local congestion: it is neither timed out nor aged meanwhile.
+ */
+void
+aoe_frame_departed(struct aoe_frame *f, uint16_t gen, uint64_t now)
+{
+	struct aoe_session *s;
+
+	if (f->where != AOE_FRAME_IN_FLIGHT || f->gen != gen)
+		return; /* answered, failed or sent again since */
+	f->departed = 1;
+	f->sent_tsc = now;
+	if (!f->aged) {
+		s = frame_session(f);
+		f->aged = 1;
+		f->first_tsc = now;
+		TAILQ_INSERT_TAIL(&s->aged, f, age_link);
+	}
 }
 
 static void
@@ -552,7 +583,10 @@ frame_send(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, uns
 			io_finish(s, io);
 		return true;
 	}
-	s->stats->tx_deferred++;
+	if (!f->deferred) {
+		f->deferred = 1;
+		s->stats->tx_deferred++;
+	}
 	frame_park(s, f, 0);
 	return false;
 }
@@ -1073,7 +1107,8 @@ session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 		struct aoe_session_path *sp = &s->paths[i];
 		struct aoe_frame *f;
 
-		while ((f = TAILQ_FIRST(&sp->in_flight)) != NULL &&
+		/* Oldest first; one still in the TX buffer has not left, nor have those after. */
+		while ((f = TAILQ_FIRST(&sp->in_flight)) != NULL && f->departed &&
 		       now - f->sent_tsc >= sp->rtt.rto) {
 			int path;
 
