@@ -92,7 +92,9 @@ struct tgt_stats {
 	uint64_t fault_reorder;
 	uint64_t fault_delay;
 	uint64_t fault_corrupt;
+	uint64_t fault_corrupt_hdr;
 	uint64_t silent_periods;
+	uint64_t shrinks; /* SIGUSR2: sector count halved without an announcement */
 };
 
 /* Fault injection settings; probabilities are thresholds against a 64-bit random number. */
@@ -101,6 +103,7 @@ struct tgt_fault {
 	uint64_t dup;
 	uint64_t reorder;
 	uint64_t corrupt;
+	uint64_t corrupt_hdr;
 	uint64_t delay_us;
 	bool any; /* any of the above set: the fast path skips all of it otherwise */
 };
@@ -135,6 +138,9 @@ struct tgt_ctx {
 	uint16_t bufcnt;
 	unsigned int sectors_opt; /* --sectors, 0 when not given */
 	bool lba28;		  /* --lba28: an old disk, no EXT commands */
+	bool abort_flush_ext;	  /* --abort-flush-ext: abort 0xEA although IDENTIFY offers it */
+	uint8_t aoe_error;	  /* --aoe-error: answer ATA but IDENTIFY with this error */
+	const char *serial;	  /* --serial: IDENTIFY serial of every disk (default eX.Y) */
 	struct tgt_fault fault;
 	uint64_t rng[4]; /* xoshiro256** state */
 	uint64_t tsc_hz;
@@ -152,6 +158,7 @@ struct tgt_ctx {
 
 extern volatile sig_atomic_t tgt_force_quit;
 extern volatile sig_atomic_t tgt_usr1_count;
+extern volatile sig_atomic_t tgt_usr2_count;
 
 /* disk.c */
 int tgt_disk_parse(const char *spec, struct tgt_disk *d, char *err, size_t err_len);

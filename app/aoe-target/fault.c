@@ -90,7 +90,7 @@ parse_prob(const char *s, uint64_t *threshold)
 	return 0;
 }
 
-/* drop=P,dup=P,reorder=P,delay=USEC,corrupt=P; several --fault options add up. */
+/* drop=P,dup=P,reorder=P,delay=USEC,corrupt=P,corrupt-hdr=P; several --fault options add up. */
 int
 tgt_fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len)
 {
@@ -117,6 +117,8 @@ tgt_fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len
 			target = &f->reorder;
 		else if (strcmp(item, "corrupt") == 0)
 			target = &f->corrupt;
+		else if (strcmp(item, "corrupt-hdr") == 0)
+			target = &f->corrupt_hdr;
 		else if (strcmp(item, "delay") == 0) {
 			char *end;
 			unsigned long long us;
@@ -142,12 +144,12 @@ tgt_fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len
 			return -EINVAL;
 		}
 	}
-	f->any = f->drop || f->dup || f->reorder || f->corrupt || f->delay_us;
+	f->any = f->drop || f->dup || f->reorder || f->corrupt || f->corrupt_hdr || f->delay_us;
 	return 0;
 bad:
 	snprintf(err, err_len,
 		 "--fault '%s': expected a comma-separated list of drop=P, dup=P, "
-		 "reorder=P, corrupt=P (P in [0,1] or N%%) and delay=USEC",
+		 "reorder=P, corrupt=P, corrupt-hdr=P (P in [0,1] or N%%) and delay=USEC",
 		 spec);
 	return -EINVAL;
 }
@@ -238,6 +240,26 @@ corrupt(struct tgt_ctx *ctx, struct rte_mbuf *m)
 	ctx->st.fault_corrupt++;
 }
 
+/*
+ * Flip one bit of what identifies the answer: shelf, slot, command, tag, ATA flags, count or
+ * LBA. Never the version, flags, error or ATA status bytes, which would turn it into an
+ * error answer the initiator must obey.
+ */
+static void
+corrupt_hdr(struct tgt_ctx *ctx, struct rte_mbuf *m)
+{
+	static const uint8_t offsets[] = {16, 17, 18, 19, 20, 21, 22, 23,
+					  24, 26, 28, 29, 30, 31, 32, 33};
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	uint64_t r = tgt_rng_next(ctx);
+	unsigned int off = offsets[r % RTE_DIM(offsets)];
+
+	if (off >= rte_pktmbuf_data_len(m))
+		off = 20 + (unsigned int)(r >> 8) % 4;
+	f[off] ^= (uint8_t)(1u << ((r >> 40) & 7));
+	ctx->st.fault_corrupt_hdr++;
+}
+
 void
 tgt_emit(struct tgt_ctx *ctx, struct tgt_port *p, struct rte_mbuf *m)
 {
@@ -254,6 +276,8 @@ tgt_emit(struct tgt_ctx *ctx, struct tgt_port *p, struct rte_mbuf *m)
 	}
 	if (coin(ctx, ctx->fault.corrupt))
 		corrupt(ctx, m);
+	if (coin(ctx, ctx->fault.corrupt_hdr))
+		corrupt_hdr(ctx, m);
 	if (coin(ctx, ctx->fault.dup)) {
 		copy = rte_pktmbuf_copy(m, ctx->pool, 0, UINT32_MAX);
 		if (copy != NULL) {

@@ -41,6 +41,7 @@
 
 volatile sig_atomic_t tgt_force_quit;
 volatile sig_atomic_t tgt_usr1_count;
+volatile sig_atomic_t tgt_usr2_count;
 
 static struct tgt_ctx g_ctx;
 
@@ -49,6 +50,8 @@ on_signal(int sig)
 {
 	if (sig == SIGUSR1)
 		tgt_usr1_count++;
+	else if (sig == SIGUSR2)
+		tgt_usr2_count++;
 	else
 		tgt_force_quit = 1;
 }
@@ -66,15 +69,23 @@ usage(const char *prog)
 	       "                      commands aborted, at most 2^28 - 1 sectors\n"
 	       "  --port P            serve only port P (repeatable; default every port)\n"
 	       "  --config STR        initial config string of every disk (at most 1024 bytes)\n"
-	       "  --fault SPEC        drop=P,dup=P,reorder=P,corrupt=P,delay=USEC; P in [0,1] or "
-	       "N%%\n"
+	       "  --fault SPEC        drop=P,dup=P,reorder=P,corrupt=P,corrupt-hdr=P,delay=USEC;\n"
+	       "                      P in [0,1] or N%%; corrupt flips a data or tag bit,\n"
+	       "                      corrupt-hdr a bit of shelf, slot, command, tag or ATA "
+	       "fields\n"
 	       "  --seed N            seed of the fault PRNG (default 1)\n"
 	       "  --mbuf-size BYTES   mbuf data room, at least what the ports need (af_packet "
 	       "with\n"
 	       "                      a large framesz=: give at least that)\n"
 	       "  --silent-after N    stop answering after N ATA requests answered\n"
 	       "  --silent-for MS     come back MS milliseconds after going silent\n"
-	       "  SIGUSR1 toggles silence; SIGINT/SIGTERM exit and print the counters.\n",
+	       "  --abort-flush-ext   abort FLUSH CACHE EXT although IDENTIFY offers it\n"
+	       "  --aoe-error N       answer every ATA request but IDENTIFY with AoE error N, 1-6\n"
+	       "  --serial STR        IDENTIFY serial of every disk, at most 20 characters\n"
+	       "                      (default eSHELF.SLOT)\n"
+	       "  SIGUSR1 toggles silence; SIGUSR2 halves the sector count of every port without\n"
+	       "  announcing it (a target restarted with a smaller MTU whose announcement was\n"
+	       "  lost); SIGINT/SIGTERM exit and print the counters.\n",
 	       prog, (unsigned int)TGT_MAX_SECTORS);
 }
 
@@ -104,6 +115,9 @@ enum {
 	OPT_SILENT_FOR,
 	OPT_SEED,
 	OPT_MBUF_SIZE,
+	OPT_ABORT_FLUSH_EXT,
+	OPT_AOE_ERROR,
+	OPT_SERIAL,
 	OPT_HELP,
 };
 
@@ -119,6 +133,9 @@ static const struct option long_opts[] = {
 	{"silent-for", required_argument, NULL, OPT_SILENT_FOR},
 	{"seed", required_argument, NULL, OPT_SEED},
 	{"mbuf-size", required_argument, NULL, OPT_MBUF_SIZE},
+	{"abort-flush-ext", no_argument, NULL, OPT_ABORT_FLUSH_EXT},
+	{"aoe-error", required_argument, NULL, OPT_AOE_ERROR},
+	{"serial", required_argument, NULL, OPT_SERIAL},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -203,6 +220,18 @@ parse_args(struct tgt_ctx *ctx, struct opts *o, int argc, char **argv)
 		case OPT_MBUF_SIZE:
 			o->mbuf_size = (uint32_t)parse_num("--mbuf-size", optarg, 2048,
 							   UINT16_MAX - RTE_PKTMBUF_HEADROOM - 64);
+			break;
+		case OPT_ABORT_FLUSH_EXT:
+			ctx->abort_flush_ext = true;
+			break;
+		case OPT_AOE_ERROR:
+			ctx->aoe_error = (uint8_t)parse_num("--aoe-error", optarg, 1, 6);
+			break;
+		case OPT_SERIAL:
+			if (strlen(optarg) > 20)
+				rte_exit(EXIT_FAILURE, "--serial '%s': at most 20 characters\n",
+					 optarg);
+			ctx->serial = optarg;
 			break;
 		case OPT_HELP:
 		case 'h':
@@ -318,11 +347,14 @@ setup_disks(struct tgt_ctx *ctx, const char *config)
 
 		if (tgt_disk_open(d, err, sizeof(err)) != 0)
 			rte_exit(EXIT_FAILURE, "--disk: %s\n", err);
-		snprintf(serial, sizeof(serial), "e%u.%u", d->shelf, d->slot);
+		snprintf(serial, sizeof(serial), "%s", ctx->serial);
+		if (ctx->serial == NULL)
+			snprintf(serial, sizeof(serial), "e%u.%u", d->shelf, d->slot);
 		aoe_identify_build(d->ident, d->sectors, TGT_MODEL, serial, TGT_FW_STR);
 		if (ctx->lba28) {
 			if (d->sectors > 0x0fffffff)
-				rte_exit(EXIT_FAILURE, "--lba28: e%u.%u has %" PRIu64 " sectors; an "
+				rte_exit(EXIT_FAILURE,
+					 "--lba28: e%u.%u has %" PRIu64 " sectors; an "
 					 "LBA28 disk holds at most 268435455 (128 GiB)\n",
 					 d->shelf, d->slot, d->sectors);
 			aoe_identify_set_lba28(d->ident);
@@ -393,10 +425,26 @@ print_stats(const struct tgt_ctx *ctx)
 	P(fault_reorder);
 	P(fault_delay);
 	P(fault_corrupt);
+	P(fault_corrupt_hdr);
 	P(silent_periods);
+	P(shrinks);
 	fflush(stdout);
 }
 #undef P
+
+/* SIGUSR2: every port takes and offers half the sectors per frame from now on, unannounced. */
+static void
+shrink(struct tgt_ctx *ctx)
+{
+	for (unsigned int i = 0; i < ctx->n_ports; i++) {
+		struct tgt_port *p = &ctx->ports[i];
+
+		p->sectors = p->sectors > 1 ? p->sectors / 2 : 1;
+		printf("aoe-target: port %u now %u sectors per frame\n", p->port_id, p->sectors);
+	}
+	ctx->st.shrinks++;
+	fflush(stdout);
+}
 
 static void
 serve_loop(struct tgt_ctx *ctx)
@@ -405,7 +453,13 @@ serve_loop(struct tgt_ctx *ctx)
 	uint64_t now = 0;
 
 	while (!tgt_force_quit) {
+		static sig_atomic_t usr2_seen;
 		bool quiet = false;
+
+		if (unlikely(usr2_seen != tgt_usr2_count)) {
+			usr2_seen = tgt_usr2_count;
+			shrink(ctx);
+		}
 
 		if (unlikely(ctx->silent || tgt_usr1_count != 0 || ctx->fault.any))
 			now = rte_get_tsc_cycles();
@@ -463,6 +517,7 @@ main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGUSR1, on_signal);
+	signal(SIGUSR2, on_signal);
 	ctx->tsc_hz = rte_get_tsc_hz();
 	tgt_rng_seed(ctx, o.seed);
 
