@@ -42,7 +42,6 @@ struct aoe_port {
 	uint16_t nb_rxq;
 	uint16_t nb_txq;
 	uint8_t allowed;  /* atomic; frames on a port outside the allow list are dropped */
-	bool hw_steering; /* responses reach their owner's queue by rte_flow rules */
 	struct rte_ether_addr mac;
 	char name[RTE_ETH_NAME_MAX_LEN];
 	struct rte_flow *flows[AOE_MAX_LCORES];

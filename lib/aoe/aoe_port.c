@@ -267,7 +267,6 @@ flow_steer(unsigned int pi)
 			return;
 		}
 	}
-	p->hw_steering = true;
 	AOE_LOG(INFO, net, "port %s: responses steered to their lcore's queue by rte_flow",
 		p->name);
 }
