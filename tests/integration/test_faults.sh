@@ -39,7 +39,6 @@ run_case() {
 	tpid=$!
 	t_cleanup_add kill "$tpid"
 	sleep 1
-	CASE_START=$(date +%s.%N)
 	CASE_JSON=$(t_timeout 120 "$PERF" -l 0 "${idpdk[@]}" -- -T e1.1 --json "${pargs[@]}" \
 		2>"$DIR/perf-$name.err" | tail -n 1)
 	CASE_RC=$?

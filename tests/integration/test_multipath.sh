@@ -59,7 +59,6 @@ for side in A B; do
 done
 set_mtu A 9000 || { t_fail "MTU 9000 on path A"; t_summary; exit 1; }
 MAC_A=$(ip netns exec "$NS" cat "/sys/class/net/${N}A-t/address")
-MAC_B=$(ip netns exec "$NS" cat "/sys/class/net/${N}B-t/address")
 truncate -s 32M "$IMG"
 
 t_dpdk_args "$N" "net_af_packet10,iface=${N}A-h,qpairs=1,framesz=16384,blocksz=16384" \
