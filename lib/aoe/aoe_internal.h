@@ -41,7 +41,7 @@ struct aoe_port {
 	uint16_t mtu;
 	uint16_t nb_rxq;
 	uint16_t nb_txq;
-	uint8_t allowed;  /* atomic; frames on a port outside the allow list are dropped */
+	uint8_t allowed; /* atomic; frames on a port outside the allow list are dropped */
 	struct rte_ether_addr mac;
 	char name[RTE_ETH_NAME_MAX_LEN];
 	struct rte_flow *flows[AOE_MAX_LCORES];
@@ -147,6 +147,7 @@ struct aoe_frame {
 	uint64_t lba;
 	uint64_t sent_tsc;   /* last transmission */
 	uint64_t first_tsc;  /* first transmission: deadsecs runs from here */
+	uint64_t taken_tsc;  /* made for its I/O (a frame that never leaves fails after deadsecs) */
 	uint64_t not_before; /* on the resend list: not before this time */
 	uint16_t gen;	     /* generation of the last transmission */
 	uint16_t ntx;	     /* transmissions whose answers are still taken */

@@ -160,7 +160,7 @@ frame_build(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, un
 }
 
 static struct aoe_frame *
-frame_take(struct aoe_session *s)
+frame_take(struct aoe_session *s, uint64_t now)
 {
 	struct aoe_frame *f = TAILQ_FIRST(&s->free_frames);
 
@@ -173,6 +173,7 @@ frame_take(struct aoe_session *s)
 	f->badarg = 0;
 	f->aged = 0;
 	f->not_before = 0;
+	f->taken_tsc = now;
 	return f;
 }
 
@@ -358,7 +359,7 @@ frame_split(struct aoe_session *s, struct aoe_frame *f, unsigned int nsect)
 	if (s->nb_free < extra)
 		return false;
 	while (done < f->nsect) {
-		struct aoe_frame *nf = frame_take(s);
+		struct aoe_frame *nf = frame_take(s, f->taken_tsc);
 
 		nf->io = f->io;
 		nf->ata_cmd = f->ata_cmd;
@@ -487,7 +488,7 @@ session_issue(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 		path = aoe_path_pick(s, true, -1);
 		if (path < 0)
 			return;
-		f = frame_take(s);
+		f = frame_take(s, now);
 		f->io = io;
 		f->ata_cmd = frame_ata_cmd(s, io);
 		f->lba = io->lba + io->issued;
@@ -604,21 +605,33 @@ session_gauges(const struct aoe_session *s)
 }
 
 /*
- * How long the session has waited for the target: since the first transmission of the oldest
- * frame on the wire or, with nothing sent, since the oldest I/O that found no path. Frames held
- * back by local congestion never started the clock. 0 when nothing waits.
+ * How long the session has waited: since the first transmission of the oldest frame on the
+ * wire or, with nothing sent, since the oldest I/O that found no path. Local congestion does
+ * not start that clock; but a frame that has not left at all for as long (a port that stopped
+ * draining, a pool that stays empty) counts from when it was made, so that nothing hangs.
+ * 0 when nothing waits.
  */
 static uint64_t
 session_waited(const struct aoe_session *s, uint64_t now)
 {
 	const struct aoe_frame *f = TAILQ_FIRST(&s->aged);
 	const struct aoe_io *io;
+	uint64_t waited = 0;
+	unsigned int i;
 
 	if (f != NULL)
-		return now - f->first_tsc;
-	if (TAILQ_EMPTY(&s->resend) && (io = TAILQ_FIRST(&s->pending)) != NULL)
-		return now - io->submit_tsc;
-	return 0;
+		waited = now - f->first_tsc;
+	f = TAILQ_FIRST(&s->resend);
+	if (f != NULL && !f->aged)
+		waited = RTE_MAX(waited, now - f->taken_tsc);
+	for (i = 0; i < s->nb_paths; i++) {
+		f = TAILQ_FIRST(&s->paths[i].in_flight);
+		if (f != NULL && !f->aged)
+			waited = RTE_MAX(waited, now - f->taken_tsc);
+	}
+	if (waited == 0 && TAILQ_EMPTY(&s->resend) && (io = TAILQ_FIRST(&s->pending)) != NULL)
+		waited = now - io->submit_tsc;
+	return waited;
 }
 
 /* Retransmit what timed out; fail everything once the session has waited deadsecs. */

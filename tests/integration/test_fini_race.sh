@@ -19,7 +19,7 @@ for i in $(seq 20); do
 	"$(t_bin dpdk-aoe)" -l 0 "${T_DPDK_ARGS[@]}" -- >"$DIR/daemon.log" 2>&1 &
 	pid=$!
 	sock=$(aoe_dpdk_runtime_dir)/$prefix/dpdk_telemetry.v2
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do
 		[[ -S $sock ]] && break
 		sleep 0.05
 	done
