@@ -7,8 +7,8 @@
 # flight. While aoe-perf runs a verify workload, every read request gets one forged answer with
 # its own tag: sent to another initiator's MAC (what a promiscuous port sees), from a foreign
 # MAC, with the LBA, the count or the LBA48 flag not the request's, or with an old generation.
-# Each kind must be dropped and counted exactly (a forged answer that got through would carry
-# foreign data and break the verify). Then helpers/aoe_hostile.py sends every other kind of bad
+# Each kind must be dropped and counted as such, every forged answer accounted for (one that
+# got through would carry foreign data and break the verify). Then helpers/aoe_hostile.py sends every other kind of bad
 # frame (truncated, malformed, requests, user tags, non-AoE) with random tags: dropped and
 # counted per lcore, nothing crashes or hangs.
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
@@ -65,12 +65,18 @@ fcheck() { # fcheck NAME JQ: JQ over {f: forged, s: target stats, l: lcore stats
 # (seen once, 16 more, in a full-suite run on the shared host).
 fcheck "answers to another initiator's MAC: each dropped as rx_wrong_dest" \
 	'$l.rx_wrong_dest >= $f.wrong_dest'
-fcheck "answers from a foreign MAC: each counted as wrong_source" \
-	'$s.wrong_source == $f.foreign_src'
-fcheck "answers with the wrong LBA, count or flags: each counted as wrong_fields" \
-	'$s.wrong_fields == $f.wrong_lba + $f.wrong_count + $f.wrong_flags'
-fcheck "answers with an old generation: refused as unexpected" \
-	'$s.unexpected >= $f.stale_gen'
+# Each forged answer that reaches its frame in flight is refused as its kind. On a loaded host
+# the forger may answer after the real target did; such an answer finds no frame and must then
+# show up as unexpected. So: at least 90% counted as their kind, none beyond what was sent,
+# and every one accounted for.
+fcheck "answers from a foreign MAC: refused as wrong_source" \
+	'$s.wrong_source <= $f.foreign_src and $s.wrong_source * 10 >= $f.foreign_src * 9'
+fcheck "answers with the wrong LBA, count or flags: refused as wrong_fields" \
+	'($f.wrong_lba + $f.wrong_count + $f.wrong_flags) as $n |
+	 $s.wrong_fields <= $n and $s.wrong_fields * 10 >= $n * 9'
+fcheck "answers with an old generation, or too late, refused as unexpected: all accounted for" \
+	'$s.unexpected >= $f.stale_gen + ($f.foreign_src - $s.wrong_source) +
+	 ($f.wrong_lba + $f.wrong_count + $f.wrong_flags - $s.wrong_fields)'
 
 # ---- everything else a broken or hostile box could send ---------------------------------------
 ip netns exec "$AOE_TB_NS" python3 "$HELPERS/aoe_hostile.py" "$AOE_TB_PEER" "$HOST_MAC" 1 1 4 \
