@@ -5,14 +5,19 @@
  * (100 targets whose windows together overflow the TX queue and the mbuf pool) and what
  * test_faults.sh uses to make a target's error answers flow for seconds.
  *
- *   aoe-many [EAL options] -- [--mbufs N] [--maxout N] [--deadsecs S] [--mtu N]
+ *   aoe-many [EAL options] -- [--mbufs N] [--maxout N] [--deadsecs S] [--mtu N] [--linger]
  *                             SECONDS DEPTH IO_BYTES SHELF FIRST_SLOT COUNT
+ *
+ * --linger: after printing, keep the link up (polling) until SIGINT or SIGTERM, so that the
+ * target can be stopped first and print its own counters (22.11's memif may crash a process
+ * whose peer just left).
  *
  * Prints one JSON object: I/O done, failed and mismatched, and the engine counters summed over
  * the targets and the lcore.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +52,14 @@ struct tgt {
 
 static unsigned int depth, io_bytes;
 static bool stopping; /* the run is over: completions submit nothing new */
+static volatile sig_atomic_t quit;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	quit = 1;
+}
 static uint64_t done, failed, mismatched, submit_failed;
 
 /* The block a slot writes in a round: depends on the target, the offset and the round. */
@@ -160,12 +173,14 @@ main(int argc, char **argv)
 		{"maxout", required_argument, NULL, 'o'},
 		{"deadsecs", required_argument, NULL, 'd'},
 		{"mtu", required_argument, NULL, 'u'},
+		{"linger", no_argument, NULL, 'l'},
 		{NULL, 0, NULL, 0},
 	};
 	static struct tgt tgts[MAX_TARGETS];
 	struct aoe_target_info info;
 	struct aoe_conf conf;
 	unsigned int shelf, first, count, i, j, up;
+	bool linger = false;
 	double seconds;
 	int ret, c;
 
@@ -191,14 +206,17 @@ main(int argc, char **argv)
 		case 'u':
 			conf.mtu = (uint16_t)atoi(optarg);
 			break;
+		case 'l':
+			linger = true;
+			break;
 		default:
 			return 2;
 		}
 	}
 	if (argc - optind != 6) {
 		fprintf(stderr, "usage: aoe-many [EAL options] -- [--mbufs N] [--maxout N] "
-				"[--deadsecs S] [--mtu N] SECONDS DEPTH IO_BYTES SHELF FIRST_SLOT "
-				"COUNT\n");
+				"[--deadsecs S] [--mtu N] [--linger] SECONDS DEPTH IO_BYTES SHELF "
+				"FIRST_SLOT COUNT\n");
 		return 2;
 	}
 	seconds = atof(argv[optind]);
@@ -252,6 +270,10 @@ main(int argc, char **argv)
 	poll_for(seconds);
 	stopping = true;
 	print_result(tgts, count);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	while (linger && !quit)
+		aoe_lcore_poll();
 	aoe_fini();
 	rte_eal_cleanup();
 	return 0;
