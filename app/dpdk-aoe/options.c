@@ -12,6 +12,7 @@
 
 #include "options.h"
 #include "aoe_app.h"
+#include "nbd_addr.h"
 
 /* getopt values: the settings' own ids, then the options that are no settings. */
 enum {
@@ -30,6 +31,7 @@ static const char *const setting_keys[OPTIONS_NB] = {
 	[OPTIONS_DISCOVER_WAIT] = "discover_wait",
 	[OPTIONS_STATUS] = "status",
 	[OPTIONS_JSON] = "json",
+	[OPTIONS_NBD] = "nbd",
 };
 
 static const char *const setting_options[OPTIONS_NB] = {
@@ -40,6 +42,7 @@ static const char *const setting_options[OPTIONS_NB] = {
 	[OPTIONS_DISCOVER_WAIT] = "discover-wait",
 	[OPTIONS_STATUS] = "status",
 	[OPTIONS_JSON] = "json",
+	[OPTIONS_NBD] = "nbd",
 };
 
 static const struct option long_options[] = {
@@ -50,6 +53,7 @@ static const struct option long_options[] = {
 	{"status", no_argument, NULL, OPT_SETTING + OPTIONS_STATUS},
 	{"json", no_argument, NULL, OPT_SETTING + OPTIONS_JSON},
 	{"discover-wait", required_argument, NULL, OPT_SETTING + OPTIONS_DISCOVER_WAIT},
+	{"nbd", required_argument, NULL, OPT_SETTING + OPTIONS_NBD},
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
 	{"help", no_argument, NULL, OPT_HELP},
@@ -58,8 +62,8 @@ static const struct option long_options[] = {
 
 #define ALLOWED_OPTIONS                                                                            \
 	"--iflist --maxout --deadsecs --discover-interval --status --json "                        \
-	"--discover-wait --config --no-config --help"
-#define ALLOWED_KEYS "iflist maxout deadsecs discover_interval discover_wait status json"
+	"--discover-wait --nbd --config --no-config --help"
+#define ALLOWED_KEYS "iflist maxout deadsecs discover_interval discover_wait status json nbd"
 
 #ifndef DPDK_AOE_CONFIG_DEFAULT
 #error "meson defines DPDK_AOE_CONFIG_DEFAULT: the build's sysconfdir/dpdk-aoe/dpdk-aoe.conf"
@@ -158,6 +162,45 @@ parse_iflist(struct options *opts, const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
+/* NBD addresses, separated by commas or blanks; each checked as the server will read it. */
+static int
+parse_nbd(struct options *opts, const char *arg, char *err, size_t errlen)
+{
+	static const char seps[] = ", \t";
+	unsigned int before = opts->nb_nbd;
+	struct nbd_addr addr;
+	const char *p = arg;
+	char why[512];
+	size_t len;
+
+	for (;;) {
+		p += strspn(p, seps);
+		if (*p == '\0')
+			break;
+		len = strcspn(p, seps);
+		if (opts->nb_nbd == OPTIONS_NBD_MAX || len >= OPTIONS_NBD_ADDR_MAX) {
+			opts->nb_nbd = before;
+			return aoe_app_errf(err, errlen,
+					    "more than %d addresses, or one longer than %d "
+					    "characters; allowed: at most %d",
+					    OPTIONS_NBD_MAX, OPTIONS_NBD_ADDR_MAX - 1,
+					    OPTIONS_NBD_MAX);
+		}
+		memcpy(opts->nbd[opts->nb_nbd], p, len);
+		opts->nbd[opts->nb_nbd][len] = '\0';
+		if (nbd_addr_parse(opts->nbd[opts->nb_nbd], &addr, why, sizeof(why)) != 0) {
+			opts->nb_nbd = before;
+			return aoe_app_errf(err, errlen, "%s", why);
+		}
+		opts->nb_nbd++;
+		p += len;
+	}
+	if (opts->nb_nbd == before)
+		return aoe_app_errf(err, errlen,
+				    "empty address; allowed: unix:PATH or tcp:HOST:PORT");
+	return 0;
+}
+
 void
 options_init(struct options *opts)
 {
@@ -203,6 +246,9 @@ options_set(struct options *opts, enum options_id id, const char *value, char *e
 		break;
 	case OPTIONS_JSON:
 		ret = parse_bool(value, &opts->json, err, errlen);
+		break;
+	case OPTIONS_NBD:
+		ret = parse_nbd(opts, value, err, errlen);
 		break;
 	default:
 		return -ERANGE;
@@ -273,6 +319,10 @@ options_merge(struct options *base, const struct options *over)
 			break;
 		case OPTIONS_JSON:
 			base->json = over->json;
+			break;
+		case OPTIONS_NBD:
+			base->nb_nbd = over->nb_nbd;
+			memcpy(base->nbd, over->nbd, sizeof(base->nbd));
 			break;
 		case OPTIONS_NB:
 			break;
@@ -365,6 +415,11 @@ options_check(const struct options *opts, char *err, size_t errlen)
 		return aoe_app_errf(
 			err, errlen,
 			"--json (json = true): allowed only with --status (status = true)");
+	if (opts->nb_nbd > 0 && opts->status)
+		return aoe_app_errf(
+			err, errlen,
+			"--nbd (nbd = ...) and --status: allowed: one of them (--status "
+			"prints and exits; --nbd serves until stopped)");
 	return 0;
 }
 
@@ -398,6 +453,10 @@ options_usage(FILE *f, const char *prog)
 		"  --json                  with --status: print JSON\n"
 		"  --discover-wait MS      how long --status listens before printing, 1..%d\n"
 		"                          (default %d)\n"
+		"  --nbd ADDRESS           serve every target as an NBD export on ADDRESS:\n"
+		"                          unix:PATH or tcp:HOST:PORT (no authentication: bind\n"
+		"                          TCP to loopback or a storage network); repeatable,\n"
+		"                          at most %d\n"
 		"  --config FILE           read settings from FILE; the command line overrides\n"
 		"                          them (default: %s, if it exists)\n"
 		"  --no-config             read no configuration file\n"
@@ -407,7 +466,8 @@ options_usage(FILE *f, const char *prog)
 		"whenever a target comes up or goes down.\n",
 		prog, 1, OPTIONS_MAXOUT_MAX, OPTIONS_MAXOUT_DEFAULT, OPTIONS_DEADSECS_MAX,
 		OPTIONS_DEADSECS_DEFAULT, OPTIONS_DISCOVER_MAX, OPTIONS_DISCOVER_DEFAULT,
-		OPTIONS_WAIT_MAX_MS, OPTIONS_WAIT_DEFAULT_MS, DPDK_AOE_CONFIG_DEFAULT);
+		OPTIONS_WAIT_MAX_MS, OPTIONS_WAIT_DEFAULT_MS, OPTIONS_NBD_MAX,
+		DPDK_AOE_CONFIG_DEFAULT);
 }
 
 /* Only digits, and a value that fits a port id: then the entry is an id, not a name. */
