@@ -448,3 +448,12 @@ Test(daemon_config, config_options)
 	cr_assert_str_not_empty(options_config_default());
 	cr_assert(strstr(options_config_default(), "dpdk-aoe/dpdk-aoe.conf") != NULL);
 }
+
+Test(daemon_config, nbd_key)
+{
+	cr_assert_eq(parse("nbd = unix:/run/dpdk-aoe/nbd.sock, tcp:127.0.0.1:10809\n"), 0, "%s",
+		     err);
+	cr_assert_eq(opts.nb_nbd, 2);
+	cr_assert_str_eq(opts.nbd[1], "tcp:127.0.0.1:10809");
+	REFUSED_AT("nbd = tcp:nowhere\n", 1, "nbd: 'tcp:nowhere' has no port");
+}
