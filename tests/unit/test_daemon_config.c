@@ -77,7 +77,8 @@ Test(daemon_config, every_key)
 			   "discover_interval = 5\n"
 			   "discover_wait = 500\n"
 			   "status = true\n"
-			   "json = true\n"),
+			   "json = true\n"
+			   "nbd = unix:/tmp/n.sock\n"),
 		     0, "%s", err);
 	cr_assert_eq(opts.nb_ifs, 3);
 	cr_assert_str_eq(opts.ifs[0], "net_af_packet0");
