@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The NBD server in telemetry: /aoe/nbd (totals), /aoe/nbd/exports (each export's counters) and
- * /aoe/nbd/connections (each open connection). Run on DPDK's telemetry thread: counters are
- * read as they are (each a single aligned word), the connection list under the server's lock.
+ * The NBD server in telemetry: /aoe/nbd (totals), /aoe/nbd/exports and /aoe/nbd/export,NAME
+ * (each export's counters), /aoe/nbd/connections and /aoe/nbd/connection,ID (each open one). Run on
+ * DPDK's telemetry thread: counters are read as they are (each a single aligned word), the
+ * connection list under the server's lock.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_telemetry.h>
@@ -39,24 +41,36 @@ nbd_exports(const char *cmd, const char *params, struct rte_tel_data *d)
 
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
-	rte_tel_data_start_array(d, RTE_TEL_CONTAINER);
-	for (i = 0; i < n; i++) {
-		const struct nbd_export_stats *e = &s->exports[i];
-		struct rte_tel_data *x = rte_tel_data_alloc();
+	rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
+	for (i = 0; i < n; i++)
+		rte_tel_data_add_array_string(d, s->exports[i].name);
+	return 0;
+}
 
-		if (x == NULL)
-			return -ENOMEM;
-		rte_tel_data_start_dict(x);
-		rte_tel_data_add_dict_string(x, "name", e->name);
-		rte_tel_data_add_dict_u64(x, "connections", LOAD(e->connections));
-		rte_tel_data_add_dict_u64(x, "open", LOAD(e->open));
-		rte_tel_data_add_dict_u64(x, "requests", LOAD(e->requests));
-		rte_tel_data_add_dict_u64(x, "read_bytes", LOAD(e->read_bytes));
-		rte_tel_data_add_dict_u64(x, "write_bytes", LOAD(e->write_bytes));
-		rte_tel_data_add_dict_u64(x, "errors", LOAD(e->errors));
-		rte_tel_data_add_dict_u64(x, "in_flight", LOAD(e->in_flight));
-		rte_tel_data_add_array_container(d, x, 0);
+static int
+nbd_export(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct nbd_server *s = &nbd_server;
+	unsigned int i, n = __atomic_load_n(&s->nb_exports, __ATOMIC_ACQUIRE);
+	const struct nbd_export_stats *e = NULL;
+
+	RTE_SET_USED(cmd);
+	for (i = 0; params != NULL && i < n; i++)
+		if (strcmp(s->exports[i].name, params) == 0)
+			e = &s->exports[i];
+	rte_tel_data_start_dict(d);
+	if (e == NULL) {
+		rte_tel_data_add_dict_string(d, "error", "no such export; see /aoe/nbd/exports");
+		return 0;
 	}
+	rte_tel_data_add_dict_string(d, "name", e->name);
+	rte_tel_data_add_dict_u64(d, "connections", LOAD(e->connections));
+	rte_tel_data_add_dict_u64(d, "open", LOAD(e->open));
+	rte_tel_data_add_dict_u64(d, "requests", LOAD(e->requests));
+	rte_tel_data_add_dict_u64(d, "read_bytes", LOAD(e->read_bytes));
+	rte_tel_data_add_dict_u64(d, "write_bytes", LOAD(e->write_bytes));
+	rte_tel_data_add_dict_u64(d, "errors", LOAD(e->errors));
+	rte_tel_data_add_dict_u64(d, "in_flight", LOAD(e->in_flight));
 	return 0;
 }
 
@@ -65,33 +79,45 @@ nbd_connections(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct nbd_server *s = &nbd_server;
 	struct nbd_conn *c;
-	int rc = 0;
 
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
-	rte_tel_data_start_array(d, RTE_TEL_CONTAINER);
+	rte_tel_data_start_array(d, RTE_TEL_U64_VAL);
 	pthread_mutex_lock(&s->lock);
 	TAILQ_FOREACH(c, &s->conns, link)
-	{
-		struct rte_tel_data *x = rte_tel_data_alloc();
+	rte_tel_data_add_array_u64(d, c->id);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
 
-		if (x == NULL) {
-			rc = -ENOMEM;
-			break;
-		}
-		rte_tel_data_start_dict(x);
-		rte_tel_data_add_dict_u64(x, "id", c->id);
-		rte_tel_data_add_dict_string(x, "peer", c->peer);
-		rte_tel_data_add_dict_string(x, "export",
+static int
+nbd_connection(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct nbd_server *s = &nbd_server;
+	uint64_t id = params != NULL ? strtoull(params, NULL, 10) : 0;
+	struct nbd_conn *c;
+
+	RTE_SET_USED(cmd);
+	rte_tel_data_start_dict(d);
+	pthread_mutex_lock(&s->lock);
+	TAILQ_FOREACH(c, &s->conns, link)
+	if (c->id == id)
+		break;
+	if (c == NULL) {
+		rte_tel_data_add_dict_string(d, "error",
+					     "no such connection; see /aoe/nbd/connections");
+	} else {
+		rte_tel_data_add_dict_u64(d, "id", c->id);
+		rte_tel_data_add_dict_string(d, "peer", c->peer);
+		rte_tel_data_add_dict_string(d, "export",
 					     LOAD(c->transmission) ? c->neg.export.name : "");
-		rte_tel_data_add_dict_u64(x, "lcore", s->lcores[c->lcore_idx].lcore_id);
-		rte_tel_data_add_dict_u64(x, "requests", LOAD(c->requests));
-		rte_tel_data_add_dict_u64(x, "errors", LOAD(c->errors));
-		rte_tel_data_add_dict_u64(x, "in_flight", LOAD(c->in_flight));
-		rte_tel_data_add_array_container(d, x, 0);
+		rte_tel_data_add_dict_u64(d, "lcore", s->lcores[c->lcore_idx].lcore_id);
+		rte_tel_data_add_dict_u64(d, "requests", LOAD(c->requests));
+		rte_tel_data_add_dict_u64(d, "errors", LOAD(c->errors));
+		rte_tel_data_add_dict_u64(d, "in_flight", LOAD(c->in_flight));
 	}
 	pthread_mutex_unlock(&s->lock);
-	return rc;
+	return 0;
 }
 
 int
@@ -104,9 +130,13 @@ nbd_telemetry_register(void)
 	} commands[] = {
 		{"/aoe/nbd", nbd_totals, "NBD server totals. No parameters."},
 		{"/aoe/nbd/exports", nbd_exports,
-		 "Counters of every export that has had a connection. No parameters."},
+		 "Names of the exports that have had a connection. No parameters."},
+		{"/aoe/nbd/export", nbd_export,
+		 "One export's counters. Parameter: its name (e1.1)."},
 		{"/aoe/nbd/connections", nbd_connections,
-		 "The open NBD connections. No parameters."},
+		 "Ids of the open NBD connections. No parameters."},
+		{"/aoe/nbd/connection", nbd_connection,
+		 "One connection: peer, export, lcore, counters. Parameter: its id."},
 	};
 	static bool registered;
 	unsigned int i;
