@@ -25,11 +25,10 @@
 
 #include "nbd_internal.h"
 
-#define READ_BURST 64 /* requests read per call before the next connection's turn */
+#define STEP_BURST (4 * AOE_NBD_CONN_QD) /* reads per turn before the next connection's */
 #define IOV_BURST  64
 
 /* What the connection does once the option reply has gone. */
-enum after_reply { AFTER_NEXT_OPTION, AFTER_TRANSMIT, AFTER_CLOSE };
 
 static uint8_t skip_buf[64 * 1024]; /* discarded bytes land here (control thread only) */
 
@@ -105,8 +104,10 @@ read_into(struct nbd_conn *c, void *dst, uint64_t want, uint32_t *have)
 			*have += (uint32_t)n;
 			continue;
 		}
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return errno == EINTR ? read_into(c, dst, want, have) : 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
 		conn_lost(c, n == 0 ? "the client closed the connection"
 				    : "the connection failed while reading");
 		return -1;
@@ -144,11 +145,14 @@ send_out(struct nbd_conn *c)
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && errno == EAGAIN)
+		if (n < 0 && errno == EAGAIN) {
+			c->out_blocked = true;
 			return 0;
+		}
 		conn_lost(c, "the connection failed while writing");
 		return -1;
 	}
+	c->out_blocked = false;
 	return 1;
 }
 
@@ -196,9 +200,7 @@ option_done(struct nbd_conn *c, enum nbd_neg_result res, uint32_t refused_before
 	if (c->neg.refused != refused_before)
 		nbd_server_bad_input(c, "option %s refused: %s", nbd_proto_opt_name(c->opt.option),
 				     c->neg.why);
-	c->skip = res == NBD_NEG_TRANSMIT ? AFTER_TRANSMIT
-		  : res == NBD_NEG_CLOSE  ? AFTER_CLOSE
-					  : AFTER_NEXT_OPTION;
+	c->after_reply = res;
 	c->state = NBD_CONN_OPT_REPLY;
 	c->in_len = 0; /* bytes of the reply sent */
 }
@@ -268,15 +270,14 @@ handshake_step(struct nbd_conn *c)
 		rc = send_out(c);
 		if (rc != 1)
 			return rc;
-		if (c->skip == AFTER_CLOSE) {
+		if (c->after_reply == NBD_NEG_CLOSE) {
 			conn_lost(c, c->neg.why[0] != '\0' ? c->neg.why : "the client aborted");
 			return -1;
 		}
-		if (c->skip == AFTER_TRANSMIT)
+		if (c->after_reply == NBD_NEG_TRANSMIT)
 			enter_transmission(c);
 		else
 			expect(c, NBD_CONN_OPT_HDR, NBD_OPT_HDR_LEN);
-		c->skip = 0;
 		return 1;
 	default:
 		return 0;
@@ -532,8 +533,10 @@ send_replies(struct nbd_conn *c)
 		sent = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
 		if (sent < 0 && errno == EINTR)
 			continue;
-		if (sent < 0 && errno == EAGAIN)
+		if (sent < 0 && errno == EAGAIN) {
+			c->out_blocked = true;
 			return 0;
+		}
 		if (sent <= 0) {
 			conn_lost(c, "the connection failed while writing");
 			return -1;
@@ -550,6 +553,7 @@ send_replies(struct nbd_conn *c)
 			req_recycle(c, req);
 		}
 	}
+	c->out_blocked = false;
 	return 1;
 }
 
@@ -655,37 +659,24 @@ wants_input(const struct nbd_conn *c)
 void
 nbd_conn_progress(struct nbd_conn *c)
 {
+	unsigned int steps = 0;
 	uint32_t events = 0;
-	unsigned int reads = 0;
-	int rc = 1, out = 1;
 
 	if (c->fd >= 0 && !TAILQ_EMPTY(&c->replies))
-		out = send_replies(c);
-	while (c->fd >= 0 && out >= 0 && reads < READ_BURST) {
-		if (c->state == NBD_CONN_GREETING || c->state == NBD_CONN_OPT_REPLY) {
-			rc = handshake_step(c);
-			out = rc;
-		} else if (!c->transmission) {
-			rc = handshake_step(c);
-		} else {
-			if (c->state == NBD_CONN_REQ_HDR && c->in_len == 0)
-				reads++;
-			rc = transmission_step(c);
-		}
-		if (rc <= 0)
-			break;
-	}
+		send_replies(c);
+	/* A burst at most: level-triggered epoll brings the connection back for the rest. */
+	while (c->fd >= 0 && steps++ < STEP_BURST &&
+	       (c->transmission ? transmission_step(c) : handshake_step(c)) > 0)
+		;
 	if (c->fd >= 0 && !TAILQ_EMPTY(&c->replies))
-		out = send_replies(c);
+		send_replies(c);
 	if (c->state == NBD_CONN_DRAIN)
 		drain_step(c);
 	if (c->fd < 0)
 		return;
-	if (wants_input(c) && reads < READ_BURST)
+	if (wants_input(c))
 		events |= EPOLLIN;
-	if (reads >= READ_BURST)
-		events |= EPOLLIN; /* level-triggered: comes back at the next turn */
-	if (out == 0)
+	if (c->out_blocked)
 		events |= EPOLLOUT;
 	nbd_server_epoll_update(c, events);
 }

@@ -110,6 +110,8 @@ struct nbd_conn {
 	uint32_t in_len, in_want;
 	uint64_t skip; /* bytes left to discard */
 	struct nbd_opt_hdr opt;
+	enum nbd_neg_result after_reply; /* what OPT_REPLY does once the reply has gone */
+	bool out_blocked;		 /* the socket took less than was to send */
 	/* transmission */
 	struct nbd_limits limits;
 	struct nbd_req *cur;	  /* the request being read */
