@@ -19,6 +19,13 @@
 int aoe_stat_table(FILE *f, const struct aoe_shm *shm, bool verbose);
 
 /**
+ * The NBD server's totals and per-export counters of the process with file prefix @p prefix
+ * (nothing when it serves no NBD; a line saying why when its region cannot be read).
+ * @return 0 or -EIO (a failed write).
+ */
+int aoe_stat_nbd(FILE *f, const char *prefix);
+
+/**
  * {"program", "pid", "targets": [...], "lcores": [...]} on one line.
  * @return 0 or -errno of a failed write.
  */

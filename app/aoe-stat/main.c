@@ -41,7 +41,8 @@ usage(FILE *f)
 		"\n"
 		"  --file-prefix P  the initiator's EAL --file-prefix (default: the only one "
 		"running)\n"
-		"  -v, --verbose    per-target counters below each row\n"
+		"  -v, --verbose    per-target counters below each row; the NBD server's\n"
+		"                   connections and per-export counters after them\n"
 		"  --json           one JSON object: program, pid, targets with counters, lcores\n"
 		"  --follow         print the error stream live until SIGINT/SIGTERM or the\n"
 		"                   initiator exits\n"
@@ -216,6 +217,8 @@ main(int argc, char **argv)
 		rc = aoe_stat_json(stdout, r.shm);
 	} else {
 		rc = aoe_stat_table(stdout, r.shm, verbose);
+		if (rc == 0 && verbose)
+			rc = aoe_stat_nbd(stdout, prefix);
 	}
 	aoe_shm_close(&r);
 	if (rc == 0 && fflush(stdout) != 0)

@@ -84,18 +84,20 @@ const struct nbd_neg_ops nbd_export_ops = {
 struct nbd_export_stats *
 nbd_export_stats_get(const char *name)
 {
-	struct nbd_server *s = &nbd_server;
+	struct nbd_shm *shm = nbd_server.shm;
 	struct nbd_export_stats *e;
 	unsigned int i;
 
-	for (i = 0; i < s->nb_exports; i++)
-		if (strcmp(s->exports[i].name, name) == 0)
-			return &s->exports[i];
-	if (s->nb_exports == NBD_EXPORTS_MAX)
+	RTE_BUILD_BUG_ON(NBD_SHM_NAME_MAX != AOE_BDEV_NAME_MAX);
+	RTE_BUILD_BUG_ON(NBD_EXPORT_NAME_MAX != AOE_BDEV_NAME_MAX);
+	for (i = 0; i < shm->nb_exports; i++)
+		if (strcmp(shm->exports[i].name, name) == 0)
+			return &shm->exports[i];
+	if (shm->nb_exports == NBD_EXPORTS_MAX)
 		return NULL;
-	e = &s->exports[s->nb_exports];
+	e = &shm->exports[shm->nb_exports];
 	snprintf(e->name, sizeof(e->name), "%s", name);
-	/* Telemetry reads up to nb_exports: the name is there first. */
-	__atomic_store_n(&s->nb_exports, s->nb_exports + 1, __ATOMIC_RELEASE);
+	/* Readers look up to nb_exports: the name is there first. */
+	__atomic_store_n(&shm->nb_exports, shm->nb_exports + 1, __ATOMIC_RELEASE);
 	return e;
 }

@@ -21,6 +21,7 @@
 #include "nbd_addr.h"
 #include "nbd_neg.h"
 #include "nbd_proto.h"
+#include "nbd_shm.h"
 
 extern int aoe_logtype_nbd;
 #define NBD_LOG(level, fmt, ...)                                                                   \
@@ -28,7 +29,7 @@ extern int aoe_logtype_nbd;
 
 #define NBD_CONN_BYTES_MAX (32u << 20) /* buffer bytes in flight per connection */
 #define NBD_BUF_KEEP	   (1u << 20)  /* a request's buffer up to this size is kept for reuse */
-#define NBD_EXPORTS_MAX	   512	       /* export names ever seen (their counters stay) */
+#define NBD_EXPORTS_MAX	   NBD_SHM_EXPORTS
 
 /* What the lcore is asked to do with a request. */
 enum nbd_req_kind {
@@ -55,18 +56,6 @@ struct nbd_req {
 	uint64_t sent;	    /* of reply_len + data_len */
 	uint64_t start_ns;
 	uint8_t reply[NBD_CHUNK_HDR_LEN + 6 + 128]; /* the longest: an error chunk's */
-};
-
-/* One export's counters: written by the control thread, read by telemetry. */
-struct nbd_export_stats {
-	char name[NBD_EXPORT_NAME_MAX];
-	uint64_t connections; /* opened so far */
-	uint64_t open;	      /* connections open now */
-	uint64_t requests;
-	uint64_t read_bytes;
-	uint64_t write_bytes;
-	uint64_t errors; /* replies with an error */
-	uint64_t in_flight;
 };
 
 enum nbd_conn_state {
@@ -158,10 +147,9 @@ struct nbd_server {
 	TAILQ_HEAD(, nbd_conn) conns;
 	unsigned int nb_conns;
 	uint64_t next_conn_id;
-	uint64_t refused_conns; /* over AOE_NBD_MAX_CONNS */
-	uint64_t bad_input;	/* malformed handshakes and requests */
-	struct nbd_export_stats exports[NBD_EXPORTS_MAX];
-	unsigned int nb_exports;
+	/* Counters, in the statistics region (nbd_shm.h) that aoe-stat reads. */
+	struct nbd_shm *shm;
+	char shm_path[4096];
 	/* the rate limit of bad-input log lines */
 	uint64_t log_window_ns;
 	unsigned int log_count;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_eal.h>
 #include <rte_lcore.h>
 #include <rte_ring.h>
 
@@ -55,7 +57,7 @@ nbd_server_bad_input(struct nbd_conn *c, const char *fmt, ...)
 	char msg[512];
 	va_list ap;
 
-	__atomic_fetch_add(&s->bad_input, 1, __ATOMIC_RELAXED);
+	s->shm->bad_input++;
 	if (now - s->log_window_ns >= 1000000000u) {
 		if (s->log_suppressed > 0)
 			NBD_LOG(WARNING, "%" PRIu64 " more bad-input messages suppressed",
@@ -204,7 +206,7 @@ accept_all(struct nbd_listener *l)
 			return; /* EAGAIN, or a connection that failed before we took it */
 		peer_name(&sa, peer, sizeof(peer));
 		if (s->nb_conns >= AOE_NBD_MAX_CONNS) {
-			s->refused_conns++;
+			s->shm->refused_connections++;
 			NBD_LOG(WARNING, "connection from %s refused: %d open already", peer,
 				AOE_NBD_MAX_CONNS);
 			close(fd);
@@ -230,6 +232,8 @@ accept_all(struct nbd_listener *l)
 		TAILQ_INSERT_TAIL(&s->conns, c, link);
 		s->nb_conns++;
 		pthread_mutex_unlock(&s->lock);
+		s->shm->connections = s->nb_conns;
+		s->shm->connections_total = s->next_conn_id;
 		nbd_conn_progress(c);
 	}
 }
@@ -310,6 +314,7 @@ reap(void)
 		TAILQ_REMOVE(&s->conns, c, link);
 		s->nb_conns--;
 		pthread_mutex_unlock(&s->lock);
+		s->shm->connections = s->nb_conns;
 		nbd_conn_free(c);
 	}
 	return busy;
@@ -358,6 +363,57 @@ control_thread(void *arg)
 	return NULL;
 }
 
+/* ---- the statistics region ------------------------------------------------------------------ */
+
+/*
+ * Counters go to <runtime dir>/aoe_nbd_stats for aoe-stat; where that file cannot be made, to
+ * memory of our own (telemetry still shows them).
+ */
+static int
+stats_map(void)
+{
+	struct nbd_server *s = &nbd_server;
+	struct nbd_shm *shm = MAP_FAILED;
+	int fd;
+
+	snprintf(s->shm_path, sizeof(s->shm_path), "%s/%s", rte_eal_get_runtime_dir(),
+		 NBD_SHM_FILE);
+	unlink(s->shm_path);
+	fd = open(s->shm_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd >= 0 && ftruncate(fd, sizeof(*shm)) == 0)
+		shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (fd >= 0)
+		close(fd);
+	if (shm == MAP_FAILED) {
+		NBD_LOG(WARNING, "cannot map %s (%s): aoe-stat will not show the NBD counters",
+			s->shm_path, strerror(errno));
+		unlink(s->shm_path);
+		s->shm_path[0] = '\0';
+		shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			   -1, 0);
+		if (shm == MAP_FAILED)
+			return -ENOMEM;
+	}
+	shm->magic = NBD_SHM_MAGIC;
+	shm->version = NBD_SHM_VERSION;
+	shm->pid = (uint64_t)getpid();
+	s->shm = shm;
+	return 0;
+}
+
+static void
+stats_unmap(void)
+{
+	struct nbd_server *s = &nbd_server;
+
+	if (s->shm == NULL)
+		return;
+	munmap(s->shm, sizeof(*s->shm));
+	s->shm = NULL;
+	if (s->shm_path[0] != '\0')
+		unlink(s->shm_path);
+}
+
 /* ---- the API -------------------------------------------------------------------------------- */
 
 static int
@@ -400,6 +456,7 @@ release(void)
 	unsigned int i;
 
 	close_listeners();
+	stats_unmap();
 	if (s->epfd >= 0)
 		close(s->epfd);
 	for (i = 0; i < s->nb_lcores; i++) {
@@ -440,13 +497,16 @@ aoe_nbd_init(const struct aoe_nbd_conf *conf)
 	s->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (s->epfd < 0)
 		return -errno;
-	rc = make_rings(conf);
+	rc = stats_map();
+	if (rc == 0)
+		rc = make_rings(conf);
 	for (i = 0; rc == 0 && i < conf->nb_listen; i++) {
 		struct nbd_listener *l = &s->listeners[i];
 		struct epoll_event ev = {.events = EPOLLIN,
 					 .data.u64 = (uint64_t)i << 1 | LISTENER_TAG};
 
 		s->nb_listeners++;
+		s->shm->listeners = s->nb_listeners;
 		rc = l->addr.kind == NBD_ADDR_UNIX ? listen_unix(l) : listen_tcp(l);
 		if (rc == 0 && epoll_ctl(s->epfd, EPOLL_CTL_ADD, l->fd, &ev) != 0)
 			rc = -errno;

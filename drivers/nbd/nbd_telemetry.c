@@ -23,11 +23,11 @@ nbd_totals(const char *cmd, const char *params, struct rte_tel_data *d)
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_u64(d, "listeners", s->nb_listeners);
-	rte_tel_data_add_dict_u64(d, "connections", LOAD(s->nb_conns));
-	rte_tel_data_add_dict_u64(d, "connections_total", LOAD(s->next_conn_id));
-	rte_tel_data_add_dict_u64(d, "refused_connections", LOAD(s->refused_conns));
-	rte_tel_data_add_dict_u64(d, "bad_input", LOAD(s->bad_input));
+	rte_tel_data_add_dict_u64(d, "listeners", LOAD(s->shm->listeners));
+	rte_tel_data_add_dict_u64(d, "connections", LOAD(s->shm->connections));
+	rte_tel_data_add_dict_u64(d, "connections_total", LOAD(s->shm->connections_total));
+	rte_tel_data_add_dict_u64(d, "refused_connections", LOAD(s->shm->refused_connections));
+	rte_tel_data_add_dict_u64(d, "bad_input", LOAD(s->shm->bad_input));
 	rte_tel_data_add_dict_u64(d, "max_connections", AOE_NBD_MAX_CONNS);
 	rte_tel_data_add_dict_u64(d, "queue_depth", AOE_NBD_CONN_QD);
 	return 0;
@@ -37,13 +37,13 @@ static int
 nbd_exports(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct nbd_server *s = &nbd_server;
-	unsigned int i, n = __atomic_load_n(&s->nb_exports, __ATOMIC_ACQUIRE);
+	unsigned int i, n = __atomic_load_n(&s->shm->nb_exports, __ATOMIC_ACQUIRE);
 
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
 	rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
 	for (i = 0; i < n; i++)
-		rte_tel_data_add_array_string(d, s->exports[i].name);
+		rte_tel_data_add_array_string(d, s->shm->exports[i].name);
 	return 0;
 }
 
@@ -51,13 +51,13 @@ static int
 nbd_export(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct nbd_server *s = &nbd_server;
-	unsigned int i, n = __atomic_load_n(&s->nb_exports, __ATOMIC_ACQUIRE);
+	unsigned int i, n = __atomic_load_n(&s->shm->nb_exports, __ATOMIC_ACQUIRE);
 	const struct nbd_export_stats *e = NULL;
 
 	RTE_SET_USED(cmd);
 	for (i = 0; params != NULL && i < n; i++)
-		if (strcmp(s->exports[i].name, params) == 0)
-			e = &s->exports[i];
+		if (strcmp(s->shm->exports[i].name, params) == 0)
+			e = &s->shm->exports[i];
 	rte_tel_data_start_dict(d);
 	if (e == NULL) {
 		rte_tel_data_add_dict_string(d, "error", "no such export; see /aoe/nbd/exports");
