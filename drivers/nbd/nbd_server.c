@@ -174,17 +174,25 @@ close_listeners(void)
 	}
 }
 
+/* Who is at the other end: pid and uid for a Unix socket, address and port for TCP. */
 static void
-peer_name(const struct sockaddr_storage *sa, char *buf, size_t len)
+peer_name(int fd, const struct sockaddr_storage *sa, char *buf, size_t len)
 {
 	char host[64], port[8];
+	struct ucred cred;
+	socklen_t clen = sizeof(cred);
 
-	if (sa->ss_family == AF_UNIX ||
-	    getnameinfo((const struct sockaddr *)sa, sizeof(*sa), host, sizeof(host), port,
-			sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) != 0)
-		snprintf(buf, len, "unix");
-	else
+	if (sa->ss_family == AF_UNIX) {
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0)
+			snprintf(buf, len, "unix pid %d uid %u", (int)cred.pid, (unsigned)cred.uid);
+		else
+			snprintf(buf, len, "unix");
+	} else if (getnameinfo((const struct sockaddr *)sa, sizeof(*sa), host, sizeof(host), port,
+			       sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
 		snprintf(buf, len, "%s:%s", host, port);
+	} else {
+		snprintf(buf, len, "tcp");
+	}
 }
 
 static void
@@ -204,7 +212,7 @@ accept_all(struct nbd_listener *l)
 		fd = accept4(l->fd, (struct sockaddr *)&sa, &salen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return; /* EAGAIN, or a connection that failed before we took it */
-		peer_name(&sa, peer, sizeof(peer));
+		peer_name(fd, &sa, peer, sizeof(peer));
 		if (s->nb_conns >= AOE_NBD_MAX_CONNS) {
 			s->shm->refused_connections++;
 			NBD_LOG(WARNING, "connection from %s refused: %d open already", peer,

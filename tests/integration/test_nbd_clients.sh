@@ -108,7 +108,7 @@ t_check "aoe-stat -v shows the NBD totals and e1.1's counters" bash -c "
 	grep -q 'nbd: 2 listener(s), 0 connection(s) open' <<<\"\$out\" &&
 	grep -qE 'nbd e1.1 +open 0 \(of [0-9]+\), requests [1-9]' <<<\"\$out\""
 t_check "the log has each connection's open and close" bash -c \
-	"grep -q 'connection 1 from unix opened' '$NBD_LOG' && grep -q 'connection 1 from unix closed' '$NBD_LOG'"
+	"grep -qE 'connection 1 from unix pid [0-9]+ uid 0 opened' '$NBD_LOG' && grep -qE 'connection 1 from unix pid [0-9]+ uid 0 closed' '$NBD_LOG'"
 
 # ---- SIGTERM -----------------------------------------------------------------------------------
 kill -TERM "$NBD_PID"
