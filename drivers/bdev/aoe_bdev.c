@@ -54,7 +54,7 @@ struct aoe_io_channel {
 static struct aoe_bdev bdevs[AOE_MAX_TARGETS];
 static bool events_registered;
 /*
- * bdevs[], their descriptor lists and events_registered: open and close come from any thread,
+ * bdevs[] and their descriptor lists: open and close come from any thread,
  * events from the management lcore. Recursive, so that an event callback may close its
  * descriptor.
  */
@@ -121,6 +121,16 @@ target_order(const void *a, const void *b)
 	return ka < kb ? -1 : ka > kb;
 }
 
+/*
+ * Target events become bdev events from the start: registered before main(), as the engine
+ * allows before aoe_init(), so no open from another thread registers while management runs
+ * the callbacks.
+ */
+RTE_INIT(aoe_bdev_events_init)
+{
+	events_registered = aoe_target_event_register(target_event, NULL) == 0;
+}
+
 unsigned int
 aoe_bdev_list(struct aoe_bdev_info *out, unsigned int max)
 {
@@ -159,7 +169,7 @@ aoe_bdev_open(const char *name, bool write, aoe_bdev_event_cb event_cb, void *ev
 
 	if (descp == NULL || aoe_name_parse(name, &shelf, &slot) != 0)
 		return -EINVAL;
-	if (!aoe_engine.initialised)
+	if (!aoe_engine.initialised || !events_registered)
 		return -ENODEV;
 	t = aoe_target_lookup(shelf, slot);
 	if (t == NULL || aoe_target_state_get(t) != AOE_TARGET_UP)
@@ -173,16 +183,6 @@ aoe_bdev_open(const char *name, bool write, aoe_bdev_event_cb event_cb, void *ev
 		rte_spinlock_recursive_unlock(&bdevs_lock);
 		rte_free(desc);
 		return -ENOMEM;
-	}
-	if (!events_registered) {
-		int rc = aoe_target_event_register(target_event, NULL);
-
-		if (rc != 0) {
-			rte_spinlock_recursive_unlock(&bdevs_lock);
-			rte_free(desc);
-			return rc;
-		}
-		events_registered = true;
 	}
 	desc->bdev = bdev;
 	desc->write = write;

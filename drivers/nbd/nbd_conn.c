@@ -399,9 +399,6 @@ request_start(struct nbd_conn *c, struct nbd_req *req)
 	uint32_t err = nbd_proto_request_check(w, &c->limits);
 	int rc;
 
-	c->requests++;
-	if (c->stats != NULL)
-		c->stats->requests++;
 	if (err == 0 && (w->type == NBD_CMD_READ || w->type == NBD_CMD_WRITE)) {
 		rc = take_buffer(c, req);
 		if (rc == -EAGAIN) {
@@ -468,6 +465,9 @@ transmission_step(struct nbd_conn *c)
 		}
 		TAILQ_REMOVE(&c->free_reqs, req, link);
 		c->in_flight++;
+		c->requests++;
+		if (c->stats != NULL)
+			c->stats->requests++;
 		request_start(c, req);
 		return 1;
 	case NBD_CONN_REQ_WAIT:

@@ -47,6 +47,16 @@ t_check "libnbd strict mode: every command and flag, and the server's refusals" 
 	nbd_py nbd_strict.py "$U1" "$IMG1"
 [[ $T_OUT == *"not ok"* ]] && t_fail "nbd_strict.py details" "$(grep 'not ok' <<<"$T_OUT")"
 
+# FUA: the reply waits for a FLUSH CACHE, which the engine counts as one more I/O.
+ios() { t_telemetry "$NBD_PREFIX" /aoe/stats,e1.1 | jq .ios_completed; }
+write4k() {
+	"$NBD_PY" -c "import nbd, sys; h = nbd.NBD(); h.connect_uri(sys.argv[1]);
+h.pwrite(bytes(4096), 0, int(sys.argv[2])); h.shutdown()" "$U1" "$1"
+}
+a=$(ios); write4k 0; b=$(ios); write4k 1; c=$(ios)
+t_check "a plain WRITE is one I/O, a FUA WRITE two (the write, then a FLUSH CACHE)" \
+	test "$((b - a)) $((c - b))" = "1 2"
+
 # ---- qemu-img, qemu-io, nbdcopy ----------------------------------------------------------------
 head -c 8389120 /dev/urandom >"$W/src.img"
 t_check "qemu-img convert writes e1.2 whole (8 MiB + 512)" t_timeout 60 qemu-img convert -n \
