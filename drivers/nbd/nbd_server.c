@@ -2,8 +2,9 @@
 /*
  * The NBD server's control thread: listening sockets, epoll, accepting, and the turn that moves
  * answered requests from the lcores' rings to their connections. It sleeps in epoll_wait while
- * nothing is in flight; while requests are on the lcores it wakes every NBD_POLL_NS to collect
- * them (the lcores make no system call, so they cannot wake it).
+ * nothing is in flight; while requests are on the lcores it wakes every 20 us to collect them
+ * (the lcores make no system call, so they cannot wake it), less often while none come back:
+ * each wake costs a context switch, on a core that an lcore may be polling.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,8 +32,9 @@
 
 RTE_LOG_REGISTER(aoe_logtype_nbd, aoe.nbd, INFO);
 
-#define NBD_POLL_NS	 20000 /* how long the thread sleeps while requests are in flight */
-#define NBD_IDLE_MS	 50    /* ... and while none are (it looks at stop in between) */
+#define NBD_POLL_MIN_NS	 20000	/* the sleep while requests are in flight and answers come */
+#define NBD_POLL_MAX_NS	 160000 /* ... doubled after each turn that found none, up to this */
+#define NBD_IDLE_MS	 50	/* ... and while none are (it looks at stop in between) */
 #define NBD_EVENTS	 64
 #define NBD_ANSWER_BURST 64
 #define NBD_LOG_PER_SEC	 10	     /* bad-input log lines per second; the rest are counted */
@@ -334,6 +336,8 @@ control_thread(void *arg)
 	struct nbd_server *s = &nbd_server;
 	struct epoll_event events[NBD_EVENTS];
 	bool busy = false, stopping = false;
+	uint64_t poll_ns = NBD_POLL_MIN_NS;
+	unsigned int answers;
 	int i, n;
 
 	RTE_SET_USED(arg);
@@ -341,8 +345,8 @@ control_thread(void *arg)
 	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	for (;;) {
 		struct timespec ts = {.tv_sec = busy ? 0 : NBD_IDLE_MS / 1000,
-				      .tv_nsec =
-					      busy ? NBD_POLL_NS : (NBD_IDLE_MS % 1000) * 1000000};
+				      .tv_nsec = busy ? (long)poll_ns
+						      : (NBD_IDLE_MS % 1000) * 1000000};
 
 		n = epoll_pwait2(s->epfd, events, NBD_EVENTS, &ts, NULL);
 		for (i = 0; i < n; i++) {
@@ -353,7 +357,11 @@ control_thread(void *arg)
 			else
 				nbd_conn_io(events[i].data.ptr, events[i].events);
 		}
-		collect_answers();
+		answers = collect_answers();
+		if (answers > 0 || n > 0)
+			poll_ns = NBD_POLL_MIN_NS;
+		else if (poll_ns < NBD_POLL_MAX_NS)
+			poll_ns *= 2;
 		if (__atomic_load_n(&s->gone_gen, __ATOMIC_ACQUIRE) != s->gone_seen) {
 			s->gone_seen = __atomic_load_n(&s->gone_gen, __ATOMIC_ACQUIRE);
 			drain_some(false);
