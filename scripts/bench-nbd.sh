@@ -114,16 +114,6 @@ MEMIF=bsize=8192
 
 eal() { printf -- '%s\n' --lcores "$2" --no-pci --file-prefix "$(aoe_eal_prefix "bnbd-$1")" "${MEM[@]}"; }
 
-wait_for() {
-	local secs=$1 i
-	shift
-	for ((i = 0; i < secs * 10; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 LAST_PID=
 start() {
 	local log=$1
@@ -164,13 +154,13 @@ aoe_side() {
 		--vdev "net_memif0,role=server,socket=$MEMIF_SOCK,$MEMIF" -- \
 		--disk "1.1=ram:$SIZE" --bufcnt 1024
 	tgt=$LAST_PID
-	wait_for 20 grep -qF " @$MEMIF_SOCK" /proc/net/unix || aoe_die "aoe-target did not start"
+	aoe_wait 20 grep -qF " @$MEMIF_SOCK" /proc/net/unix || aoe_die "aoe-target did not start"
 	mapfile -t a < <(eal ini "0@$CORE_INI")
 	start "$TMP/ini.log" "$DAEMON" "${a[@]}" \
 		--vdev "net_memif0,role=client,socket=$MEMIF_SOCK,$MEMIF" -- --no-config \
 		--maxout 1024 --nbd "unix:$NBD_SOCK"
 	ini=$LAST_PID
-	wait_for 30 nbdinfo --size "nbd+unix:///e1.1?socket=$NBD_SOCK" ||
+	aoe_wait 30 nbdinfo --size "nbd+unix:///e1.1?socket=$NBD_SOCK" ||
 		{ tail "$TMP/ini.log" >&2; aoe_die "the export e1.1 did not come up"; }
 	ctrl=$(ps -T -p "$ini" -o tid=,comm= | awk '$2 == "aoe-nbd" { print $1 }')
 	[[ -n $ctrl ]] || aoe_die "no aoe-nbd thread in dpdk-aoe"
@@ -188,7 +178,7 @@ qemu_side() {
 	start "$TMP/qemu.log" qemu-nbd -f raw -x e1.1 -k "$QEMU_SOCK" --persistent --shared=8 \
 		"$SHM_FILE"
 	q=$LAST_PID
-	wait_for 10 nbdinfo --size "nbd+unix:///e1.1?socket=$QEMU_SOCK" ||
+	aoe_wait 10 nbdinfo --size "nbd+unix:///e1.1?socket=$QEMU_SOCK" ||
 		aoe_die "qemu-nbd did not start: $(cat "$TMP/qemu.log")"
 	workloads qemu "$run" "nbd+unix:///e1.1?socket=$QEMU_SOCK"
 	stop_pid "$q" || true

@@ -123,36 +123,47 @@ parse_bool(const char *arg, bool *out, char *err, size_t errlen)
 	return 0;
 }
 
+/* The next entry of a list separated by commas or blanks (its length in @p len), NULL at the end.
+ */
+static const char *
+list_next(const char **p, size_t *len)
+{
+	static const char seps[] = ", \t";
+	const char *entry;
+
+	*p += strspn(*p, seps);
+	if (**p == '\0')
+		return NULL;
+	entry = *p;
+	*len = strcspn(entry, seps);
+	*p += *len;
+	return entry;
+}
+
 static int
 parse_iflist(struct options *opts, const char *arg, char *err, size_t errlen)
 {
-	static const char seps[] = ", \t";
 	unsigned int before = opts->nb_ifs;
-	const char *p = arg;
+	const char *p = arg, *e;
 	size_t len;
 
-	for (;;) {
-		p += strspn(p, seps);
-		if (*p == '\0')
-			break;
-		len = strcspn(p, seps);
+	while ((e = list_next(&p, &len)) != NULL) {
 		if (len >= OPTIONS_IFNAME_MAX) {
 			opts->nb_ifs = before;
 			return aoe_app_errf(
 				err, errlen,
 				"port '%.*s' is too long; allowed: port ids or names of at "
 				"most %d characters",
-				(int)len, p, OPTIONS_IFNAME_MAX - 1);
+				(int)len, e, OPTIONS_IFNAME_MAX - 1);
 		}
 		if (opts->nb_ifs == OPTIONS_MAX_IFS) {
 			opts->nb_ifs = before;
 			return aoe_app_errf(err, errlen, "more than %d ports; allowed: at most %d",
 					    OPTIONS_MAX_IFS, OPTIONS_MAX_IFS);
 		}
-		memcpy(opts->ifs[opts->nb_ifs], p, len);
+		memcpy(opts->ifs[opts->nb_ifs], e, len);
 		opts->ifs[opts->nb_ifs][len] = '\0';
 		opts->nb_ifs++;
-		p += len;
 	}
 	if (opts->nb_ifs == before)
 		return aoe_app_errf(
@@ -166,18 +177,13 @@ parse_iflist(struct options *opts, const char *arg, char *err, size_t errlen)
 static int
 parse_nbd(struct options *opts, const char *arg, char *err, size_t errlen)
 {
-	static const char seps[] = ", \t";
 	unsigned int before = opts->nb_nbd;
 	struct nbd_addr addr;
-	const char *p = arg;
+	const char *p = arg, *e;
 	char why[512];
 	size_t len;
 
-	for (;;) {
-		p += strspn(p, seps);
-		if (*p == '\0')
-			break;
-		len = strcspn(p, seps);
+	while ((e = list_next(&p, &len)) != NULL) {
 		if (opts->nb_nbd == OPTIONS_NBD_MAX || len >= OPTIONS_NBD_ADDR_MAX) {
 			opts->nb_nbd = before;
 			return aoe_app_errf(err, errlen,
@@ -186,14 +192,13 @@ parse_nbd(struct options *opts, const char *arg, char *err, size_t errlen)
 					    OPTIONS_NBD_MAX, OPTIONS_NBD_ADDR_MAX - 1,
 					    OPTIONS_NBD_MAX);
 		}
-		memcpy(opts->nbd[opts->nb_nbd], p, len);
+		memcpy(opts->nbd[opts->nb_nbd], e, len);
 		opts->nbd[opts->nb_nbd][len] = '\0';
 		if (nbd_addr_parse(opts->nbd[opts->nb_nbd], &addr, why, sizeof(why)) != 0) {
 			opts->nb_nbd = before;
 			return aoe_app_errf(err, errlen, "%s", why);
 		}
 		opts->nb_nbd++;
-		p += len;
 	}
 	if (opts->nb_nbd == before)
 		return aoe_app_errf(err, errlen,

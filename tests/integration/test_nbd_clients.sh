@@ -82,7 +82,7 @@ mkdir -p "$W/fuse" "$W/mnt"
 nbd_bg FUSE nbdfuse "$W/fuse/disk" "$U1"
 t_cleanup_add umount -l "$W/mnt"
 t_cleanup_add fusermount3 -u "$W/fuse"
-if nbd_wait 10 test -s "$W/fuse/disk"; then
+if aoe_wait 10 test -s "$W/fuse/disk"; then
 	t_pass "nbdfuse shows the export as a file"
 else
 	t_fail "nbdfuse shows the export as a file"

@@ -33,7 +33,7 @@ t_check "bad input is counted ($before -> $after)" test "$after" -ge $((before +
 t_check "... and logged at a bounded rate" bash -c \
 	"(( \$(grep -c 'refused' '$NBD_LOG') <= 40 ))"
 no_conns() { [[ $(nbd_tel /aoe/nbd | jq .connections) == 0 ]]; }
-t_check "every hostile connection is closed" nbd_wait 10 no_conns
+t_check "every hostile connection is closed" aoe_wait 10 no_conns
 t_check "... /aoe/nbd/connections is empty" jq -e '. == []' <<<"$(nbd_tel /aoe/nbd/connections)"
 t_check "the daemon is alive" kill -0 "$NBD_PID"
 
@@ -67,20 +67,20 @@ sleep 1
 "$T_TESTBED" pause 1.1 --name "$N" >/dev/null
 t_cleanup_add "$T_TESTBED" resume 1.1 --name "$N"
 paused_at=$SECONDS
-if nbd_wait 20 grep -q "error after" "$READER"; then
+if aoe_wait 20 grep -q "error after" "$READER"; then
 	t_pass "the reader gets an error $((SECONDS - paused_at)) s after the pause (deadsecs 3)"
 else
 	t_fail "the reader gets an error in time" "$(cat "$READER"; tail -n 5 "$NBD_LOG")"
 fi
 t_check "... EIO, not a hang" grep -q "Input/output error" "$READER"
-t_check "... and the server closes the connection" nbd_wait 15 grep -q "closed by the server" "$READER"
+t_check "... and the server closes the connection" aoe_wait 15 grep -q "closed by the server" "$READER"
 t_check "the log says the connection's target went down" \
 	grep -q "e1.1 went down; answering what is in flight" "$NBD_LOG"
 t_check_fails "a new connection to e1.1 is refused while it is down" nbdinfo "$(nbd_uri e1.1)"
 t_check "... saying the target is down" grep -q "export e1.1: the AoE target is down" "$NBD_LOG"
 t_check "e1.2 stays served" nbdinfo --size "$(nbd_uri e1.2)"
 "$T_TESTBED" resume 1.1 --name "$N" >/dev/null
-t_check "once e1.1 is back up, a new connection reads it" nbd_wait 20 \
+t_check "once e1.1 is back up, a new connection reads it" aoe_wait 20 \
 	"$NBD_PY" -c "import nbd; h = nbd.NBD(); h.connect_uri('$(nbd_uri e1.1)'); h.pread(4096, 0)"
 
 # ---- resize --------------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ truncate -s +1M "$IMG2"
 "$T_TESTBED" kill 1.2 --name "$N" >/dev/null
 "$T_TESTBED" start 1.2 --name "$N" >/dev/null
 nbd_tel /aoe/revalidate,e1.2 >/dev/null
-t_check "a resized target shows its new size (9437696) to a new connection" nbd_wait 15 \
+t_check "a resized target shows its new size (9437696) to a new connection" aoe_wait 15 \
 	bash -c "[[ \$(nbdinfo --size '$(nbd_uri e1.2)') == 9437696 ]]"
 
 # ---- SIGTERM while busy --------------------------------------------------------------------------

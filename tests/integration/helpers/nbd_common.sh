@@ -9,7 +9,6 @@
 #                        test bed target is an export; sets NBD_PID NBD_LOG NBD_SOCK NBD_PREFIX
 #   nbd_uri EXPORT       nbd+unix:///EXPORT?socket=$NBD_SOCK
 #   nbd_py SCRIPT ARGS   a python helper under Debian's python3 (python3-libnbd is its module)
-#   nbd_wait SECS CMD... retry CMD every 0.2 s until it succeeds or SECS pass
 #   nbd_bg VAR CMD...    start CMD in the background, its PID in VAR, killed at exit
 
 NBD_HELPERS=$(dirname -- "${BASH_SOURCE[0]}")
@@ -21,16 +20,6 @@ nbd_py() {
 	local script=$1
 	shift
 	"$NBD_PY" "$NBD_HELPERS/$script" "$@"
-}
-
-nbd_wait() {
-	local secs=$1 i
-	shift
-	for ((i = 0; i < secs * 5; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	return 1
 }
 
 nbd_bg() {
@@ -59,12 +48,13 @@ nbd_daemon_start() {
 	NBD_SOCK=$NBD_DIR/nbd.sock
 	NBD_LOG=$NBD_DIR/daemon.log
 	t_dpdk_args "$name" "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1"
+	# shellcheck disable=SC2034 # the tests' to use
 	NBD_PREFIX=$(aoe_eal_prefix "$name")
 	"$(t_bin dpdk-aoe)" -l 0 "${T_DPDK_ARGS[@]}" -- --no-config --discover-interval 1 \
 		--nbd "unix:$NBD_SOCK" "$@" >"$NBD_LOG" 2>&1 &
 	NBD_PID=$!
 	t_cleanup_add kill "$NBD_PID"
-	if nbd_wait 20 nbd_all_exported; then
+	if aoe_wait 20 nbd_all_exported; then
 		t_pass "dpdk-aoe serves every target as an NBD export"
 	else
 		t_fail "dpdk-aoe serves every target as an NBD export" "$(tail -n 20 "$NBD_LOG")"
