@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # dpdk-aoe --nbd against real NBD clients, over real vblade targets (the test bed): nbdinfo,
-# libnbd in strict mode over every command and flag (helpers/nbd_strict.py), qemu-img convert
+# nbdsh with libnbd in strict mode over every command and flag (helpers/nbd_strict.py), qemu-img convert
 # and compare, qemu-io, nbdcopy with 4 connections, fio's nbd engine with verify, and a real
 # filesystem (nbdfuse, mkfs.ext4, a loop mount, e2fsck and the files read back from the target's
 # own backing file). Then the TCP listener, telemetry, the log, and SIGTERM.
@@ -10,7 +10,7 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname -- "${BASH_SOURCE[0]}")/helpers/nbd_common.sh"
 t_require_root
 
-for p in nbdinfo nbdcopy nbdfuse qemu-img qemu-io fio mkfs.ext4 e2fsck debugfs; do
+for p in nbdinfo nbdsh nbdcopy nbdfuse qemu-img qemu-io fio mkfs.ext4 e2fsck debugfs; do
 	command -v "$p" >/dev/null || { t_fail "$p is installed" "run scripts/setup.sh"; t_summary; exit 1; }
 done
 "$NBD_PY" -c 'import nbd' 2>/dev/null ||
@@ -43,8 +43,8 @@ t_check_fails "an unknown export is refused" nbdinfo "$(nbd_uri e7.7)"
 t_check "... naming the exports" grep -q "no export named 'e7.7'; exports: e1.1 e1.2" "$NBD_LOG"
 
 # ---- every command and flag, strict ------------------------------------------------------------
-t_check "libnbd strict mode: every command and flag, and the server's refusals" \
-	nbd_py nbd_strict.py "$U1" "$IMG1"
+t_check "nbdsh, libnbd strict mode: every command and flag, and the server's refusals" \
+	nbd_sh nbd_strict.py "$U1" "$IMG1"
 [[ $T_OUT == *"not ok"* ]] && t_fail "nbd_strict.py details" "$(grep 'not ok' <<<"$T_OUT")"
 
 # FUA: the reply waits for a FLUSH CACHE, which the engine counts as one more I/O.

@@ -9,6 +9,8 @@
 #                        test bed target is an export; sets NBD_PID NBD_LOG NBD_SOCK NBD_PREFIX
 #   nbd_uri EXPORT       nbd+unix:///EXPORT?socket=$NBD_SOCK
 #   nbd_py SCRIPT ARGS   a python helper under Debian's python3 (python3-libnbd is its module)
+#   nbd_sh SCRIPT ARGS   the same helper run inside nbdsh (libnbd's shell runs "python3 -m nbd",
+#                        so Debian's python3 must come first on PATH)
 #   nbd_bg VAR CMD...    start CMD in the background, its PID in VAR, killed at exit
 
 NBD_HELPERS=$(dirname -- "${BASH_SOURCE[0]}")
@@ -20,6 +22,16 @@ nbd_py() {
 	local script=$1
 	shift
 	"$NBD_PY" "$NBD_HELPERS/$script" "$@"
+}
+
+nbd_sh() {
+	local script=$NBD_HELPERS/$1 argv
+	shift
+	# nbdsh takes no arguments of its own for the script: they go in as a Python list.
+	argv=$("$NBD_PY" -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$script" "$@")
+	PATH=/usr/bin:$PATH nbdsh -c "import runpy, sys
+sys.argv = $argv
+runpy.run_path(sys.argv[0], run_name='__main__')"
 }
 
 nbd_bg() {
