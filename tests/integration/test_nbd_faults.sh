@@ -95,14 +95,11 @@ t_check "a resized target shows its new size (9437696) to a new connection" aoe_
 nbd_bg FIO fio --name=busy --ioengine=nbd --uri="$(nbd_uri e1.1)" --rw=randread --bs=64k \
 	--iodepth=16 --time_based --runtime=30 --output="$NBD_DIR/fio.out" 2>/dev/null
 sleep 2
-kill -TERM "$NBD_PID"
-start=$SECONDS
 rc=0
-t_timeout 15 tail --pid="$NBD_PID" -f /dev/null || rc=$?
-wait "$NBD_PID"
-drc=$?
-t_check "SIGTERM with a busy client: dpdk-aoe exits 0 in $((SECONDS - start)) s" test "$rc$drc" = 00
+nbd_daemon_stop || rc=$?
+t_check "SIGTERM with a busy client: dpdk-aoe exits 0, in $NBD_STOP_SECS s" test "$rc" -eq 0
 t_check "... every request in flight was answered" bash -c "! grep -q unanswered '$NBD_LOG'"
 t_check "... the socket is removed" test ! -e "$NBD_SOCK"
+aoe_wait 10 bash -c "! kill -0 $FIO" || kill "$FIO"
 wait "$FIO" 2>/dev/null
 t_summary
