@@ -99,11 +99,22 @@ listen_unix(struct nbd_listener *l)
 	int fd, rc;
 
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", l->addr.path);
-	/* A socket left by a daemon that died is replaced; anything else at the path is not. */
+	/*
+	 * A socket left by a daemon that died is replaced; one that a server still listens on, or
+	 * anything else at the path, is not.
+	 */
 	if (lstat(sa.sun_path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			NBD_LOG(ERR, "unix:%s exists and is not a socket", sa.sun_path);
 			return -EEXIST;
+		}
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		rc = fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+		if (fd >= 0)
+			close(fd);
+		if (rc) {
+			NBD_LOG(ERR, "unix:%s: another server listens on it", sa.sun_path);
+			return -EADDRINUSE;
 		}
 		unlink(sa.sun_path);
 	}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# dpdk-aoe --nbd when things go wrong, over real vblade targets (the test bed): hostile clients
+# dpdk-aoe --nbd when things go wrong, over real vblade targets (the test bed): addresses that
+# cannot be served (a socket another daemon listens on, a missing directory), hostile clients
 # while a good one keeps working (helpers/nbd_hostile.py), 100 connections at once, a stalled
 # client; a target paused (SIGSTOP of its vblade) while a client reads: errors within deadsecs,
 # no hang, new connections refused saying the target is down, and a new connection works once
@@ -21,6 +22,18 @@ IMG1=$AOE_TB_DIR/$N-e1.1.img
 IMG2=$AOE_TB_DIR/$N-e1.2.img
 nbd_daemon_start "$N" --deadsecs 3
 nbd_tel() { t_telemetry "$NBD_PREFIX" "$@"; }
+
+# ---- addresses that cannot be served -----------------------------------------------------------
+second() {
+	t_timeout 60 "$(t_bin dpdk-aoe)" -l 0 --no-pci --no-huge -m 256 --vdev net_null0 \
+		--file-prefix "$(aoe_eal_prefix nbdft2)" -- --no-config --nbd "$1"
+}
+t_cleanup_add aoe_eal_cleanup "$(aoe_eal_prefix nbdft2)"
+t_check_fails "a second daemon on the same socket exits" second "unix:$NBD_SOCK"
+t_check "... saying another server listens on it" grep -q "another server listens on it" <<<"$T_OUT"
+t_check "... and the first one still serves" nbdinfo --size "$(nbd_uri e1.2)"
+t_check_fails "a socket in a missing directory: dpdk-aoe exits" second "unix:$NBD_DIR/no/such.sock"
+t_check "... naming the address" grep -q "no/such.sock: No such file or directory" <<<"$T_OUT"
 
 # ---- hostile clients ---------------------------------------------------------------------------
 before=$(nbd_tel /aoe/nbd | jq .bad_input)
