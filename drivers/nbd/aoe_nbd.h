@@ -44,7 +44,9 @@ int aoe_nbd_init(const struct aoe_nbd_conf *conf);
 
 /**
  * Serve the calling lcore's share of the requests: submit what the control thread handed over
- * (completions run from aoe_lcore_poll()). Never blocks, never makes a system call.
+ * (completions run from aoe_lcore_poll()). Never blocks, never makes a system call; a
+ * connection's first request takes the connection's bdev channel here (one allocation from
+ * DPDK's heap), its last message puts it back.
  * @return requests handled (0 when idle); 0 on an lcore that serves none or before init.
  */
 int aoe_nbd_poll(void);

@@ -11,7 +11,13 @@
 
 #include "nbd_neg.h"
 
-#define LIST_MAX 256 /* exports listed or named in a message: AOE_MAX_TARGETS */
+#define LIST_MAX      512 /* exports listed or named in a message: the export table's size */
+#define LIST_DESC_MAX 64  /* an entry's description */
+
+/* The longest answer is a LIST of LIST_MAX entries and its ACK. */
+_Static_assert(NBD_NEG_OUT_MIN >= (LIST_MAX + 1) * (NBD_OPT_REPLY_HDR_LEN + 4 +
+						    NBD_EXPORT_NAME_MAX + LIST_DESC_MAX),
+	       "the output buffer holds a whole LIST");
 
 uint16_t
 nbd_neg_transmission_flags(bool read_only)
@@ -40,6 +46,9 @@ reply(struct nbd_out *out, uint32_t option, uint32_t type, const void *body, siz
 {
 	uint8_t *p;
 
+	/* NBD_NEG_OUT_MIN holds the longest answer (a LIST of LIST_MAX exports): cannot happen. */
+	if (out->cap - out->len < NBD_OPT_REPLY_HDR_LEN)
+		return;
 	if (len > out->cap - out->len - NBD_OPT_REPLY_HDR_LEN)
 		len = out->cap - out->len - NBD_OPT_REPLY_HDR_LEN;
 	p = out_reserve(out, NBD_OPT_REPLY_HDR_LEN + len);
@@ -195,6 +204,8 @@ opt_export_name(struct nbd_neg *neg, const struct nbd_neg_ops *ops, const uint8_
 	if (!(len == strlen(neg->meta_name) && memcmp(neg->meta_name, data, len) == 0))
 		neg->base_allocation = false;
 	p = out_reserve(out, NBD_EXPORT_NAME_REPLY_LEN);
+	if (p == NULL)
+		return NBD_NEG_CLOSE;
 	out->len -= NBD_EXPORT_NAME_REPLY_LEN;
 	out->len += nbd_proto_export_name_reply_encode(
 		p, exp.size, nbd_neg_transmission_flags(exp.read_only),
@@ -207,7 +218,7 @@ static enum nbd_neg_result
 opt_list(struct nbd_neg *neg, const struct nbd_neg_ops *ops, uint32_t len, struct nbd_out *out)
 {
 	static struct nbd_neg_export list[LIST_MAX];
-	uint8_t body[4 + NBD_EXPORT_NAME_MAX + 64];
+	uint8_t body[4 + NBD_EXPORT_NAME_MAX + LIST_DESC_MAX];
 	unsigned int i, n;
 
 	if (len != 0)

@@ -21,7 +21,7 @@
 #define NBD_PAYLOAD_MAX	    (32u << 20) /**< largest READ or WRITE */
 #define NBD_OPT_DATA_MAX    (NBD_STRING_MAX * 2 + 64) /**< larger options: NBD_REP_ERR_TOO_BIG */
 #define NBD_EXPORT_NAME_MAX 32			      /**< AOE_BDEV_NAME_MAX */
-#define NBD_NEG_OUT_MIN	    (32u << 10) /**< the output buffer nbd_neg_option() needs */
+#define NBD_NEG_OUT_MIN	    (64u << 10) /**< the output buffer nbd_neg_option() needs */
 
 /** What a client sees of an export before it opens it. */
 struct nbd_neg_export {
