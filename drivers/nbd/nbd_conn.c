@@ -356,7 +356,6 @@ dispatch(struct nbd_conn *c, struct nbd_req *req)
 
 	req->kind = NBD_REQ_IO;
 	req->status = 0;
-	req->start_ns = nbd_now_ns();
 	c->at_lcore++;
 	c->dispatched = true;
 	if (c->stats != NULL)

@@ -54,7 +54,6 @@ struct nbd_req {
 	uint32_t reply_len; /* header bytes in reply[] */
 	uint32_t data_len;  /* data bytes that follow it (a successful READ) */
 	uint64_t sent;	    /* of reply_len + data_len */
-	uint64_t start_ns;
 	uint8_t reply[NBD_CHUNK_HDR_LEN + 6 + 128]; /* the longest: an error chunk's */
 };
 
@@ -175,7 +174,6 @@ struct nbd_export_stats *nbd_export_stats_get(const char *name);
 void nbd_server_bad_input(struct nbd_conn *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void nbd_server_epoll_update(struct nbd_conn *c, uint32_t events);
-uint64_t nbd_now_ns(void);
 
 /* nbd_telemetry.c */
 int nbd_telemetry_register(void);

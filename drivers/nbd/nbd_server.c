@@ -42,8 +42,8 @@ RTE_LOG_REGISTER(aoe_logtype_nbd, aoe.nbd, INFO);
 
 struct nbd_server nbd_server;
 
-uint64_t
-nbd_now_ns(void)
+static uint64_t
+now_ns(void)
 {
 	struct timespec ts;
 
@@ -55,7 +55,7 @@ void
 nbd_server_bad_input(struct nbd_conn *c, const char *fmt, ...)
 {
 	struct nbd_server *s = &nbd_server;
-	uint64_t now = nbd_now_ns();
+	uint64_t now = now_ns();
 	char msg[512];
 	va_list ap;
 
