@@ -44,7 +44,7 @@ log_close(struct nbd_conn *c)
 }
 
 struct nbd_conn *
-nbd_conn_new(int fd, const char *peer)
+nbd_conn_new(int fd, const char *peer, uint64_t now_ns)
 {
 	struct nbd_server *s = &nbd_server;
 	struct nbd_conn *c;
@@ -60,6 +60,7 @@ nbd_conn_new(int fd, const char *peer)
 	}
 	c->out.cap = NBD_NEG_OUT_MIN;
 	c->fd = fd;
+	c->opened_ns = now_ns;
 	c->id = ++s->next_conn_id;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	c->lcore_idx = s->next_lcore++ % s->nb_lcores;
@@ -79,8 +80,8 @@ nbd_conn_new(int fd, const char *peer)
 }
 
 /* The client left or broke the stream: nothing more is read or sent. */
-static void
-conn_lost(struct nbd_conn *c, const char *reason)
+void
+nbd_conn_lose(struct nbd_conn *c, const char *reason)
 {
 	if (c->fd >= 0) {
 		nbd_server_epoll_update(c, 0);
@@ -108,8 +109,8 @@ read_into(struct nbd_conn *c, void *dst, uint64_t want, uint32_t *have)
 			continue;
 		if (n < 0 && errno == EAGAIN)
 			return 0;
-		conn_lost(c, n == 0 ? "the client closed the connection"
-				    : "the connection failed while reading");
+		nbd_conn_lose(c, n == 0 ? "the client closed the connection"
+					: "the connection failed while reading");
 		return -1;
 	}
 	return 1;
@@ -149,7 +150,7 @@ send_out(struct nbd_conn *c)
 			c->out_blocked = true;
 			return 0;
 		}
-		conn_lost(c, "the connection failed while writing");
+		nbd_conn_lose(c, "the connection failed while writing");
 		return -1;
 	}
 	c->out_blocked = false;
@@ -227,7 +228,7 @@ handshake_step(struct nbd_conn *c)
 		if (nbd_proto_client_flags_parse(c->in, &c->neg.client_flags) != 0) {
 			nbd_server_bad_input(c, "client flags 0x%02x%02x%02x%02x refused", c->in[0],
 					     c->in[1], c->in[2], c->in[3]);
-			conn_lost(c, "bad client flags");
+			nbd_conn_lose(c, "bad client flags");
 			return -1;
 		}
 		expect(c, NBD_CONN_OPT_HDR, NBD_OPT_HDR_LEN);
@@ -238,7 +239,7 @@ handshake_step(struct nbd_conn *c)
 			return rc;
 		if (nbd_proto_opt_hdr_parse(c->in, &c->opt) != 0) {
 			nbd_server_bad_input(c, "option without the IHAVEOPT magic");
-			conn_lost(c, "bad option magic");
+			nbd_conn_lose(c, "bad option magic");
 			return -1;
 		}
 		if (c->opt.length > NBD_OPT_DATA_MAX) {
@@ -271,7 +272,7 @@ handshake_step(struct nbd_conn *c)
 		if (rc != 1)
 			return rc;
 		if (c->after_reply == NBD_NEG_CLOSE) {
-			conn_lost(c, c->neg.why[0] != '\0' ? c->neg.why : "the client aborted");
+			nbd_conn_lose(c, c->neg.why[0] != '\0' ? c->neg.why : "the client aborted");
 			return -1;
 		}
 		if (c->after_reply == NBD_NEG_TRANSMIT)
@@ -455,7 +456,7 @@ transmission_step(struct nbd_conn *c)
 		req = TAILQ_FIRST(&c->free_reqs);
 		if (nbd_proto_request_parse(c->in, &req->wire) != 0) {
 			nbd_server_bad_input(c, "request without the request magic");
-			conn_lost(c, "bad request magic: the stream cannot be followed");
+			nbd_conn_lose(c, "bad request magic: the stream cannot be followed");
 			return -1;
 		}
 		if (req->wire.type == NBD_CMD_DISC) {
@@ -537,7 +538,7 @@ send_replies(struct nbd_conn *c)
 			return 0;
 		}
 		if (sent <= 0) {
-			conn_lost(c, "the connection failed while writing");
+			nbd_conn_lose(c, "the connection failed while writing");
 			return -1;
 		}
 		while ((req = TAILQ_FIRST(&c->replies)) != NULL && sent > 0) {
@@ -684,7 +685,7 @@ void
 nbd_conn_io(struct nbd_conn *c, uint32_t events)
 {
 	if ((events & (EPOLLERR | EPOLLHUP)) && !(events & EPOLLIN)) {
-		conn_lost(c, "the connection was reset");
+		nbd_conn_lose(c, "the connection was reset");
 		if (c->state == NBD_CONN_DRAIN)
 			drain_step(c);
 		return;

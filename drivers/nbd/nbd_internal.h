@@ -28,7 +28,7 @@ extern int aoe_logtype_nbd;
 	rte_log(RTE_LOG_##level, aoe_logtype_nbd, "nbd: " fmt "\n", ##__VA_ARGS__)
 
 #define NBD_CONN_BYTES_MAX (32u << 20) /* buffer bytes in flight per connection */
-#define NBD_BUF_KEEP	   (1u << 20)  /* a request's buffer up to this size is kept for reuse */
+#define NBD_BUF_KEEP	   (1u << 20)  /* a buffer up to this size is kept for reuse */
 #define NBD_EXPORTS_MAX	   NBD_SHM_EXPORTS
 
 /* What the lcore is asked to do with a request. */
@@ -78,6 +78,7 @@ struct nbd_conn {
 	int fd;
 	uint64_t id;
 	char peer[80];
+	uint64_t opened_ns; /* accepted at (CLOCK_MONOTONIC) */
 	enum nbd_conn_state state;
 	bool transmission;		  /* the handshake ended: in the transmission phase */
 	bool dispatched;		  /* a request went to the lcore: it has a channel */
@@ -146,6 +147,7 @@ struct nbd_server {
 	TAILQ_HEAD(, nbd_conn) conns;
 	unsigned int nb_conns;
 	uint64_t next_conn_id;
+	uint64_t last_expiry_ns; /* the last look for handshakes that took too long */
 	/* Counters, in the statistics region (nbd_shm.h) that aoe-stat reads. */
 	struct nbd_shm *shm;
 	char shm_path[4096];
@@ -158,7 +160,8 @@ struct nbd_server {
 extern struct nbd_server nbd_server;
 
 /* nbd_conn.c: one connection's socket I/O and state machine, on the control thread. */
-struct nbd_conn *nbd_conn_new(int fd, const char *peer);
+struct nbd_conn *nbd_conn_new(int fd, const char *peer, uint64_t now_ns);
+void nbd_conn_lose(struct nbd_conn *c, const char *reason);
 void nbd_conn_io(struct nbd_conn *c, uint32_t events);
 void nbd_conn_answered(struct nbd_req *req);
 void nbd_conn_progress(struct nbd_conn *c);

@@ -16,7 +16,7 @@
 
 #include "nbd_proto.h"
 
-#define NBD_BLOCK_MIN	    512		/**< the bdev's sector: requests are multiples */
+#define NBD_BLOCK_MIN	    512		/**< the bdev's sector: requests align to it */
 #define NBD_BLOCK_PREFERRED 4096	/**< no read-modify-write below a page */
 #define NBD_PAYLOAD_MAX	    (32u << 20) /**< largest READ or WRITE */
 #define NBD_OPT_DATA_MAX    (NBD_STRING_MAX * 2 + 64) /**< larger options: NBD_REP_ERR_TOO_BIG */
@@ -55,11 +55,11 @@ struct nbd_out {
 struct nbd_neg {
 	uint32_t client_flags;
 	bool structured;		    /**< NBD_OPT_STRUCTURED_REPLY acknowledged */
-	bool base_allocation;		    /**< SET_META_CONTEXT selected base:allocation ... */
+	bool base_allocation;		    /**< SET_META_CONTEXT chose base:allocation ... */
 	char meta_name[NBD_STRING_MAX + 1]; /**< ... for this export name */
 	struct nbd_neg_export export;	    /**< the export, once the result is TRANSMIT */
 	uint32_t refused;		    /**< options answered with an error so far */
-	char why[512];			    /**< why the last option was refused, for the log */
+	char why[512];			    /**< why the last option was refused (log) */
 };
 
 enum nbd_neg_result {

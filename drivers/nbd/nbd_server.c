@@ -32,9 +32,11 @@
 
 RTE_LOG_REGISTER(aoe_logtype_nbd, aoe.nbd, INFO);
 
-#define NBD_POLL_MIN_NS	 20000	/* the sleep while requests are in flight and answers come */
-#define NBD_POLL_MAX_NS	 160000 /* ... doubled after each turn that found none, up to this */
-#define NBD_IDLE_MS	 50	/* ... and while none are (it looks at stop in between) */
+#define NBD_POLL_MIN_NS 20000  /* the sleep while requests are in flight and answers come */
+#define NBD_POLL_MAX_NS 160000 /* ... doubled after each turn that found none, up to this */
+#define NBD_IDLE_MS	50     /* ... and while none are (it looks at stop in between) */
+/* A client has this long to reach the transmission phase. */
+#define NBD_HANDSHAKE_NS (UINT64_C(10) * 1000000000u)
 #define NBD_EVENTS	 64
 #define NBD_ANSWER_BURST 64
 #define NBD_LOG_PER_SEC	 10	     /* bad-input log lines per second; the rest are counted */
@@ -235,7 +237,7 @@ accept_all(struct nbd_listener *l)
 		}
 		if (l->addr.kind == NBD_ADDR_TCP)
 			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		c = nbd_conn_new(fd, peer);
+		c = nbd_conn_new(fd, peer, now_ns());
 		if (c == NULL) {
 			NBD_LOG(ERR, "connection from %s refused: out of memory", peer);
 			close(fd);
@@ -318,6 +320,27 @@ drain_some(bool all)
 	}
 }
 
+/* A client that has not finished its handshake in time holds a connection for nothing. */
+static void
+expire_handshakes(uint64_t now)
+{
+	struct nbd_server *s = &nbd_server;
+	struct nbd_conn *c;
+
+	if (now - s->last_expiry_ns < 1000000000u)
+		return;
+	s->last_expiry_ns = now;
+	TAILQ_FOREACH(c, &s->conns, link)
+	{
+		if (c->transmission || c->fd < 0 || now - c->opened_ns < NBD_HANDSHAKE_NS)
+			continue;
+		nbd_server_bad_input(c, "no handshake in %u s",
+				     (unsigned int)(NBD_HANDSHAKE_NS / 1000000000u));
+		nbd_conn_lose(c, "the handshake took too long");
+		nbd_conn_progress(c);
+	}
+}
+
 static bool
 reap(void)
 {
@@ -382,6 +405,7 @@ control_thread(void *arg)
 			close_listeners();
 			drain_some(true);
 		}
+		expire_handshakes(now_ns());
 		busy = reap();
 		if ((stopping && s->nb_conns == 0) || s->abandon)
 			break;

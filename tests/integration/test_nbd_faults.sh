@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # dpdk-aoe --nbd when things go wrong, over real vblade targets (the test bed): addresses that
-# cannot be served (a socket another daemon listens on, a missing directory), hostile clients
+# cannot be served (a socket another daemon listens on, a missing directory), a client that
+# never finishes its handshake, hostile clients
 # while a good one keeps working (helpers/nbd_hostile.py), 100 connections at once, a stalled
 # client; a target paused (SIGSTOP of its vblade) while a client reads: errors within deadsecs,
 # no hang, new connections refused saying the target is down, and a new connection works once
@@ -22,6 +23,17 @@ IMG1=$AOE_TB_DIR/$N-e1.1.img
 IMG2=$AOE_TB_DIR/$N-e1.2.img
 nbd_daemon_start "$N" --deadsecs 3
 nbd_tel() { t_telemetry "$NBD_PREFIX" "$@"; }
+
+# A client that connects and never finishes its handshake: closed after 10 s (checked below).
+IDLE=$NBD_DIR/idle.out
+nbd_bg IDLE_PID "$NBD_PY" -c "import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); t0 = time.time(); s.settimeout(30)
+try:
+    while s.recv(4096):
+        pass
+    print(f'closed after {time.time() - t0:.0f} s')
+except socket.timeout:
+    print('still open after 30 s')" "$NBD_SOCK" >"$IDLE"
 
 # ---- addresses that cannot be served -----------------------------------------------------------
 second() {
@@ -95,6 +107,10 @@ t_check "e1.2 stays served" nbdinfo --size "$(nbd_uri e1.2)"
 "$T_TESTBED" resume 1.1 --name "$N" >/dev/null
 t_check "once e1.1 is back up, a new connection reads it" aoe_wait 20 \
 	"$NBD_PY" -c "import nbd; h = nbd.NBD(); h.connect_uri('$(nbd_uri e1.1)'); h.pread(4096, 0)"
+
+t_check "a client that never finishes its handshake is closed after 10 s" aoe_wait 30 \
+	grep -qE "closed after (9|10|11|12)" "$IDLE"
+t_check "... and the log says why" grep -q "no handshake in 10 s" "$NBD_LOG"
 
 # ---- resize --------------------------------------------------------------------------------------
 truncate -s +1M "$IMG2"
