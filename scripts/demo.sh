@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# sudo scripts/demo.sh — the main job on the built-in default, the test bed:
+# scripts/demo.sh, as root — the main job on the built-in default, the test bed:
 #   1. scripts/setup.sh (packages, hugepages, build),
 #   2. a test bed named aoedemo (vblade targets e1.1 64 MiB and e1.2 8 MiB + 512 bytes in a
 #      network namespace behind a veth pair),
@@ -14,7 +14,7 @@ set -euo pipefail
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$AOE_ROOT"
 
-aoe_is_root || aoe_die "run as root: sudo $0 (it installs packages and makes a network namespace)"
+aoe_is_root || aoe_die "run $0 as root (it installs packages and makes a network namespace)"
 
 TB_NAME=aoedemo
 BUILD_DIR=$(aoe_build_dir)

@@ -1,99 +1,91 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Fuzz the AoE wire codec (or, with TARGET nbd, the NBD server's option and request parsers)
-# with libFuzzer for SECONDS (default 60).
+# scripts/fuzz.sh [-t SECONDS] [TARGET...]
 #
-#   scripts/fuzz.sh [SECONDS] [aoe_wire|nbd]
-#
-# Installs clang-14 and its runtime (libFuzzer, sanitizers) when missing, builds
-# tests/fuzz/fuzz_TARGET in its own build directory (AOE_FUZZ_BUILD, default build-fuzz) and
-# runs it on a corpus kept in that directory. Exits non-zero when the fuzzer finds a crash, a
-# leak or a broken round trip; the input that did it is left in $AOE_FUZZ_BUILD/fuzz-artifacts.
-set -euo pipefail
+# Runs the libFuzzer targets of tests/fuzz (all of them, or those named, e.g. fuzz_aoe_wire),
+# each for SECONDS (default 60), starting from its corpus kept in the tree (tests/fuzz/corpus/
+# NAME) plus what earlier runs found (AOE_FUZZ_BUILD/fuzz-corpus/NAME). Installs clang-14 and
+# its runtime when missing and builds the targets in their own build directory
+# (AOE_FUZZ_BUILD, default build-fuzz). A crash, a leak, a timeout or a sanitizer report fails
+# the target; the input that did it is left in AOE_FUZZ_BUILD/fuzz-artifacts/NAME/. Ends with
+# "N passed, N failed" (one check per target) and exits non-zero when one failed.
+set -uo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib/common.sh"
 
-secs=${1:-60}
-target=${2:-aoe_wire}
-case $secs in
-''|*[!0-9]*) echo "usage: $0 [SECONDS] [aoe_wire|nbd]" >&2; exit 2 ;;
-esac
-case $target in
-aoe_wire | nbd) ;;
-*) echo "usage: $0 [SECONDS] [aoe_wire|nbd]" >&2; exit 2 ;;
-esac
+secs=60
+while getopts "t:h" opt; do
+	case $opt in
+	t) secs=$OPTARG ;;
+	h) sed -n '4,13s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) sed -n '4s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+[[ $secs =~ ^[1-9][0-9]*$ ]] || aoe_die "-t: a number of seconds, not '$secs'"
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-build=${AOE_FUZZ_BUILD:-$root/build-fuzz}
+build=${AOE_FUZZ_BUILD:-$AOE_ROOT/build-fuzz}
+[[ $build == /* ]] || build=$AOE_ROOT/$build
 
 missing=()
 command -v clang-14 >/dev/null 2>&1 || missing+=(clang-14)
-dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || missing+=(libclang-rt-14-dev)
-if [ ${#missing[@]} -gt 0 ]; then
-	sudo=
-	[ "$(id -u)" -eq 0 ] || sudo=sudo
-	echo "fuzz.sh: installing ${missing[*]}" >&2
-	$sudo apt-get update -q
-	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+[[ $(dpkg-query -W -f='${db:Status-Abbrev}' libclang-rt-14-dev 2>/dev/null) == ii* ]] ||
+	missing+=(libclang-rt-14-dev)
+if ((${#missing[@]} > 0)); then
+	sudo=()
+	aoe_is_root || sudo=(sudo)
+	aoe_log "installing ${missing[*]}"
+	"${sudo[@]}" apt-get -q update </dev/null
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends "${missing[@]}" </dev/null || aoe_die "cannot install ${missing[*]}"
 fi
 
-if [ ! -f "$build/build.ninja" ]; then
-	CC=clang-14 meson setup "$build" "$root" -Dfuzz=true -Dtests=true
-else
-	meson configure "$build" -Dfuzz=true -Dtests=true
+if [[ ! -f $build/build.ninja ]]; then
+	CC=clang-14 meson setup "$build" "$AOE_ROOT" -Dfuzz=true -Dtests=true >/dev/null ||
+		aoe_die "meson setup $build failed"
 fi
-ninja -C "$build" -j2 "tests/fuzz/fuzz_$target"
+ninja -C "$build" || aoe_die "the fuzz targets do not build"
 
-corpus=$build/fuzz-corpus/$target
-artifacts=$build/fuzz-artifacts/
-mkdir -p "$corpus" "$artifacts"
-if [ "$target" = nbd ]; then
-	# A client's bytes: flags, options that reach the transmission phase, then requests.
-	if [ -z "$(ls -A "$corpus")" ]; then
-		python3 - "$corpus" <<'PY'
-import struct, sys
-d = sys.argv[1]
-def opt(o, data=b""): return b"IHAVEOPT" + struct.pack(">II", o, len(data)) + data
-def req(t, f, off, n, payload=b""): return struct.pack(">IHHQQI", 0x25609513, f, t, 7, off, n) + payload
-name = b"e1.1"
-go = struct.pack(">I", len(name)) + name + struct.pack(">HH", 1, 3)
-meta = struct.pack(">I", len(name)) + name + struct.pack(">II", 1, 15) + b"base:allocation"
-reqs = (req(0, 0, 0, 4096) + req(1, 1, 4096, 512, bytes(512)) + req(6, 3, 0, 1 << 20) +
-        req(7, 8, 0, 65536) + req(3, 0, 0, 0) + req(5, 0, 0, 512) + req(2, 0, 0, 0))
-open(f"{d}/seed-go", "wb").write(struct.pack(">I", 3) + opt(8) + opt(10, meta) + opt(3) + opt(7, go) + reqs)
-open(f"{d}/seed-export-name", "wb").write(struct.pack(">I", 1) + opt(1, b"e1.2") + req(1, 0, 0, 512, bytes(512)))
-open(f"{d}/seed-addr", "wb").write(b"tcp:[::1]:10809")
-PY
+declare -A exe_of=()
+while IFS=$'\t' read -r name exe; do
+	exe_of[$name]=$exe
+done < <(meson introspect --tests "$build" |
+	jq -r '.[] | select(.suite | index("dpdk-aoe:fuzz")) | [.name, .cmd[0]] | @tsv')
+targets=("$@")
+if ((${#targets[@]} == 0)); then
+	mapfile -t targets < <(printf '%s\n' "${!exe_of[@]}" | sort)
+fi
+((${#targets[@]} > 0)) || aoe_die "no fuzz target is registered in tests/fuzz/meson.build"
+
+passed=0 failed=0
+for t in "${targets[@]}"; do
+	exe=${exe_of[$t]:-}
+	if [[ -z $exe ]]; then
+		echo "FAIL $t: not a registered fuzz target (${!exe_of[*]})"
+		failed=$((failed + 1))
+		continue
 	fi
-	echo "fuzz.sh: running fuzz_nbd for ${secs}s" >&2
-	exec "$build/tests/fuzz/fuzz_nbd" -max_total_time="$secs" -print_final_stats=1 \
-		-artifact_prefix="$artifacts" "$corpus"
-fi
-
-# A few valid frames to start from, so the fuzzer spends its time past the EtherType check.
-eth='\x00\x11\x22\x33\x44\x55\x02\xaa\xbb\xcc\xdd\xee\x88\xa2'
-seed() {
-	printf "$2" >"$corpus/seed-$1"
-}
-if [ -z "$(ls -A "$corpus")" ]; then
-	# Common header after the addresses: ver|flags, error, shelf 7, slot 3, command, tag.
-	seed ata-read "$eth"'\x10\x00\x00\x07\x03\x00\x00\x00\x00\x01'\
-'\x40\x00\x02\x24\x01\x02\x03\x04\x05\x06\x00\x00'
-	seed ata-lba28 "$eth"'\x10\x00\x00\x07\x03\x00\x00\x00\x00\x02'\
-'\x00\x00\x01\x20\x01\x02\x03\xe4\x00\x00\x00\x00'
-	seed ata-write "$eth"'\x10\x00\x00\x07\x03\x00\x00\x00\x00\x03'\
-'\x41\x00\x01\x34\x00\x00\x00\x10\x00\x00\x00\x00'
-	head -c 512 /dev/zero >>"$corpus/seed-ata-write"
-	seed ata-rsp "$eth"'\x18\x00\x00\x07\x03\x00\x00\x00\x00\x01'\
-'\x40\x00\x02\x50\x01\x02\x03\x04\x05\x06\x00\x00'
-	seed ata-err "$eth"'\x1c\x03\x00\x07\x03\x00\x00\x00\x00\x01'
-	seed cfg-rsp "$eth"'\x18\x00\x00\x07\x03\x01\x00\x00\x00\x2a'\
-'\x00\x10\x40\x19\x02\x14\x00\x05hello'
-	seed mask "$eth"'\x10\x00\x00\x07\x03\x02\x00\x00\x00\x63\x00\x01\x00\x02'\
-'\x00\x01\x02\x11\x11\x11\x11\x11\x00\x02\x02\x22\x22\x22\x22\x22'
-	seed res "$eth"'\x10\x00\x00\x07\x03\x03\x00\x00\x01\x00'\
-'\x01\x01\x02\x11\x11\x11\x11\x11'
-fi
-
-echo "fuzz.sh: running fuzz_aoe_wire for ${secs}s" >&2
-exec "$build/tests/fuzz/fuzz_aoe_wire" -max_total_time="$secs" -print_final_stats=1 \
-	-artifact_prefix="$artifacts" "$corpus"
+	seeds=$AOE_ROOT/tests/fuzz/corpus/${t#fuzz_}
+	work=$build/fuzz-corpus/${t#fuzz_}
+	artifacts=$build/fuzz-artifacts/${t#fuzz_}/
+	mkdir -p "$work" "$artifacts"
+	log=$build/fuzz-$t.log
+	echo "fuzz.sh: $t for ${secs} s (seeds: tests/fuzz/corpus/${t#fuzz_})"
+	# New inputs go to the first directory: the tree's seed corpus stays as committed.
+	"$exe" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix="$artifacts" "$work" "$seeds" >"$log" 2>&1
+	rc=$?
+	runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
+	if ((rc == 0)) && [[ -n $runs ]]; then
+		echo "PASS $t: $runs inputs, no crash, leak or sanitizer report"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $t: exit $rc; the last lines of $log:"
+		tail -n 40 "$log"
+		ls "$artifacts" 2>/dev/null | sed 's/^/  artifact: /'
+		failed=$((failed + 1))
+	fi
+done
+echo "$passed passed, $failed failed"
+((failed == 0 && passed > 0))

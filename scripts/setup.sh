@@ -16,7 +16,7 @@ PACKAGES=(
 	build-essential meson ninja-build pkg-config
 	dpdk dpdk-dev libdpdk-dev libnuma-dev libbsd-dev libcriterion-dev
 	vblade aoetools tshark iproute2 jq python3 python3-pyelftools util-linux procps
-	shellcheck
+	shellcheck clang-format fdisk gdisk zlib1g-dev
 	qemu-utils libnbd-bin python3-libnbd fio fuse3 e2fsprogs
 )
 
@@ -55,7 +55,7 @@ install_packages() {
 		aoe_warn "AOE_SKIP_APT=1 but missing: ${missing[*]}"
 		return 0
 	fi
-	aoe_is_root || aoe_die "missing packages (${missing[*]}); run as root: sudo $0"
+	aoe_is_root || aoe_die "missing packages (${missing[*]}); run $0 as root to install them"
 	aoe_log "installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
 	# tshark asks whether non-root users may capture; answer no, without a prompt.

@@ -22,15 +22,10 @@
 #include <rte_malloc.h>
 
 #include "aoe.h"
+#include "aoe_app.h"
+#include "aoe_app_eal.h"
 #include "aoe_bdev.h"
 #include "perf.h"
-
-static_assert(PERF_MAXOUT_MAX == AOE_MAXOUT_MAX, "--maxout range out of step with the engine");
-static_assert(PERF_MTU_MAX == AOE_MTU_MAX, "--mtu range out of step with the engine");
-static_assert(PERF_TARGET_MAX == AOE_NAME_MAX, "-T length out of step with the engine");
-static_assert(PERF_SECTOR_BYTES == AOE_BDEV_BLOCK_SIZE, "sector size out of step");
-
-#define EXIT_USAGE 2
 
 /* What the main lcore tells the workers, in order. */
 enum worker_cmd {
@@ -198,7 +193,10 @@ engine_start(const struct perf_opts *opts)
 	conf.program = "aoe-perf";
 	rc = aoe_init(&conf);
 	if (rc != 0)
-		fprintf(stderr, "aoe-perf: engine start failed: %s\n", strerror(-rc));
+		fprintf(stderr,
+			"aoe-perf: cannot start the AoE engine: %s (the messages above say which "
+			"port or resource failed)\n",
+			strerror(-rc));
 	return rc;
 }
 
@@ -286,7 +284,7 @@ benchmark(const struct perf_opts *opts, struct perf_run *run)
 	struct aoe_bdev *bdev;
 	uint64_t target_bytes;
 	char err[256];
-	int rc, code = EXIT_FAILURE;
+	int rc, out_rc, code = EXIT_FAILURE;
 
 	rc = aoe_bdev_open(opts->target, perf_workload_writes(opts->workload), bdev_event, NULL,
 			   &desc);
@@ -297,17 +295,17 @@ benchmark(const struct perf_opts *opts, struct perf_run *run)
 	}
 	run->desc = desc;
 	bdev = aoe_bdev_desc_get_bdev(desc);
-	if (aoe_bdev_get_block_size(bdev) != PERF_SECTOR_BYTES) {
+	if (aoe_bdev_get_block_size(bdev) != AOE_SECTOR_SIZE) {
 		fprintf(stderr,
 			"aoe-perf: target %s has %" PRIu32 "-byte blocks, only 512 is "
 			"supported\n",
 			opts->target, aoe_bdev_get_block_size(bdev));
 		goto out;
 	}
-	target_bytes = aoe_bdev_get_num_blocks(bdev) * PERF_SECTOR_BYTES;
+	target_bytes = aoe_bdev_get_num_blocks(bdev) * AOE_SECTOR_SIZE;
 	if (perf_region_resolve(opts, target_bytes, &run->region, err, sizeof(err)) != 0) {
 		fprintf(stderr, "aoe-perf: %s\n", err);
-		code = EXIT_USAGE;
+		code = AOE_APP_EXIT_USAGE;
 		goto out;
 	}
 	res.payload = aoe_bdev_get_payload(bdev);
@@ -359,13 +357,16 @@ benchmark(const struct perf_opts *opts, struct perf_run *run)
 		perf_report_json(stdout, &res);
 	else
 		perf_report_text(stdout, &res);
-	fflush(stdout);
+	out_rc = aoe_app_flush(stdout);
+	if (out_rc != 0)
+		fprintf(stderr, "aoe-perf: cannot write the report: %s\n", strerror(-out_rc));
 	perf_report_failures(stderr, jobs, nb_jobs);
 	if (__atomic_load_n(&target_removed, __ATOMIC_RELAXED) != 0)
 		fprintf(stderr, "aoe-perf: target %s went down during the run\n", opts->target);
 	else if (perf_stop_requested() && res.failed == 0 && rc == 0)
 		fprintf(stderr, "aoe-perf: interrupted, the report covers the run so far\n");
-	if (rc == 0 && res.failed == 0 && __atomic_load_n(&target_removed, __ATOMIC_RELAXED) == 0)
+	if (rc == 0 && res.failed == 0 && out_rc == 0 &&
+	    __atomic_load_n(&target_removed, __ATOMIC_RELAXED) == 0)
 		code = EXIT_SUCCESS;
 	perf_result_free(&res);
 out:
@@ -378,30 +379,6 @@ out:
 	return code;
 }
 
-/* Parse the options after "--" (none when there is no "--") without touching argv. */
-static int
-preparse(int argc, char **argv, struct perf_opts *opts, char *err, size_t errlen)
-{
-	char **app_argv = calloc((size_t)argc + 1, sizeof(*app_argv));
-	int i, app_argc = 1, rc;
-
-	if (app_argv == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	app_argv[0] = argv[0];
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			for (i++; i < argc; i++)
-				app_argv[app_argc++] = argv[i];
-			break;
-		}
-	}
-	rc = perf_options_parse(app_argc, app_argv, opts, err, errlen);
-	free(app_argv);
-	return rc;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -411,41 +388,38 @@ main(int argc, char **argv)
 	unsigned int lcore;
 	uint16_t shelf;
 	uint8_t slot;
-	char err[256];
-	int ret, code;
+	char err[512];
+	int code;
 
+	/* A closed stdout would lose the report, and let the EAL's files take its place. */
+	if (aoe_app_stdio_check() != 0) {
+		fprintf(stderr, "aoe-perf: standard output is closed: the report could not be "
+				"written (redirect it to a file or /dev/null)\n");
+		return EXIT_FAILURE;
+	}
 	/*
 	 * Check the benchmark's own options (after "--") before the EAL starts: a mistyped
-	 * option must not probe devices first. The EAL then parses its part.
+	 * option must not probe devices first.
 	 */
-	if (preparse(argc, argv, &opts, err, sizeof(err)) != 0) {
+	if (perf_options_cmdline(argc, argv, &opts, err, sizeof(err)) != 0) {
 		fprintf(stderr, "aoe-perf: %s\n", err);
-		return EXIT_USAGE;
+		return AOE_APP_EXIT_USAGE;
 	}
 	if (opts.help) {
 		perf_options_usage(stdout, "aoe-perf");
-		return EXIT_SUCCESS;
-	}
-	ret = rte_eal_init(argc, argv);
-	if (ret < 0) {
-		fprintf(stderr, "aoe-perf: EAL initialisation failed: %s\n",
-			rte_strerror(rte_errno));
-		return EXIT_USAGE;
-	}
-	argc -= ret;
-	argv += ret;
-	if (perf_options_parse(argc, argv, &opts, err, sizeof(err)) != 0) {
-		fprintf(stderr, "aoe-perf: %s\n", err);
-		rte_eal_cleanup();
-		return EXIT_USAGE;
+		return aoe_app_flush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	}
 	if (aoe_name_parse(opts.target, &shelf, &slot) != 0) {
 		fprintf(stderr,
 			"aoe-perf: -T: '%s' is not a target name (e{shelf}.{slot}, shelf "
 			"0-65534, slot 0-254, e.g. e1.1)\n",
 			opts.target);
+		return AOE_APP_EXIT_USAGE;
+	}
+	aoe_app_eal_init("aoe-perf", argc, argv);
+	if (aoe_app_eal_ports("aoe-perf") != 0) {
 		rte_eal_cleanup();
-		return EXIT_USAGE;
+		return EXIT_FAILURE;
 	}
 
 	/* The first ^C stops the run and still reports; a second one kills. */

@@ -90,80 +90,22 @@ perf_options_usage(FILE *f, const char *prog)
 		"128)\n"
 		"  --deadsecs S          fail I/O unanswered for S seconds, 0-%u, 0 = never "
 		"(default 180)\n"
-		"  --mtu N               size frames for MTU N, 576-%u, on links whose port will "
+		"  --mtu N               size frames for MTU N, %u-%u, on links whose port will "
 		"not\n"
 		"                        take it (memif carries chained buffers); default: each "
 		"port's\n"
 		"  -h, --help            this text\n",
 		prog, PERF_DEPTH_MAX, PERF_READ_PCT_DEFAULT, PERF_DISCOVER_WAIT_DEFAULT,
-		PERF_MAXOUT_MAX, PERF_DEADSECS_MAX, PERF_MTU_MAX);
+		AOE_MAXOUT_MAX, AOE_DEADSECS_MAX, AOE_MTU_MIN, AOE_MTU_MAX);
 }
 
-/* A decimal (or 0x hexadecimal) unsigned number with nothing after it. strtoull alone would
- * take "-1", leading blanks and "12abc". */
-static int
-parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	uint64_t v;
-
-	if (s[0] == '\0' || !isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno != 0 || *end != '\0')
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-/* A byte count: a decimal number with an optional binary suffix k, m, g or t. */
-static int
-parse_bytes(const char *s, uint64_t *out)
-{
-	uint64_t v, mult = 1;
-	char *end;
-	size_t len;
-
-	if (s[0] == '\0' || !isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -EINVAL;
-	len = strlen(end);
-	if (len > 1)
-		return -EINVAL;
-	if (len == 1) {
-		switch (tolower((unsigned char)end[0])) {
-		case 'k':
-			mult = 1ull << 10;
-			break;
-		case 'm':
-			mult = 1ull << 20;
-			break;
-		case 'g':
-			mult = 1ull << 30;
-			break;
-		case 't':
-			mult = 1ull << 40;
-			break;
-		default:
-			return -EINVAL;
-		}
-	}
-	if (v > UINT64_MAX / mult)
-		return -EINVAL;
-	*out = v * mult;
-	return 0;
-}
-
+/* An unsigned whole number within [min, max] that fits an unsigned int. */
 static int
 parse_uint_range(const char *s, uint64_t min, uint64_t max, unsigned int *out)
 {
 	uint64_t v;
 
-	if (parse_u64(s, &v) != 0 || v < min || v > max)
+	if (aoe_app_parse_u64(s, min, max, &v) != 0)
 		return -EINVAL;
 	*out = (unsigned int)v;
 	return 0;
@@ -237,15 +179,16 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 			break;
 		case 'w':
 			if (parse_workload(optarg, &o->workload) != 0)
-				return aoe_app_errf(err, errlen,
-						    "-w: unknown workload '%s' (read, write, "
-						    "randread, randwrite, rw, randrw, verify, flush)",
-						    optarg);
+				return aoe_app_errf(
+					err, errlen,
+					"-w: unknown workload '%s' (read, write, "
+					"randread, randwrite, rw, randrw, verify, flush)",
+					optarg);
 			have_wl = true;
 			break;
 		case 'o':
-			if (parse_bytes(optarg, &v) != 0 || v == 0 || v % PERF_SECTOR_BYTES != 0 ||
-			    v > PERF_IO_SIZE_MAX)
+			if (aoe_app_parse_size(optarg, 1, PERF_IO_SIZE_MAX, &v) != 0 ||
+			    v % AOE_SECTOR_SIZE != 0)
 				return aoe_app_errf(
 					err, errlen,
 					"-o: '%s' is not a valid I/O size (a "
@@ -285,23 +228,23 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 						    optarg);
 			break;
 		case OPT_OFFSET:
-			if (parse_bytes(optarg, &o->offset) != 0 ||
-			    o->offset % PERF_SECTOR_BYTES != 0)
+			if (aoe_app_parse_size(optarg, 0, UINT64_MAX, &o->offset) != 0 ||
+			    o->offset % AOE_SECTOR_SIZE != 0)
 				return aoe_app_errf(err, errlen,
 						    "--offset: '%s' is not a valid offset (bytes, "
 						    "a multiple of 512)",
 						    optarg);
 			break;
 		case OPT_SIZE:
-			if (parse_bytes(optarg, &o->size) != 0 || o->size == 0 ||
-			    o->size % PERF_SECTOR_BYTES != 0)
+			if (aoe_app_parse_size(optarg, 1, UINT64_MAX, &o->size) != 0 ||
+			    o->size % AOE_SECTOR_SIZE != 0)
 				return aoe_app_errf(err, errlen,
 						    "--size: '%s' is not a valid size (bytes, a "
 						    "positive multiple of 512)",
 						    optarg);
 			break;
 		case OPT_SEED:
-			if (parse_u64(optarg, &o->seed) != 0)
+			if (aoe_app_parse_u64(optarg, 0, UINT64_MAX, &o->seed) != 0)
 				return aoe_app_errf(err, errlen,
 						    "--seed: '%s' is not a valid seed (an "
 						    "unsigned 64-bit number, decimal or 0x hex)",
@@ -314,31 +257,32 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 			o->json = true;
 			break;
 		case OPT_DISCOVER_WAIT:
-			if (parse_uint_range(optarg, 0, 3600000, &o->discover_wait_ms) != 0)
+			if (parse_uint_range(optarg, 1, PERF_DISCOVER_WAIT_MAX,
+					     &o->discover_wait_ms) != 0)
 				return aoe_app_errf(err, errlen,
 						    "--discover-wait: '%s' is not a valid wait "
-						    "(milliseconds, 0-3600000)",
-						    optarg);
+						    "(milliseconds, 1-%u)",
+						    optarg, PERF_DISCOVER_WAIT_MAX);
 			break;
 		case OPT_MAXOUT:
-			if (parse_uint_range(optarg, 1, PERF_MAXOUT_MAX, &o->maxout) != 0)
+			if (parse_uint_range(optarg, 1, AOE_MAXOUT_MAX, &o->maxout) != 0)
 				return aoe_app_errf(err, errlen,
 						    "--maxout: '%s' is not a valid window "
 						    "(1-%u)",
-						    optarg, PERF_MAXOUT_MAX);
+						    optarg, AOE_MAXOUT_MAX);
 			break;
 		case OPT_MTU:
-			if (parse_uint_range(optarg, 576, PERF_MTU_MAX, &o->mtu) != 0)
+			if (parse_uint_range(optarg, AOE_MTU_MIN, AOE_MTU_MAX, &o->mtu) != 0)
 				return aoe_app_errf(err, errlen,
-						    "--mtu: '%s' is not a valid MTU (576-%u)",
-						    optarg, PERF_MTU_MAX);
+						    "--mtu: '%s' is not a valid MTU (%u-%u)",
+						    optarg, AOE_MTU_MIN, AOE_MTU_MAX);
 			break;
 		case OPT_DEADSECS:
-			if (parse_uint_range(optarg, 0, PERF_DEADSECS_MAX, &u) != 0)
+			if (parse_uint_range(optarg, 0, AOE_DEADSECS_MAX, &u) != 0)
 				return aoe_app_errf(err, errlen,
 						    "--deadsecs: '%s' is not a valid time "
 						    "(whole seconds, 0-%u, 0 = never)",
-						    optarg, PERF_DEADSECS_MAX);
+						    optarg, AOE_DEADSECS_MAX);
 			o->deadsecs = u;
 			o->deadsecs_set = true;
 			break;
@@ -378,6 +322,32 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 	return 0;
 }
 
+static int
+parse(int argc, char **argv, void *opts, char *err, size_t errlen)
+{
+	return perf_options_parse(argc, argv, opts, err, errlen);
+}
+
+int
+perf_options_cmdline(int argc, char **argv, struct perf_opts *o, char *err, size_t errlen)
+{
+	static const struct aoe_app_cmdline cmdline = {
+		.prog = "aoe-perf",
+		.synopsis = "-T TARGET -w WORKLOAD -o IO_BYTES -q DEPTH",
+		.shortopts = short_opts,
+		.longopts = long_opts,
+		.needs_options = true,
+		.parse = parse,
+	};
+	bool help;
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	rc = aoe_app_cmdline(&cmdline, argc, argv, o, &help, err, errlen);
+	o->help = help;
+	return rc;
+}
+
 int
 perf_region_resolve(const struct perf_opts *o, uint64_t target_bytes, struct perf_region *r,
 		    char *err, size_t errlen)
@@ -399,7 +369,7 @@ perf_region_resolve(const struct perf_opts *o, uint64_t target_bytes, struct per
 			 o->offset, size, o->target, target_bytes);
 		return -ERANGE;
 	}
-	if (size % PERF_SECTOR_BYTES != 0) {
+	if (size % AOE_SECTOR_SIZE != 0) {
 		snprintf(err, errlen, "region size %" PRIu64 " is not a multiple of 512", size);
 		return -ERANGE;
 	}

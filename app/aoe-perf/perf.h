@@ -16,6 +16,7 @@
 
 #include <rte_common.h>
 
+#include "aoe_app.h"
 #include "aoe_stats.h"
 #include "perf_latency.h"
 #include "perf_options.h"
@@ -84,7 +85,7 @@ struct perf_job {
 	int setup_error;	   /**< negative errno of aoe_bdev_get_io_channel() */
 
 	/* The job's lcore only, while it runs. */
-	uint64_t rng;
+	struct aoe_app_rng rng;
 	enum perf_phase phase;
 	uint64_t pos; /**< next I/O of the pass, 0..nb_ios-1 */
 	uint64_t pass_issued;

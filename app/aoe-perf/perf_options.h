@@ -12,15 +12,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define PERF_SECTOR_BYTES	   512
+#include "aoe_defs.h"
+#include "aoe_wire.h"
+
 #define PERF_DEPTH_MAX		   1024
 #define PERF_IO_SIZE_MAX	   (64ull << 20)
-#define PERF_MAXOUT_MAX		   1024	 /**< = AOE_MAXOUT_MAX (checked) */
-#define PERF_MTU_MAX		   9216	 /**< AOE_MTU_MAX; main.c checks they agree */
-#define PERF_DEADSECS_MAX	   86400 /**< a day, as dpdk-aoe allows */
-#define PERF_DISCOVER_WAIT_DEFAULT 3000	 /**< ms */
+#define PERF_DISCOVER_WAIT_DEFAULT 3000	   /**< ms */
+#define PERF_DISCOVER_WAIT_MAX	   3600000 /**< ms */
 #define PERF_READ_PCT_DEFAULT	   50
-#define PERF_TARGET_MAX		   16 /**< AOE_NAME_MAX: "e65535.255" and its NUL */
 
 enum perf_workload {
 	PERF_WL_READ,
@@ -34,7 +33,7 @@ enum perf_workload {
 };
 
 struct perf_opts {
-	char target[PERF_TARGET_MAX];  /**< -T, syntax checked later by aoe_name_parse() */
+	char target[AOE_NAME_MAX];     /**< -T, syntax checked later by aoe_name_parse() */
 	enum perf_workload workload;   /**< -w */
 	uint64_t io_size;	       /**< -o, bytes, a positive multiple of 512 */
 	unsigned int depth;	       /**< -q, 1..PERF_DEPTH_MAX */
@@ -61,6 +60,14 @@ struct perf_opts {
  *         one-line message in @p err naming the option and what it allows.
  */
 int perf_options_parse(int argc, char **argv, struct perf_opts *opts, char *err, size_t errlen);
+
+/**
+ * The whole command line, "[EAL options] -- [aoe-perf options]": -h or --help anywhere sets
+ * opts->help; without a "--" the message says that the "--" is missing (naming an aoe-perf
+ * option given before it, if any); else perf_options_parse() of what follows the "--".
+ * @return 0 or -EINVAL (@p err says why).
+ */
+int perf_options_cmdline(int argc, char **argv, struct perf_opts *opts, char *err, size_t errlen);
 
 /** Print the usage text. */
 void perf_options_usage(FILE *f, const char *prog);

@@ -93,6 +93,7 @@ void
 perf_report_text(FILE *f, const struct perf_result *res)
 {
 	const struct perf_opts *o = res->opts;
+	struct aoe_app_text engine = {.f = f, .indent = ""};
 
 	fprintf(f, "target %s: workload %s", res->target, perf_workload_name(o->workload));
 	if (o->workload == PERF_WL_RW || o->workload == PERF_WL_RANDRW)
@@ -111,11 +112,8 @@ perf_report_text(FILE *f, const struct perf_result *res)
 		"io_completed %" PRIu64 " (reads %" PRIu64 ", writes %" PRIu64
 		"), io_failed %" PRIu64 ", cycles_per_io %" PRIu64 "\n",
 		res->completed, res->read_ios, res->write_ios, res->failed, cycles_per_io(res));
-	fprintf(f,
-		"frames_tx %" PRIu64 ", frames_rx %" PRIu64 ", retransmits %" PRIu64
-		", late %" PRIu64 ", unexpected %" PRIu64 ", timeouts %" PRIu64 "\n",
-		res->engine.frames_tx, res->engine.frames_rx, res->engine.retransmits,
-		res->engine.late, res->engine.unexpected, res->engine.timeouts);
+	aoe_app_text_counters(&engine, &aoe_target_stats_table, &res->engine);
+	aoe_app_text_end(&engine);
 }
 
 void
@@ -142,14 +140,8 @@ perf_report_json(FILE *f, const struct perf_result *res)
 		cycles_to_us(res, perf_lat_mean(res->lat)), min_us(res), pct_us(res, 50.0),
 		pct_us(res, 99.0), pct_us(res, 99.9), pct_us(res, 100.0));
 	fprintf(f, ", \"cycles_per_io\": %" PRIu64, cycles_per_io(res));
-	fprintf(f,
-		", \"frames_tx\": %" PRIu64 ", \"frames_rx\": %" PRIu64
-		", \"retransmits\": %" PRIu64 ", \"late\": %" PRIu64 ", \"unexpected\": %" PRIu64
-		", \"timeouts\": %" PRIu64 ", \"ata_errors\": %" PRIu64
-		", \"flush_ext_fallbacks\": %" PRIu64 "}\n",
-		res->engine.frames_tx, res->engine.frames_rx, res->engine.retransmits,
-		res->engine.late, res->engine.unexpected, res->engine.timeouts,
-		res->engine.ata_errors, res->engine.flush_ext_fallbacks);
+	aoe_app_json_counters(f, &aoe_target_stats_table, &res->engine);
+	fputs("}\n", f);
 }
 
 void

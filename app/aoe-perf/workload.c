@@ -12,6 +12,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "aoe_app.h"
 #include "aoe_bdev.h"
 #include "perf.h"
 
@@ -28,36 +29,6 @@ bool
 perf_stop_requested(void)
 {
 	return __atomic_load_n(&stop_flag, __ATOMIC_RELAXED) != 0;
-}
-
-/* splitmix64: spreads a small seed over all 64 bits for the xorshift generator below. */
-static uint64_t
-splitmix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ull;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
-/* xorshift64*: cheap, and good enough to scatter offsets and mix reads with writes. */
-static inline uint64_t
-rng_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545f4914f6cdd1dull;
-}
-
-/* A uniform number in [0, n) without a division (Lemire's multiply-shift). */
-static inline uint64_t
-rng_below(uint64_t *s, uint64_t n)
-{
-	return (uint64_t)(((unsigned __int128)rng_next(s) * n) >> 64);
 }
 
 int
@@ -77,9 +48,8 @@ perf_job_setup(struct perf_job *job, const struct perf_run *run, unsigned int in
 	/* Contiguous slices keep sequential jobs sequential; random jobs only use the count. */
 	job->first_io = total * index / nb_jobs;
 	job->nb_ios = total * (index + 1) / nb_jobs - job->first_io;
-	job->rng = splitmix64(o->seed ^ splitmix64(index + 1));
-	if (job->rng == 0)
-		job->rng = 1;
+	/* Each job its own stream: the seed's generator, run on by the job's index. */
+	aoe_app_rng_seed(&job->rng, o->seed + index);
 	job->phase = o->workload == PERF_WL_VERIFY ? PERF_PHASE_VERIFY_WRITE : PERF_PHASE_IO;
 
 	job->lat = rte_malloc_socket("perf_lat", sizeof(*job->lat), RTE_CACHE_LINE_SIZE, socket);
@@ -224,7 +194,7 @@ next_io(struct perf_job *job, struct perf_slot *slot)
 	}
 
 	if (perf_workload_is_random(o->workload)) {
-		idx = rng_below(&job->rng, run->region.nb_ios);
+		idx = aoe_app_rng_below(&job->rng, run->region.nb_ios);
 	} else {
 		idx = job->first_io + job->pos;
 		if (++job->pos == job->nb_ios)
@@ -242,7 +212,7 @@ next_io(struct perf_job *job, struct perf_slot *slot)
 		break;
 	case PERF_WL_RW:
 	case PERF_WL_RANDRW:
-		slot->is_read = rng_below(&job->rng, 100) < o->read_pct;
+		slot->is_read = aoe_app_rng_below(&job->rng, 100) < o->read_pct;
 		break;
 	case PERF_WL_VERIFY:
 		slot->is_read = job->phase == PERF_PHASE_VERIFY_READ;

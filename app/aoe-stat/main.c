@@ -16,8 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aoe_app.h"
+#include "aoe_app_status.h"
 #include "aoe_shm_read.h"
-#include "aoe_stat.h"
+#include "stat_nbd.h"
 
 #define FOLLOW_PERIOD_MS 100
 #define MAX_CANDIDATES	 64
@@ -101,6 +103,7 @@ follow(const struct aoe_shm *shm)
 	struct timespec ts = {0, FOLLOW_PERIOD_MS * 1000000L};
 	unsigned int n, i;
 	bool gone = false;
+	int rc;
 
 	aoe_shm_cursor_init(shm, &c, 0);
 	while (!stop) {
@@ -121,8 +124,9 @@ follow(const struct aoe_shm *shm)
 				printf("%s\n", line);
 			}
 		} while (n == 64);
-		if (fflush(stdout) != 0) {
-			fprintf(stderr, "aoe-stat: cannot write: %s\n", strerror(errno));
+		rc = aoe_app_flush(stdout);
+		if (rc != 0) {
+			fprintf(stderr, "aoe-stat: cannot write: %s\n", strerror(-rc));
 			return 1;
 		}
 		if (gone) {
@@ -132,7 +136,10 @@ follow(const struct aoe_shm *shm)
 		}
 		nanosleep(&ts, NULL);
 	}
-	return fflush(stdout) == 0 ? 0 : 1;
+	rc = aoe_app_flush(stdout);
+	if (rc != 0)
+		fprintf(stderr, "aoe-stat: cannot write: %s\n", strerror(-rc));
+	return rc == 0 ? 0 : 1;
 }
 
 int
@@ -152,6 +159,11 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	int opt, rc;
 
+	if (aoe_app_stdio_check() != 0) {
+		fprintf(stderr, "aoe-stat: standard output is closed: nothing could be written "
+				"(redirect it to a file or /dev/null)\n");
+		return 1;
+	}
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -162,7 +174,7 @@ main(int argc, char **argv)
 					"aoe-stat: --file-prefix: bad prefix '%s'; allowed: "
 					"a DPDK file prefix, no '/'\n",
 					optarg);
-				return 2;
+				return AOE_APP_EXIT_USAGE;
 			}
 			snprintf(prefix, sizeof(prefix), "%s", optarg);
 			break;
@@ -177,25 +189,25 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return 0;
+			return aoe_app_flush(stdout) == 0 ? 0 : 1;
 		case ':':
 			fprintf(stderr, "aoe-stat: %s needs a value (see --help)\n",
 				argv[optind - 1]);
-			return 2;
+			return AOE_APP_EXIT_USAGE;
 		default:
 			fprintf(stderr, "aoe-stat: unknown option '%s' (see --help)\n",
 				argv[optind - 1]);
-			return 2;
+			return AOE_APP_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "aoe-stat: unexpected argument '%s' (see --help)\n", argv[optind]);
-		return 2;
+		return AOE_APP_EXIT_USAGE;
 	}
 	if (do_follow && (json || verbose)) {
 		fprintf(stderr, "aoe-stat: --follow prints the error stream; it takes no --json "
 				"or -v (see --help)\n");
-		return 2;
+		return AOE_APP_EXIT_USAGE;
 	}
 	if (prefix[0] == '\0' && pick_prefix(prefix, sizeof(prefix)) != 0)
 		return 1;
@@ -213,16 +225,13 @@ main(int argc, char **argv)
 		aoe_shm_close(&r);
 		return rc;
 	}
-	if (json) {
-		rc = aoe_stat_json(stdout, r.shm);
-	} else {
-		rc = aoe_stat_table(stdout, r.shm, verbose);
-		if (rc == 0 && verbose)
-			rc = aoe_stat_nbd(stdout, prefix);
-	}
+	rc = json ? aoe_app_status_json(stdout, r.shm)
+		  : aoe_app_status_table(stdout, r.shm, verbose);
+	if (rc == 0 && verbose && !json)
+		rc = aoe_stat_nbd(stdout, prefix);
 	aoe_shm_close(&r);
-	if (rc == 0 && fflush(stdout) != 0)
-		rc = -errno;
+	if (rc == 0)
+		rc = aoe_app_flush(stdout);
 	if (rc != 0) {
 		fprintf(stderr, "aoe-stat: cannot write: %s\n", strerror(-rc));
 		return 1;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "aoe_shm_read.h"
-#include "aoe_stat.h"
+#include "stat_nbd.h"
 #include "nbd_shm_read.h"
 
 int

@@ -12,13 +12,16 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
+#include "aoe_app.h"
 #include "aoe_wire.h"
 
 #define TGT_MAX_PORTS RTE_MAX_ETHPORTS
+#define TGT_MAX_DISKS 256
 #define TGT_BURST     32
 /* Frames one rx burst can produce: a broadcast query may be answered by every disk, so the
  * staging array is flushed whenever it fills; this only sizes it. */
@@ -53,46 +56,56 @@ struct tgt_disk {
 	uint8_t res[TGT_RES_MAX][AOE_ETH_ALEN];
 };
 
-/* Counters, printed on exit. Written by the one serving lcore only. */
+/*
+ * Counters, printed on exit (each scalar once, under its name, by walking TGT_STATS). Written by
+ * the one serving lcore only.
+ */
+/* clang-format off */
+#define TGT_STATS(X)                                                                               \
+	X(rx_frames)                                                                               \
+	X(rx_bytes)                                                                                \
+	X(tx_frames)                                                                               \
+	X(tx_bytes)                                                                                \
+	X(tx_full)         /* responses freed because the tx queue stayed full */                  \
+	X(rx_not_aoe)      /* EtherType other than 0x88A2 */                                       \
+	X(rx_not_mine)     /* unicast to another MAC */                                            \
+	X(rx_bad_hdr)      /* header did not decode: nothing sent */                               \
+	X(rx_responses)    /* R flag set: ignored */                                               \
+	X(rx_no_disk)      /* no disk matched shelf.slot */                                        \
+	X(rx_oversize)     /* frame larger than the scratch buffer */                              \
+	X(rx_silenced)     /* dropped while silent */                                              \
+	X(cmd_unknown)                                                                             \
+	X(cfg_no_match)    /* test exact/prefix did not match: no answer */                        \
+	X(ata_read)                                                                                \
+	X(ata_write)                                                                               \
+	X(ata_identify)                                                                            \
+	X(ata_flush)                                                                               \
+	X(ata_check_power)                                                                         \
+	X(ata_other)                                                                               \
+	X(sectors_read)                                                                            \
+	X(sectors_written)                                                                         \
+	X(ata_err_idnf)                                                                            \
+	X(ata_err_abrt)                                                                            \
+	X(ata_io_err)      /* pread/pwrite/fsync failed: ATA ERR|ABRT sent */                      \
+	X(ata_masked)      /* ATA from a MAC not on a non-empty mask list */                       \
+	X(alloc_fail)                                                                              \
+	X(unsolicited)                                                                             \
+	X(fault_drop)                                                                              \
+	X(fault_dup)                                                                               \
+	X(fault_reorder)                                                                           \
+	X(fault_delay)                                                                             \
+	X(fault_corrupt)                                                                           \
+	X(silent_periods)
+/* clang-format on */
+
+#define TGT_STATS_MEMBER(name) uint64_t name;
+
 struct tgt_stats {
-	uint64_t rx_frames;
-	uint64_t rx_bytes;
-	uint64_t tx_frames;
-	uint64_t tx_bytes;
-	uint64_t tx_full;      /* responses freed because the tx queue stayed full */
-	uint64_t rx_not_aoe;   /* EtherType other than 0x88A2 */
-	uint64_t rx_not_mine;  /* unicast to another MAC */
-	uint64_t rx_bad_hdr;   /* header did not decode: nothing sent */
-	uint64_t rx_responses; /* R flag set: ignored */
-	uint64_t rx_no_disk;   /* no disk matched shelf.slot */
-	uint64_t rx_oversize;  /* frame larger than the scratch buffer */
-	uint64_t rx_silenced;  /* dropped while silent */
-	uint64_t cmd[4];       /* by AoE command: ATA, config, mask, reserve */
-	uint64_t cmd_unknown;
-	uint64_t cfg_sub[5];   /* by config subcommand */
-	uint64_t cfg_no_match; /* test exact/prefix did not match: no answer */
-	uint64_t ata_read;
-	uint64_t ata_write;
-	uint64_t ata_identify;
-	uint64_t ata_flush;
-	uint64_t ata_check_power;
-	uint64_t ata_other;
-	uint64_t sectors_read;
-	uint64_t sectors_written;
-	uint64_t ata_err_idnf;
-	uint64_t ata_err_abrt;
-	uint64_t ata_io_err;	  /* pread/pwrite/fsync failed: ATA ERR|ABRT sent */
-	uint64_t ata_masked;	  /* ATA from a MAC not on a non-empty mask list */
+	TGT_STATS(TGT_STATS_MEMBER)
+	uint64_t cmd[4];	  /* by AoE command: ATA, config, mask, reserve */
+	uint64_t cfg_sub[5];	  /* by config subcommand */
 	uint64_t aoe_err_sent[7]; /* by AoE error code */
 	uint64_t mask_err[4];	  /* by mask list merror */
-	uint64_t alloc_fail;
-	uint64_t unsolicited;
-	uint64_t fault_drop;
-	uint64_t fault_dup;
-	uint64_t fault_reorder;
-	uint64_t fault_delay;
-	uint64_t fault_corrupt;
-	uint64_t silent_periods;
 };
 
 /* Fault injection settings; probabilities are thresholds against a 64-bit random number. */
@@ -126,7 +139,18 @@ struct tgt_port {
 	struct tgt_delayed *dq;
 };
 
+/* What the command line sets besides the disks and the serving settings. */
+struct tgt_opts {
+	bool help;
+	bool port_given;
+	bool port_sel[RTE_MAX_ETHPORTS]; /* checked against the EAL's ports once it runs */
+	const char *config;
+	uint64_t seed;
+	uint32_t mbuf_size;
+};
+
 struct tgt_ctx {
+	struct tgt_opts opts; /* what else the command line says */
 	struct tgt_disk *disks;
 	unsigned int n_disks;
 	struct tgt_port ports[TGT_MAX_PORTS];
@@ -136,7 +160,7 @@ struct tgt_ctx {
 	unsigned int sectors_opt; /* --sectors, 0 when not given */
 	bool lba28;		  /* --lba28: an old disk, no EXT commands */
 	struct tgt_fault fault;
-	uint64_t rng[4]; /* xoshiro256** state */
+	struct aoe_app_rng rng; /* the fault injector's coin flips */
 	uint64_t tsc_hz;
 	/* silence */
 	uint64_t silent_after;	/* 0: never */
@@ -153,6 +177,11 @@ struct tgt_ctx {
 extern volatile sig_atomic_t tgt_force_quit;
 extern volatile sig_atomic_t tgt_usr1_count;
 
+/* options.c: what follows "--", then the whole command line (help, a missing "--"). */
+int tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t errlen);
+int tgt_options_cmdline(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t errlen);
+void tgt_options_usage(FILE *f, const char *prog);
+
 /* disk.c */
 int tgt_disk_parse(const char *spec, struct tgt_disk *d, char *err, size_t err_len);
 int tgt_disk_open(struct tgt_disk *d, char *err, size_t err_len);
@@ -160,16 +189,12 @@ void tgt_disk_close(struct tgt_disk *d);
 int tgt_disk_read(struct tgt_disk *d, uint64_t lba, unsigned int count, uint8_t *dst);
 int tgt_disk_write(struct tgt_disk *d, uint64_t lba, unsigned int count, const uint8_t *src);
 int tgt_disk_flush(struct tgt_disk *d);
-int tgt_parse_size(const char *s, uint64_t *bytes);
 
 /* serve.c */
 void tgt_serve_frame(struct tgt_ctx *ctx, struct tgt_port *p, struct rte_mbuf *m);
 int tgt_serve_announce(struct tgt_ctx *ctx, struct tgt_port *p);
 
 /* fault.c */
-int tgt_fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len);
-void tgt_rng_seed(struct tgt_ctx *ctx, uint64_t seed);
-uint64_t tgt_rng_next(struct tgt_ctx *ctx);
 void tgt_emit(struct tgt_ctx *ctx, struct tgt_port *p, struct rte_mbuf *m);
 void tgt_port_flush(struct tgt_ctx *ctx, struct tgt_port *p);
 void tgt_fault_poll(struct tgt_ctx *ctx, struct tgt_port *p, uint64_t now);

@@ -3,7 +3,6 @@
  * aoe-target disk backends: null (reads answer whatever the mbuf holds, writes vanish), ram
  * (a sparse anonymous mapping) and file (synchronous pread/pwrite, for tests).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -19,73 +18,17 @@
 
 #include "aoe_target.h"
 
-/* Parse "N[KMGT]" (powers of 1024) into bytes; the result must be a non-zero multiple of 512. */
-int
-tgt_parse_size(const char *s, uint64_t *bytes)
-{
-	char *end;
-	unsigned long long v;
-	unsigned int shift = 0;
-
-	if (s == NULL || !isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -EINVAL;
-	switch (*end) {
-	case 'k':
-	case 'K':
-		shift = 10;
-		end++;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20;
-		end++;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30;
-		end++;
-		break;
-	case 't':
-	case 'T':
-		shift = 40;
-		end++;
-		break;
-	case '\0':
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (*end != '\0')
-		return -EINVAL;
-	if (shift != 0 && v > (UINT64_MAX >> shift))
-		return -ERANGE;
-	v <<= shift;
-	if (v == 0 || v % AOE_SECTOR_SIZE != 0)
-		return -EDOM;
-	*bytes = v;
-	return 0;
-}
-
+/* The number between @s and @end, at most @max. */
 static int
-parse_uint(const char *s, const char *end, unsigned long max, unsigned long *out)
+parse_part(const char *s, const char *end, uint64_t max, uint64_t *out)
 {
-	unsigned long v = 0;
+	char buf[24];
 
-	if (s == end)
+	if (end - s <= 0 || (size_t)(end - s) >= sizeof(buf))
 		return -EINVAL;
-	for (; s < end; s++) {
-		if (!isdigit((unsigned char)*s))
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(*s - '0');
-		if (v > max)
-			return -ERANGE;
-	}
-	*out = v;
-	return 0;
+	memcpy(buf, s, (size_t)(end - s));
+	buf[end - s] = '\0';
+	return aoe_app_parse_u64(buf, 0, max, out);
 }
 
 /* "SHELF.SLOT=null:SIZE|ram:SIZE|file:PATH" */
@@ -93,9 +36,7 @@ int
 tgt_disk_parse(const char *spec, struct tgt_disk *d, char *err, size_t err_len)
 {
 	const char *dot, *eq, *colon, *arg;
-	unsigned long shelf, slot;
-	uint64_t bytes;
-	int rc;
+	uint64_t shelf, slot, bytes;
 
 	memset(d, 0, sizeof(*d));
 	d->fd = -1;
@@ -106,8 +47,8 @@ tgt_disk_parse(const char *spec, struct tgt_disk *d, char *err, size_t err_len)
 			 "--disk '%s': expected SHELF.SLOT=null:SIZE|ram:SIZE|file:PATH", spec);
 		return -EINVAL;
 	}
-	if (parse_uint(spec, dot, AOE_SHELF_BCAST - 1, &shelf) != 0 ||
-	    parse_uint(dot + 1, eq, AOE_SLOT_BCAST - 1, &slot) != 0) {
+	if (parse_part(spec, dot, AOE_SHELF_BCAST - 1, &shelf) != 0 ||
+	    parse_part(dot + 1, eq, AOE_SLOT_BCAST - 1, &slot) != 0) {
 		snprintf(
 			err, err_len,
 			"--disk '%s': shelf must be 0-65534 and slot 0-254 (decimal; 65535 and 255 "
@@ -145,12 +86,11 @@ tgt_disk_parse(const char *spec, struct tgt_disk *d, char *err, size_t err_len)
 			 (int)(colon - eq - 1), eq + 1);
 		return -EINVAL;
 	}
-	rc = tgt_parse_size(arg, &bytes);
-	if (rc != 0) {
+	if (aoe_app_parse_size(arg, 1, UINT64_MAX, &bytes) != 0 || bytes % AOE_SECTOR_SIZE != 0) {
 		snprintf(
 			err, err_len,
 			"--disk '%s': size '%s' must be a non-zero multiple of 512 bytes, plain or "
-			"with a K, M, G or T suffix (powers of 1024)",
+			"with a k, m, g or t suffix (powers of 1024)",
 			spec, arg);
 		return -EINVAL;
 	}

@@ -20,136 +20,10 @@
  * a lone request is late rather than lost. */
 #define REORDER_MAX_HOLD_US 10000
 
-static inline uint64_t
-rotl(uint64_t x, int k)
-{
-	return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t
-splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-void
-tgt_rng_seed(struct tgt_ctx *ctx, uint64_t seed)
-{
-	for (int i = 0; i < 4; i++)
-		ctx->rng[i] = splitmix64(&seed);
-}
-
-/* xoshiro256**: fast, good enough for coin flips, reproducible from --seed. */
-uint64_t
-tgt_rng_next(struct tgt_ctx *ctx)
-{
-	uint64_t *s = ctx->rng;
-	uint64_t r = rotl(s[1] * 5, 7) * 9;
-	uint64_t t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return r;
-}
-
 static inline bool
 coin(struct tgt_ctx *ctx, uint64_t threshold)
 {
-	return threshold != 0 && tgt_rng_next(ctx) < threshold;
-}
-
-/* "0.25", "1", "25%" -> a threshold over the full 64-bit range (UINT64_MAX means always). */
-static int
-parse_prob(const char *s, uint64_t *threshold)
-{
-	char *end;
-	double p;
-
-	errno = 0;
-	p = strtod(s, &end);
-	if (errno != 0 || end == s || isnan(p))
-		return -EINVAL;
-	if (*end == '%') {
-		p /= 100.0;
-		end++;
-	}
-	if (*end != '\0' || p < 0.0 || p > 1.0)
-		return -EINVAL;
-	if (p >= 1.0)
-		*threshold = UINT64_MAX;
-	else
-		*threshold = (uint64_t)(p * 18446744073709551616.0);
-	return 0;
-}
-
-/* drop=P,dup=P,reorder=P,delay=USEC,corrupt=P; several --fault options add up. */
-int
-tgt_fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len)
-{
-	char buf[256];
-	char *save = NULL, *item;
-
-	if (strlen(spec) >= sizeof(buf)) {
-		snprintf(err, err_len, "--fault: specification too long");
-		return -EINVAL;
-	}
-	strcpy(buf, spec);
-	for (item = strtok_r(buf, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
-		char *val = strchr(item, '=');
-		uint64_t *target = NULL;
-
-		if (val == NULL)
-			goto bad;
-		*val++ = '\0';
-		if (strcmp(item, "drop") == 0)
-			target = &f->drop;
-		else if (strcmp(item, "dup") == 0)
-			target = &f->dup;
-		else if (strcmp(item, "reorder") == 0)
-			target = &f->reorder;
-		else if (strcmp(item, "corrupt") == 0)
-			target = &f->corrupt;
-		else if (strcmp(item, "delay") == 0) {
-			char *end;
-			unsigned long long us;
-
-			errno = 0;
-			us = strtoull(val, &end, 10);
-			if (errno != 0 || end == val || *end != '\0' || us > 10000000ull) {
-				snprintf(err, err_len,
-					 "--fault delay='%s': expected microseconds, "
-					 "0-10000000",
-					 val);
-				return -EINVAL;
-			}
-			f->delay_us = us;
-			continue;
-		} else
-			goto bad;
-		if (parse_prob(val, target) != 0) {
-			snprintf(err, err_len,
-				 "--fault %s='%s': expected a probability in [0,1] or "
-				 "a percentage such as 5%%",
-				 item, val);
-			return -EINVAL;
-		}
-	}
-	f->any = f->drop || f->dup || f->reorder || f->corrupt || f->delay_us;
-	return 0;
-bad:
-	snprintf(err, err_len,
-		 "--fault '%s': expected a comma-separated list of drop=P, dup=P, "
-		 "reorder=P, corrupt=P (P in [0,1] or N%%) and delay=USEC",
-		 spec);
-	return -EINVAL;
+	return threshold != 0 && aoe_app_rng_next(&ctx->rng) < threshold;
 }
 
 /* Send what is staged; what the tx queue will not take after a few tries is freed. */
@@ -226,7 +100,7 @@ corrupt(struct tgt_ctx *ctx, struct rte_mbuf *m)
 {
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t len = rte_pktmbuf_data_len(m);
-	uint64_t r = tgt_rng_next(ctx);
+	uint64_t r = aoe_app_rng_next(&ctx->rng);
 	uint32_t off;
 
 	/* Data when the frame carries any past the ATA header, else the tag (bytes 20-23). */

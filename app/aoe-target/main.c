@@ -25,6 +25,8 @@
 
 #include <rte_common.h>
 #include <rte_cycles.h>
+#include <rte_dev.h>
+#include <rte_devargs.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -32,12 +34,14 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "aoe_app_eal.h"
+#include "aoe_names.h"
 #include "aoe_target.h"
 
-#define RX_DESC	    1024
-#define TX_DESC	    1024
-#define MAX_DISKS   256
-#define MAX_RX_ROOM (16384 + 128) /* af_packet framesz=16384 less its overhead fits */
+#define RX_DESC		    1024
+#define TX_DESC		    1024
+#define MAX_RX_ROOM	    (16384 + 128) /* af_packet framesz=16384 less its overhead fits */
+#define MEMIF_BSIZE_DEFAULT 2048	  /* 22.11's memif buffer size without bsize= */
 
 volatile sig_atomic_t tgt_force_quit;
 volatile sig_atomic_t tgt_usr1_count;
@@ -51,177 +55,6 @@ on_signal(int sig)
 		tgt_usr1_count++;
 	else
 		tgt_force_quit = 1;
-}
-
-static void
-usage(const char *prog)
-{
-	printf("usage: %s [EAL options] -- --disk SHELF.SLOT=BACKEND [--disk ...] [options]\n"
-	       "  --disk SHELF.SLOT=null:SIZE|ram:SIZE|file:PATH\n"
-	       "                      a disk; SIZE in bytes or with K/M/G/T (powers of 1024), a\n"
-	       "                      non-zero multiple of 512; shelf 0-65534, slot 0-254\n"
-	       "  --bufcnt N          buffer count in config answers, 1-65535 (default 256)\n"
-	       "  --sectors N         sectors per ATA frame, 1-%u (default (MTU - 36) / 512)\n"
-	       "  --lba28             act as an LBA28-only disk: no LBA48 in IDENTIFY, EXT\n"
-	       "                      commands aborted, at most 2^28 - 1 sectors\n"
-	       "  --port P            serve only port P (repeatable; default every port)\n"
-	       "  --config STR        initial config string of every disk (at most 1024 bytes)\n"
-	       "  --fault SPEC        drop=P,dup=P,reorder=P,corrupt=P,delay=USEC; P in [0,1] or "
-	       "N%%\n"
-	       "  --seed N            seed of the fault PRNG (default 1)\n"
-	       "  --mbuf-size BYTES   mbuf data room, at least what the ports need (af_packet "
-	       "with\n"
-	       "                      a large framesz=: give at least that)\n"
-	       "  --silent-after N    stop answering after N ATA requests answered\n"
-	       "  --silent-for MS     come back MS milliseconds after going silent\n"
-	       "  SIGUSR1 toggles silence; SIGINT/SIGTERM exit and print the counters.\n",
-	       prog, (unsigned int)TGT_MAX_SECTORS);
-}
-
-static unsigned long long
-parse_num(const char *opt, const char *s, unsigned long long min, unsigned long long max)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno != 0 || end == s || *end != '\0' || *s == '-' || v < min || v > max)
-		rte_exit(EXIT_FAILURE, "%s '%s': expected an integer from %llu to %llu\n", opt, s,
-			 min, max);
-	return v;
-}
-
-enum {
-	OPT_DISK = 256,
-	OPT_BUFCNT,
-	OPT_FAULT,
-	OPT_PORT,
-	OPT_SECTORS,
-	OPT_LBA28,
-	OPT_CONFIG,
-	OPT_SILENT_AFTER,
-	OPT_SILENT_FOR,
-	OPT_SEED,
-	OPT_MBUF_SIZE,
-	OPT_HELP,
-};
-
-static const struct option long_opts[] = {
-	{"disk", required_argument, NULL, OPT_DISK},
-	{"bufcnt", required_argument, NULL, OPT_BUFCNT},
-	{"fault", required_argument, NULL, OPT_FAULT},
-	{"port", required_argument, NULL, OPT_PORT},
-	{"sectors", required_argument, NULL, OPT_SECTORS},
-	{"lba28", no_argument, NULL, OPT_LBA28},
-	{"config", required_argument, NULL, OPT_CONFIG},
-	{"silent-after", required_argument, NULL, OPT_SILENT_AFTER},
-	{"silent-for", required_argument, NULL, OPT_SILENT_FOR},
-	{"seed", required_argument, NULL, OPT_SEED},
-	{"mbuf-size", required_argument, NULL, OPT_MBUF_SIZE},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
-};
-
-struct opts {
-	bool port_given;
-	bool port_sel[RTE_MAX_ETHPORTS];
-	const char *config;
-	uint64_t seed;
-	uint32_t mbuf_size;
-};
-
-static void
-parse_args(struct tgt_ctx *ctx, struct opts *o, int argc, char **argv)
-{
-	char err[512];
-	int c;
-
-	ctx->bufcnt = 256;
-	o->seed = 1;
-	ctx->disks = calloc(MAX_DISKS, sizeof(*ctx->disks));
-	if (ctx->disks == NULL)
-		rte_exit(EXIT_FAILURE, "out of memory\n");
-	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DISK: {
-			struct tgt_disk *d = &ctx->disks[ctx->n_disks];
-
-			if (ctx->n_disks == MAX_DISKS)
-				rte_exit(EXIT_FAILURE, "--disk: at most %d disks\n", MAX_DISKS);
-			if (tgt_disk_parse(optarg, d, err, sizeof(err)) != 0)
-				rte_exit(EXIT_FAILURE, "%s\n", err);
-			for (unsigned int i = 0; i < ctx->n_disks; i++)
-				if (ctx->disks[i].shelf == d->shelf &&
-				    ctx->disks[i].slot == d->slot)
-					rte_exit(EXIT_FAILURE,
-						 "--disk '%s': e%u.%u is given twice\n", optarg,
-						 d->shelf, d->slot);
-			ctx->n_disks++;
-			break;
-		}
-		case OPT_BUFCNT:
-			ctx->bufcnt = (uint16_t)parse_num("--bufcnt", optarg, 1, 65535);
-			break;
-		case OPT_FAULT:
-			if (tgt_fault_parse(optarg, &ctx->fault, err, sizeof(err)) != 0)
-				rte_exit(EXIT_FAILURE, "%s\n", err);
-			break;
-		case OPT_PORT: {
-			uint16_t pid =
-				(uint16_t)parse_num("--port", optarg, 0, RTE_MAX_ETHPORTS - 1);
-
-			if (!rte_eth_dev_is_valid_port(pid))
-				rte_exit(EXIT_FAILURE, "--port %u: no such port (%u available)\n",
-					 pid, rte_eth_dev_count_avail());
-			o->port_given = true;
-			o->port_sel[pid] = true;
-			break;
-		}
-		case OPT_SECTORS:
-			ctx->sectors_opt =
-				(unsigned int)parse_num("--sectors", optarg, 1, TGT_MAX_SECTORS);
-			break;
-		case OPT_LBA28:
-			ctx->lba28 = true;
-			break;
-		case OPT_CONFIG:
-			if (strlen(optarg) > AOE_CFG_STR_MAX)
-				rte_exit(EXIT_FAILURE, "--config: at most %d bytes, got %zu\n",
-					 AOE_CFG_STR_MAX, strlen(optarg));
-			o->config = optarg;
-			break;
-		case OPT_SILENT_AFTER:
-			ctx->silent_after = parse_num("--silent-after", optarg, 1, UINT64_MAX);
-			break;
-		case OPT_SILENT_FOR:
-			ctx->silent_for_ms = parse_num("--silent-for", optarg, 1, 86400000ull);
-			break;
-		case OPT_SEED:
-			o->seed = parse_num("--seed", optarg, 0, UINT64_MAX);
-			break;
-		case OPT_MBUF_SIZE:
-			o->mbuf_size = (uint32_t)parse_num("--mbuf-size", optarg, 2048,
-							   UINT16_MAX - RTE_PKTMBUF_HEADROOM - 64);
-			break;
-		case OPT_HELP:
-		case 'h':
-			usage(argv[0]);
-			exit(EXIT_SUCCESS);
-		default:
-			usage(argv[0]);
-			rte_exit(EXIT_FAILURE, "unknown option (see the usage above)\n");
-		}
-	}
-	if (optind < argc)
-		rte_exit(EXIT_FAILURE, "unexpected argument '%s' (options start with --)\n",
-			 argv[optind]);
-	if (ctx->n_disks == 0)
-		rte_exit(EXIT_FAILURE,
-			 "--disk SHELF.SLOT=null:SIZE|ram:SIZE|file:PATH is required\n");
-	if (ctx->silent_for_ms != 0 && ctx->silent_after == 0)
-		printf("aoe-target: --silent-for without --silent-after applies to SIGUSR1 "
-		       "silence\n");
 }
 
 /* Zero every mbuf's buffer once, so null-disk reads never leak old bytes of another frame
@@ -249,11 +82,11 @@ port_init(struct tgt_ctx *ctx, struct tgt_port *p)
 	rc = rte_eth_dev_configure(p->port_id, 1, 1, &conf);
 	if (rc != 0)
 		rte_exit(EXIT_FAILURE, "port %u: cannot configure (MTU %u): %s\n", p->port_id,
-			 p->mtu, rte_strerror(-rc));
+			 p->mtu, aoe_ethdev_strerror(rc));
 	rc = rte_eth_dev_info_get(p->port_id, &info);
 	if (rc != 0)
 		rte_exit(EXIT_FAILURE, "port %u: no device info: %s\n", p->port_id,
-			 rte_strerror(-rc));
+			 aoe_ethdev_strerror(rc));
 	uint16_t rxd = RX_DESC, txd = TX_DESC;
 
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &rxd, &txd);
@@ -267,11 +100,40 @@ port_init(struct tgt_ctx *ctx, struct tgt_port *p)
 		rc = rte_eth_dev_start(p->port_id);
 	if (rc != 0)
 		rte_exit(EXIT_FAILURE, "port %u: cannot set up queues or start: %s\n", p->port_id,
-			 rte_strerror(-rc));
+			 aoe_ethdev_strerror(rc));
 	rc = rte_eth_macaddr_get(p->port_id, &p->mac);
 	if (rc != 0)
 		rte_exit(EXIT_FAILURE, "port %u: no MAC address: %s\n", p->port_id,
-			 rte_strerror(-rc));
+			 aoe_ethdev_strerror(rc));
+}
+
+/*
+ * A memif frame longer than one memif buffer (bsize=, 2048 bytes by default) crosses as a chain,
+ * and 22.11's PMD was seen to duplicate such frames without end (8754-byte frames in 8192-byte
+ * buffers crashed the target): --sectors must keep every frame within one buffer.
+ */
+static void
+memif_check(const struct tgt_port *p, const struct rte_eth_dev_info *info, unsigned int sectors)
+{
+	const struct rte_devargs *da = rte_dev_devargs(info->device);
+	unsigned long bsize = MEMIF_BSIZE_DEFAULT;
+	char value[32];
+
+	if (info->driver_name == NULL || strcmp(info->driver_name, "net_memif") != 0)
+		return;
+	if (da != NULL && da->args != NULL &&
+	    aoe_app_devarg(da->args, "bsize", value, sizeof(value)))
+		bsize = strtoul(value, NULL, 0);
+	if (AOE_ATA_HDR_LEN + sectors * AOE_SECTOR_SIZE <= bsize)
+		return;
+	fprintf(stderr,
+		"aoe-target: --sectors %u: a frame of %u bytes does not fit one memif buffer of "
+		"port "
+		"%u (bsize=%lu): allowed at most %lu sectors (or a larger bsize= on both ends)\n",
+		sectors, AOE_ATA_HDR_LEN + sectors * AOE_SECTOR_SIZE, p->port_id, bsize,
+		bsize > AOE_ATA_HDR_LEN ? (bsize - AOE_ATA_HDR_LEN) / AOE_SECTOR_SIZE : 0);
+	rte_eal_cleanup();
+	exit(AOE_APP_EXIT_USAGE);
 }
 
 /*
@@ -305,6 +167,7 @@ port_probe(struct tgt_ctx *ctx, struct tgt_port *p)
 			s = TGT_MAX_SECTORS;
 	}
 	p->sectors = (uint8_t)s;
+	memif_check(p, &info, s);
 	return RTE_MAX(rx_room, (uint32_t)(AOE_ATA_HDR_LEN + s * AOE_SECTOR_SIZE));
 }
 
@@ -322,7 +185,8 @@ setup_disks(struct tgt_ctx *ctx, const char *config)
 		aoe_identify_build(d->ident, d->sectors, TGT_MODEL, serial, TGT_FW_STR);
 		if (ctx->lba28) {
 			if (d->sectors > 0x0fffffff)
-				rte_exit(EXIT_FAILURE, "--lba28: e%u.%u has %" PRIu64 " sectors; an "
+				rte_exit(EXIT_FAILURE,
+					 "--lba28: e%u.%u has %" PRIu64 " sectors; an "
 					 "LBA28 disk holds at most 268435455 (128 GiB)\n",
 					 d->shelf, d->slot, d->sectors);
 			aoe_identify_set_lba28(d->ident);
@@ -342,7 +206,8 @@ setup_disks(struct tgt_ctx *ctx, const char *config)
 	}
 }
 
-#define P(name) printf("  %-22s %" PRIu64 "\n", #name, st->name)
+#define PRINT_STAT(name) printf("  %-22s %" PRIu64 "\n", #name, st->name);
+
 static void
 print_stats(const struct tgt_ctx *ctx)
 {
@@ -352,51 +217,16 @@ print_stats(const struct tgt_ctx *ctx)
 						"force_set"};
 
 	printf("aoe-target counters:\n");
-	P(rx_frames);
-	P(rx_bytes);
-	P(tx_frames);
-	P(tx_bytes);
-	P(tx_full);
-	P(rx_not_aoe);
-	P(rx_not_mine);
-	P(rx_bad_hdr);
-	P(rx_responses);
-	P(rx_no_disk);
-	P(rx_oversize);
-	P(rx_silenced);
+	TGT_STATS(PRINT_STAT)
 	for (unsigned int i = 0; i < RTE_DIM(cmd_names); i++)
 		printf("  cmd_%-18s %" PRIu64 "\n", cmd_names[i], st->cmd[i]);
-	P(cmd_unknown);
 	for (unsigned int i = 0; i < RTE_DIM(cfg_names); i++)
 		printf("  config_%-15s %" PRIu64 "\n", cfg_names[i], st->cfg_sub[i]);
-	P(cfg_no_match);
-	P(ata_read);
-	P(ata_write);
-	P(ata_identify);
-	P(ata_flush);
-	P(ata_check_power);
-	P(ata_other);
-	P(sectors_read);
-	P(sectors_written);
-	P(ata_err_idnf);
-	P(ata_err_abrt);
-	P(ata_io_err);
-	P(ata_masked);
 	for (unsigned int i = 1; i < RTE_DIM(st->aoe_err_sent); i++)
 		printf("  aoe_error_%u_%-10s %" PRIu64 "\n", i, "sent", st->aoe_err_sent[i]);
 	for (unsigned int i = 1; i < RTE_DIM(st->mask_err); i++)
 		printf("  mask_error_%u_%-9s %" PRIu64 "\n", i, "sent", st->mask_err[i]);
-	P(alloc_fail);
-	P(unsolicited);
-	P(fault_drop);
-	P(fault_dup);
-	P(fault_reorder);
-	P(fault_delay);
-	P(fault_corrupt);
-	P(silent_periods);
-	fflush(stdout);
 }
-#undef P
 
 static void
 serve_loop(struct tgt_ctx *ctx)
@@ -445,44 +275,67 @@ int
 main(int argc, char **argv)
 {
 	struct tgt_ctx *ctx = &g_ctx;
-	struct opts o = {0};
+	struct tgt_opts *o = &ctx->opts;
+	char err[512];
 	unsigned int n_mbufs;
 	uint32_t max_room = 0;
 	uint32_t room;
 	uint16_t pid;
-	int rc;
+	int out_rc;
 
-	rc = rte_eal_init(argc, argv);
-	if (rc < 0)
-		rte_exit(EXIT_FAILURE, "cannot initialise the EAL (see the messages above)\n");
-	argc -= rc;
-	argv += rc;
-	argv[0] = (char *)(uintptr_t) "aoe-target";
-	parse_args(ctx, &o, argc, argv);
+	if (aoe_app_stdio_check() != 0) {
+		fprintf(stderr, "aoe-target: standard output is closed: its messages and counters "
+				"could not be written (redirect it to a file or /dev/null)\n");
+		return EXIT_FAILURE;
+	}
+	/* The options first: a typo or --help costs no device probing. */
+	if (tgt_options_cmdline(argc, argv, ctx, err, sizeof(err)) != 0) {
+		fprintf(stderr, "aoe-target: %s\n", err);
+		return AOE_APP_EXIT_USAGE;
+	}
+	if (o->help) {
+		tgt_options_usage(stdout, "aoe-target");
+		return aoe_app_flush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	}
+	aoe_app_eal_init("aoe-target", argc, argv);
+	if (aoe_app_eal_ports("aoe-target") != 0) {
+		rte_eal_cleanup();
+		return EXIT_FAILURE;
+	}
+	for (pid = 0; pid < RTE_MAX_ETHPORTS; pid++) {
+		if (o->port_sel[pid] && !rte_eth_dev_is_valid_port(pid)) {
+			fprintf(stderr, "aoe-target: --port %u: no such port (%u available)\n", pid,
+				rte_eth_dev_count_avail());
+			rte_eal_cleanup();
+			return AOE_APP_EXIT_USAGE;
+		}
+	}
+	if (ctx->silent_for_ms != 0 && ctx->silent_after == 0)
+		printf("aoe-target: --silent-for without --silent-after applies to SIGUSR1 "
+		       "silence\n");
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGUSR1, on_signal);
 	ctx->tsc_hz = rte_get_tsc_hz();
-	tgt_rng_seed(ctx, o.seed);
+	aoe_app_rng_seed(&ctx->rng, o->seed);
 
 	RTE_ETH_FOREACH_DEV(pid)
 	{
-		if (o.port_given && !o.port_sel[pid])
+		if (o->port_given && !o->port_sel[pid])
 			continue;
 		ctx->ports[ctx->n_ports].port_id = pid;
 		max_room = RTE_MAX(max_room, port_probe(ctx, &ctx->ports[ctx->n_ports]));
 		ctx->n_ports++;
 	}
 	if (ctx->n_ports == 0)
-		rte_exit(EXIT_FAILURE, "no Ethernet port to serve: give the EAL a device (e.g. "
-				       "--vdev net_af_packet0,iface=veth0) or a PCI address\n");
+		rte_exit(EXIT_FAILURE, "no port to serve: --port names none of the EAL's ports\n");
 
-	setup_disks(ctx, o.config);
+	setup_disks(ctx, o->config);
 
 	/* One segment per frame: room for the largest response, never less than 2 KiB. */
 	room = RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_DATAROOM, RTE_ALIGN_CEIL(max_room, 64));
-	room = RTE_MAX(room, o.mbuf_size);
+	room = RTE_MAX(room, o->mbuf_size);
 	n_mbufs = ctx->n_ports * (RX_DESC + TX_DESC + TGT_TX_STAGE + 1 +
 				  (ctx->fault.delay_us ? TGT_DELAY_SLOTS : 0)) +
 		  1024;
@@ -535,11 +388,14 @@ main(int argc, char **argv)
 		rte_free(p->dq);
 	}
 	print_stats(ctx);
+	out_rc = aoe_app_flush(stdout);
+	if (out_rc != 0)
+		fprintf(stderr, "aoe-target: cannot write its counters: %s\n", strerror(-out_rc));
 	for (unsigned int i = 0; i < ctx->n_disks; i++)
 		tgt_disk_close(&ctx->disks[i]);
 	free(ctx->disks);
 	rte_free(ctx->scratch);
 	rte_mempool_free(ctx->pool);
 	rte_eal_cleanup();
-	return 0;
+	return out_rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

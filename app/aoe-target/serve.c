@@ -176,9 +176,9 @@ serve_ata(struct tgt_ctx *ctx, struct tgt_port *p, struct req *rq, struct tgt_di
 		.lba = ata.lba,
 	};
 	count = ata.sector_count;
-	if (ctx->lba28 && (ata.cmd_status == AOE_ATA_READ_EXT ||
-			   ata.cmd_status == AOE_ATA_WRITE_EXT ||
-			   ata.cmd_status == AOE_ATA_FLUSH_EXT)) {
+	if (ctx->lba28 &&
+	    (ata.cmd_status == AOE_ATA_READ_EXT || ata.cmd_status == AOE_ATA_WRITE_EXT ||
+	     ata.cmd_status == AOE_ATA_FLUSH_EXT)) {
 		/* An LBA28 disk knows no EXT command: abort it as such a drive does. */
 		ctx->st.ata_other++;
 		ctx->st.ata_err_abrt++;

@@ -115,6 +115,9 @@ parse_line(char *line, const char *name, unsigned int lineno, struct options *op
 	if (options_set(opts, (enum options_id)id, value, why, sizeof(why)) != 0)
 		return line_fail(err, errlen, name, lineno, "%s: %s", key, why);
 	first_line[id] = lineno;
+	/* What is checked only after the EAL starts (iflist's ports) says where it came from. */
+	opts->line[id] = lineno;
+	opts->file = name;
 	return 0;
 }
 

@@ -12,6 +12,7 @@
  * and prints a line whenever a target comes up or goes down.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -30,21 +31,14 @@
 #include <aoe.h>
 #include <aoe_nbd.h>
 
+#include "aoe_app.h"
+#include "aoe_app_eal.h"
+#include "aoe_app_status.h"
+#include "aoe_shm_read.h"
 #include "config.h"
 #include "options.h"
 #include "status.h"
 
-/* options.c cannot include DPDK headers (its tests run without DPDK): keep the copies honest. */
-_Static_assert(OPTIONS_MAX_IFS == AOE_MAX_PORTS, "--iflist holds AOE_MAX_PORTS ports");
-_Static_assert(OPTIONS_IFNAME_MAX == RTE_ETH_NAME_MAX_LEN, "port names as ethdev spells them");
-_Static_assert(OPTIONS_MAXOUT_DEFAULT == AOE_MAXOUT_DEFAULT, "same default as the engine");
-_Static_assert(OPTIONS_MAXOUT_MAX == AOE_MAXOUT_MAX, "same cap as the engine");
-_Static_assert(OPTIONS_DEADSECS_DEFAULT == AOE_DEADSECS_DEFAULT, "same default as the engine");
-_Static_assert(OPTIONS_NBD_MAX == AOE_NBD_MAX_LISTEN, "--nbd holds what the server listens on");
-_Static_assert(OPTIONS_DISCOVER_DEFAULT == AOE_DISCOVER_INTERVAL_DEFAULT,
-	       "same default as the engine");
-
-#define EXIT_USAGE 2
 /* How much longer --status listens while a target is still answering its IDENTIFY. */
 #define PROBING_GRACE_MS 2000
 /* How often --status looks at the target table while it waits for probing targets. */
@@ -56,6 +50,8 @@ static volatile sig_atomic_t quit;
 static volatile int workers_stop;
 /* How long SIGTERM waits for NBD requests in flight to be answered. */
 #define NBD_DRAIN_MAX_MS 10000
+
+_Static_assert(OPTIONS_NBD_MAX == AOE_NBD_MAX_LISTEN, "--nbd holds what the server listens on");
 
 static void
 on_signal(int sig)
@@ -91,29 +87,6 @@ port_by_name(const char *name, uint16_t *port_id, void *arg)
 	return rte_eth_dev_get_port_by_name(name, port_id) == 0 ? 0 : -ENODEV;
 }
 
-/*
- * The application's options are what follows the first "--" (the EAL stops there too).
- * Returns a new argv whose [0] is the program name; NULL when out of memory.
- */
-static char **
-app_argv(int argc, char **argv, int *app_argc)
-{
-	char **out;
-	int i, n = 1;
-
-	out = calloc((size_t)argc + 1, sizeof(*out));
-	if (out == NULL)
-		return NULL;
-	out[0] = argv[0];
-	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--") == 0)
-			break;
-	for (i++; i < argc; i++)
-		out[n++] = argv[i];
-	*app_argc = n;
-	return out;
-}
-
 /* Exit through the EAL, which must be cleaned up once it has been initialised. */
 static void __rte_noreturn
 leave(int code)
@@ -140,7 +113,7 @@ fill_conf(const struct options *opts, struct aoe_conf *conf)
 	if (options_resolve_ports(opts, &ops, conf->ports, &conf->nb_ports, err, sizeof(err)) !=
 	    0) {
 		fprintf(stderr, "dpdk-aoe: %s\n", err);
-		leave(EXIT_USAGE);
+		leave(AOE_APP_EXIT_USAGE);
 	}
 
 	conf->mgmt_lcore = rte_get_main_lcore();
@@ -155,7 +128,7 @@ fill_conf(const struct options *opts, struct aoe_conf *conf)
 		if (conf->nb_lcores == AOE_MAX_LCORES) {
 			fprintf(stderr, "dpdk-aoe: %u lcores given; allowed: at most %d (EAL -l)\n",
 				rte_lcore_count(), AOE_MAX_LCORES);
-			leave(EXIT_USAGE);
+			leave(AOE_APP_EXIT_USAGE);
 		}
 		conf->lcores[conf->nb_lcores++] = lcore;
 	}
@@ -201,8 +174,8 @@ run_status(const struct options *opts)
 	uint64_t end = now + hz * opts->discover_wait_ms / 1000;
 	uint64_t hard_end = end + hz * PROBING_GRACE_MS / 1000;
 	uint64_t next_check = end;
-	struct aoe_target_info *list;
-	unsigned int n;
+	struct aoe_shm_reader region;
+	char path[PATH_MAX];
 	int ret;
 
 	while (!quit) {
@@ -223,10 +196,18 @@ run_status(const struct options *opts)
 		}
 	}
 
-	list = list_targets(&n);
-	ret = opts->json ? status_print_json(stdout, list, n) : status_print_text(stdout, list, n);
-	if (ret == 0 && fflush(stdout) != 0)
-		ret = -EIO;
+	/* aoe-stat's table and JSON, from this engine's statistics region as aoe-stat maps it. */
+	snprintf(path, sizeof(path), "%s/%s", rte_eal_get_runtime_dir(), AOE_SHM_FILE);
+	ret = aoe_shm_open(&region, NULL, path);
+	if (ret != 0) {
+		fprintf(stderr, "dpdk-aoe: %s\n", region.err);
+		return EXIT_FAILURE;
+	}
+	ret = opts->json ? aoe_app_status_json(stdout, region.shm)
+			 : aoe_app_status_table(stdout, region.shm, false);
+	aoe_shm_close(&region);
+	if (ret == 0)
+		ret = aoe_app_flush(stdout);
 	if (ret != 0) {
 		fprintf(stderr, "dpdk-aoe: writing the status: %s\n", strerror(-ret));
 		return EXIT_FAILURE;
@@ -234,11 +215,21 @@ run_status(const struct options *opts)
 	return EXIT_SUCCESS;
 }
 
+/* Set once an event line could not be written: said once, and the exit status is 1. */
+static int event_write_error;
+
 static void
 on_target_event(enum aoe_target_event event, const struct aoe_target_info *info, void *arg)
 {
+	int rc;
+
 	RTE_SET_USED(arg);
-	status_print_event(stdout, time(NULL), event, info);
+	rc = status_print_event(stdout, time(NULL), event, info);
+	if (rc != 0 && event_write_error == 0) {
+		event_write_error = rc;
+		/* The daemon keeps its targets: the log (stderr) still has every event. */
+		fprintf(stderr, "dpdk-aoe: cannot write the event lines: %s\n", strerror(-rc));
+	}
 }
 
 static int
@@ -344,40 +335,36 @@ main(int argc, char **argv)
 {
 	struct options cli, opts;
 	struct aoe_conf conf;
-	char err[256];
-	char **aargv;
-	int aargc, ret, code;
+	char err[512];
+	int ret, code;
 
-	/* Bad options are refused before the EAL takes hugepages, devices and time. */
-	aargv = app_argv(argc, argv, &aargc);
-	if (aargv == NULL) {
-		fprintf(stderr, "dpdk-aoe: out of memory\n");
+	/* A closed stdout would lose the output, and let the EAL's files take its place. */
+	if (aoe_app_stdio_check() != 0) {
+		fprintf(stderr, "dpdk-aoe: standard output is closed: the table or the event lines "
+				"could not be written (redirect it to a file or /dev/null)\n");
 		return EXIT_FAILURE;
 	}
-	if (options_parse_args(aargc, aargv, &cli, err, sizeof(err)) != 0) {
+	/* Bad options are refused before the EAL takes hugepages, devices and time. */
+	if (options_parse_cmdline(argc, argv, &cli, err, sizeof(err)) != 0) {
 		fprintf(stderr, "dpdk-aoe: %s (see --help)\n", err);
-		free(aargv);
-		return EXIT_USAGE;
+		return AOE_APP_EXIT_USAGE;
 	}
 	/* --help works even when the configuration file is broken. */
 	if (cli.help) {
-		free(aargv);
 		options_usage(stdout, "dpdk-aoe");
-		return EXIT_SUCCESS;
+		return aoe_app_flush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 	}
-	/* cli.config points into argv, which outlives aargv. */
+	/* cli.config points into argv. */
 	ret = config_load(&cli, options_config_default(), &opts, err, sizeof(err));
-	free(aargv);
 	if (ret != 0) {
 		fprintf(stderr, "dpdk-aoe: %s (see --help)\n", err);
-		return EXIT_USAGE;
+		return AOE_APP_EXIT_USAGE;
 	}
 
-	/* The EAL logs to stdout by default; stdout belongs to the status and event output. */
-	rte_openlog_stream(stderr);
-	ret = rte_eal_init(argc, argv);
-	if (ret < 0)
-		rte_exit(EXIT_FAILURE, "cannot initialise the EAL: %s\n", rte_strerror(rte_errno));
+	/* The EAL's log goes to stderr: stdout belongs to the status and event output. */
+	aoe_app_eal_init("dpdk-aoe", argc, argv);
+	if (aoe_app_eal_ports("dpdk-aoe") != 0)
+		leave(EXIT_FAILURE);
 
 	if (install_signals() != 0) {
 		fprintf(stderr, "dpdk-aoe: cannot install signal handlers: %s\n", strerror(errno));
@@ -395,16 +382,18 @@ main(int argc, char **argv)
 	}
 	ret = aoe_init(&conf);
 	if (ret != 0) {
-		fprintf(stderr, "dpdk-aoe: aoe_init: %s%s\n", strerror(-ret),
-			ret == -ENODEV ? " (no usable port: check the EAL device options and "
-					 "--iflist)"
-				       : "");
+		fprintf(stderr,
+			"dpdk-aoe: cannot start the AoE engine: %s (the messages above say "
+			"which port or resource failed)\n",
+			strerror(-ret));
 		leave(EXIT_FAILURE);
 	}
 
 	if (!opts.status)
 		start_nbd(&opts, &conf);
 	code = opts.status ? run_status(&opts) : run_daemon(&conf);
+	if (event_write_error != 0)
+		code = EXIT_FAILURE;
 
 	aoe_nbd_fini();
 	aoe_fini();

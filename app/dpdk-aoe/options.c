@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "options.h"
@@ -52,8 +53,8 @@ static const struct option long_options[] = {
 	{"discover-interval", required_argument, NULL, OPT_SETTING + OPTIONS_DISCOVER_INTERVAL},
 	{"status", no_argument, NULL, OPT_SETTING + OPTIONS_STATUS},
 	{"json", no_argument, NULL, OPT_SETTING + OPTIONS_JSON},
-	{"discover-wait", required_argument, NULL, OPT_SETTING + OPTIONS_DISCOVER_WAIT},
 	{"nbd", required_argument, NULL, OPT_SETTING + OPTIONS_NBD},
+	{"discover-wait", required_argument, NULL, OPT_SETTING + OPTIONS_DISCOVER_WAIT},
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
 	{"help", no_argument, NULL, OPT_HELP},
@@ -69,36 +70,12 @@ static const struct option long_options[] = {
 #error "meson defines DPDK_AOE_CONFIG_DEFAULT: the build's sysconfdir/dpdk-aoe/dpdk-aoe.conf"
 #endif
 
-/*
- * Digits only: strtoul() would accept leading blanks, a sign ("-1" wraps to a huge value) and
- * an empty string, none of which an operator means.
- */
-static int
-parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-	uint64_t v = 0;
-	const char *p;
-
-	if (*s == '\0')
-		return -EINVAL;
-	for (p = s; *p != '\0'; p++) {
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(*p - '0');
-		if (v > max)
-			return -ERANGE;
-	}
-	if (v < min)
-		return -ERANGE;
-	*out = (uint32_t)v;
-	return 0;
-}
-
 static int
 parse_number(const char *arg, uint32_t min, uint32_t max, const char *unit, uint32_t *out,
 	     char *err, size_t errlen)
 {
-	int ret = parse_u32(arg, min, max, out);
+	uint64_t v;
+	int ret = aoe_app_parse_u64(arg, min, max, &v);
 
 	if (ret == -EINVAL)
 		return aoe_app_errf(err, errlen, "'%s' is not a number; allowed: %u..%u %s", arg,
@@ -106,6 +83,7 @@ parse_number(const char *arg, uint32_t min, uint32_t max, const char *unit, uint
 	if (ret == -ERANGE)
 		return aoe_app_errf(err, errlen, "%s is out of range; allowed: %u..%u %s", arg, min,
 				    max, unit);
+	*out = (uint32_t)v;
 	return 0;
 }
 
@@ -148,18 +126,18 @@ parse_iflist(struct options *opts, const char *arg, char *err, size_t errlen)
 	size_t len;
 
 	while ((e = list_next(&p, &len)) != NULL) {
-		if (len >= OPTIONS_IFNAME_MAX) {
+		if (len >= AOE_PORT_NAME_MAX) {
 			opts->nb_ifs = before;
 			return aoe_app_errf(
 				err, errlen,
 				"port '%.*s' is too long; allowed: port ids or names of at "
 				"most %d characters",
-				(int)len, e, OPTIONS_IFNAME_MAX - 1);
+				(int)len, e, AOE_PORT_NAME_MAX - 1);
 		}
-		if (opts->nb_ifs == OPTIONS_MAX_IFS) {
+		if (opts->nb_ifs == AOE_MAX_PORTS) {
 			opts->nb_ifs = before;
 			return aoe_app_errf(err, errlen, "more than %d ports; allowed: at most %d",
-					    OPTIONS_MAX_IFS, OPTIONS_MAX_IFS);
+					    AOE_MAX_PORTS, AOE_MAX_PORTS);
 		}
 		memcpy(opts->ifs[opts->nb_ifs], e, len);
 		opts->ifs[opts->nb_ifs][len] = '\0';
@@ -210,9 +188,9 @@ void
 options_init(struct options *opts)
 {
 	memset(opts, 0, sizeof(*opts));
-	opts->maxout = OPTIONS_MAXOUT_DEFAULT;
-	opts->deadsecs = OPTIONS_DEADSECS_DEFAULT;
-	opts->discover_interval_s = OPTIONS_DISCOVER_DEFAULT;
+	opts->maxout = AOE_MAXOUT_DEFAULT;
+	opts->deadsecs = AOE_DEADSECS_DEFAULT;
+	opts->discover_interval_s = AOE_DISCOVER_INTERVAL_DEFAULT;
 	opts->discover_wait_ms = OPTIONS_WAIT_DEFAULT_MS;
 }
 
@@ -230,17 +208,18 @@ options_set(struct options *opts, enum options_id id, const char *value, char *e
 		ret = parse_iflist(opts, value, err, errlen);
 		break;
 	case OPTIONS_MAXOUT:
-		ret = parse_number(value, 1, OPTIONS_MAXOUT_MAX, "frames", &v, err, errlen);
+		ret = parse_number(value, 1, AOE_MAXOUT_MAX, "frames", &v, err, errlen);
 		if (ret == 0)
 			opts->maxout = (uint16_t)v;
 		break;
 	case OPTIONS_DEADSECS:
-		ret = parse_number(value, 0, OPTIONS_DEADSECS_MAX, "seconds (0 = retry forever)",
+		ret = parse_number(value, 0, AOE_DEADSECS_MAX, "seconds (0 = retry forever)",
 				   &opts->deadsecs, err, errlen);
 		break;
 	case OPTIONS_DISCOVER_INTERVAL:
-		ret = parse_number(value, 0, OPTIONS_DISCOVER_MAX, "seconds (0 = only at start)",
-				   &opts->discover_interval_s, err, errlen);
+		ret = parse_number(value, 0, AOE_DISCOVER_INTERVAL_MAX,
+				   "seconds (0 = only at start)", &opts->discover_interval_s, err,
+				   errlen);
 		break;
 	case OPTIONS_DISCOVER_WAIT:
 		ret = parse_number(value, 1, OPTIONS_WAIT_MAX_MS, "ms", &opts->discover_wait_ms,
@@ -333,6 +312,9 @@ options_merge(struct options *base, const struct options *over)
 			break;
 		}
 	}
+	for (id = 0; id < OPTIONS_NB; id++)
+		if ((over->given & (UINT32_C(1) << id)) != 0)
+			base->line[id] = over->line[id];
 	base->given |= over->given;
 	base->help = over->help;
 	base->config = over->config;
@@ -413,6 +395,32 @@ options_parse_args(int argc, char **argv, struct options *opts, char *err, size_
 	return 0;
 }
 
+static int
+parse(int argc, char **argv, void *opts, char *err, size_t errlen)
+{
+	return options_parse_args(argc, argv, opts, err, errlen);
+}
+
+int
+options_parse_cmdline(int argc, char **argv, struct options *opts, char *err, size_t errlen)
+{
+	static const struct aoe_app_cmdline cmdline = {
+		.prog = "dpdk-aoe",
+		.synopsis = "[options]",
+		.shortopts = "+:h",
+		.longopts = long_options,
+		.needs_options = false,
+		.parse = parse,
+	};
+	bool help;
+	int rc;
+
+	options_init(opts);
+	rc = aoe_app_cmdline(&cmdline, argc, argv, opts, &help, err, errlen);
+	opts->help = help;
+	return rc;
+}
+
 int
 options_check(const struct options *opts, char *err, size_t errlen)
 {
@@ -469,19 +477,18 @@ options_usage(FILE *f, const char *prog)
 		"\n"
 		"Without --status, runs until SIGINT or SIGTERM and prints a line on stdout\n"
 		"whenever a target comes up or goes down.\n",
-		prog, 1, OPTIONS_MAXOUT_MAX, OPTIONS_MAXOUT_DEFAULT, OPTIONS_DEADSECS_MAX,
-		OPTIONS_DEADSECS_DEFAULT, OPTIONS_DISCOVER_MAX, OPTIONS_DISCOVER_DEFAULT,
-		OPTIONS_WAIT_MAX_MS, OPTIONS_WAIT_DEFAULT_MS, OPTIONS_NBD_MAX,
-		DPDK_AOE_CONFIG_DEFAULT);
+		prog, 1, AOE_MAXOUT_MAX, AOE_MAXOUT_DEFAULT, AOE_DEADSECS_MAX, AOE_DEADSECS_DEFAULT,
+		AOE_DISCOVER_INTERVAL_MAX, AOE_DISCOVER_INTERVAL_DEFAULT, OPTIONS_WAIT_MAX_MS,
+		OPTIONS_WAIT_DEFAULT_MS, OPTIONS_NBD_MAX, DPDK_AOE_CONFIG_DEFAULT);
 }
 
-/* Only digits, and a value that fits a port id: then the entry is an id, not a name. */
+/* A number that fits a port id: then the entry is an id, not a name. */
 static bool
 entry_is_id(const char *s, uint16_t *id)
 {
-	uint32_t v;
+	uint64_t v;
 
-	if (parse_u32(s, 0, UINT16_MAX, &v) != 0)
+	if (aoe_app_parse_u64(s, 0, UINT16_MAX, &v) != 0)
 		return false;
 	*id = (uint16_t)v;
 	return true;
@@ -491,27 +498,32 @@ int
 options_resolve_ports(const struct options *opts, const struct options_port_ops *ops,
 		      uint16_t *ports, uint16_t *nb_ports, char *err, size_t errlen)
 {
-	unsigned int i, j;
+	unsigned int i, j, line = opts->line[OPTIONS_IFLIST];
+	char where[512];
 	uint16_t id, n = 0;
 
+	/* The file and line of the iflist key, or the option. */
+	if (line != 0 && opts->file != NULL)
+		snprintf(where, sizeof(where), "%s:%u: iflist", opts->file, line);
+	else
+		snprintf(where, sizeof(where), "--iflist");
 	for (i = 0; i < opts->nb_ifs; i++) {
 		const char *e = opts->ifs[i];
 
 		if (entry_is_id(e, &id)) {
 			if (!ops->id_valid(id, ops->arg)) {
 				aoe_app_errf(err, errlen,
-					     "--iflist: no port with id %s; allowed: the ids or "
-					     "names of "
+					     "%s: no port with id %s; allowed: the ids or names of "
 					     "the ports the EAL probed",
-					     e);
+					     where, e);
 				return -ENODEV;
 			}
 		} else if (ops->by_name(e, &id, ops->arg) != 0) {
-			aoe_app_errf(err, errlen,
-				     "--iflist: no port named '%s'; allowed: the ids or names of "
-				     "the ports "
-				     "the EAL probed",
-				     e);
+			aoe_app_errf(
+				err, errlen,
+				"%s: no port named '%s'; allowed: the ids or names of the ports "
+				"the EAL probed",
+				where, e);
 			return -ENODEV;
 		}
 		for (j = 0; j < n; j++)

@@ -4,8 +4,7 @@
  * configuration file (config.h) set the same fields through the same validators.
  *
  * Parsing is a pure function over argc/argv so it can be unit-tested without DPDK: this header
- * includes no DPDK or libaoe header, and main.c checks at compile time that the limits below
- * agree with aoe.h.
+ * includes no DPDK header; the engine's limits and defaults come from aoe_defs.h.
  */
 #ifndef DPDK_AOE_OPTIONS_H
 #define DPDK_AOE_OPTIONS_H
@@ -15,18 +14,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define OPTIONS_MAX_IFS		 16   /**< AOE_MAX_PORTS */
-#define OPTIONS_IFNAME_MAX	 64   /**< RTE_ETH_NAME_MAX_LEN, NUL included */
-#define OPTIONS_MAXOUT_DEFAULT	 128  /**< AOE_MAXOUT_DEFAULT */
-#define OPTIONS_MAXOUT_MAX	 1024 /**< AOE_MAXOUT_MAX */
-#define OPTIONS_DEADSECS_DEFAULT 180  /**< AOE_DEADSECS_DEFAULT */
-#define OPTIONS_DEADSECS_MAX	 86400
-#define OPTIONS_DISCOVER_DEFAULT 60 /**< AOE_DISCOVER_INTERVAL_DEFAULT */
-#define OPTIONS_DISCOVER_MAX	 86400
-#define OPTIONS_WAIT_DEFAULT_MS	 2000
-#define OPTIONS_WAIT_MAX_MS	 600000
-#define OPTIONS_NBD_MAX		 8   /**< AOE_NBD_MAX_LISTEN */
-#define OPTIONS_NBD_ADDR_MAX	 280 /**< "tcp:" + host + ":" + port, NUL included */
+#include "aoe_defs.h"
+
+#define OPTIONS_WAIT_DEFAULT_MS 2000
+#define OPTIONS_WAIT_MAX_MS	600000
+#define OPTIONS_NBD_MAX		8   /**< AOE_NBD_MAX_LISTEN (main.c checks) */
+#define OPTIONS_NBD_ADDR_MAX	280 /**< "tcp:" + host + ":" + port, NUL included */
 
 /**
  * The settings both the command line and the configuration file may set. The configuration
@@ -54,10 +47,13 @@ struct options {
 	uint32_t discover_interval_s;			 /**< 0 = at start and on demand only */
 	uint32_t discover_wait_ms;			 /**< how long --status listens */
 	unsigned int nb_ifs;				 /**< 0 = every port */
-	char ifs[OPTIONS_MAX_IFS][OPTIONS_IFNAME_MAX];	 /**< --iflist entries, as written */
+	char ifs[AOE_MAX_PORTS][AOE_PORT_NAME_MAX];	 /**< --iflist entries, as written */
 	unsigned int nb_nbd;				 /**< NBD server addresses (0 = none) */
 	char nbd[OPTIONS_NBD_MAX][OPTIONS_NBD_ADDR_MAX]; /**< --nbd unix:PATH | tcp:HOST:PORT */
-	uint32_t given;	    /**< bit (1 << enum options_id) per setting given */
+	uint32_t given; /**< bit (1 << enum options_id) per setting given */
+	/** Where each setting was given: its line in @p file, 0 for the command line. */
+	unsigned int line[OPTIONS_NB];
+	const char *file;   /**< the configuration file read, for messages */
 	const char *config; /**< --config FILE (points into argv); NULL = the default */
 	bool no_config;	    /**< --no-config: read no configuration file */
 };
@@ -74,6 +70,14 @@ void options_init(struct options *opts);
  * @return 0 or -EINVAL.
  */
 int options_parse_args(int argc, char **argv, struct options *opts, char *err, size_t errlen);
+
+/**
+ * The whole command line, "[EAL options] -- [dpdk-aoe options]": -h or --help anywhere sets
+ * opts->help; a dpdk-aoe option without a "--" before it is refused as such; else
+ * options_parse_args() of what follows the "--" (nothing without one).
+ * @return 0 or -EINVAL (@p err says why).
+ */
+int options_parse_cmdline(int argc, char **argv, struct options *opts, char *err, size_t errlen);
 
 /**
  * Check how the options combine (--json needs --status; --nbd refuses it).
@@ -129,7 +133,7 @@ struct options_port_ops {
 /**
  * Turn --iflist entries into port ids: an entry of digits only is a port id, anything else a
  * port name. Duplicates (the same port named twice, by id or by name) are kept once.
- * @param ports receives up to OPTIONS_MAX_IFS ids; @p nb_ports their count (0 = every port).
+ * @param ports receives up to AOE_MAX_PORTS ids; @p nb_ports their count (0 = every port).
  * @return 0 or -ENODEV (@p err names the unknown port).
  */
 int options_resolve_ports(const struct options *opts, const struct options_port_ops *ops,

@@ -24,20 +24,12 @@
 
 #include <rte_ether.h>
 
+#include "aoe_defs.h"
 #include "aoe_stats.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define AOE_MAX_LCORES		      16 /**< workers and management */
-#define AOE_MAX_PORTS		      16
-#define AOE_MAX_TARGETS		      256
-#define AOE_MAXOUT_DEFAULT	      128
-#define AOE_MAXOUT_MAX		      1024 /**< per lcore and target */
-#define AOE_DEADSECS_DEFAULT	      180
-#define AOE_DISCOVER_INTERVAL_DEFAULT 60
-#define AOE_MTU_MAX		      9216
 
 /** Engine configuration; aoe_conf_init() fills the defaults. */
 struct aoe_conf {
@@ -108,18 +100,8 @@ int aoe_iflist_set(const uint16_t *ports, unsigned int nb_ports);
  */
 unsigned int aoe_port_list(uint16_t *port_ids, bool *allowed, unsigned int max);
 
-/** Target states, as aoe-stat prints them. */
-enum aoe_target_state {
-	AOE_TARGET_PROBING, /**< config seen, IDENTIFY outstanding */
-	AOE_TARGET_UP,
-	AOE_TARGET_DOWN,	   /**< unanswered for deadsecs, or IDENTIFY failed */
-	AOE_TARGET_DOWN_CLOSEWAIT, /**< went down while open: stays down until closed */
-};
-
-/** "probing", "up", "down" or "down,closewait". */
+/** "probing", "up", "down" or "down,closewait": the words aoe-stat and telemetry use. */
 const char *aoe_target_state_str(enum aoe_target_state state);
-
-#define AOE_NAME_MAX 16 /**< "e65535.255" and its NUL fit */
 
 /** A snapshot of one target, for operators and applications. */
 struct aoe_target_info {
@@ -127,9 +109,9 @@ struct aoe_target_info {
 	uint16_t shelf;
 	uint8_t slot;
 	enum aoe_target_state state;
-	struct rte_ether_addr mac; /**< the first path's target MAC */
-	uint16_t port;		   /**< the first path's local port */
-	char port_name[64];	   /**< e.g. net_af_packet0 */
+	struct rte_ether_addr mac;	   /**< the first path's target MAC */
+	uint16_t port;			   /**< the first path's local port */
+	char port_name[AOE_PORT_NAME_MAX]; /**< e.g. net_af_packet0 */
 	unsigned int nb_paths;
 	uint64_t sectors; /**< 512-byte sectors, 0 until IDENTIFY answers */
 	uint32_t payload; /**< data bytes per ATA frame */

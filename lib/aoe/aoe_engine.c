@@ -72,9 +72,9 @@ conf_check(const struct aoe_conf *conf)
 			AOE_MAX_LCORES);
 		return -EINVAL;
 	}
-	if (conf->mtu != 0 && (conf->mtu < 576 || conf->mtu > AOE_MTU_MAX)) {
-		AOE_LOG(ERR, net, "MTU %u out of range: allowed 576-%u (0 = the port's own)",
-			conf->mtu, AOE_MTU_MAX);
+	if (conf->mtu != 0 && (conf->mtu < AOE_MTU_MIN || conf->mtu > AOE_MTU_MAX)) {
+		AOE_LOG(ERR, net, "MTU %u out of range: allowed %u-%u (0 = the port's own)",
+			conf->mtu, AOE_MTU_MIN, AOE_MTU_MAX);
 		return -EINVAL;
 	}
 	if (conf->nb_ports > AOE_MAX_PORTS) {

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/queue.h>
 
 #include <rte_common.h>
@@ -281,8 +282,21 @@ int aoe_stats_init(const char *program);
 void aoe_stats_fini(void);
 void aoe_stats_ports_publish(void);
 void aoe_stats_target_publish(const struct aoe_target *t);
+/* Management: publish again every target whose open count changed since it was published. */
+void aoe_stats_targets_sync(void);
 struct aoe_shm_session *aoe_stats_session(const struct aoe_target *t, unsigned int lcore_index);
 void aoe_event_emit(struct aoe_lcore *lc, struct aoe_shm_event *ev);
+
+/* A new error-stream record of @type about @shelf.@slot, all else zero: the caller fills what
+ * its type carries (aoe_shm.h) and emits it. */
+static inline void
+aoe_event_init(struct aoe_shm_event *ev, enum aoe_event_type type, uint16_t shelf, uint8_t slot)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = (uint16_t)type;
+	ev->shelf = shelf;
+	ev->slot = slot;
+}
 
 /* aoe_session.c */
 struct aoe_session *aoe_session_get(struct aoe_target *t, struct aoe_lcore *lc);

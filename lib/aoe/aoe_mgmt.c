@@ -18,6 +18,7 @@
 
 #include "aoe_internal.h"
 #include "aoe_log.h"
+#include "aoe_names.h"
 #include "aoe_tag.h"
 
 #define AOE_STATE_PERIOD_US 10000
@@ -87,10 +88,7 @@ target_set_state(struct aoe_target *t, enum aoe_target_state state)
 	if (old != state && lc != NULL) {
 		struct aoe_shm_event ev;
 
-		memset(&ev, 0, sizeof(ev));
-		ev.type = AOE_EV_STATE;
-		ev.shelf = t->shelf;
-		ev.slot = t->slot;
+		aoe_event_init(&ev, AOE_EV_STATE, t->shelf, t->slot);
 		ev.code = (uint8_t)state;
 		ev.nout = old;
 		aoe_event_emit(lc, &ev);
@@ -227,6 +225,7 @@ path_learn(struct aoe_target *t, const struct aoe_hdr *hdr, unsigned int port)
 	uint32_t i, n = t->nb_paths;
 	unsigned int mtu_sectors = (p->mtu - (AOE_ATA_HDR_LEN - AOE_ETH_HDR_LEN)) / AOE_SECTOR_SIZE;
 	unsigned int nsect = RTE_MIN(mtu_sectors, (unsigned int)t->cfg_sectors);
+	char mac[AOE_MAC_STR_MAX];
 
 	/* The sector count is one byte on the wire; a frame carries at least one sector. */
 	if (nsect > 255)
@@ -254,9 +253,9 @@ path_learn(struct aoe_target *t, const struct aoe_hdr *hdr, unsigned int port)
 	t->paths[n].nsect = (uint8_t)nsect;
 	t->paths[n].up = 1;
 	__atomic_store_n(&t->nb_paths, n + 1, __ATOMIC_RELEASE);
-	AOE_LOG(INFO, disc, "%s: path %u via %s to %02x:%02x:%02x:%02x:%02x:%02x, %u sectors/frame",
-		t->name, n, p->name, hdr->src[0], hdr->src[1], hdr->src[2], hdr->src[3],
-		hdr->src[4], hdr->src[5], nsect);
+	aoe_mac_format(hdr->src, mac, sizeof(mac));
+	AOE_LOG(INFO, disc, "%s: path %u via %s to %s, %u sectors/frame", t->name, n, p->name, mac,
+		nsect);
 }
 
 void
@@ -296,7 +295,9 @@ aoe_mgmt_rx_config(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hd
 	if (t->nb_paths == 0 || aoe_cfg_sectors(&cfg) < t->cfg_sectors)
 		t->cfg_sectors = (uint8_t)aoe_cfg_sectors(&cfg);
 	t->config_len = cfg.str_len;
-	memcpy(t->config, cfg.str, cfg.str_len);
+	/* An empty config string has no pointer (vblade's): memcpy from NULL is undefined. */
+	if (cfg.str_len != 0)
+		memcpy(t->config, cfg.str, cfg.str_len);
 	t->last_seen_tsc = rte_rdtsc();
 	t->flushed = 0;
 	path_learn(t, hdr, port);
@@ -367,6 +368,7 @@ aoe_mgmt_poll(struct aoe_lcore *lc, uint64_t now)
 	}
 	if (now >= e->next_state_tsc) {
 		states_update(lc);
+		aoe_stats_targets_sync();
 		e->next_state_tsc = now + AOE_STATE_PERIOD_US * e->tsc_hz / 1000000;
 	}
 	return work;

@@ -17,6 +17,7 @@
 
 #include "aoe_internal.h"
 #include "aoe_log.h"
+#include "aoe_names.h"
 
 #define AOE_RX_DESC    1024
 #define AOE_TX_DESC    1024
@@ -148,16 +149,17 @@ port_configure(struct aoe_port *p)
 	}
 	rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &eth_conf);
 	if (rc != 0) {
-		AOE_LOG(ERR, net, "port %s: configure failed: %s", p->name, rte_strerror(-rc));
-		return rc;
+		AOE_LOG(ERR, net, "port %s: configure failed: %s", p->name,
+			aoe_ethdev_strerror(rc));
+		return rc == -1 ? -EIO : rc;
 	}
 	for (q = 0; q < p->nb_rxq; q++) {
 		rc = rte_eth_rx_queue_setup(p->port_id, q, AOE_RX_DESC,
 					    rte_eth_dev_socket_id(p->port_id), NULL, e->pool);
 		if (rc != 0) {
 			AOE_LOG(ERR, net, "port %s: RX queue %u: %s", p->name, q,
-				rte_strerror(-rc));
-			return rc;
+				aoe_ethdev_strerror(rc));
+			return rc == -1 ? -EIO : rc;
 		}
 	}
 	for (q = 0; q < p->nb_txq; q++) {
@@ -165,14 +167,14 @@ port_configure(struct aoe_port *p)
 					    rte_eth_dev_socket_id(p->port_id), NULL);
 		if (rc != 0) {
 			AOE_LOG(ERR, net, "port %s: TX queue %u: %s", p->name, q,
-				rte_strerror(-rc));
-			return rc;
+				aoe_ethdev_strerror(rc));
+			return rc == -1 ? -EIO : rc;
 		}
 	}
 	rc = rte_eth_dev_start(p->port_id);
 	if (rc != 0) {
-		AOE_LOG(ERR, net, "port %s: start failed: %s", p->name, rte_strerror(-rc));
-		return rc;
+		AOE_LOG(ERR, net, "port %s: start failed: %s", p->name, aoe_ethdev_strerror(rc));
+		return rc == -1 ? -EIO : rc;
 	}
 	rte_eth_macaddr_get(p->port_id, &p->mac);
 	return 0;
@@ -252,7 +254,8 @@ flow_steer(unsigned int pi)
 			continue;
 		memset(&err, 0, sizeof(err));
 		if (rte_flow_validate(p->port_id, &attr, pattern, actions, &err) == 0)
-			p->flows[owner] = rte_flow_create(p->port_id, &attr, pattern, actions, &err);
+			p->flows[owner] =
+				rte_flow_create(p->port_id, &attr, pattern, actions, &err);
 		if (p->flows[owner] == NULL) {
 			AOE_LOG(INFO, net,
 				"port %s: no hardware steering (%s): responses reach their lcore "

@@ -42,10 +42,8 @@ frame_event(struct aoe_lcore *lc, const struct aoe_session *s, const struct aoe_
 {
 	struct aoe_shm_event ev;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = (uint16_t)type;
-	ev.shelf = s != NULL ? s->target->shelf : hdr->shelf;
-	ev.slot = s != NULL ? s->target->slot : hdr->slot;
+	aoe_event_init(&ev, type, s != NULL ? s->target->shelf : hdr->shelf,
+		       s != NULL ? s->target->slot : hdr->slot);
 	ev.old_tag = old_tag;
 	ev.new_tag = new_tag;
 	memcpy(ev.src, src, sizeof(ev.src));
@@ -582,10 +580,7 @@ aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *h
 		{
 			struct aoe_shm_event ev;
 
-			memset(&ev, 0, sizeof(ev));
-			ev.type = AOE_EV_ATA_ERROR;
-			ev.shelf = t->shelf;
-			ev.slot = t->slot;
+			aoe_event_init(&ev, AOE_EV_ATA_ERROR, t->shelf, t->slot);
 			ev.old_tag = hdr->tag;
 			memcpy(ev.src, hdr->src, sizeof(ev.src));
 			memcpy(ev.dst, hdr->dst, sizeof(ev.dst));
@@ -658,10 +653,7 @@ path_event(struct aoe_lcore *lc, const struct aoe_session *s, unsigned int path,
 	const struct aoe_port *port = &aoe_engine.ports[p->port];
 	struct aoe_shm_event ev;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = AOE_EV_PATH;
-	ev.shelf = s->target->shelf;
-	ev.slot = s->target->slot;
+	aoe_event_init(&ev, AOE_EV_PATH, s->target->shelf, s->target->slot);
 	ev.code = up;
 	memcpy(ev.src, p->mac.addr_bytes, sizeof(ev.src));
 	memcpy(ev.dst, port->mac.addr_bytes, sizeof(ev.dst));

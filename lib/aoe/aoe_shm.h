@@ -22,14 +22,15 @@
 
 #include <stdint.h>
 
+#include "aoe_defs.h"
 #include "aoe_stats.h"
 
 #define AOE_SHM_MAGIC	    0x41656f6553746174ull /* "AeoeStat" */
-#define AOE_SHM_VERSION	    1
+#define AOE_SHM_VERSION	    2
 #define AOE_SHM_FILE	    "aoe_stats"
-#define AOE_SHM_MAX_TARGETS 256
-#define AOE_SHM_MAX_LCORES  16
-#define AOE_SHM_MAX_PORTS   16
+#define AOE_SHM_MAX_TARGETS AOE_MAX_TARGETS
+#define AOE_SHM_MAX_LCORES  AOE_MAX_LCORES
+#define AOE_SHM_MAX_PORTS   AOE_MAX_PORTS
 #define AOE_SHM_EVENTS	    1024 /* per lcore, power of two */
 
 /* Gauges of one lcore's session with one target (written by that lcore). */
@@ -45,7 +46,10 @@ struct aoe_shm_session {
 	uint8_t pad[16];
 };
 
-/* A target as management describes it (seqcount protected). */
+/*
+ * A target as management describes it (seqcount protected). Programs show it through
+ * AOE_TARGET_DESC (aoe_shm_read.h), one schema for all of them (docs/json.md).
+ */
 struct aoe_shm_target {
 	uint32_t seq;	/* odd while management writes */
 	uint32_t state; /* enum aoe_target_state */
@@ -57,12 +61,14 @@ struct aoe_shm_target {
 	uint32_t payload;
 	uint16_t bufcnt;
 	uint16_t fwver;
-	uint8_t mac[6]; /* first path */
-	uint16_t port;	/* first path's DPDK port id */
-	uint32_t open;
-	uint32_t flushed; /* removed from the table by an operator */
-	char name[16];
-	char port_name[64];
+	uint8_t mac[6];		   /* first path */
+	uint16_t port;		   /* first path's DPDK port id */
+	uint32_t open;		   /* descriptors applications hold (kept current) */
+	uint32_t flushed;	   /* removed from the table by an operator */
+	uint8_t sectors_per_frame; /* from the config response */
+	uint8_t pad0[7];
+	char name[AOE_NAME_MAX];
+	char port_name[AOE_PORT_NAME_MAX];
 	char ports[128]; /* every path's port, comma separated */
 	char model[41];
 	char serial[21];
@@ -112,7 +118,7 @@ struct aoe_shm_port {
 	uint16_t port_id;
 	uint16_t mtu;
 	uint32_t allowed;
-	char name[64];
+	char name[AOE_PORT_NAME_MAX];
 	uint8_t mac[6];
 	uint8_t pad[2];
 };

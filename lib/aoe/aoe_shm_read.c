@@ -225,10 +225,21 @@ aoe_shm_target_read(const struct aoe_shm *shm, unsigned int index, struct aoe_sh
 	return -EAGAIN;
 }
 
+#define GAUGE_FIELD(name, dim) AOE_STATS_FIELD(struct aoe_target_gauges, name),
+
+static const struct aoe_stats_field gauge_fields[] = {AOE_TARGET_GAUGES(GAUGE_FIELD)};
+
+const struct aoe_stats_table aoe_target_gauges_table = {
+	.fields = gauge_fields,
+	.nb_fields = sizeof(gauge_fields) / sizeof(gauge_fields[0]),
+	.nb_values = sizeof(struct aoe_target_gauges) / sizeof(uint64_t),
+};
+
 void
 aoe_shm_target_sum(const struct aoe_shm *shm, unsigned int index, struct aoe_shm_target_sum *out)
 {
 	unsigned int l, k, nb_lcores = shm->nb_lcores;
+	struct aoe_target_gauges *g = &out->gauges;
 
 	memset(out, 0, sizeof(*out));
 	if (index >= AOE_SHM_MAX_TARGETS)
@@ -242,17 +253,50 @@ aoe_shm_target_sum(const struct aoe_shm *shm, unsigned int index, struct aoe_shm
 
 		if (__atomic_load_n(&ss->in_use, __ATOMIC_ACQUIRE) == 0)
 			continue;
-		/* aoe_target_stats is nothing but 64-bit counters. */
-		for (k = 0; k < sizeof(ss->stats) / sizeof(uint64_t); k++)
+		/* aoe_target_stats is nothing but 64-bit counters (aoe_stats_fields.c checks). */
+		for (k = 0; k < aoe_target_stats_table.nb_values; k++)
 			dst[k] += __atomic_load_n(&src[k], __ATOMIC_RELAXED);
-		out->outstanding += __atomic_load_n(&ss->outstanding, __ATOMIC_RELAXED);
-		out->cwnd += __atomic_load_n(&ss->cwnd, __ATOMIC_RELAXED);
-		if (out->sessions++ == 0) {
-			out->srtt_ns = __atomic_load_n(&ss->srtt_ns, __ATOMIC_RELAXED);
-			out->rttvar_ns = __atomic_load_n(&ss->rttvar_ns, __ATOMIC_RELAXED);
-			out->rto_ns = __atomic_load_n(&ss->rto_ns, __ATOMIC_RELAXED);
+		g->outstanding += __atomic_load_n(&ss->outstanding, __ATOMIC_RELAXED);
+		g->cwnd += __atomic_load_n(&ss->cwnd, __ATOMIC_RELAXED);
+		if (g->sessions++ == 0) {
+			g->srtt_ns = __atomic_load_n(&ss->srtt_ns, __ATOMIC_RELAXED);
+			g->rttvar_ns = __atomic_load_n(&ss->rttvar_ns, __ATOMIC_RELAXED);
+			g->rto_ns = __atomic_load_n(&ss->rto_ns, __ATOMIC_RELAXED);
 		}
 	}
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct aoe_shm_row *x = a, *y = b;
+
+	return aoe_target_order(x->t.shelf, x->t.slot, y->t.shelf, y->t.slot);
+}
+
+struct aoe_shm_row *
+aoe_shm_rows(const struct aoe_shm *shm, unsigned int *count)
+{
+	unsigned int i, n = 0, slots = __atomic_load_n(&shm->nb_targets, __ATOMIC_ACQUIRE);
+	struct aoe_shm_row *rows;
+
+	if (slots > AOE_SHM_MAX_TARGETS)
+		slots = AOE_SHM_MAX_TARGETS;
+	rows = calloc(slots ? slots : 1, sizeof(*rows));
+	if (rows == NULL)
+		return NULL;
+	for (i = 0; i < slots; i++) {
+		struct aoe_shm_row *r = &rows[n];
+
+		if (aoe_shm_target_read(shm, i, &r->t) != 0 || r->t.flushed)
+			continue;
+		aoe_shm_target_sum(shm, i, &r->sum);
+		r->index = i;
+		n++;
+	}
+	qsort(rows, n, sizeof(*rows), row_cmp);
+	*count = n;
+	return rows;
 }
 
 int
@@ -349,15 +393,6 @@ aoe_shm_events_read(const struct aoe_shm *shm, struct aoe_shm_cursor *c, struct 
 	return n;
 }
 
-const char *
-aoe_shm_state_str(uint32_t state)
-{
-	/* enum aoe_target_state (aoe.h), without pulling DPDK headers into a reader. */
-	static const char *const names[] = {"probing", "up", "down", "down,closewait"};
-
-	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "unknown";
-}
-
 void
 aoe_shm_time_format(uint64_t ns, char *buf, size_t len)
 {
@@ -371,12 +406,6 @@ aoe_shm_time_format(uint64_t ns, char *buf, size_t len)
 		return;
 	}
 	snprintf(buf + n, len - n, ".%03u", (unsigned int)(ns % 1000000000u / 1000000u));
-}
-
-static void
-mac_format(const uint8_t *m, char *buf, size_t len)
-{
-	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
 static void
@@ -401,12 +430,13 @@ int
 aoe_shm_event_format(const struct aoe_shm *shm, const struct aoe_shm_event *ev, char *buf,
 		     size_t len)
 {
-	char when[AOE_SHM_TIME_MAX], src[18], dst[18], port[64];
+	char when[AOE_SHM_TIME_MAX], src[AOE_MAC_STR_MAX], dst[AOE_MAC_STR_MAX];
+	char port[AOE_PORT_NAME_MAX];
 	unsigned int shelf = ev->shelf, slot = ev->slot;
 
 	aoe_shm_time_format(ev->time_ns, when, sizeof(when));
-	mac_format(ev->src, src, sizeof(src));
-	mac_format(ev->dst, dst, sizeof(dst));
+	aoe_mac_format(ev->src, src, sizeof(src));
+	aoe_mac_format(ev->dst, dst, sizeof(dst));
 	port_format(shm, ev->port, port, sizeof(port));
 	switch (ev->type) {
 	case AOE_EV_RETRANSMIT:
@@ -435,7 +465,7 @@ aoe_shm_event_format(const struct aoe_shm *shm, const struct aoe_shm_event *ev, 
 	case AOE_EV_STATE:
 		/* nout carries the state it left. */
 		return snprintf(buf, len, "%s e%u.%u state %s -> %s", when, shelf, slot,
-				aoe_shm_state_str(ev->nout), aoe_shm_state_str(ev->code));
+				aoe_state_name(ev->nout), aoe_state_name(ev->code));
 	case AOE_EV_PATH:
 		return snprintf(buf, len, "%s e%u.%u path %s@%s %s", when, shelf, slot, src, port,
 				ev->code ? "up" : "failed");

@@ -18,8 +18,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aoe_names.h"
 #include "aoe_shm.h"
 #include "aoe_stats.h"
+#include "aoe_stats_fields.h"
+#include "aoe_wire.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -76,20 +79,84 @@ int aoe_shm_find(char (*prefixes)[256], unsigned int max);
  */
 int aoe_shm_target_read(const struct aoe_shm *shm, unsigned int index, struct aoe_shm_target *out);
 
-/** A target's session counters and gauges summed over every lcore. */
-struct aoe_shm_target_sum {
-	struct aoe_target_stats stats; /**< each counter summed */
-	uint32_t sessions;	       /**< lcores with a session on the target */
-	uint32_t outstanding;	       /**< frames in flight, all lcores */
-	uint32_t cwnd;		       /**< summed windows */
-	uint64_t srtt_ns;	       /**< the first session's */
-	uint64_t rttvar_ns;
-	uint64_t rto_ns;
+/**
+ * A target's description, the one schema of dpdk-aoe --status --json, aoe-stat --json and
+ * telemetry's /aoe/info (docs/json.md): X(key, kind, value) in output order, value an
+ * expression of @p t, a const struct aoe_shm_target *. Kinds: STR (a NUL-terminated string),
+ * U64 (a number), BOOL (true/false; 0/1 in telemetry, which has no booleans), MAC (a
+ * uint8_t[6] written as aoe_mac_format() does) and STATE (aoe_state_name()).
+ */
+/* clang-format off */
+#define AOE_TARGET_DESC(X, t)                                                                      \
+	X(name, STR, (t)->name)                                                                    \
+	X(shelf, U64, (t)->shelf)                                                                  \
+	X(slot, U64, (t)->slot)                                                                    \
+	X(state, STATE, (t)->state)                                                                \
+	X(mac, MAC, (t)->mac)                           /* the first path's target MAC */          \
+	X(port, STR, (t)->port_name)                    /* the first path's local port */          \
+	X(port_id, U64, (t)->port)                                                                 \
+	X(ports, STR, (t)->ports)                       /* every path's port, once each */         \
+	X(paths, U64, (t)->nb_paths)                                                               \
+	X(sectors, U64, (t)->sectors)                                                              \
+	X(size_bytes, U64, (t)->sectors * AOE_SECTOR_SIZE)                                         \
+	X(payload, U64, (t)->payload)                   /* data bytes per ATA frame */             \
+	X(sectors_per_frame, U64, (t)->sectors_per_frame) /* from the config response */           \
+	X(bufcnt, U64, (t)->bufcnt)                                                                \
+	X(fwver, U64, (t)->fwver)                                                                  \
+	X(lba48, BOOL, (t)->lba48 != 0)                                                            \
+	X(open, BOOL, (t)->open != 0)                   /* held by an application */               \
+	X(model, STR, (t)->model)                                                                  \
+	X(serial, STR, (t)->serial)                                                                \
+	X(firmware, STR, (t)->firmware)                                                            \
+	X(config, STR, (t)->config)
+/* clang-format on */
+
+/**
+ * How a target's sessions stand now, X(name, dim) as the counter lists of aoe_stats.h (and
+ * shown after them, under these keys).
+ */
+/* clang-format off */
+#define AOE_TARGET_GAUGES(X)                                                                       \
+	X(sessions, )    /* lcores with a session on the target */                                 \
+	X(outstanding, ) /* frames in flight, all lcores */                                        \
+	X(cwnd, )        /* windows summed over lcores and paths */                                \
+	X(srtt_ns, )     /* the first session's smoothed RTT (its first path) */                   \
+	X(rttvar_ns, )   /* and its RTT variation */                                               \
+	X(rto_ns, )      /* and its retransmission timeout */
+/* clang-format on */
+
+struct aoe_target_gauges {
+	AOE_TARGET_GAUGES(AOE_STATS_MEMBER)
 };
 
-/** Sum target slot @p index's sessions into @p out (zeros when it has none). */
+extern const struct aoe_stats_table aoe_target_gauges_table; /**< struct aoe_target_gauges */
+
+/** A target's session counters and gauges summed over every lcore. */
+struct aoe_shm_target_sum {
+	struct aoe_target_stats stats;	 /**< each counter summed */
+	struct aoe_target_gauges gauges; /**< as AOE_TARGET_GAUGES says */
+};
+
+/**
+ * Sum target slot @p index's sessions into @p out (zeros when it has none): the one place
+ * where counters are added up over lcores (aoe_target_stats_get() uses it too).
+ */
 void aoe_shm_target_sum(const struct aoe_shm *shm, unsigned int index,
 			struct aoe_shm_target_sum *out);
+
+/** A target as programs list it. */
+struct aoe_shm_row {
+	struct aoe_shm_target t;       /**< a consistent copy of its description */
+	struct aoe_shm_target_sum sum; /**< its counters and gauges */
+	unsigned int index;	       /**< its slot in the region */
+};
+
+/**
+ * Every target of the region but the flushed ones, in aoe_target_order(): what aoe-stat,
+ * dpdk-aoe --status and their JSON list.
+ * @return a malloc()ed array (free() it) of @p *count rows, or NULL with errno set (ENOMEM).
+ */
+struct aoe_shm_row *aoe_shm_rows(const struct aoe_shm *shm, unsigned int *count);
 
 /**
  * Copy lcore slot @p index (0 .. nb_lcores - 1).
@@ -116,9 +183,6 @@ void aoe_shm_cursor_init(const struct aoe_shm *shm, struct aoe_shm_cursor *c, ui
  */
 unsigned int aoe_shm_events_read(const struct aoe_shm *shm, struct aoe_shm_cursor *c,
 				 struct aoe_shm_event *out, unsigned int max, uint64_t *missed);
-
-/** "probing", "up", "down", "down,closewait" or "unknown". */
-const char *aoe_shm_state_str(uint32_t state);
 
 /**
  * @p ns since the epoch as ISO 8601 in UTC with milliseconds: "2024-05-01T12:34:56.123".

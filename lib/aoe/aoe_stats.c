@@ -17,6 +17,7 @@
 
 #include "aoe_internal.h"
 #include "aoe_log.h"
+#include "aoe_shm_read.h"
 
 static char shm_path[PATH_MAX];
 
@@ -37,9 +38,8 @@ aoe_stats_init(const char *program)
 	unsigned int i;
 	int fd;
 
-	RTE_BUILD_BUG_ON(AOE_SHM_MAX_TARGETS < AOE_MAX_TARGETS);
-	RTE_BUILD_BUG_ON(AOE_SHM_MAX_LCORES < AOE_MAX_LCORES);
-	RTE_BUILD_BUG_ON(AOE_SHM_MAX_PORTS < AOE_MAX_PORTS);
+	/* aoe_defs.h is DPDK-free: its port name size is checked against ethdev's here. */
+	RTE_BUILD_BUG_ON(AOE_PORT_NAME_MAX != RTE_ETH_NAME_MAX_LEN);
 	snprintf(shm_path, sizeof(shm_path), "%s/%s", rte_eal_get_runtime_dir(), AOE_SHM_FILE);
 	/* A new file each run: a reader that still maps the old one keeps a consistent copy. */
 	unlink(shm_path);
@@ -144,6 +144,7 @@ aoe_stats_target_publish(const struct aoe_target *t)
 	st->payload = info.payload;
 	st->bufcnt = info.bufcnt;
 	st->fwver = info.fwver;
+	st->sectors_per_frame = info.sectors_per_frame;
 	memcpy(st->mac, info.mac.addr_bytes, sizeof(st->mac));
 	st->port = info.port;
 	st->open = __atomic_load_n(&t->open_count, __ATOMIC_RELAXED);
@@ -171,6 +172,25 @@ aoe_stats_target_publish(const struct aoe_target *t)
 	__atomic_store_n(&st->seq, seq + 2, __ATOMIC_RELEASE);
 	if (t->index >= __atomic_load_n(&e->shm->nb_targets, __ATOMIC_RELAXED))
 		__atomic_store_n(&e->shm->nb_targets, t->index + 1u, __ATOMIC_RELEASE);
+}
+
+void
+aoe_stats_targets_sync(void)
+{
+	struct aoe_engine *e = &aoe_engine;
+	uint32_t i, n = __atomic_load_n(&e->nb_targets, __ATOMIC_ACQUIRE);
+
+	if (e->shm == NULL)
+		return;
+	/* Applications open and close targets from their own threads; only management writes
+	 * descriptions, so it catches up here rather than on every state change alone. */
+	for (i = 0; i < n; i++) {
+		const struct aoe_target *t = e->targets[i];
+
+		if (e->shm->targets[t->index].open !=
+		    __atomic_load_n(&t->open_count, __ATOMIC_RELAXED))
+			aoe_stats_target_publish(t);
+	}
 }
 
 struct aoe_shm_session *
@@ -205,25 +225,18 @@ int
 aoe_target_stats_get(const char *name, struct aoe_target_stats *sum)
 {
 	struct aoe_engine *e = &aoe_engine;
+	struct aoe_shm_target_sum all;
 	const struct aoe_target *t;
-	unsigned int i, j;
 	uint16_t shelf;
 	uint8_t slot;
 
-	/* Summed as an array of counters: the struct holds nothing else. */
-	RTE_BUILD_BUG_ON(sizeof(*sum) % sizeof(uint64_t) != 0);
 	if (sum == NULL || aoe_name_parse(name, &shelf, &slot) != 0)
 		return -EINVAL;
 	t = aoe_target_lookup(shelf, slot);
 	if (t == NULL || e->shm == NULL)
 		return -ENOENT;
-	memset(sum, 0, sizeof(*sum));
-	for (i = 0; i < e->nb_lcores; i++) {
-		const uint64_t *src = (const uint64_t *)&e->shm->sessions[t->index][i].stats;
-		uint64_t *dst = (uint64_t *)sum;
-
-		for (j = 0; j < sizeof(*sum) / sizeof(uint64_t); j++)
-			dst[j] += __atomic_load_n(&src[j], __ATOMIC_RELAXED);
-	}
+	/* The reader's sum: what aoe-stat and telemetry show, added up the same way. */
+	aoe_shm_target_sum(e->shm, t->index, &all);
+	*sum = all.stats;
 	return 0;
 }

@@ -1,51 +1,80 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/*
+/**
+ * @file
  * Counters. Each block is written by exactly one lcore with plain stores (no atomics, no
  * locks); readers on other threads take a snapshot and tolerate a counter being one update old.
+ *
+ * Every counter is described once, in the lists below: the structs are generated from them,
+ * and every program that shows counters (telemetry, aoe-stat, aoe-perf) walks the tables made
+ * from them (aoe_stats_fields.h), so a counter added to a list appears everywhere under the
+ * same key. An application may walk a list with an X macro of its own. DPDK-free.
  */
 #ifndef AOE_STATS_H
 #define AOE_STATS_H
 
 #include <stdint.h>
 
-#define AOE_STATS_AOE_ERRORS 8 /* AoE error codes 0..7, 7 counting anything larger */
+#ifdef __cplusplus
+extern "C" {
+#endif
 
-/* One lcore's traffic to one target. */
+#define AOE_STATS_AOE_ERRORS 8 /**< AoE error codes 0..7, 7 counting anything larger */
+
+/*
+ * X(name, dim): a 64-bit counter called name, or with dim "[N]" an array of N of them. The
+ * name is the counter's key in JSON and telemetry.
+ */
+
+/* clang-format off */
+/** One lcore's traffic to one target. */
+#define AOE_TARGET_STATS(X)                                                                        \
+	X(frames_tx, )           /* ATA frames sent, retransmissions included */                   \
+	X(frames_rx, )           /* ATA responses accepted */                                      \
+	X(bytes_tx, )            /* data bytes written */                                          \
+	X(bytes_rx, )            /* data bytes read */                                             \
+	X(ios_completed, )       /* I/O completed, with or without an error */                     \
+	X(ios_failed, )          /* I/O completed with an error */                                 \
+	X(retransmits, )         /* frames sent again after their timeout */                       \
+	X(timeouts, )            /* I/O failed after deadsecs */                                   \
+	X(late, )                /* answer to an earlier transmission of a live frame */           \
+	X(unexpected, )          /* no such frame in flight (stale, duplicate or forged) */        \
+	X(wrong_source, )        /* right tag, wrong MAC, port or command */                       \
+	X(bad_response, )        /* well-formed header, unusable body (short read data) */         \
+	X(aoe_errors, [AOE_STATS_AOE_ERRORS]) /* error responses by AoE error code */              \
+	X(ata_errors, )          /* ATA status with an error: the I/O fails */                     \
+	X(flush_ext_fallbacks, ) /* FLUSH CACHE EXT aborted, FLUSH CACHE sent instead */
+
+/** One polling lcore. */
+#define AOE_LCORE_STATS(X)                                                                         \
+	X(rx_frames, )           /* frames received on the lcore's queues */                       \
+	X(rx_not_aoe, )          /* other EtherTypes */                                            \
+	X(rx_malformed, )        /* AoE EtherType that the codec refused */                        \
+	X(rx_requests, )         /* frames without the response flag (other initiators) */         \
+	X(rx_user_tags, )        /* tags with the high bit: aoeping and friends */                 \
+	X(rx_port_disallowed, )  /* arrived on a port outside the allow list */                    \
+	X(rx_no_target, )        /* shelf.slot we do not know */                                   \
+	X(rx_bad_owner, )        /* tag names no polling lcore */                                  \
+	X(handoff_tx, )          /* passed to the owning lcore */                                  \
+	X(handoff_dropped, )     /* its ring was full */                                           \
+	X(tx_frames, )           /* frames handed to the TX queues */                              \
+	X(tx_dropped, )          /* TX queue full: left to retransmission */                       \
+	X(mbuf_alloc_failed, )   /* no mbuf for a frame: sent later */                             \
+	X(busy_cycles, )         /* TSC cycles of iterations that did work */                      \
+	X(iterations, )          /* poll loop iterations */
+/* clang-format on */
+
+#define AOE_STATS_MEMBER(name, dim) uint64_t name dim;
+
 struct aoe_target_stats {
-	uint64_t frames_tx;
-	uint64_t frames_rx;
-	uint64_t bytes_tx; /* data bytes written */
-	uint64_t bytes_rx; /* data bytes read */
-	uint64_t ios_completed;
-	uint64_t ios_failed;
-	uint64_t retransmits;
-	uint64_t timeouts;     /* I/O failed after deadsecs */
-	uint64_t late;	       /* answer to an earlier transmission of a live frame */
-	uint64_t unexpected;   /* no such frame in flight (stale, duplicate or forged) */
-	uint64_t wrong_source; /* right tag, wrong MAC, port or command */
-	uint64_t bad_response; /* well-formed header, unusable body (short read data) */
-	uint64_t aoe_errors[AOE_STATS_AOE_ERRORS];
-	uint64_t ata_errors;
-	uint64_t flush_ext_fallbacks;
+	AOE_TARGET_STATS(AOE_STATS_MEMBER)
 };
 
-/* One polling lcore. */
 struct aoe_lcore_stats {
-	uint64_t rx_frames;
-	uint64_t rx_not_aoe;	     /* other EtherTypes */
-	uint64_t rx_malformed;	     /* AoE EtherType that the codec refused */
-	uint64_t rx_requests;	     /* frames without the response flag (other initiators) */
-	uint64_t rx_user_tags;	     /* tags with the high bit: aoeping and friends */
-	uint64_t rx_port_disallowed; /* arrived on a port outside the allow list */
-	uint64_t rx_no_target;	     /* shelf.slot we do not know */
-	uint64_t rx_bad_owner;	     /* tag names no polling lcore */
-	uint64_t handoff_tx;	     /* passed to the owning lcore */
-	uint64_t handoff_dropped;    /* its ring was full */
-	uint64_t tx_frames;
-	uint64_t tx_dropped; /* TX queue full: left to retransmission */
-	uint64_t mbuf_alloc_failed;
-	uint64_t busy_cycles; /* TSC cycles of iterations that did work */
-	uint64_t iterations;
+	AOE_LCORE_STATS(AOE_STATS_MEMBER)
 };
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* AOE_STATS_H */

@@ -15,6 +15,7 @@
 
 #include "aoe_internal.h"
 #include "aoe_log.h"
+#include "aoe_names.h"
 
 static uint32_t
 target_key(uint16_t shelf, uint8_t slot)
@@ -95,17 +96,7 @@ aoe_target_create(uint16_t shelf, uint8_t slot)
 const char *
 aoe_target_state_str(enum aoe_target_state state)
 {
-	switch (state) {
-	case AOE_TARGET_PROBING:
-		return "probing";
-	case AOE_TARGET_UP:
-		return "up";
-	case AOE_TARGET_DOWN:
-		return "down";
-	case AOE_TARGET_DOWN_CLOSEWAIT:
-		return "down,closewait";
-	}
-	return "unknown";
+	return aoe_state_name(state);
 }
 
 void
@@ -151,9 +142,7 @@ info_cmp(const void *a, const void *b)
 {
 	const struct aoe_target_info *x = a, *y = b;
 
-	if (x->shelf != y->shelf)
-		return x->shelf < y->shelf ? -1 : 1;
-	return x->slot < y->slot ? -1 : x->slot > y->slot;
+	return aoe_target_order(x->shelf, x->slot, y->shelf, y->slot);
 }
 
 unsigned int

@@ -91,12 +91,6 @@ target_find(const struct aoe_shm *shm, const char *name, struct aoe_shm_target *
 	return -1;
 }
 
-static void
-mac_str(const uint8_t *m, char *buf, size_t len)
-{
-	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
 static int
 cmd_list(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
 {
@@ -116,38 +110,78 @@ cmd_list(const char *cmd __rte_unused, const char *params __rte_unused, struct r
 	return 0;
 }
 
+/* Telemetry's value of each kind of AOE_TARGET_DESC: booleans as 0/1 (it has no others). */
+static void
+put_STR(struct rte_tel_data *d, const char *key, const char *value)
+{
+	/* Telemetry strings hold 127 bytes; a longer config string is cut there. */
+	rte_tel_data_add_dict_string(d, key, value);
+}
+
+static void
+put_U64(struct rte_tel_data *d, const char *key, uint64_t value)
+{
+	rte_tel_data_add_dict_u64(d, key, value);
+}
+
+static void
+put_BOOL(struct rte_tel_data *d, const char *key, bool value)
+{
+	rte_tel_data_add_dict_u64(d, key, value ? 1 : 0);
+}
+
+static void
+put_MAC(struct rte_tel_data *d, const char *key, const uint8_t *mac)
+{
+	char s[AOE_MAC_STR_MAX];
+
+	aoe_mac_format(mac, s, sizeof(s));
+	rte_tel_data_add_dict_string(d, key, s);
+}
+
+static void
+put_STATE(struct rte_tel_data *d, const char *key, uint32_t state)
+{
+	rte_tel_data_add_dict_string(d, key, aoe_state_name(state));
+}
+
+#define PUT(key, kind, value) put_##kind(d, #key, value);
+
 static int
 cmd_info(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 {
 	const struct aoe_shm *shm = engine_shm(d);
 	struct aoe_shm_target t;
-	char mac[18];
 
 	if (shm == NULL || target_find(shm, params, &t, d) < 0)
 		return 0;
-	mac_str(t.mac, mac, sizeof(mac));
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, "name", t.name);
-	rte_tel_data_add_dict_u64(d, "shelf", t.shelf);
-	rte_tel_data_add_dict_u64(d, "slot", t.slot);
-	rte_tel_data_add_dict_string(d, "state", aoe_shm_state_str(t.state));
-	rte_tel_data_add_dict_string(d, "mac", mac);
-	rte_tel_data_add_dict_string(d, "port", t.port_name);
-	rte_tel_data_add_dict_u64(d, "port_id", t.port);
-	rte_tel_data_add_dict_string(d, "ports", t.ports);
-	rte_tel_data_add_dict_u64(d, "paths", t.nb_paths);
-	rte_tel_data_add_dict_u64(d, "sectors", t.sectors);
-	rte_tel_data_add_dict_u64(d, "size_bytes", t.sectors * 512u);
-	rte_tel_data_add_dict_u64(d, "payload", t.payload);
-	rte_tel_data_add_dict_u64(d, "bufcnt", t.bufcnt);
-	rte_tel_data_add_dict_u64(d, "fwver", t.fwver);
-	rte_tel_data_add_dict_u64(d, "lba48", t.lba48);
-	rte_tel_data_add_dict_u64(d, "open", t.open);
-	rte_tel_data_add_dict_string(d, "model", t.model);
-	rte_tel_data_add_dict_string(d, "serial", t.serial);
-	rte_tel_data_add_dict_string(d, "firmware", t.firmware);
-	/* Telemetry strings hold 127 bytes; a longer config string is cut there. */
-	rte_tel_data_add_dict_string(d, "config", t.config);
+	AOE_TARGET_DESC(PUT, &t)
+	return 0;
+}
+
+/* Every field of @p table in the struct at @p base, under its key: arrays as arrays. */
+static int
+counters_add(struct rte_tel_data *d, const struct aoe_stats_table *table, const void *base)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < table->nb_fields; i++) {
+		const struct aoe_stats_field *f = &table->fields[i];
+		struct rte_tel_data *a;
+
+		if (f->count == 1) {
+			rte_tel_data_add_dict_u64(d, f->name, aoe_stats_value(base, f, 0));
+			continue;
+		}
+		a = rte_tel_data_alloc();
+		if (a == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_array(a, RTE_TEL_U64_VAL);
+		for (j = 0; j < f->count; j++)
+			rte_tel_data_add_array_u64(a, aoe_stats_value(base, f, j));
+		rte_tel_data_add_dict_container(d, f->name, a, 0);
+	}
 	return 0;
 }
 
@@ -157,44 +191,18 @@ cmd_stats(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 	const struct aoe_shm *shm = engine_shm(d);
 	struct aoe_shm_target_sum sum;
 	struct aoe_shm_target t;
-	struct rte_tel_data *errs;
-	unsigned int i;
-	int index;
+	int index, rc;
 
 	if (shm == NULL || (index = target_find(shm, params, &t, d)) < 0)
 		return 0;
 	aoe_shm_target_sum(shm, (unsigned int)index, &sum);
-	errs = rte_tel_data_alloc();
-	if (errs == NULL)
-		return -ENOMEM;
-	rte_tel_data_start_array(errs, RTE_TEL_U64_VAL);
-	for (i = 0; i < AOE_STATS_AOE_ERRORS; i++)
-		rte_tel_data_add_array_u64(errs, sum.stats.aoe_errors[i]);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", t.name);
-	rte_tel_data_add_dict_string(d, "state", aoe_shm_state_str(t.state));
-	rte_tel_data_add_dict_u64(d, "frames_tx", sum.stats.frames_tx);
-	rte_tel_data_add_dict_u64(d, "frames_rx", sum.stats.frames_rx);
-	rte_tel_data_add_dict_u64(d, "bytes_tx", sum.stats.bytes_tx);
-	rte_tel_data_add_dict_u64(d, "bytes_rx", sum.stats.bytes_rx);
-	rte_tel_data_add_dict_u64(d, "ios_completed", sum.stats.ios_completed);
-	rte_tel_data_add_dict_u64(d, "ios_failed", sum.stats.ios_failed);
-	rte_tel_data_add_dict_u64(d, "retransmits", sum.stats.retransmits);
-	rte_tel_data_add_dict_u64(d, "timeouts", sum.stats.timeouts);
-	rte_tel_data_add_dict_u64(d, "late", sum.stats.late);
-	rte_tel_data_add_dict_u64(d, "unexpected", sum.stats.unexpected);
-	rte_tel_data_add_dict_u64(d, "wrong_source", sum.stats.wrong_source);
-	rte_tel_data_add_dict_u64(d, "bad_response", sum.stats.bad_response);
-	rte_tel_data_add_dict_container(d, "aoe_errors", errs, 0);
-	rte_tel_data_add_dict_u64(d, "ata_errors", sum.stats.ata_errors);
-	rte_tel_data_add_dict_u64(d, "flush_ext_fallbacks", sum.stats.flush_ext_fallbacks);
-	rte_tel_data_add_dict_u64(d, "sessions", sum.sessions);
-	rte_tel_data_add_dict_u64(d, "outstanding", sum.outstanding);
-	rte_tel_data_add_dict_u64(d, "cwnd", sum.cwnd);
-	rte_tel_data_add_dict_u64(d, "srtt_ns", sum.srtt_ns);
-	rte_tel_data_add_dict_u64(d, "rttvar_ns", sum.rttvar_ns);
-	rte_tel_data_add_dict_u64(d, "rto_ns", sum.rto_ns);
-	return 0;
+	rte_tel_data_add_dict_string(d, "state", aoe_state_name(t.state));
+	rc = counters_add(d, &aoe_target_stats_table, &sum.stats);
+	if (rc == 0)
+		rc = counters_add(d, &aoe_target_gauges_table, &sum.gauges);
+	return rc;
 }
 
 /* A whole unsigned decimal number no larger than @max; -1 otherwise. */
@@ -244,22 +252,7 @@ cmd_lcore_stats(const char *cmd __rte_unused, const char *params, struct rte_tel
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "lcore_id", lc.lcore_id);
 	rte_tel_data_add_dict_u64(d, "is_mgmt", lc.is_mgmt);
-	rte_tel_data_add_dict_u64(d, "rx_frames", lc.stats.rx_frames);
-	rte_tel_data_add_dict_u64(d, "rx_not_aoe", lc.stats.rx_not_aoe);
-	rte_tel_data_add_dict_u64(d, "rx_malformed", lc.stats.rx_malformed);
-	rte_tel_data_add_dict_u64(d, "rx_requests", lc.stats.rx_requests);
-	rte_tel_data_add_dict_u64(d, "rx_user_tags", lc.stats.rx_user_tags);
-	rte_tel_data_add_dict_u64(d, "rx_port_disallowed", lc.stats.rx_port_disallowed);
-	rte_tel_data_add_dict_u64(d, "rx_no_target", lc.stats.rx_no_target);
-	rte_tel_data_add_dict_u64(d, "rx_bad_owner", lc.stats.rx_bad_owner);
-	rte_tel_data_add_dict_u64(d, "handoff_tx", lc.stats.handoff_tx);
-	rte_tel_data_add_dict_u64(d, "handoff_dropped", lc.stats.handoff_dropped);
-	rte_tel_data_add_dict_u64(d, "tx_frames", lc.stats.tx_frames);
-	rte_tel_data_add_dict_u64(d, "tx_dropped", lc.stats.tx_dropped);
-	rte_tel_data_add_dict_u64(d, "mbuf_alloc_failed", lc.stats.mbuf_alloc_failed);
-	rte_tel_data_add_dict_u64(d, "busy_cycles", lc.stats.busy_cycles);
-	rte_tel_data_add_dict_u64(d, "iterations", lc.stats.iterations);
-	return 0;
+	return counters_add(d, &aoe_lcore_stats_table, &lc.stats);
 }
 
 static int

@@ -13,14 +13,7 @@
 #include <string.h>
 
 #include "aoe_wire.h"
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);   \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
+#include "fuzz_check.h"
 
 #define AFLAGS_ALLOWED (AOE_AFLAG_EXT | AOE_AFLAG_DEV | AOE_AFLAG_ASYNC | AOE_AFLAG_WRITE)
 

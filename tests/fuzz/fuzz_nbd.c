@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "nbd_addr.h"
 #include "nbd_neg.h"
 #include "nbd_proto.h"
@@ -51,13 +52,6 @@ static const struct nbd_neg_ops ops = {.list = list, .lookup = lookup};
 static uint8_t outbuf[NBD_NEG_OUT_MIN];
 
 static void
-check_replies(const struct nbd_out *out)
-{
-	if (out->len > out->cap)
-		abort();
-}
-
-static void
 transmission(const struct nbd_neg *neg, const uint8_t *p, size_t n)
 {
 	struct nbd_limits lim = {
@@ -80,15 +74,12 @@ transmission(const struct nbd_neg *neg, const uint8_t *p, size_t n)
 		n -= NBD_REQUEST_LEN;
 		err = nbd_proto_request_check(&req, &lim);
 		/* An accepted request stays inside the export and the payload maximum. */
-		if (err == 0 && req.type != NBD_CMD_FLUSH && req.type != NBD_CMD_DISC &&
-		    (req.length == 0 || req.offset + req.length > lim.size ||
-		     req.offset + req.length < req.offset))
-			abort();
-		if (err == 0 && (req.type == NBD_CMD_READ || req.type == NBD_CMD_WRITE) &&
-		    req.length > lim.payload_max)
-			abort();
-		if (err == 0 && lim.read_only && req.type == NBD_CMD_WRITE)
-			abort();
+		CHECK(err != 0 || req.type == NBD_CMD_FLUSH || req.type == NBD_CMD_DISC ||
+		      (req.length != 0 && req.offset + req.length <= lim.size &&
+		       req.offset + req.length >= req.offset));
+		CHECK(err != 0 || (req.type != NBD_CMD_READ && req.type != NBD_CMD_WRITE) ||
+		      req.length <= lim.payload_max);
+		CHECK(err != 0 || !lim.read_only || req.type != NBD_CMD_WRITE);
 		if (err != 0)
 			nbd_proto_error_chunk_encode(reply, sizeof(reply), req.cookie, err,
 						     "invalid request");
@@ -162,7 +153,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			p += hdr.length;
 			n -= hdr.length;
 		}
-		check_replies(&out);
+		CHECK(out.len <= out.cap);
 		if (res == NBD_NEG_CLOSE)
 			goto out;
 		if (res == NBD_NEG_TRANSMIT) {

@@ -115,7 +115,7 @@ t_summary() {
 t_require_root() {
 	if ! aoe_is_root; then
 		echo "# needs root (network namespaces, raw sockets)"
-		t_fail "running as root" "run as root: sudo $0"
+		t_fail "running as root" "run $0 as root"
 		t_summary
 		exit 1
 	fi

@@ -35,9 +35,9 @@ t_check "table: exactly aoetools' columns" test "$T_OUT" == "$WANT"
 
 t_check "-v" "$STAT" --file-prefix "$PREFIX" -v
 V=$T_OUT
-t_check "-v: counters below each row" grep -q "^    frames tx [1-9][0-9]* rx [1-9]" <<<"$V"
-t_check "-v: two targets' counters" test "$(grep -c '^    outstanding' <<<"$V")" -eq 2
-t_check "-v: rtt shown" grep -q "srtt_us [0-9]" <<<"$V"
+t_check "-v: counters below each row" grep -q "^    frames_tx [1-9][0-9]*, frames_rx [1-9]" <<<"$V"
+t_check "-v: two targets' counters" test "$(grep -c 'rto_ns [1-9]' <<<"$V")" -eq 2
+t_check "-v: rtt shown" grep -q "srtt_ns [1-9]" <<<"$V"
 
 t_check "--json" "$STAT" --file-prefix "$PREFIX" --json
 J=$T_OUT

@@ -124,9 +124,10 @@ t_check "... still JSON with every target" want_json "$TMP/b.json"
 
 # A file that names a port the EAL does not have fails; --iflist on the command line replaces it.
 sed 's/^iflist = .*/iflist = net_nosuch0/' "$TMP/good.conf" >"$TMP/badport.conf"
-t_check_fails "the file's iflist is used (no port net_nosuch0: refused)" \
-	t_timeout 60 "$DAEMON" "${EAL[@]}" -- --config "$TMP/badport.conf"
-t_check "... naming the port" grep -q "no port named 'net_nosuch0'" <<<"$T_OUT"
+t_check "the file's iflist is used (no port net_nosuch0: refused, exit 2)" \
+	exits_2 t_timeout 60 "$DAEMON" "${EAL[@]}" -- --config "$TMP/badport.conf"
+t_check "... naming the port, the file and its line" \
+	grep -qF "dpdk-aoe: $TMP/badport.conf:6: iflist: no port named 'net_nosuch0'" <<<"$T_OUT"
 t_check "--iflist on the command line replaces the file's" \
 	run_timed "$TMP/c.json" "$TMP/c.ms" --config "$TMP/badport.conf" --iflist net_af_packet0
 t_check "... every target found" want_json "$TMP/c.json"

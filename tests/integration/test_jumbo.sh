@@ -13,7 +13,7 @@ t_dpdk_args jumbo "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1,framesz=16384,blo
 t_check "dpdk-aoe --status at MTU 9000" \
 	t_timeout 30 "$(t_bin dpdk-aoe)" -l 0 "${T_DPDK_ARGS[@]}" -- --status --json \
 	--discover-wait 1000
-if sed -n '/^{"targets"/,$p' <<<"$T_OUT" |
+if sed -n '/^{"program"/,$p' <<<"$T_OUT" |
 	jq -e '.targets[0].name == "e1.1" and .targets[0].payload == 8704' >/dev/null 2>&1; then
 	t_pass "payload is 17 sectors (8704 bytes) per frame"
 else

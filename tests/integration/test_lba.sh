@@ -115,7 +115,7 @@ lba28() {
 }
 t_check "the LBA28 disk: IDENTIFY says no LBA48" \
 	lba28 dpdk-aoe --status --json --discover-wait 800
-if sed -n '/^{"targets"/,$p' <<<"$T_OUT" |
+if sed -n '/^{"program"/,$p' <<<"$T_OUT" |
 	jq -e '.targets[0].name == "e3.1" and .targets[0].lba48 == false and
 		.targets[0].sectors == 25165824' >/dev/null 2>&1; then
 	t_pass "... e3.1 is LBA28 with 25165824 sectors"

@@ -60,7 +60,7 @@ AOE_PERF=$(t_bin aoe-perf)
 t_check "dpdk-aoe sees e1.1 through two paths" \
 	t_timeout 30 "$DPDK_AOE" -l 0 "${T_DPDK_ARGS[@]}" -- --status --json --discover-wait 1500
 # T_OUT holds the EAL's and the engine's log lines too: the JSON object starts a line.
-if sed -n '/^{"targets"/,$p' <<<"$T_OUT" |
+if sed -n '/^{"program"/,$p' <<<"$T_OUT" |
 	jq -e '.targets | length == 1 and .[0].name == "e1.1" and .[0].paths == 2' >/dev/null 2>&1; then
 	t_pass "one target, two paths"
 else

@@ -17,8 +17,19 @@ VDEV="net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1"
 # runs for a few seconds only); prints each reply's value as one JSON line.
 tel() { t_telemetry "$@"; }
 
-# tj FILTER JSON: jq -e on a reply that must not be empty (jq passes on no input).
-tj() { [[ -n $2 ]] && jq -e "$1" <<<"$2"; }
+# tj [JQ OPTIONS] FILTER JSON: jq -e on a reply that must not be empty (jq passes on no input).
+tj() {
+	local json=${!#}
+	[[ -n $json ]] && jq -e "${@:1:$#-1}" <<<"$json"
+}
+
+# doc_keys SECTION: the keys docs/json.md's table under "## SECTION" lists, as a JSON array.
+doc_keys() {
+	awk -v s="## $1" '$0 == s { on = 1; next } /^## / { on = 0 }
+		on && /^\| `/ { split($0, a, "`"); print a[2] }' "$AOE_ROOT/docs/json.md" |
+		jq -R . | jq -s -c .
+}
+STAT=$(t_bin aoe-stat)
 
 # wait_up PREFIX PID: the telemetry socket and the targets are there (up to 15 s).
 wait_up() {
@@ -58,6 +69,50 @@ common_checks() {
 	done
 }
 
+# The three JSON outputs (dpdk-aoe --status --json, aoe-stat --json, telemetry) have the keys
+# docs/json.md lists, in its order, and /aoe/info's values are aoe-stat's (booleans as 0/1).
+json_agreement() {
+	local prefix=$1 desc cnt gau lc stat status
+	local -a r
+	desc=$(doc_keys "Target description")
+	cnt=$(doc_keys "Target counters")
+	gau=$(doc_keys "Target gauges")
+	lc=$(doc_keys "Lcore")
+	t_check "docs/json.md lists 21 description, 15 counter, 6 gauge and 17 lcore keys" \
+		test "$(jq -n -c --argjson a "$desc" --argjson b "$cnt" --argjson c "$gau" \
+			--argjson d "$lc" '[$a, $b, $c, $d] | map(length)')" = "[21,15,6,17]"
+	stat=$("$STAT" --file-prefix "$prefix" --json)
+	t_dpdk_args status "$VDEV"
+	status=$(t_timeout 30 "$(t_bin dpdk-aoe)" -l 0 "${T_DPDK_ARGS[@]}" -- --status --json 2>/dev/null)
+	mapfile -t r < <(tel "$prefix" /aoe/info,e1.1 /aoe/stats,e1.1 /aoe/lcore_stats,0)
+	t_check "keys: /aoe/info = docs' description" \
+		tj --argjson k "$desc" 'keys_unsorted == $k' "${r[0]:-}"
+	t_check "keys: /aoe/stats = name, state, docs' counters and gauges" \
+		tj --argjson k "$(jq -n -c --argjson b "$cnt" --argjson c "$gau" '["name", "state"] + $b + $c')" \
+		'keys_unsorted == $k' "${r[1]:-}"
+	t_check "keys: /aoe/lcore_stats = docs' lcore" \
+		tj --argjson k "$lc" 'keys_unsorted == $k' "${r[2]:-}"
+	for who in aoe-stat dpdk-aoe; do
+		local doc=$stat
+		[[ $who == dpdk-aoe ]] && doc=$status
+		t_check "keys: $who --json = program, pid, targets, lcores" \
+			tj 'keys_unsorted == ["program", "pid", "targets", "lcores"]' "$doc"
+		t_check "keys: every $who --json target = docs' description, counters, gauges" \
+			tj --argjson k "$(jq -n -c --argjson a "$desc" --argjson b "$cnt" --argjson c "$gau" '$a + $b + $c')" \
+			'(.targets | length) == 2 and (.targets | all(keys_unsorted == $k))' "$doc"
+		t_check "keys: every $who --json lcore = docs' lcore" \
+			tj --argjson k "$lc" '(.lcores | length) >= 1 and (.lcores | all(keys_unsorted == $k))' "$doc"
+	done
+	t_check "values: /aoe/info,e1.1 = aoe-stat's e1.1 description (booleans as 0/1)" \
+		tj --argjson t "$(jq -c '.targets[0]' <<<"$stat")" \
+		'to_entries | all(.value == ($t[.key] | if type == "boolean" then (if . then 1 else 0 end) else . end))' \
+		"${r[0]:-}"
+	t_check "types: dpdk-aoe --status and aoe-stat agree on every key's type" \
+		tj --argjson s "$status" '[.targets[0] | to_entries[] | [.key, (.value | type)]] ==
+			[$s.targets[0] | to_entries[] | [.key, (.value | type)]] and .program == "dpdk-aoe" and
+			$s.program == "dpdk-aoe"' "$stat"
+}
+
 # ---- aoe-perf ----------------------------------------------------------------------------------
 t_dpdk_args perf "$VDEV"
 PREFIX=$(aoe_eal_prefix perf)
@@ -80,6 +135,14 @@ if wait_up "$PREFIX" "$PERF"; then
 	t_check "aoe-perf: /aoe/stats has window and RTT" \
 		tj '.ios_completed > 0 and .cwnd > 0 and .srtt_ns > 0 and .rto_ns > 0 and (.aoe_errors | length) == 8' "$out"
 	common_checks aoe-perf "$PREFIX"
+	# aoe-perf holds e1.1 open through the bdev API for its whole run; e1.2 nobody holds.
+	mapfile -t r < <(tel "$PREFIX" /aoe/info,e1.1 /aoe/info,e1.2)
+	t_check "aoe-perf: /aoe/info says e1.1 is open (1), e1.2 not (0)" \
+		tj '.open == 1' "${r[0]:-}"
+	t_check "aoe-perf: /aoe/info,e1.2 is not open" tj '.open == 0' "${r[1]:-}"
+	t_check "aoe-perf: aoe-stat --json says e1.1 is open, e1.2 not" \
+		tj '[.targets[] | {name, open}] == [{name: "e1.1", open: true}, {name: "e1.2", open: false}]' \
+		"$("$STAT" --file-prefix "$PREFIX" --json)"
 else
 	t_fail "aoe-perf: telemetry socket answers /aoe/list" "$(cat /tmp/$NAME-perf.out)"
 fi
@@ -103,6 +166,7 @@ if wait_up "$PREFIX" "$DAEMON"; then
 	after=$(tel "$PREFIX" /aoe/lcore_stats,0 | jq .tx_frames)
 	t_check "dpdk-aoe: /aoe/discover sends a broadcast ($before -> $after tx frames)" \
 		test "$after" -gt "$before"
+	json_agreement "$PREFIX"
 	out=$(tel "$PREFIX" /aoe/iflist)
 	t_check "dpdk-aoe: /aoe/iflist lists net_af_packet0 as allowed" \
 		tj '.ports == ["net_af_packet0"] and .allowed == ["net_af_packet0"] and .port_ids == [0]' "$out"

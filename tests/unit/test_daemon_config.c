@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "options.h"
+#include "test_util.h"
 
 static struct options opts;
 static char err[1024];
@@ -314,12 +315,10 @@ static int
 load_v(const char *def, char **argv)
 {
 	struct options cli;
-	int argc = 0, ret;
+	int ret;
 
-	while (argv[argc] != NULL)
-		argc++;
 	memset(err, 0, sizeof(err));
-	ret = options_parse_args(argc, argv, &cli, err, sizeof(err));
+	ret = options_parse_args(test_argc(argv), argv, &cli, err, sizeof(err));
 	if (ret != 0)
 		return ret;
 	return config_load(&cli, def, &opts, err, sizeof(err));
@@ -448,6 +447,49 @@ Test(daemon_config, config_options)
 	cr_assert_eq(cli.given, BIT(OPTIONS_JSON));
 	cr_assert_str_not_empty(options_config_default());
 	cr_assert(strstr(options_config_default(), "dpdk-aoe/dpdk-aoe.conf") != NULL);
+}
+
+static bool
+no_port_id(uint16_t port_id, void *arg)
+{
+	(void)arg;
+	return port_id == 0;
+}
+
+static int
+no_port_name(const char *name, uint16_t *port_id, void *arg)
+{
+	(void)arg;
+	if (strcmp(name, "net_tap0") != 0)
+		return -ENODEV;
+	*port_id = 0;
+	return 0;
+}
+
+/* The iflist is checked against the EAL's ports only after the EAL starts: its refusal still
+ * names the file and line it came from, or the option. */
+Test(daemon_config, iflist_refusal_names_its_line, .init = files_setup, .fini = files_teardown)
+{
+	const struct options_port_ops ops = {.id_valid = no_port_id, .by_name = no_port_name};
+	uint16_t ports[AOE_MAX_PORTS], n;
+	char want[600];
+
+	write_file(path_a, "maxout = 64\niflist = net_tap0, net_bogus9\n");
+	cr_assert_eq(LOAD(NULL, "--config", path_a), 0, "%s", err);
+	cr_assert_eq(options_resolve_ports(&opts, &ops, ports, &n, err, sizeof(err)), -ENODEV);
+	snprintf(want, sizeof(want), "%s:2: iflist: no port named 'net_bogus9'", path_a);
+	cr_assert(strstr(err, want) == err, "want '%s' in '%s'", want, err);
+
+	/* The command line's iflist replaces the file's: its refusal names the option. */
+	cr_assert_eq(LOAD(NULL, "--config", path_a, "--iflist", "7"), 0, "%s", err);
+	cr_assert_eq(options_resolve_ports(&opts, &ops, ports, &n, err, sizeof(err)), -ENODEV);
+	cr_assert(strstr(err, "--iflist: no port with id 7") == err, "%s", err);
+
+	/* A good list from the file resolves. */
+	write_file(path_a, "iflist = net_tap0\n");
+	cr_assert_eq(LOAD(NULL, "--config", path_a), 0, "%s", err);
+	cr_assert_eq(options_resolve_ports(&opts, &ops, ports, &n, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(n, 1);
 }
 
 Test(daemon_config, nbd_key)

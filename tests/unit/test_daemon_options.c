@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 
 #include "options.h"
+#include "test_util.h"
 
 static struct options opts;
 static char err[512];
@@ -13,12 +14,8 @@ static char err[512];
 static int
 parse_v(char **argv)
 {
-	int argc = 0;
-
-	while (argv[argc] != NULL)
-		argc++;
 	memset(err, 0, sizeof(err));
-	return options_parse(argc, argv, &opts, err, sizeof(err));
+	return options_parse(test_argc(argv), argv, &opts, err, sizeof(err));
 }
 
 #define PARSE(...)   parse_v((char *[]){"dpdk-aoe", __VA_ARGS__, NULL})
@@ -207,7 +204,7 @@ static const struct options_port_ops fake_ops = {
 
 Test(daemon_options, resolve_ports)
 {
-	uint16_t ports[OPTIONS_MAX_IFS], n = 99;
+	uint16_t ports[AOE_MAX_PORTS], n = 99;
 
 	cr_assert_eq(PARSE_NONE(), 0);
 	cr_assert_eq(options_resolve_ports(&opts, &fake_ops, ports, &n, err, sizeof(err)), 0);
@@ -229,7 +226,7 @@ Test(daemon_options, resolve_ports)
 
 Test(daemon_options, resolve_unknown_ports)
 {
-	uint16_t ports[OPTIONS_MAX_IFS], n;
+	uint16_t ports[AOE_MAX_PORTS], n;
 
 	cr_assert_eq(PARSE("--iflist", "0,net_bogus9"), 0);
 	cr_assert_eq(options_resolve_ports(&opts, &fake_ops, ports, &n, err, sizeof(err)), -ENODEV);
@@ -243,6 +240,43 @@ Test(daemon_options, resolve_unknown_ports)
 	cr_assert_eq(PARSE("--iflist", "65536"), 0);
 	cr_assert_eq(options_resolve_ports(&opts, &fake_ops, ports, &n, err, sizeof(err)), -ENODEV);
 	cr_assert(strstr(err, "'65536'") != NULL, "%s", err);
+}
+
+static int
+cmdline_v(char **argv)
+{
+	memset(err, 0, sizeof(err));
+	return options_parse_cmdline(test_argc(argv), argv, &opts, err, sizeof(err));
+}
+
+#define CMDLINE(...) cmdline_v((char *[]){"dpdk-aoe", __VA_ARGS__, NULL})
+
+Test(daemon_options, cmdline)
+{
+	/* No "--": every argument is the EAL's, and the daemon runs with its defaults. */
+	cr_assert_eq(CMDLINE("-l", "0", "--no-pci"), 0, "%s", err);
+	cr_assert_not(opts.status);
+	cr_assert_eq(CMDLINE("-l", "0", "--", "--status", "--json"), 0, "%s", err);
+	cr_assert(opts.status);
+	cr_assert(opts.json);
+	/* A dpdk-aoe option before any "--" is named, not handed to the EAL to refuse. */
+	cr_assert_eq(CMDLINE("-l", "0", "--status"), -EINVAL);
+	cr_assert(strstr(err, "'--status' comes before any '--'") != NULL, "%s", err);
+	cr_assert_eq(CMDLINE("--maxout=5", "-l", "0"), -EINVAL);
+	cr_assert(strstr(err, "'--maxout=5' comes before any '--'") != NULL, "%s", err);
+	/* Help anywhere, before the EAL could print its own. */
+	cr_assert_eq(CMDLINE("-l", "0", "--help"), 0, "%s", err);
+	cr_assert(opts.help);
+	cr_assert_eq(CMDLINE("-h"), 0, "%s", err);
+	cr_assert(opts.help);
+}
+
+Test(daemon_options, numbers_as_every_program_reads_them)
+{
+	cr_assert_eq(PARSE("--maxout", "0x40"), 0, "%s", err);
+	cr_assert_eq(opts.maxout, 64);
+	REFUSED("--maxout", "not a number", "--maxout", "0x");
+	REFUSED("--maxout", "not a number", "--maxout", "4k");
 }
 
 Test(daemon_options, nbd)

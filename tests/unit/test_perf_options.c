@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 
 #include "perf_options.h"
+#include "test_util.h"
 
 static struct perf_opts opts;
 static char err[512];
@@ -13,12 +14,8 @@ static char err[512];
 static int
 parse_v(char **argv)
 {
-	int argc = 0;
-
-	while (argv[argc] != NULL)
-		argc++;
 	memset(err, 0, sizeof(err));
-	return perf_options_parse(argc, argv, &opts, err, sizeof(err));
+	return perf_options_parse(test_argc(argv), argv, &opts, err, sizeof(err));
 }
 
 #define PARSE(...) parse_v((char *[]){"aoe-perf", __VA_ARGS__, NULL})
@@ -78,11 +75,11 @@ Test(perf_options, every_option)
 	cr_assert_eq(opts.deadsecs, 0);
 	/* --opt=value works too, and options may come in any order. */
 	cr_assert_eq(PARSE("--seed=12345678901234567890", "-q1", "-o", "512", "-w", "verify", "-T",
-			   "e0.0", "--discover-wait=0"),
+			   "e0.0", "--discover-wait=1"),
 		     0, "%s", err);
 	cr_assert_eq(opts.seed, 12345678901234567890ull);
 	cr_assert_eq(opts.depth, 1);
-	cr_assert_eq(opts.discover_wait_ms, 0);
+	cr_assert_eq(opts.discover_wait_ms, 1);
 }
 
 Test(perf_options, workloads)
@@ -134,6 +131,9 @@ Test(perf_options, depth_and_numbers)
 	REFUSED("-t", "'1.5'", BASE, "-t", "1.5");
 	REFUSED("-S", "'0'", BASE, "-S", "0");
 	REFUSED("--discover-wait", "milliseconds", BASE, "--discover-wait", "-1");
+	/* No wait at all could never see the target: refused, not a run that always fails. */
+	REFUSED("--discover-wait", "1-3600000", BASE, "--discover-wait", "0");
+	REFUSED("--discover-wait", "1-3600000", BASE, "--discover-wait", "3600001");
 	REFUSED("--maxout", "1-1024", BASE, "--maxout", "0");
 	REFUSED("--maxout", "1-1024", BASE, "--maxout", "2000");
 	REFUSED("--deadsecs", "0-86400", BASE, "--deadsecs", "86401");
@@ -223,4 +223,49 @@ Test(perf_options, region_resolve)
 
 	cr_assert_eq(PARSE(BASE, "--size", "16t"), 0);
 	cr_assert_eq(perf_region_resolve(&opts, disk, &r, err, sizeof(err)), -ERANGE);
+}
+
+/* The whole command line, EAL options and all, as main() sees it. */
+static int
+cmdline_v(char **argv)
+{
+	memset(err, 0, sizeof(err));
+	return perf_options_cmdline(test_argc(argv), argv, &opts, err, sizeof(err));
+}
+
+#define CMDLINE(...) cmdline_v((char *[]){"aoe-perf", __VA_ARGS__, NULL})
+
+Test(perf_options, cmdline_after_the_dashes)
+{
+	cr_assert_eq(CMDLINE("-l", "0", "--no-pci", "--", BASE), 0, "%s", err);
+	cr_assert_str_eq(opts.target, "e1.1");
+	cr_assert_eq(opts.depth, 32);
+	/* Only the first "--" splits: a later one is aoe-perf's to refuse. */
+	cr_assert_eq(CMDLINE("-l", "0", "--", BASE, "--", "x"), -EINVAL);
+	cr_assert(strstr(err, "unexpected argument") != NULL, "%s", err);
+}
+
+Test(perf_options, cmdline_missing_dashes_is_named)
+{
+	/* -T was given, before any "--": the message must not claim it is missing. */
+	cr_assert_eq(CMDLINE("-l", "0", "-T", "e1.1", "-w", "read", "-o", "4k", "-q", "1"),
+		     -EINVAL);
+	cr_assert(strstr(err, "'-T' comes before any '--'") != NULL, "%s", err);
+	cr_assert(strstr(err, "required") == NULL, "%s", err);
+	cr_assert_eq(CMDLINE("-l", "0", "--no-pci", "--json"), -EINVAL);
+	cr_assert(strstr(err, "'--json' comes before any '--'") != NULL, "%s", err);
+	cr_assert_eq(CMDLINE("-l", "0", "--no-pci"), -EINVAL);
+	cr_assert(strstr(err, "no '--'") != NULL, "%s", err);
+	cr_assert_eq(CMDLINE("-l", "0", "--"), -EINVAL);
+	cr_assert(strstr(err, "-T TARGET is required") != NULL, "%s", err);
+}
+
+Test(perf_options, cmdline_help_anywhere)
+{
+	cr_assert_eq(CMDLINE("--help"), 0, "%s", err);
+	cr_assert(opts.help);
+	cr_assert_eq(CMDLINE("-l", "0", "-h"), 0, "%s", err);
+	cr_assert(opts.help);
+	cr_assert_eq(CMDLINE("-l", "0", "--", "-q", "0", "--help"), 0, "%s", err);
+	cr_assert(opts.help);
 }

@@ -3,8 +3,8 @@
 #
 # What the dpdk-aoe / aoe-perf integration tests share, on top of lib.sh (source lib.sh first).
 #
-#   AOE_BUILD            the meson build directory to test (default <repo>/build); AOE_BUILD_DIR
-#                        (lib.sh's name, set by meson test) is honoured when AOE_BUILD is unset
+#   AOE_BUILD_DIR        the meson build directory to test (default <repo>/build; set by
+#                        meson test and scripts/test.sh)
 #   IT_DAEMON IT_PERF    the programs under test; IT_PATTERN the backing-file pattern checker
 #   it_require_bins      records a failure and exits when a program is not built
 #   it_eal VAR NAME [VDEV...]   VAR=(EAL args: -l 0, --no-pci, own --file-prefix aoe-NAME-PID)
@@ -12,9 +12,6 @@
 #   it_perf VAR SECS ARGS...    aoe-perf with the EAL args in array VAR, under a timeout
 #   it_status VAR ARGS...       dpdk-aoe -- --status ARGS... with the EAL args in array VAR
 
-if [[ -n ${AOE_BUILD:-} ]]; then
-	export AOE_BUILD_DIR=$AOE_BUILD
-fi
 IT_DAEMON=$(t_bin dpdk-aoe)
 IT_PERF=$(t_bin aoe-perf)
 # shellcheck disable=SC2034 # used by the tests that source this file
@@ -24,7 +21,7 @@ it_require_bins() {
 	local b
 	for b in "$IT_DAEMON" "$IT_PERF" "$@"; do
 		if [[ ! -x $b ]]; then
-			t_fail "$b is built" "build it: meson setup build && ninja -C build (or set AOE_BUILD)"
+			t_fail "$b is built" "build it: meson setup build && ninja -C build (or set AOE_BUILD_DIR)"
 			t_summary
 			exit 1
 		fi

@@ -80,8 +80,9 @@ main(int argc, char **argv)
 	conf.program = "aoe-hold";
 	if (aoe_init(&conf) != 0)
 		return 1;
-	for (i = 0; i < 3000 && (aoe_target_info_get(name, &info) != 0 ||
-				 info.state != AOE_TARGET_UP); i++)
+	for (i = 0;
+	     i < 3000 && (aoe_target_info_get(name, &info) != 0 || info.state != AOE_TARGET_UP);
+	     i++)
 		poll_for(0.001);
 	ret = aoe_bdev_open(name, false, NULL, NULL, &desc);
 	if (ret != 0) {

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * How the DPDK programs (dpdk-aoe, aoe-perf, aoe-target) start the EAL and find their ports,
+ * with errors that say what failed: an EAL option it refused (exit 2), another process on
+ * the same --file-prefix, a device given to the EAL that made no port (an af_packet interface
+ * that does not exist).
+ */
+#ifndef AOE_APP_EAL_H
+#define AOE_APP_EAL_H
+
+/**
+ * Point the DPDK log at stderr (stdout carries the program's output) and rte_eal_init().
+ * On failure print why and exit: 2 for EAL options it refused, 1 otherwise.
+ * @return what rte_eal_init() returns: how many arguments the EAL took.
+ */
+int aoe_app_eal_init(const char *prog, int argc, char **argv);
+
+/**
+ * After the EAL: whether it made any Ethernet port. When it made none, print which device
+ * given to it made none and why, as far as can be told (a --vdev whose interface does not
+ * exist), or that no device was given.
+ * @return 0 or -ENODEV.
+ */
+int aoe_app_eal_ports(const char *prog);
+
+#endif /* AOE_APP_EAL_H */
