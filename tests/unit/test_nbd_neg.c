@@ -312,9 +312,9 @@ Test(nbd_neg, meta_context_of_an_unknown_export_is_refused)
 
 Test(nbd_neg, export_name_answers_size_and_flags_or_closes)
 {
-	cr_assert_eq(nbd_neg_option(&neg, &ops, NBD_OPT_EXPORT_NAME, (const uint8_t *)"e1.1", 4,
-				    &out),
-		     NBD_NEG_TRANSMIT);
+	cr_assert_eq(
+		nbd_neg_option(&neg, &ops, NBD_OPT_EXPORT_NAME, (const uint8_t *)"e1.1", 4, &out),
+		NBD_NEG_TRANSMIT);
 	cr_assert_eq(out.len, 10, "NO_ZEROES: size and flags only");
 	cr_assert_eq(be32(out.data + 4), 64 << 20);
 	setup();
@@ -322,9 +322,9 @@ Test(nbd_neg, export_name_answers_size_and_flags_or_closes)
 	nbd_neg_option(&neg, &ops, NBD_OPT_EXPORT_NAME, (const uint8_t *)"e1.1", 4, &out);
 	cr_assert_eq(out.len, 134);
 	setup();
-	cr_assert_eq(nbd_neg_option(&neg, &ops, NBD_OPT_EXPORT_NAME, (const uint8_t *)"zz", 2,
-				    &out),
-		     NBD_NEG_CLOSE, "EXPORT_NAME has no error reply");
+	cr_assert_eq(
+		nbd_neg_option(&neg, &ops, NBD_OPT_EXPORT_NAME, (const uint8_t *)"zz", 2, &out),
+		NBD_NEG_CLOSE, "EXPORT_NAME has no error reply");
 	cr_assert_eq(out.len, 0);
 }
 

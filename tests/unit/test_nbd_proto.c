@@ -54,8 +54,8 @@ Test(nbd_proto, client_flags)
 Test(nbd_proto, option_header)
 {
 	static const uint8_t ok[] = {IHAVEOPT, 0, 0, 0, 7, 0, 0, 1, 2};
-	static const uint8_t bad[] = {0x49, 0x48, 0x41, 0x56, 0x45, 0x4f, 0x50, 0x55, 0, 0, 0, 7,
-				      0, 0, 0, 0};
+	static const uint8_t bad[] = {0x49, 0x48, 0x41, 0x56, 0x45, 0x4f, 0x50, 0x55,
+				      0,    0,	  0,	7,    0,    0,	  0,	0};
 	struct nbd_opt_hdr h;
 
 	cr_assert_eq(nbd_proto_opt_hdr_parse(ok, &h), 0);
@@ -91,9 +91,9 @@ Test(nbd_proto, go_refusals)
 		const uint8_t *b;
 		size_t n;
 	} cases[] = {
-		{short_len, sizeof(short_len)},	    {name_past_end, sizeof(name_past_end)},
-		{no_count, sizeof(no_count)},	    {count_too_big, sizeof(count_too_big)},
-		{trailing, sizeof(trailing)},	    {nul_in_name, sizeof(nul_in_name)},
+		{short_len, sizeof(short_len)}, {name_past_end, sizeof(name_past_end)},
+		{no_count, sizeof(no_count)},	{count_too_big, sizeof(count_too_big)},
+		{trailing, sizeof(trailing)},	{nul_in_name, sizeof(nul_in_name)},
 		{huge_len, sizeof(huge_len)},
 	};
 	struct nbd_opt_go go;
@@ -129,9 +129,11 @@ meta(const uint8_t *b, size_t n, bool set, struct nbd_opt_meta *m)
 
 Test(nbd_proto, meta_context_queries)
 {
-	static const uint8_t exact[] = {0, 0, 0, 1, 'x', 0, 0, 0, 1, 0, 0, 0, 15, 'b', 'a', 's',
-					'e', ':', 'a', 'l', 'l', 'o', 'c', 'a', 't', 'i', 'o', 'n'};
-	static const uint8_t ns[] = {0, 0, 0, 1, 'x', 0, 0, 0, 1, 0, 0, 0, 5, 'b', 'a', 's', 'e', ':'};
+	static const uint8_t exact[] = {0,   0,	  0,   1,   'x', 0,   0,   0,	1,   0,
+					0,   0,	  15,  'b', 'a', 's', 'e', ':', 'a', 'l',
+					'l', 'o', 'c', 'a', 't', 'i', 'o', 'n'};
+	static const uint8_t ns[] = {0, 0, 0, 1, 'x', 0,   0,	0,   1,
+				     0, 0, 0, 5, 'b', 'a', 's', 'e', ':'};
 	static const uint8_t other[] = {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 3, 'q', 'e', 'm'};
 	static const uint8_t none[] = {0, 0, 0, 0, 0, 0, 0, 0};
 	struct nbd_opt_meta m;
@@ -166,8 +168,8 @@ Test(nbd_proto, meta_context_refusals)
 
 Test(nbd_proto, option_reply_and_infos)
 {
-	static const uint8_t hdr[] = {0, 3, 0xe8, 0x89, 0x04, 0x55, 0x65, 0xa9, 0, 0, 0, 7,
-				      0x80, 0, 0, 6, 0, 0, 0, 5};
+	static const uint8_t hdr[] = {0, 3, 0xe8, 0x89, 0x04, 0x55, 0x65, 0xa9, 0, 0,
+				      0, 7, 0x80, 0,	0,    6,    0,	  0,	0, 5};
 	static const uint8_t exp[] = {0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0, 0x01, 0x4d};
 	static const uint8_t bs[] = {0, 3, 0, 0, 2, 0, 0, 0, 0x10, 0, 2, 0, 0, 0};
 	uint8_t out[32];
@@ -197,8 +199,8 @@ Test(nbd_proto, export_name_reply_with_and_without_zeroes)
 
 Test(nbd_proto, request_parse)
 {
-	static const uint8_t req[] = {0x25, 0x60, 0x95, 0x13, 0, 1, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8,
-				      0, 0, 0, 0, 0, 0, 0x10, 0, 0, 0, 0x02, 0};
+	static const uint8_t req[] = {0x25, 0x60, 0x95, 0x13, 0, 1, 0, 1, 1,	2, 3, 4, 5,    6,
+				      7,    8,	  0,	0,    0, 0, 0, 0, 0x10, 0, 0, 0, 0x02, 0};
 	uint8_t bad[NBD_REQUEST_LEN];
 	struct nbd_request r;
 
@@ -258,8 +260,7 @@ Test(nbd_proto, request_refusals)
 	cr_assert_eq(check(NBD_CMD_READ, NBD_CMD_FLAG_FUA, 0, 512, &lim), NBD_EINVAL);
 	cr_assert_eq(check(NBD_CMD_READ, NBD_CMD_FLAG_DF, 0, 512, &lim), NBD_EINVAL,
 		     "DF is not advertised");
-	cr_assert_eq(check(NBD_CMD_WRITE_ZEROES, NBD_CMD_FLAG_FAST_ZERO, 0, 512, &lim),
-		     NBD_EINVAL);
+	cr_assert_eq(check(NBD_CMD_WRITE_ZEROES, NBD_CMD_FLAG_FAST_ZERO, 0, 512, &lim), NBD_EINVAL);
 	cr_assert_eq(check(NBD_CMD_FLUSH, NBD_CMD_FLAG_FUA, 0, 0, &lim), NBD_EINVAL);
 	cr_assert_eq(check(NBD_CMD_READ, 0, 0, 0, &lim), NBD_EINVAL, "zero length");
 	cr_assert_eq(check(NBD_CMD_READ, 0, 1, 512, &lim), NBD_EINVAL, "unaligned offset");
@@ -279,13 +280,14 @@ Test(nbd_proto, request_refusals)
 
 Test(nbd_proto, simple_and_structured_replies)
 {
-	static const uint8_t simple[] = {0x67, 0x44, 0x66, 0x98, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 9};
-	static const uint8_t data[] = {0x66, 0x8e, 0x33, 0xef, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 9,
-				       0, 0, 0x10, 8, 0, 0, 0, 0, 0, 0, 0x02, 0};
-	static const uint8_t err[] = {0x66, 0x8e, 0x33, 0xef, 0, 1, 0x80, 1, 0, 0, 0, 0, 0, 0, 0, 9,
-				      0, 0, 0, 8, 0, 0, 0, 5, 0, 2, 'n', 'o'};
-	static const uint8_t bs[] = {0x66, 0x8e, 0x33, 0xef, 0, 1, 0, 5, 0, 0, 0, 0, 0, 0, 0, 9,
-				     0, 0, 0, 12, 0, 0, 0, 1, 0, 0, 0x10, 0, 0, 0, 0, 0};
+	static const uint8_t simple[] = {0x67, 0x44, 0x66, 0x98, 0, 0, 0, 5,
+					 0,    0,    0,	   0,	 0, 0, 0, 9};
+	static const uint8_t data[] = {0x66, 0x8e, 0x33, 0xef, 0,    1, 0, 1, 0, 0, 0, 0, 0,	0,
+				       0,    9,	   0,	 0,    0x10, 8, 0, 0, 0, 0, 0, 0, 0x02, 0};
+	static const uint8_t err[] = {0x66, 0x8e, 0x33, 0xef, 0, 1, 0x80, 1, 0, 0, 0, 0, 0,   0,
+				      0,    9,	  0,	0,    0, 8, 0,	  0, 0, 5, 0, 2, 'n', 'o'};
+	static const uint8_t bs[] = {0x66, 0x8e, 0x33, 0xef, 0, 1, 0, 5, 0, 0, 0,    0, 0, 0, 0, 9,
+				     0,	   0,	 0,    12,   0, 0, 0, 1, 0, 0, 0x10, 0, 0, 0, 0, 0};
 	uint8_t out[64];
 
 	cr_assert_eq(nbd_proto_simple_reply_encode(out, NBD_EIO, 9), sizeof(simple));
@@ -332,9 +334,21 @@ Test(nbd_addr, accepted)
 Test(nbd_addr, refused_with_a_reason)
 {
 	static const char *const bad[] = {
-		"",	       "unix:",	      "tcp:",		"tcp:host",	 "tcp::10809",
-		"tcp:h:0",     "tcp:h:65536", "tcp:h:01",	"tcp:h:1x",	 "tcp:::1:10809",
-		"tcp:[::1]10809", "tcp:[::1", "udp:1.2.3.4:5", "/run/nbd.sock", "tcp:h:",
+		"",
+		"unix:",
+		"tcp:",
+		"tcp:host",
+		"tcp::10809",
+		"tcp:h:0",
+		"tcp:h:65536",
+		"tcp:h:01",
+		"tcp:h:1x",
+		"tcp:::1:10809",
+		"tcp:[::1]10809",
+		"tcp:[::1",
+		"udp:1.2.3.4:5",
+		"/run/nbd.sock",
+		"tcp:h:",
 	};
 	char path[200] = "unix:";
 	struct nbd_addr a;
