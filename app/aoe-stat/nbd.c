@@ -26,20 +26,19 @@ aoe_stat_nbd(FILE *f, const char *prefix)
 		fprintf(f, "nbd: statistics unreadable: %s\n", strerror(-rc));
 		return 0;
 	}
-	fprintf(f,
-		"nbd: %" PRIu64 " listener(s), %" PRIu64 " connection(s) open, %" PRIu64
-		" accepted, %" PRIu64 " refused, bad input %" PRIu64 "\n",
-		s.listeners, s.connections, s.connections_total, s.refused_connections,
-		s.bad_input);
+	fprintf(f, "nbd:");
+#define PRINT_TOTAL(name, meaning) fprintf(f, " " #name " %" PRIu64, s.name);
+	NBD_SHM_TOTALS(PRINT_TOTAL)
+#undef PRINT_TOTAL
+	fputc('\n', f);
 	for (i = 0; i < s.nb_exports; i++) {
 		const struct nbd_export_stats *e = &s.exports[i];
 
-		fprintf(f,
-			"    nbd %-10.*s open %" PRIu64 " (of %" PRIu64 "), requests %" PRIu64
-			", read %" PRIu64 " B, written %" PRIu64 " B, errors %" PRIu64
-			", in flight %" PRIu64 "\n",
-			NBD_SHM_NAME_MAX, e->name, e->open, e->connections, e->requests,
-			e->read_bytes, e->write_bytes, e->errors, e->in_flight);
+		fprintf(f, "    nbd %.*s:", NBD_SHM_NAME_MAX, e->name);
+#define PRINT_COUNTER(name, meaning) fprintf(f, " " #name " %" PRIu64, e->name);
+		NBD_SHM_EXPORT_COUNTERS(PRINT_COUNTER)
+#undef PRINT_COUNTER
+		fputc('\n', f);
 	}
 	return ferror(f) ? -EIO : 0;
 }

@@ -17,16 +17,32 @@
 #define NBD_SHM_EXPORTS	 512 /* export names ever served: their counters stay */
 #define NBD_SHM_NAME_MAX 32  /* AOE_BDEV_NAME_MAX */
 
+/*
+ * The counters, listed once: the structs below, telemetry (/aoe/nbd, /aoe/nbd/export) and
+ * aoe-stat -v all walk these lists. X(name, meaning).
+ */
+#define NBD_SHM_TOTALS(X)                                                                          \
+	X(listeners, "addresses listened on")                                                      \
+	X(connections, "connections open now")                                                     \
+	X(connections_total, "connections accepted so far")                                        \
+	X(refused_connections, "connections refused: over the limit")                              \
+	X(bad_input, "malformed handshakes and requests")
+
+#define NBD_SHM_EXPORT_COUNTERS(X)                                                                 \
+	X(connections, "connections to it so far")                                                 \
+	X(open, "connections to it open now")                                                      \
+	X(requests, "requests read")                                                               \
+	X(read_bytes, "bytes read")                                                                \
+	X(write_bytes, "bytes written")                                                            \
+	X(errors, "replies that carried an error")                                                 \
+	X(in_flight, "requests at the lcores now")
+
+#define NBD_SHM_FIELD(name, meaning) uint64_t name;
+
 /* One export's counters. */
 struct nbd_export_stats {
 	char name[NBD_SHM_NAME_MAX];
-	uint64_t connections; /* opened so far */
-	uint64_t open;	      /* connections open now */
-	uint64_t requests;
-	uint64_t read_bytes;
-	uint64_t write_bytes;
-	uint64_t errors; /* replies with an error */
-	uint64_t in_flight;
+	NBD_SHM_EXPORT_COUNTERS(NBD_SHM_FIELD)
 };
 
 struct nbd_shm {
@@ -34,11 +50,7 @@ struct nbd_shm {
 	uint32_t version;
 	uint32_t nb_exports; /* entries of exports[] in use; written after the entry's name */
 	uint64_t pid;	     /* the writer: a reader tells a stale region by it */
-	uint64_t listeners;
-	uint64_t connections;	    /* open now */
-	uint64_t connections_total; /* accepted so far */
-	uint64_t refused_connections;
-	uint64_t bad_input; /* malformed handshakes and requests */
+	NBD_SHM_TOTALS(NBD_SHM_FIELD)
 	struct nbd_export_stats exports[NBD_SHM_EXPORTS];
 };
 

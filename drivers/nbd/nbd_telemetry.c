@@ -23,11 +23,9 @@ nbd_totals(const char *cmd, const char *params, struct rte_tel_data *d)
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
 	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_u64(d, "listeners", LOAD(s->shm->listeners));
-	rte_tel_data_add_dict_u64(d, "connections", LOAD(s->shm->connections));
-	rte_tel_data_add_dict_u64(d, "connections_total", LOAD(s->shm->connections_total));
-	rte_tel_data_add_dict_u64(d, "refused_connections", LOAD(s->shm->refused_connections));
-	rte_tel_data_add_dict_u64(d, "bad_input", LOAD(s->shm->bad_input));
+#define ADD_TOTAL(name, meaning) rte_tel_data_add_dict_u64(d, #name, LOAD(s->shm->name));
+	NBD_SHM_TOTALS(ADD_TOTAL)
+#undef ADD_TOTAL
 	rte_tel_data_add_dict_u64(d, "max_connections", AOE_NBD_MAX_CONNS);
 	rte_tel_data_add_dict_u64(d, "queue_depth", AOE_NBD_CONN_QD);
 	return 0;
@@ -64,13 +62,9 @@ nbd_export(const char *cmd, const char *params, struct rte_tel_data *d)
 		return 0;
 	}
 	rte_tel_data_add_dict_string(d, "name", e->name);
-	rte_tel_data_add_dict_u64(d, "connections", LOAD(e->connections));
-	rte_tel_data_add_dict_u64(d, "open", LOAD(e->open));
-	rte_tel_data_add_dict_u64(d, "requests", LOAD(e->requests));
-	rte_tel_data_add_dict_u64(d, "read_bytes", LOAD(e->read_bytes));
-	rte_tel_data_add_dict_u64(d, "write_bytes", LOAD(e->write_bytes));
-	rte_tel_data_add_dict_u64(d, "errors", LOAD(e->errors));
-	rte_tel_data_add_dict_u64(d, "in_flight", LOAD(e->in_flight));
+#define ADD_COUNTER(name, meaning) rte_tel_data_add_dict_u64(d, #name, LOAD(e->name));
+	NBD_SHM_EXPORT_COUNTERS(ADD_COUNTER)
+#undef ADD_COUNTER
 	return 0;
 }
 
