@@ -17,6 +17,7 @@ PACKAGES=(
 	dpdk dpdk-dev libdpdk-dev libnuma-dev libbsd-dev libcriterion-dev
 	vblade aoetools tshark iproute2 jq python3 python3-pyelftools util-linux procps
 	shellcheck clang-format fdisk gdisk zlib1g-dev
+	qemu-utils libnbd-bin python3-libnbd fio fuse3 e2fsprogs
 )
 
 build=1

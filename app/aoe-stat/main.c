@@ -19,6 +19,7 @@
 #include "aoe_app.h"
 #include "aoe_app_status.h"
 #include "aoe_shm_read.h"
+#include "stat_nbd.h"
 
 #define FOLLOW_PERIOD_MS 100
 #define MAX_CANDIDATES	 64
@@ -42,7 +43,8 @@ usage(FILE *f)
 		"\n"
 		"  --file-prefix P  the initiator's EAL --file-prefix (default: the only one "
 		"running)\n"
-		"  -v, --verbose    per-target counters below each row\n"
+		"  -v, --verbose    per-target counters below each row; the NBD server's\n"
+		"                   connections and per-export counters after them\n"
 		"  --json           one JSON object: program, pid, targets with counters, lcores\n"
 		"  --follow         print the error stream live until SIGINT/SIGTERM or the\n"
 		"                   initiator exits\n"
@@ -225,6 +227,8 @@ main(int argc, char **argv)
 	}
 	rc = json ? aoe_app_status_json(stdout, r.shm)
 		  : aoe_app_status_table(stdout, r.shm, verbose);
+	if (rc == 0 && verbose && !json)
+		rc = aoe_stat_nbd(stdout, prefix);
 	aoe_shm_close(&r);
 	if (rc == 0)
 		rc = aoe_app_flush(stdout);

@@ -29,6 +29,7 @@
 #include <rte_log.h>
 
 #include <aoe.h>
+#include <aoe_nbd.h>
 
 #include "aoe_app.h"
 #include "aoe_app_eal.h"
@@ -45,6 +46,12 @@
 
 /* Set by the signal handler only; every polling lcore reads it. */
 static volatile sig_atomic_t quit;
+/* Set by the main lcore once the NBD server has answered what was in flight. */
+static volatile int workers_stop;
+/* How long SIGTERM waits for NBD requests in flight to be answered. */
+#define NBD_DRAIN_MAX_MS 10000
+
+_Static_assert(OPTIONS_NBD_MAX == AOE_NBD_MAX_LISTEN, "--nbd holds what the server listens on");
 
 static void
 on_signal(int sig)
@@ -231,12 +238,52 @@ worker_main(void *arg)
 	int ret;
 
 	RTE_SET_USED(arg);
-	while (!quit) {
+	while (!workers_stop) {
 		ret = aoe_lcore_poll();
 		if (ret < 0)
 			return ret;
+		aoe_nbd_poll();
 	}
 	return 0;
+}
+
+/* The NBD server on every polling lcore, when --nbd asks for it. */
+static void
+start_nbd(const struct options *opts, const struct aoe_conf *conf)
+{
+	struct aoe_nbd_conf nc;
+	unsigned int i;
+	int ret;
+
+	if (opts->nb_nbd == 0)
+		return;
+	memset(&nc, 0, sizeof(nc));
+	for (i = 0; i < opts->nb_nbd; i++)
+		nc.listen[nc.nb_listen++] = opts->nbd[i];
+	for (i = 0; i < conf->nb_lcores && i < RTE_DIM(nc.lcores); i++)
+		nc.lcores[nc.nb_lcores++] = conf->lcores[i];
+	ret = aoe_nbd_init(&nc);
+	if (ret != 0) {
+		fprintf(stderr, "dpdk-aoe: --nbd: %s (the log above says which address)\n",
+			strerror(-ret));
+		aoe_fini();
+		leave(EXIT_FAILURE);
+	}
+}
+
+/* SIGTERM: the NBD server answers what is in flight while the lcores go on polling. */
+static void
+stop_nbd(void)
+{
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * NBD_DRAIN_MAX_MS / 1000;
+
+	aoe_nbd_stop();
+	while (!aoe_nbd_stopped() && rte_get_timer_cycles() < end) {
+		if (aoe_lcore_poll() < 0)
+			break;
+		aoe_nbd_poll();
+	}
+	workers_stop = 1;
 }
 
 static int
@@ -252,6 +299,7 @@ run_daemon(const struct aoe_conf *conf)
 			fprintf(stderr, "dpdk-aoe: cannot launch lcore %u: %s\n", lcore,
 				strerror(-ret));
 			quit = 1;
+			workers_stop = 1;
 			code = EXIT_FAILURE;
 			break;
 		}
@@ -268,7 +316,9 @@ run_daemon(const struct aoe_conf *conf)
 			quit = 1;
 			code = EXIT_FAILURE;
 		}
+		aoe_nbd_poll();
 	}
+	stop_nbd();
 	RTE_LCORE_FOREACH_WORKER(lcore)
 	{
 		ret = rte_eal_wait_lcore(lcore);
@@ -339,10 +389,13 @@ main(int argc, char **argv)
 		leave(EXIT_FAILURE);
 	}
 
+	if (!opts.status)
+		start_nbd(&opts, &conf);
 	code = opts.status ? run_status(&opts) : run_daemon(&conf);
 	if (event_write_error != 0)
 		code = EXIT_FAILURE;
 
+	aoe_nbd_fini();
 	aoe_fini();
 	leave(code);
 }

@@ -13,6 +13,7 @@
 
 #include "options.h"
 #include "aoe_app.h"
+#include "nbd_addr.h"
 
 /* getopt values: the settings' own ids, then the options that are no settings. */
 enum {
@@ -31,6 +32,7 @@ static const char *const setting_keys[OPTIONS_NB] = {
 	[OPTIONS_DISCOVER_WAIT] = "discover_wait",
 	[OPTIONS_STATUS] = "status",
 	[OPTIONS_JSON] = "json",
+	[OPTIONS_NBD] = "nbd",
 };
 
 static const char *const setting_options[OPTIONS_NB] = {
@@ -41,6 +43,7 @@ static const char *const setting_options[OPTIONS_NB] = {
 	[OPTIONS_DISCOVER_WAIT] = "discover-wait",
 	[OPTIONS_STATUS] = "status",
 	[OPTIONS_JSON] = "json",
+	[OPTIONS_NBD] = "nbd",
 };
 
 static const struct option long_options[] = {
@@ -50,6 +53,7 @@ static const struct option long_options[] = {
 	{"discover-interval", required_argument, NULL, OPT_SETTING + OPTIONS_DISCOVER_INTERVAL},
 	{"status", no_argument, NULL, OPT_SETTING + OPTIONS_STATUS},
 	{"json", no_argument, NULL, OPT_SETTING + OPTIONS_JSON},
+	{"nbd", required_argument, NULL, OPT_SETTING + OPTIONS_NBD},
 	{"discover-wait", required_argument, NULL, OPT_SETTING + OPTIONS_DISCOVER_WAIT},
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
@@ -59,8 +63,8 @@ static const struct option long_options[] = {
 
 #define ALLOWED_OPTIONS                                                                            \
 	"--iflist --maxout --deadsecs --discover-interval --status --json "                        \
-	"--discover-wait --config --no-config --help"
-#define ALLOWED_KEYS "iflist maxout deadsecs discover_interval discover_wait status json"
+	"--discover-wait --nbd --config --no-config --help"
+#define ALLOWED_KEYS "iflist maxout deadsecs discover_interval discover_wait status json nbd"
 
 #ifndef DPDK_AOE_CONFIG_DEFAULT
 #error "meson defines DPDK_AOE_CONFIG_DEFAULT: the build's sysconfdir/dpdk-aoe/dpdk-aoe.conf"
@@ -97,42 +101,86 @@ parse_bool(const char *arg, bool *out, char *err, size_t errlen)
 	return 0;
 }
 
+/* The next entry of a list separated by commas or blanks (its length in @p len), NULL at the end.
+ */
+static const char *
+list_next(const char **p, size_t *len)
+{
+	static const char seps[] = ", \t";
+	const char *entry;
+
+	*p += strspn(*p, seps);
+	if (**p == '\0')
+		return NULL;
+	entry = *p;
+	*len = strcspn(entry, seps);
+	*p += *len;
+	return entry;
+}
+
 static int
 parse_iflist(struct options *opts, const char *arg, char *err, size_t errlen)
 {
-	static const char seps[] = ", \t";
 	unsigned int before = opts->nb_ifs;
-	const char *p = arg;
+	const char *p = arg, *e;
 	size_t len;
 
-	for (;;) {
-		p += strspn(p, seps);
-		if (*p == '\0')
-			break;
-		len = strcspn(p, seps);
+	while ((e = list_next(&p, &len)) != NULL) {
 		if (len >= AOE_PORT_NAME_MAX) {
 			opts->nb_ifs = before;
 			return aoe_app_errf(
 				err, errlen,
 				"port '%.*s' is too long; allowed: port ids or names of at "
 				"most %d characters",
-				(int)len, p, AOE_PORT_NAME_MAX - 1);
+				(int)len, e, AOE_PORT_NAME_MAX - 1);
 		}
 		if (opts->nb_ifs == AOE_MAX_PORTS) {
 			opts->nb_ifs = before;
 			return aoe_app_errf(err, errlen, "more than %d ports; allowed: at most %d",
 					    AOE_MAX_PORTS, AOE_MAX_PORTS);
 		}
-		memcpy(opts->ifs[opts->nb_ifs], p, len);
+		memcpy(opts->ifs[opts->nb_ifs], e, len);
 		opts->ifs[opts->nb_ifs][len] = '\0';
 		opts->nb_ifs++;
-		p += len;
 	}
 	if (opts->nb_ifs == before)
 		return aoe_app_errf(
 			err, errlen,
 			"empty list; allowed: port ids or names separated by commas or spaces "
 			"(leave the option out to use every port)");
+	return 0;
+}
+
+/* NBD addresses, separated by commas or blanks; each checked as the server will read it. */
+static int
+parse_nbd(struct options *opts, const char *arg, char *err, size_t errlen)
+{
+	unsigned int before = opts->nb_nbd;
+	struct nbd_addr addr;
+	const char *p = arg, *e;
+	char why[512];
+	size_t len;
+
+	while ((e = list_next(&p, &len)) != NULL) {
+		if (opts->nb_nbd == OPTIONS_NBD_MAX || len >= OPTIONS_NBD_ADDR_MAX) {
+			opts->nb_nbd = before;
+			return aoe_app_errf(err, errlen,
+					    "more than %d addresses, or one longer than %d "
+					    "characters; allowed: at most %d",
+					    OPTIONS_NBD_MAX, OPTIONS_NBD_ADDR_MAX - 1,
+					    OPTIONS_NBD_MAX);
+		}
+		memcpy(opts->nbd[opts->nb_nbd], e, len);
+		opts->nbd[opts->nb_nbd][len] = '\0';
+		if (nbd_addr_parse(opts->nbd[opts->nb_nbd], &addr, why, sizeof(why)) != 0) {
+			opts->nb_nbd = before;
+			return aoe_app_errf(err, errlen, "%s", why);
+		}
+		opts->nb_nbd++;
+	}
+	if (opts->nb_nbd == before)
+		return aoe_app_errf(err, errlen,
+				    "empty address; allowed: unix:PATH or tcp:HOST:PORT");
 	return 0;
 }
 
@@ -182,6 +230,9 @@ options_set(struct options *opts, enum options_id id, const char *value, char *e
 		break;
 	case OPTIONS_JSON:
 		ret = parse_bool(value, &opts->json, err, errlen);
+		break;
+	case OPTIONS_NBD:
+		ret = parse_nbd(opts, value, err, errlen);
 		break;
 	default:
 		return -ERANGE;
@@ -252,6 +303,10 @@ options_merge(struct options *base, const struct options *over)
 			break;
 		case OPTIONS_JSON:
 			base->json = over->json;
+			break;
+		case OPTIONS_NBD:
+			base->nb_nbd = over->nb_nbd;
+			memcpy(base->nbd, over->nbd, sizeof(base->nbd));
 			break;
 		case OPTIONS_NB:
 			break;
@@ -373,6 +428,11 @@ options_check(const struct options *opts, char *err, size_t errlen)
 		return aoe_app_errf(
 			err, errlen,
 			"--json (json = true): allowed only with --status (status = true)");
+	if (opts->nb_nbd > 0 && opts->status)
+		return aoe_app_errf(
+			err, errlen,
+			"--nbd (nbd = ...) and --status: allowed: one of them (--status "
+			"prints and exits; --nbd serves until stopped)");
 	return 0;
 }
 
@@ -406,6 +466,10 @@ options_usage(FILE *f, const char *prog)
 		"  --json                  with --status: print JSON\n"
 		"  --discover-wait MS      how long --status listens before printing, 1..%d\n"
 		"                          (default %d)\n"
+		"  --nbd ADDRESS           serve every target as an NBD export on ADDRESS:\n"
+		"                          unix:PATH or tcp:HOST:PORT (no authentication: bind\n"
+		"                          TCP to loopback or a storage network); repeatable,\n"
+		"                          at most %d\n"
 		"  --config FILE           read settings from FILE; the command line overrides\n"
 		"                          them (default: %s, if it exists)\n"
 		"  --no-config             read no configuration file\n"
@@ -415,7 +479,7 @@ options_usage(FILE *f, const char *prog)
 		"whenever a target comes up or goes down.\n",
 		prog, 1, AOE_MAXOUT_MAX, AOE_MAXOUT_DEFAULT, AOE_DEADSECS_MAX, AOE_DEADSECS_DEFAULT,
 		AOE_DISCOVER_INTERVAL_MAX, AOE_DISCOVER_INTERVAL_DEFAULT, OPTIONS_WAIT_MAX_MS,
-		OPTIONS_WAIT_DEFAULT_MS, DPDK_AOE_CONFIG_DEFAULT);
+		OPTIONS_WAIT_DEFAULT_MS, OPTIONS_NBD_MAX, DPDK_AOE_CONFIG_DEFAULT);
 }
 
 /* A number that fits a port id: then the entry is an id, not a name. */

@@ -18,6 +18,8 @@
 
 #define OPTIONS_WAIT_DEFAULT_MS 2000
 #define OPTIONS_WAIT_MAX_MS	600000
+#define OPTIONS_NBD_MAX		8   /**< AOE_NBD_MAX_LISTEN (main.c checks) */
+#define OPTIONS_NBD_ADDR_MAX	280 /**< "tcp:" + host + ":" + port, NUL included */
 
 /**
  * The settings both the command line and the configuration file may set. The configuration
@@ -31,6 +33,7 @@ enum options_id {
 	OPTIONS_DISCOVER_WAIT,
 	OPTIONS_STATUS,
 	OPTIONS_JSON,
+	OPTIONS_NBD,
 	OPTIONS_NB,
 };
 
@@ -40,11 +43,13 @@ struct options {
 	bool status; /**< --status: discover, print, exit */
 	bool json;   /**< --json (only with --status) */
 	uint16_t maxout;
-	uint32_t deadsecs;			    /**< 0 = retry forever */
-	uint32_t discover_interval_s;		    /**< 0 = at start and on demand only */
-	uint32_t discover_wait_ms;		    /**< how long --status listens */
-	unsigned int nb_ifs;			    /**< 0 = every port */
-	char ifs[AOE_MAX_PORTS][AOE_PORT_NAME_MAX]; /**< --iflist entries, as written */
+	uint32_t deadsecs;				 /**< 0 = retry forever */
+	uint32_t discover_interval_s;			 /**< 0 = at start and on demand only */
+	uint32_t discover_wait_ms;			 /**< how long --status listens */
+	unsigned int nb_ifs;				 /**< 0 = every port */
+	char ifs[AOE_MAX_PORTS][AOE_PORT_NAME_MAX];	 /**< --iflist entries, as written */
+	unsigned int nb_nbd;				 /**< NBD server addresses (0 = none) */
+	char nbd[OPTIONS_NBD_MAX][OPTIONS_NBD_ADDR_MAX]; /**< --nbd unix:PATH | tcp:HOST:PORT */
 	uint32_t given; /**< bit (1 << enum options_id) per setting given */
 	/** Where each setting was given: its line in @p file, 0 for the command line. */
 	unsigned int line[OPTIONS_NB];
@@ -75,7 +80,7 @@ int options_parse_args(int argc, char **argv, struct options *opts, char *err, s
 int options_parse_cmdline(int argc, char **argv, struct options *opts, char *err, size_t errlen);
 
 /**
- * Check how the options combine (--json needs --status).
+ * Check how the options combine (--json needs --status; --nbd refuses it).
  * @return 0 or -EINVAL (@p err says why and what is allowed).
  */
 int options_check(const struct options *opts, char *err, size_t errlen);

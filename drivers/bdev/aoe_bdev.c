@@ -11,6 +11,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_spinlock.h>
 
 #include "aoe_bdev.h"
 #include "aoe_internal.h"
@@ -37,6 +38,7 @@ struct aoe_bdev_io {
 	aoe_bdev_io_cb cb;
 	void *cb_arg;
 	TAILQ_ENTRY(aoe_bdev_io) link; /* the channel's free list */
+	uint64_t zeroes_left;	       /* write-zeroes: sectors after the chunk in flight */
 };
 
 struct aoe_io_channel {
@@ -51,6 +53,14 @@ struct aoe_io_channel {
 
 static struct aoe_bdev bdevs[AOE_MAX_TARGETS];
 static bool events_registered;
+/*
+ * bdevs[] and their descriptor lists: open and close come from any thread,
+ * events from the management lcore. Recursive, so that an event callback may close its
+ * descriptor.
+ */
+static rte_spinlock_recursive_t bdevs_lock = RTE_SPINLOCK_RECURSIVE_INITIALIZER;
+/* What write-zeroes writes from: in .bss, so it costs no memory until the first use. */
+static uint8_t zeroes[AOE_BDEV_ZEROES_CHUNK];
 
 static struct aoe_bdev *
 bdev_of(struct aoe_target *t)
@@ -86,6 +96,7 @@ target_event(enum aoe_target_event event, const struct aoe_target_info *info, vo
 	else
 		return;
 	t = aoe_target_lookup(info->shelf, info->slot);
+	rte_spinlock_recursive_lock(&bdevs_lock);
 	for (i = 0; i < AOE_MAX_TARGETS && bdevs[i].target != NULL; i++) {
 		if (bdevs[i].target != t)
 			continue;
@@ -96,6 +107,54 @@ target_event(enum aoe_target_event event, const struct aoe_target_info *info, vo
 				desc->event_cb(type, &bdevs[i], desc->event_ctx);
 		}
 	}
+	rte_spinlock_recursive_unlock(&bdevs_lock);
+}
+
+static int
+target_order(const void *a, const void *b)
+{
+	const struct aoe_target *ta = *(const struct aoe_target *const *)a;
+	const struct aoe_target *tb = *(const struct aoe_target *const *)b;
+	uint32_t ka = (uint32_t)ta->shelf << 8 | ta->slot;
+	uint32_t kb = (uint32_t)tb->shelf << 8 | tb->slot;
+
+	return ka < kb ? -1 : ka > kb;
+}
+
+/*
+ * Target events become bdev events from the start: registered before main(), as the engine
+ * allows before aoe_init(), so no open from another thread registers while management runs
+ * the callbacks.
+ */
+RTE_INIT(aoe_bdev_events_init)
+{
+	events_registered = aoe_target_event_register(target_event, NULL) == 0;
+}
+
+unsigned int
+aoe_bdev_list(struct aoe_bdev_info *out, unsigned int max)
+{
+	struct aoe_target *up[AOE_MAX_TARGETS];
+	uint32_t n = __atomic_load_n(&aoe_engine.nb_targets, __ATOMIC_ACQUIRE);
+	unsigned int i, count = 0;
+
+	if (!aoe_engine.initialised)
+		return 0;
+	for (i = 0; i < n && i < AOE_MAX_TARGETS; i++) {
+		struct aoe_target *t = aoe_engine.targets[i];
+
+		if (!t->flushed && aoe_target_state_get(t) == AOE_TARGET_UP && t->sectors != 0)
+			up[count++] = t;
+	}
+	qsort(up, count, sizeof(up[0]), target_order);
+	for (i = 0; i < count && i < max; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		snprintf(out[i].name, sizeof(out[i].name), "%s", up[i]->name);
+		out[i].num_blocks = up[i]->sectors;
+		out[i].block_size = AOE_BDEV_BLOCK_SIZE;
+		out[i].read_only = false; /* AoE has no write protection to report */
+	}
+	return count;
 }
 
 int
@@ -110,30 +169,28 @@ aoe_bdev_open(const char *name, bool write, aoe_bdev_event_cb event_cb, void *ev
 
 	if (descp == NULL || aoe_name_parse(name, &shelf, &slot) != 0)
 		return -EINVAL;
-	if (!aoe_engine.initialised)
+	if (!aoe_engine.initialised || !events_registered)
 		return -ENODEV;
 	t = aoe_target_lookup(shelf, slot);
 	if (t == NULL || aoe_target_state_get(t) != AOE_TARGET_UP)
 		return -ENODEV;
-	bdev = bdev_of(t);
-	if (bdev == NULL)
-		return -ENOMEM;
-	if (!events_registered) {
-		int rc = aoe_target_event_register(target_event, NULL);
-
-		if (rc != 0)
-			return rc;
-		events_registered = true;
-	}
 	desc = rte_zmalloc("aoe_bdev_desc", sizeof(*desc), 0);
 	if (desc == NULL)
 		return -ENOMEM;
+	rte_spinlock_recursive_lock(&bdevs_lock);
+	bdev = bdev_of(t);
+	if (bdev == NULL) {
+		rte_spinlock_recursive_unlock(&bdevs_lock);
+		rte_free(desc);
+		return -ENOMEM;
+	}
 	desc->bdev = bdev;
 	desc->write = write;
 	desc->event_cb = event_cb;
 	desc->event_ctx = event_ctx;
 	TAILQ_INSERT_TAIL(&bdev->descs, desc, link);
 	__atomic_fetch_add(&t->open_count, 1, __ATOMIC_ACQ_REL);
+	rte_spinlock_recursive_unlock(&bdevs_lock);
 	*descp = desc;
 	return 0;
 }
@@ -143,8 +200,10 @@ aoe_bdev_close(struct aoe_bdev_desc *desc)
 {
 	if (desc == NULL)
 		return;
+	rte_spinlock_recursive_lock(&bdevs_lock);
 	TAILQ_REMOVE(&desc->bdev->descs, desc, link);
 	__atomic_fetch_sub(&desc->bdev->target->open_count, 1, __ATOMIC_ACQ_REL);
+	rte_spinlock_recursive_unlock(&bdevs_lock);
 	rte_free(desc);
 }
 
@@ -233,12 +292,30 @@ aoe_bdev_put_io_channel(struct aoe_io_channel *ch)
 		rte_free(ch);
 }
 
+/* A write-zeroes chunk of at most AOE_BDEV_ZEROES_CHUNK starting at io->lba. */
+static void
+zeroes_chunk(struct aoe_bdev_io *bio, uint64_t lba, uint64_t left)
+{
+	uint64_t n = RTE_MIN(left, (uint64_t)(AOE_BDEV_ZEROES_CHUNK / AOE_BDEV_BLOCK_SIZE));
+
+	bio->io.lba = lba;
+	bio->io.nsect = (uint32_t)n;
+	bio->zeroes_left = left - n;
+}
+
 static void
 bdev_io_done(struct aoe_io *io)
 {
 	struct aoe_bdev_io *bio = (struct aoe_bdev_io *)io;
+	int status = io->status;
 
-	bio->cb(bio, io->status, bio->cb_arg);
+	if (status == 0 && bio->zeroes_left != 0) {
+		zeroes_chunk(bio, io->lba + io->nsect, bio->zeroes_left);
+		status = aoe_session_submit(bio->ch->session, io);
+		if (status == 0)
+			return;
+	}
+	bio->cb(bio, status, bio->cb_arg);
 }
 
 static int
@@ -253,7 +330,7 @@ submit(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, enum aoe_io_op op,
 		return -EINVAL;
 	t = desc->bdev->target;
 	if (op == AOE_IO_READ || op == AOE_IO_WRITE) {
-		if (buf == NULL || nsect == 0 || nsect > UINT32_MAX)
+		if (buf == NULL || nsect == 0 || (nsect > UINT32_MAX && buf != zeroes))
 			return -EINVAL;
 		if (lba >= t->sectors || nsect > t->sectors - lba)
 			return -ERANGE;
@@ -272,6 +349,9 @@ submit(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, enum aoe_io_op op,
 	bio->io.buf = buf;
 	bio->io.lba = lba;
 	bio->io.nsect = (uint32_t)nsect;
+	bio->zeroes_left = 0;
+	if (buf == zeroes)
+		zeroes_chunk(bio, lba, nsect);
 	bio->io.done = bdev_io_done;
 	bio->io.arg = bio;
 	rc = aoe_session_submit(ch->session, &bio->io);
@@ -336,6 +416,16 @@ aoe_bdev_flush(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, aoe_bdev_i
 	       void *cb_arg)
 {
 	return submit(desc, ch, AOE_IO_FLUSH, NULL, 0, 0, cb, cb_arg);
+}
+
+int
+aoe_bdev_write_zeroes(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, uint64_t offset,
+		      uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg)
+{
+	uint64_t lba, nsect;
+	int rc = bytes_to_blocks(offset, nbytes, &lba, &nsect);
+
+	return rc != 0 ? rc : submit(desc, ch, AOE_IO_WRITE, zeroes, lba, nsect, cb, cb_arg);
 }
 
 void

@@ -20,6 +20,10 @@
  * went down) or -ECANCELED (the engine stopped).
  *
  * Channels are per lcore and their functions must be called on the lcore that took them.
+ * aoe_bdev_list(), aoe_bdev_open() and aoe_bdev_close() may be called from any thread (a
+ * control thread that serves sockets, for one): the descriptor lists are behind a lock that the
+ * management lcore also takes while it delivers events, so an event callback may close its
+ * descriptor but must not block.
  */
 #ifndef AOE_BDEV_H
 #define AOE_BDEV_H
@@ -37,6 +41,15 @@ struct aoe_io_channel; /**< one lcore's submission queue to one bdev */
 struct aoe_bdev_io;    /**< one I/O in flight */
 
 #define AOE_BDEV_BLOCK_SIZE 512
+#define AOE_BDEV_NAME_MAX   32 /**< a bdev's name and its NUL: e65535.255, later with p{N} */
+
+/** What an application sees of a bdev before it opens it (aoe_bdev_list()). */
+struct aoe_bdev_info {
+	char name[AOE_BDEV_NAME_MAX];
+	uint64_t num_blocks; /**< of block_size bytes */
+	uint32_t block_size;
+	bool read_only; /**< writes are refused: open it with write = false */
+};
 
 /** Events delivered to an open descriptor, on the management lcore. */
 enum aoe_bdev_event_type {
@@ -54,13 +67,24 @@ typedef void (*aoe_bdev_event_cb)(enum aoe_bdev_event_type type, struct aoe_bdev
 typedef void (*aoe_bdev_io_cb)(struct aoe_bdev_io *io, int status, void *cb_arg);
 
 /**
+ * List the bdevs that can be opened now (every target that is up), sorted by name's shelf then
+ * slot. Sizes are those of this moment: a resized bdev shows its new size from the next call on.
+ * Any thread; takes no lock and allocates nothing.
+ * @param out receives up to @p max entries (may be NULL when @p max is 0).
+ * @return how many bdevs exist (may exceed @p max).
+ */
+unsigned int aoe_bdev_list(struct aoe_bdev_info *out, unsigned int max);
+
+/**
  * Open a target that is up, by name (e{shelf}.{slot}).
- * @return 0; -EINVAL (malformed name or NULL argument), -ENODEV (no such target, or not up).
+ * Any thread. @p event_cb runs on the management lcore, with the descriptor lists locked.
+ * @return 0; -EINVAL (malformed name or NULL argument), -ENODEV (no such target, or not up),
+ *         -ENOMEM.
  */
 int aoe_bdev_open(const char *name, bool write, aoe_bdev_event_cb event_cb, void *event_ctx,
 		  struct aoe_bdev_desc **desc);
 
-/** Close a descriptor. Its channels must have been put first. */
+/** Close a descriptor. Its channels must have been put first. Any thread. */
 void aoe_bdev_close(struct aoe_bdev_desc *desc);
 
 struct aoe_bdev *aoe_bdev_desc_get_bdev(struct aoe_bdev_desc *desc);
@@ -94,6 +118,19 @@ int aoe_bdev_write_blocks(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch,
 /** FLUSH CACHE EXT, or FLUSH CACHE on targets that abort the EXT form (vblade). */
 int aoe_bdev_flush(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, aoe_bdev_io_cb cb,
 		   void *cb_arg);
+
+/**
+ * Write zeroes over [@p offset, @p offset + @p nbytes): AoE has no such command, so the bdev
+ * writes them from a shared zero buffer, AOE_BDEV_ZEROES_CHUNK bytes at a time, one chunk after
+ * the other, on one I/O of the channel. The callback runs once, after the last chunk or the
+ * first that failed (the region is then partly zeroed).
+ * @return as aoe_bdev_write().
+ */
+int aoe_bdev_write_zeroes(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, uint64_t offset,
+			  uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg);
+
+/** How much of a write-zeroes one chunk covers. */
+#define AOE_BDEV_ZEROES_CHUNK (1024 * 1024)
 
 /** Return a completed I/O to its channel; call it once, from (or after) the callback. */
 void aoe_bdev_free_io(struct aoe_bdev_io *io);

@@ -94,6 +94,17 @@ aoe_eal_cleanup() {
 	return 0
 }
 
+# aoe_wait SECS CMD...: run CMD every 0.1 s until it succeeds (0) or SECS pass (1); quiet.
+aoe_wait() {
+	local secs=$1 i
+	shift
+	for ((i = 0; i < secs * 10; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # One-letter state (R, S, T, ...) of PID; fails when the process is gone or a zombie.
 aoe_proc_state() {
 	local st

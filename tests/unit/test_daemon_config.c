@@ -78,7 +78,8 @@ Test(daemon_config, every_key)
 			   "discover_interval = 5\n"
 			   "discover_wait = 500\n"
 			   "status = true\n"
-			   "json = true\n"),
+			   "json = true\n"
+			   "nbd = unix:/tmp/n.sock\n"),
 		     0, "%s", err);
 	cr_assert_eq(opts.nb_ifs, 3);
 	cr_assert_str_eq(opts.ifs[0], "net_af_packet0");
@@ -489,4 +490,13 @@ Test(daemon_config, iflist_refusal_names_its_line, .init = files_setup, .fini = 
 	cr_assert_eq(LOAD(NULL, "--config", path_a), 0, "%s", err);
 	cr_assert_eq(options_resolve_ports(&opts, &ops, ports, &n, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(n, 1);
+}
+
+Test(daemon_config, nbd_key)
+{
+	cr_assert_eq(parse("nbd = unix:/run/dpdk-aoe/nbd.sock, tcp:127.0.0.1:10809\n"), 0, "%s",
+		     err);
+	cr_assert_eq(opts.nb_nbd, 2);
+	cr_assert_str_eq(opts.nbd[1], "tcp:127.0.0.1:10809");
+	REFUSED_AT("nbd = tcp:nowhere\n", 1, "nbd: 'tcp:nowhere' has no port");
 }

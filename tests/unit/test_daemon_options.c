@@ -278,3 +278,18 @@ Test(daemon_options, numbers_as_every_program_reads_them)
 	REFUSED("--maxout", "not a number", "--maxout", "0x");
 	REFUSED("--maxout", "not a number", "--maxout", "4k");
 }
+
+Test(daemon_options, nbd)
+{
+	cr_assert_eq(PARSE("--nbd", "unix:/tmp/a.sock", "--nbd", "tcp:127.0.0.1:10809"), 0);
+	cr_assert_eq(opts.nb_nbd, 2);
+	cr_assert_str_eq(opts.nbd[0], "unix:/tmp/a.sock");
+	cr_assert_str_eq(opts.nbd[1], "tcp:127.0.0.1:10809");
+	cr_assert_eq(PARSE("--nbd", "unix:/a,tcp:[::1]:1"), 0);
+	cr_assert_eq(opts.nb_nbd, 2);
+	REFUSED("--nbd", "allowed: unix:PATH or tcp:HOST:PORT", "--nbd", "tcp:localhost");
+	REFUSED("--nbd", "allowed", "--nbd", "");
+	REFUSED("--nbd", "--status", "--nbd", "unix:/a", "--status");
+	REFUSED("--nbd", "at most 8", "--nbd", "unix:/1,unix:/2,unix:/3,unix:/4,unix:/5,unix:/6",
+		"--nbd", "unix:/7,unix:/8,unix:/9");
+}
