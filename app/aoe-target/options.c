@@ -202,12 +202,16 @@ tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t 
 						    TGT_MAX_DISKS);
 			if (tgt_disk_parse(optarg, d, err, errlen) != 0)
 				return -EINVAL;
-			for (unsigned int i = 0; i < ctx->n_disks; i++)
-				if (ctx->disks[i].shelf == d->shelf &&
-				    ctx->disks[i].slot == d->slot)
-					return aoe_app_errf(err, errlen,
-							    "--disk '%s': e%u.%u is given twice",
-							    optarg, d->shelf, d->slot);
+			for (unsigned int i = 0; i < ctx->n_disks; i++) {
+				if (ctx->disks[i].shelf != d->shelf ||
+				    ctx->disks[i].slot != d->slot)
+					continue;
+				aoe_app_errf(err, errlen, "--disk '%s': e%u.%u is given twice",
+					     optarg, d->shelf, d->slot);
+				/* Not counted in n_disks: the caller would not free its path. */
+				tgt_disk_close(d);
+				return -EINVAL;
+			}
 			ctx->n_disks++;
 			break;
 		}
@@ -299,7 +303,9 @@ tgt_options_cmdline(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_
 	bool help;
 	int rc;
 
+	memset(&ctx->opts, 0, sizeof(ctx->opts));
 	rc = aoe_app_cmdline(&cmdline, argc, argv, ctx, &help, err, errlen);
-	ctx->opts.help = help;
+	/* The parser finds -h in a group of letters ("-hh") that the split does not see. */
+	ctx->opts.help = ctx->opts.help || help;
 	return rc;
 }

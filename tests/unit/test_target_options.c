@@ -128,4 +128,7 @@ Test(target_options, cmdline)
 	cr_assert(opts.help);
 	cr_assert_eq(CMDLINE("-l", "0", "--", "--bufcnt", "0", "-h"), 0, "%s", err);
 	cr_assert(opts.help);
+	/* -h in a group of letters is help too, not a target without disks. */
+	cr_assert_eq(CMDLINE("-l", "0", "--", "-hh"), 0, "%s", err);
+	cr_assert(opts.help);
 }
