@@ -66,6 +66,7 @@ tgt_options_usage(FILE *f, const char *prog)
 		"  --config STR        initial config string of every disk (at most %u bytes)\n"
 		"  --fault SPEC        drop=P,dup=P,reorder=P,corrupt=P,delay=USEC; P in [0,1] or "
 		"N%%\n"
+		"                      lose-write=P: acknowledge writes without storing them\n"
 		"  --seed N            seed of the fault PRNG (default 1)\n"
 		"  --mbuf-size BYTES   mbuf data room, at least what the ports need (af_packet "
 		"with\n"
@@ -115,7 +116,7 @@ parse_prob(const char *s, uint64_t *threshold)
 	return 0;
 }
 
-/* drop=P,dup=P,reorder=P,delay=USEC,corrupt=P; several --fault options add up. */
+/* drop=P,dup=P,reorder=P,delay=USEC,corrupt=P,lose-write=P; several --fault options add up. */
 static int
 fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len)
 {
@@ -142,6 +143,8 @@ fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len)
 			target = &f->reorder;
 		else if (strcmp(item, "corrupt") == 0)
 			target = &f->corrupt;
+		else if (strcmp(item, "lose-write") == 0)
+			target = &f->lose_write;
 		else if (strcmp(item, "delay") == 0) {
 			uint64_t us;
 
@@ -169,7 +172,7 @@ fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len)
 bad:
 	snprintf(err, err_len,
 		 "--fault '%s': expected a comma-separated list of drop=P, dup=P, "
-		 "reorder=P, corrupt=P (P in [0,1] or N%%) and delay=USEC",
+		 "reorder=P, corrupt=P, lose-write=P (P in [0,1] or N%%) and delay=USEC",
 		 spec);
 	return -EINVAL;
 }
