@@ -26,7 +26,7 @@ NB_IOS=64 # 4 MiB in 64 KiB I/O: one pass
 # target_up NAME [aoe-target options]: a fresh aoe-target serving e6.1 from $IMG on memif
 # $DIR/NAME.sock; sets SOCK and TPID.
 target_up() {
-	local name=$1 _
+	local name=$1
 	shift
 	SOCK=$DIR/$name.sock
 	t_dpdk_args "lostw-tgt-$name" "net_memif0,role=server,socket=$SOCK"
@@ -34,12 +34,7 @@ target_up() {
 		</dev/null &
 	TPID=$!
 	t_cleanup_add kill -KILL "$TPID"
-	# memif's listening socket is abstract by default (no file): look in /proc/net/unix.
-	for _ in $(seq 100); do
-		aoe_proc_state "$TPID" >/dev/null || break
-		grep -qF " @$SOCK" /proc/net/unix && return 0
-		sleep 0.1
-	done
+	aoe_memif_listening "$TPID" "$SOCK" && return 0
 	t_fail "aoe-target ($name) listens on memif $SOCK" "$(t_tail "$(cat "$DIR/$name.tgt")")"
 	return 1
 }
