@@ -27,13 +27,22 @@
 #define ID_CMDSET_LBA48	    (1u << 10)
 #define ID_CMDSET_FLUSH	    (1u << 12)
 #define ID_CMDSET_FLUSH_EXT (1u << 13)
-#define ID_CMDSET_VALID	    (1u << 14) /* words 83, 84, 87: bits 15:14 = 01 */
-#define ID_LBA28_MAX	    UINT64_C(0x0fffffff)
+#define ID_CMDSET_VALID	    (1u << 14)		     /* words 83, 84, 87: bits 15:14 = 01 */
+#define ID_CMDSET_SIG_MASK  0xc000u		     /* bits 15:14: 01 marks a word valid */
+#define ID_LBA28_MAX	    UINT64_C(0x0fffffff)     /* sectors: LBAs below 2^28 */
+#define ID_LBA48_MAX	    UINT64_C(0xffffffffffff) /* sectors: LBAs below 2^48 */
 
 static uint16_t
 word_get(const uint8_t *data, unsigned int w)
 {
 	return (uint16_t)(data[2 * w] | (data[2 * w + 1] << 8));
+}
+
+/* Bits 15:14 = 01: the word (83, 84, 87) and what it vouches for hold real values. */
+static bool
+word_valid(uint16_t w)
+{
+	return (w & ID_CMDSET_SIG_MASK) == ID_CMDSET_VALID;
 }
 
 static void
@@ -94,8 +103,12 @@ aoe_identify_parse(const uint8_t *data, size_t len, struct aoe_identify *id)
 		return -EMSGSIZE;
 
 	memset(id, 0, sizeof(*id));
-	sup = word_get(data, ID_CMDSET_SUP2);
-	ena = word_get(data, ID_CMDSET_ENA2);
+	/*
+	 * Word 83 counts only when its own bits 15:14 are 01, word 86 only when word 87's are
+	 * (ATA8-ACS): a block of 0x0000 or 0xffff words claims nothing.
+	 */
+	sup = word_valid(word_get(data, ID_CMDSET_SUP2)) ? word_get(data, ID_CMDSET_SUP2) : 0;
+	ena = word_valid(word_get(data, ID_CMDSET_DEF)) ? word_get(data, ID_CMDSET_ENA2) : 0;
 	id->lba48 = ((sup | ena) & ID_CMDSET_LBA48) != 0;
 	id->flush_ext = ((sup | ena) & ID_CMDSET_FLUSH_EXT) != 0;
 
@@ -103,9 +116,15 @@ aoe_identify_parse(const uint8_t *data, size_t len, struct aoe_identify *id)
 		for (i = 0; i < 4; i++)
 			sectors |= (uint64_t)word_get(data, ID_LBA48_CAP + i) << (16 * i);
 	/* A disk that claims LBA48 but leaves its words empty still has an LBA28 capacity. */
-	if (sectors == 0)
+	if (sectors == 0) {
 		sectors = word_get(data, ID_LBA28_CAP) |
 			  ((uint64_t)word_get(data, ID_LBA28_CAP + 1) << 16);
+		/* What the mode can address, whatever the words claim. */
+		if (sectors > ID_LBA28_MAX)
+			sectors = ID_LBA28_MAX;
+	} else if (sectors > ID_LBA48_MAX) {
+		sectors = ID_LBA48_MAX;
+	}
 	id->sectors = sectors;
 
 	string_get(data, ID_MODEL, ID_MODEL_WORDS, id->model);

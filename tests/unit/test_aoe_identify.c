@@ -156,6 +156,7 @@ Test(identify, parse_lba48_from_either_word)
 	set_word(d, 101, 0x0000);
 	set_word(d, 102, 0x0002); /* 2^33 sectors */
 	set_word(d, 86, 1 << 10);
+	set_word(d, 87, 0x4000); /* vouches for word 86 */
 	cr_assert_eq(aoe_identify_parse(d, sizeof(d), &id), 0);
 	cr_assert(id.lba48);
 	cr_assert_not(id.flush_ext);
@@ -172,11 +173,77 @@ Test(identify, parse_lba48_from_either_word)
 	cr_assert_eq(aoe_identify_parse(d, sizeof(d), &id), 0);
 	cr_assert(id.flush_ext, "word 86 bit 13");
 	set_word(d, 86, 0);
-	set_word(d, 83, 1 << 13);
+	set_word(d, 83, 0x4000 | 1 << 13);
 	cr_assert_eq(aoe_identify_parse(d, sizeof(d), &id), 0);
 	cr_assert(id.flush_ext, "word 83 bit 13");
 	cr_assert_not(id.lba48);
 	cr_assert_eq(id.sectors, UINT64_C(0x0fffffff));
+}
+
+/* Words 83 and 86 say something only when their validity bits (83's own, 87's) are 01. */
+Test(identify, parse_needs_validity_bits)
+{
+	static const uint16_t bad_sig[] = {0x0000, 0x8000, 0xc000};
+	struct aoe_identify id;
+	uint8_t d[512];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad_sig) / sizeof(bad_sig[0]); i++) {
+		memset(d, 0, sizeof(d));
+		set_word(d, 60, 0x1000);
+		set_word(d, 100, 0x2000);
+		set_word(d, 83, bad_sig[i] | 1 << 13 | 1 << 10);
+		set_word(d, 86, 1 << 13 | 1 << 10);
+		set_word(d, 87, bad_sig[i]);
+		cr_assert_eq(aoe_identify_parse(d, sizeof(d), &id), 0);
+		cr_assert_not(id.lba48, "signature %#x: LBA48 not claimed", bad_sig[i]);
+		cr_assert_not(id.flush_ext, "signature %#x: FLUSH EXT not claimed", bad_sig[i]);
+		cr_assert_eq(id.sectors, 0x1000, "signature %#x: LBA28 capacity", bad_sig[i]);
+	}
+	/* A device that answers all ones (nothing there) claims nothing either. */
+	memset(d, 0xff, sizeof(d));
+	cr_assert_eq(aoe_identify_parse(d, sizeof(d), &id), 0);
+	cr_assert_not(id.lba48);
+	cr_assert_not(id.flush_ext);
+	cr_assert_eq(id.sectors, UINT64_C(0x0fffffff), "LBA28 words clamped to the mode");
+	/* Word 86 with word 87 valid counts even when word 83 does not. */
+	memset(d, 0, sizeof(d));
+	set_word(d, 100, 0x2000);
+	set_word(d, 86, 1 << 10);
+	set_word(d, 87, 0x4000);
+	cr_assert_eq(aoe_identify_parse(d, sizeof(d), &id), 0);
+	cr_assert(id.lba48);
+	cr_assert_eq(id.sectors, 0x2000);
+}
+
+/* Capacity never exceeds what the addressing mode reaches. */
+Test(identify, parse_clamps_capacity_to_the_mode)
+{
+	struct aoe_identify id;
+	uint8_t d[512];
+
+	memset(d, 0, sizeof(d));
+	set_word(d, 60, 0xffff);
+	set_word(d, 61, 0xffff); /* 2^32 - 1 claimed by an LBA28 disk */
+	set_word(d, 83, 0x4000);
+	cr_assert_eq(aoe_identify_parse(d, sizeof(d), &id), 0);
+	cr_assert_not(id.lba48);
+	cr_assert_eq(id.sectors, UINT64_C(0x0fffffff), "LBA28: at most 2^28 - 1 sectors");
+	set_word(d, 61, 0x1000); /* exactly 2^28 */
+	cr_assert_eq(aoe_identify_parse(d, sizeof(d), &id), 0);
+	cr_assert_eq(id.sectors, UINT64_C(0x0fffffff));
+
+	set_word(d, 83, 0x4400);
+	set_word(d, 100, 0xffff);
+	set_word(d, 101, 0xffff);
+	set_word(d, 102, 0xffff);
+	set_word(d, 103, 0x0001); /* 2^48 + 2^48 - 1 */
+	cr_assert_eq(aoe_identify_parse(d, sizeof(d), &id), 0);
+	cr_assert(id.lba48);
+	cr_assert_eq(id.sectors, UINT64_C(0xffffffffffff), "LBA48: below 2^48");
+	set_word(d, 103, 0xffff);
+	cr_assert_eq(aoe_identify_parse(d, sizeof(d), &id), 0);
+	cr_assert_eq(id.sectors, UINT64_C(0xffffffffffff));
 }
 
 Test(identify, parse_lba48_with_empty_words)
