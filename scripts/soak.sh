@@ -381,7 +381,7 @@ for name in "${WORKLOADS[@]}"; do
 		((rc == 0)) && continue
 		because=$(explain "$r" "$target")
 		if ((de > 0)); then
-			why+="${why:+; }$de: data errors" # the check below names them
+			continue # data errors: the check below names them
 		elif [[ $rc == 1 && $rep == true && -n $because ]]; then
 			why+="${why:+; }$f: deadline, $because"
 			deadline=$((deadline + f))
@@ -389,6 +389,7 @@ for name in "${WORKLOADS[@]}"; do
 			unexplained+=("$(jq -r --argjson s "$START" '"run \(.run) (\(.kind), +\(.t0 - $s)..+\(.t1 - $s) s, exit \(.rc)): \(.err)"' <<<"$r")")
 		fi
 	done
+	((data_errors > 0)) && why+="${why:+; }$data_errors: data errors"
 	((${#unexplained[@]} > 0)) && why+="${why:+; }${#unexplained[@]} run(s) unexplained"
 	what=${WL_KIND[$name]}
 	[[ $what == randrw ]] && what+=" --check"
