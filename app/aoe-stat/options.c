@@ -69,16 +69,8 @@ stat_options_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t
 		case 'h':
 			o->help = true;
 			return 0;
-		case ':':
-			return aoe_app_errf(err, errlen, "%s needs a value (see --help)",
-					    argv[optind - 1]);
 		default:
-			/* A short option's letter: within "-vx" argv[optind - 1] is not "-x". */
-			if (optopt != 0)
-				return aoe_app_errf(err, errlen,
-						    "unknown option '-%c' (see --help)", optopt);
-			return aoe_app_errf(err, errlen, "unknown option '%s' (see --help)",
-					    argv[optind - 1]);
+			return aoe_app_getopt_err(opt, argv, err, errlen);
 		}
 	}
 	if (optind < argc)

@@ -266,12 +266,8 @@ tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t 
 		case 'h':
 			o->help = true;
 			return 0;
-		case ':':
-			return aoe_app_errf(err, errlen, "%s needs a value (see --help)",
-					    argv[optind - 1]);
 		default:
-			return aoe_app_errf(err, errlen, "unknown option '%s' (see --help)",
-					    argv[optind - 1]);
+			return aoe_app_getopt_err(c, argv, err, errlen);
 		}
 		if (rc != 0)
 			return rc;

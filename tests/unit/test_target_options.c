@@ -108,6 +108,8 @@ Test(target_options, refusals)
 	REFUSED("--fault delay='x'", DISK, "--fault", "delay=x");
 	REFUSED("--fault lose-write='101%'", DISK, "--fault", "lose-write=101%");
 	REFUSED("unknown option '--bogus'", DISK, "--bogus");
+	/* The letter, not the argument before it: "-xh" is the unknown -x first. */
+	REFUSED("unknown option '-x'", DISK, "-xh");
 	REFUSED("--bufcnt needs a value", DISK, "--bufcnt");
 	REFUSED("unexpected argument 'extra'", DISK, "extra");
 }
