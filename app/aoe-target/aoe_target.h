@@ -95,8 +95,10 @@ struct tgt_disk {
 	X(fault_reorder)                                                                           \
 	X(fault_delay)                                                                             \
 	X(fault_corrupt)                                                                           \
+	X(fault_corrupt_hdr)                                                                       \
 	X(fault_lose_write) /* writes acknowledged but not stored */                               \
-	X(silent_periods)
+	X(silent_periods)                                                                          \
+	X(shrinks)         /* SIGUSR2: sector count halved without an announcement */
 /* clang-format on */
 
 #define TGT_STATS_MEMBER(name) uint64_t name;
@@ -115,6 +117,7 @@ struct tgt_fault {
 	uint64_t dup;
 	uint64_t reorder;
 	uint64_t corrupt;
+	uint64_t corrupt_hdr;
 	uint64_t delay_us;
 	bool any; /* any of the above set: the fast path skips all of it otherwise */
 	/* A write answered as done without being stored (what a lost write looks like to the
@@ -163,6 +166,9 @@ struct tgt_ctx {
 	uint16_t bufcnt;
 	unsigned int sectors_opt; /* --sectors, 0 when not given */
 	bool lba28;		  /* --lba28: an old disk, no EXT commands */
+	bool abort_flush_ext;	  /* --abort-flush-ext: abort 0xEA although IDENTIFY offers it */
+	uint8_t aoe_error;	  /* --aoe-error: answer ATA but IDENTIFY with this error */
+	const char *serial;	  /* --serial: IDENTIFY serial of every disk (default eX.Y) */
 	struct tgt_fault fault;
 	struct aoe_app_rng rng; /* the fault injector's coin flips */
 	uint64_t tsc_hz;
@@ -180,6 +186,7 @@ struct tgt_ctx {
 
 extern volatile sig_atomic_t tgt_force_quit;
 extern volatile sig_atomic_t tgt_usr1_count;
+extern volatile sig_atomic_t tgt_usr2_count;
 
 /* options.c: what follows "--", then the whole command line (help, a missing "--"). */
 int tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t errlen);

@@ -112,6 +112,26 @@ corrupt(struct tgt_ctx *ctx, struct rte_mbuf *m)
 	ctx->st.fault_corrupt++;
 }
 
+/*
+ * Flip one bit of what identifies the answer: shelf, slot, command, tag, ATA flags, count or
+ * LBA. Never the version, flags, error or ATA status bytes, which would turn it into an
+ * error answer the initiator must obey.
+ */
+static void
+corrupt_hdr(struct tgt_ctx *ctx, struct rte_mbuf *m)
+{
+	static const uint8_t offsets[] = {16, 17, 18, 19, 20, 21, 22, 23,
+					  24, 26, 28, 29, 30, 31, 32, 33};
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	uint64_t r = aoe_app_rng_next(&ctx->rng);
+	unsigned int off = offsets[r % RTE_DIM(offsets)];
+
+	if (off >= rte_pktmbuf_data_len(m))
+		off = 20 + (unsigned int)(r >> 8) % 4;
+	f[off] ^= (uint8_t)(1u << ((r >> 40) & 7));
+	ctx->st.fault_corrupt_hdr++;
+}
+
 void
 tgt_emit(struct tgt_ctx *ctx, struct tgt_port *p, struct rte_mbuf *m)
 {
@@ -128,6 +148,8 @@ tgt_emit(struct tgt_ctx *ctx, struct tgt_port *p, struct rte_mbuf *m)
 	}
 	if (coin(ctx, ctx->fault.corrupt))
 		corrupt(ctx, m);
+	if (coin(ctx, ctx->fault.corrupt_hdr))
+		corrupt_hdr(ctx, m);
 	if (coin(ctx, ctx->fault.dup)) {
 		copy = rte_pktmbuf_copy(m, ctx->pool, 0, UINT32_MAX);
 		if (copy != NULL) {

@@ -45,6 +45,7 @@
 
 volatile sig_atomic_t tgt_force_quit;
 volatile sig_atomic_t tgt_usr1_count;
+volatile sig_atomic_t tgt_usr2_count;
 
 static struct tgt_ctx g_ctx;
 
@@ -53,6 +54,8 @@ on_signal(int sig)
 {
 	if (sig == SIGUSR1)
 		tgt_usr1_count++;
+	else if (sig == SIGUSR2)
+		tgt_usr2_count++;
 	else
 		tgt_force_quit = 1;
 }
@@ -181,7 +184,10 @@ setup_disks(struct tgt_ctx *ctx, const char *config)
 
 		if (tgt_disk_open(d, err, sizeof(err)) != 0)
 			rte_exit(EXIT_FAILURE, "--disk: %s\n", err);
-		snprintf(serial, sizeof(serial), "e%u.%u", d->shelf, d->slot);
+		if (ctx->serial != NULL)
+			snprintf(serial, sizeof(serial), "%s", ctx->serial);
+		else
+			snprintf(serial, sizeof(serial), "e%u.%u", d->shelf, d->slot);
 		aoe_identify_build(d->ident, d->sectors, TGT_MODEL, serial, TGT_FW_STR);
 		if (ctx->lba28) {
 			if (d->sectors > 0x0fffffff)
@@ -228,14 +234,34 @@ print_stats(const struct tgt_ctx *ctx)
 		printf("  mask_error_%u_%-9s %" PRIu64 "\n", i, "sent", st->mask_err[i]);
 }
 
+/* SIGUSR2: every port takes and offers half the sectors per frame from now on, unannounced. */
+static void
+shrink(struct tgt_ctx *ctx)
+{
+	for (unsigned int i = 0; i < ctx->n_ports; i++) {
+		struct tgt_port *p = &ctx->ports[i];
+
+		p->sectors = p->sectors > 1 ? p->sectors / 2 : 1;
+		printf("aoe-target: port %u now %u sectors per frame\n", p->port_id, p->sectors);
+	}
+	ctx->st.shrinks++;
+	fflush(stdout);
+}
+
 static void
 serve_loop(struct tgt_ctx *ctx)
 {
 	struct rte_mbuf *rx[TGT_BURST];
+	sig_atomic_t usr2_seen = 0;
 	uint64_t now = 0;
 
 	while (!tgt_force_quit) {
 		bool quiet = false;
+
+		if (unlikely(usr2_seen != tgt_usr2_count)) {
+			usr2_seen = tgt_usr2_count;
+			shrink(ctx);
+		}
 
 		if (unlikely(ctx->silent || tgt_usr1_count != 0 || ctx->fault.any))
 			now = rte_get_tsc_cycles();
@@ -317,6 +343,7 @@ main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGUSR1, on_signal);
+	signal(SIGUSR2, on_signal);
 	ctx->tsc_hz = rte_get_tsc_hz();
 	aoe_app_rng_seed(&ctx->rng, o->seed);
 

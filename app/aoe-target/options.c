@@ -26,6 +26,9 @@ enum {
 	OPT_SILENT_FOR,
 	OPT_SEED,
 	OPT_MBUF_SIZE,
+	OPT_ABORT_FLUSH_EXT,
+	OPT_AOE_ERROR,
+	OPT_SERIAL,
 	OPT_HELP,
 };
 
@@ -44,6 +47,9 @@ static const struct option long_opts[] = {
 	{"silent-for", required_argument, NULL, OPT_SILENT_FOR},
 	{"seed", required_argument, NULL, OPT_SEED},
 	{"mbuf-size", required_argument, NULL, OPT_MBUF_SIZE},
+	{"abort-flush-ext", no_argument, NULL, OPT_ABORT_FLUSH_EXT},
+	{"aoe-error", required_argument, NULL, OPT_AOE_ERROR},
+	{"serial", required_argument, NULL, OPT_SERIAL},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -64,8 +70,10 @@ tgt_options_usage(FILE *f, const char *prog)
 		"                      commands aborted, at most 2^28 - 1 sectors\n"
 		"  --port P            serve only port P (repeatable; default every port)\n"
 		"  --config STR        initial config string of every disk (at most %u bytes)\n"
-		"  --fault SPEC        drop=P,dup=P,reorder=P,corrupt=P,delay=USEC; P in [0,1] or "
-		"N%%\n"
+		"  --fault SPEC        drop=P,dup=P,reorder=P,corrupt=P,corrupt-hdr=P,delay=USEC;\n"
+		"                      P in [0,1] or N%%; corrupt flips a data or tag bit,\n"
+		"                      corrupt-hdr a bit of shelf, slot, command, tag or ATA "
+		"fields\n"
 		"                      lose-write=P: acknowledge writes without storing them\n"
 		"  --seed N            seed of the fault PRNG (default 1)\n"
 		"  --mbuf-size BYTES   mbuf data room, at least what the ports need (af_packet "
@@ -73,8 +81,16 @@ tgt_options_usage(FILE *f, const char *prog)
 		"                      a large framesz=: give at least that)\n"
 		"  --silent-after N    stop answering after N ATA requests answered\n"
 		"  --silent-for MS     come back MS milliseconds after going silent\n"
+		"  --abort-flush-ext   abort FLUSH CACHE EXT although IDENTIFY offers it\n"
+		"  --aoe-error N       answer every ATA request but IDENTIFY with AoE error N, "
+		"1-6\n"
+		"  --serial STR        IDENTIFY serial of every disk, at most 20 characters\n"
+		"                      (default eSHELF.SLOT)\n"
 		"  -h, --help          this text\n"
-		"SIGUSR1 toggles silence; SIGINT/SIGTERM exit and print the counters.\n"
+		"SIGUSR1 toggles silence; SIGUSR2 halves the sector count of every port without\n"
+		"announcing it (a target restarted with a smaller MTU whose announcement was "
+		"lost);\n"
+		"SIGINT/SIGTERM exit and print the counters.\n"
 		"Numbers are decimal or 0x hexadecimal. Exit status: 0, 1 (a run-time failure),\n"
 		"2 (a usage error).\n",
 		prog, (unsigned int)TGT_MAX_SECTORS, (unsigned int)AOE_CFG_STR_MAX);
@@ -116,7 +132,8 @@ parse_prob(const char *s, uint64_t *threshold)
 	return 0;
 }
 
-/* drop=P,dup=P,reorder=P,delay=USEC,corrupt=P,lose-write=P; several --fault options add up. */
+/* drop=P,dup=P,reorder=P,delay=USEC,corrupt=P,corrupt-hdr=P,lose-write=P; several --fault
+ * options add up. */
 static int
 fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len)
 {
@@ -143,6 +160,8 @@ fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len)
 			target = &f->reorder;
 		else if (strcmp(item, "corrupt") == 0)
 			target = &f->corrupt;
+		else if (strcmp(item, "corrupt-hdr") == 0)
+			target = &f->corrupt_hdr;
 		else if (strcmp(item, "lose-write") == 0)
 			target = &f->lose_write;
 		else if (strcmp(item, "delay") == 0) {
@@ -167,12 +186,13 @@ fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len)
 			return -EINVAL;
 		}
 	}
-	f->any = f->drop || f->dup || f->reorder || f->corrupt || f->delay_us;
+	f->any = f->drop || f->dup || f->reorder || f->corrupt || f->corrupt_hdr || f->delay_us;
 	return 0;
 bad:
 	snprintf(err, err_len,
 		 "--fault '%s': expected a comma-separated list of drop=P, dup=P, "
-		 "reorder=P, corrupt=P, lose-write=P (P in [0,1] or N%%) and delay=USEC",
+		 "reorder=P, corrupt=P, corrupt-hdr=P, lose-write=P (P in [0,1] or N%%) and "
+		 "delay=USEC",
 		 spec);
 	return -EINVAL;
 }
@@ -261,6 +281,19 @@ tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t 
 			rc = number("--mbuf-size", optarg, 2048,
 				    UINT16_MAX - RTE_PKTMBUF_HEADROOM - 64, &v, err, errlen);
 			o->mbuf_size = (uint32_t)v;
+			break;
+		case OPT_ABORT_FLUSH_EXT:
+			ctx->abort_flush_ext = true;
+			break;
+		case OPT_AOE_ERROR:
+			rc = number("--aoe-error", optarg, 1, 6, &v, err, errlen);
+			ctx->aoe_error = (uint8_t)v;
+			break;
+		case OPT_SERIAL:
+			if (strlen(optarg) > 20)
+				return aoe_app_errf(err, errlen,
+						    "--serial '%s': at most 20 characters", optarg);
+			ctx->serial = optarg;
 			break;
 		case OPT_HELP:
 		case 'h':

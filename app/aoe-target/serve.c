@@ -169,6 +169,10 @@ serve_ata(struct tgt_ctx *ctx, struct tgt_port *p, struct req *rq, struct tgt_di
 		send_error(ctx, p, rq, d, AOE_ERR_BADARG);
 		return;
 	}
+	if (ctx->aoe_error != 0 && ata.cmd_status != AOE_ATA_IDENTIFY) {
+		send_error(ctx, p, rq, d, ctx->aoe_error);
+		return;
+	}
 	rsp = (struct aoe_ata){
 		.aflags = ata.aflags,
 		.sector_count = ata.sector_count,
@@ -250,8 +254,14 @@ serve_ata(struct tgt_ctx *ctx, struct tgt_port *p, struct req *rq, struct tgt_di
 		ctx->st.ata_check_power++;
 		rsp.sector_count = 0xff; /* active or idle */
 		break;
-	case AOE_ATA_FLUSH:
 	case AOE_ATA_FLUSH_EXT:
+		if (ctx->abort_flush_ext) {
+			ctx->st.ata_err_abrt++;
+			aerr = AOE_ATA_ER_ABRT;
+			break;
+		}
+		/* fall through */
+	case AOE_ATA_FLUSH:
 		ctx->st.ata_flush++;
 		if (tgt_disk_flush(d) != 0) {
 			ctx->st.ata_io_err++;

@@ -73,8 +73,10 @@ void aoe_discover(void);
 
 /**
  * Ask management to re-query a target's config and IDENTIFY it again (the kernel's
- * /dev/etherd/revalidate): a grown backing file shows its new size. Any thread.
- * @return 0, -EINVAL (malformed name) or -ENOENT.
+ * /dev/etherd/revalidate): a grown backing file shows its new size; another disk (a
+ * different serial) takes the target down for its holders. Any thread.
+ * @return 0, -EINVAL (malformed name), -ENOENT, or -EBUSY (down,closewait: it stays down until
+ *         the applications that hold it close it).
  */
 int aoe_revalidate(const char *name);
 

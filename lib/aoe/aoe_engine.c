@@ -259,7 +259,8 @@ aoe_fini(void)
 		for (j = 0; j < lc->nb_sessions; j++)
 			aoe_session_fail_all(lc->sessions[j], -ECANCELED);
 	}
-	e->initialised = false;
+	/* No telemetry command may still read what is freed below. */
+	aoe_telemetry_stop();
 	rings_free();
 	for (i = 0; i < e->nb_lcores; i++) {
 		struct aoe_lcore *lc = &e->lcores[i];
@@ -275,8 +276,6 @@ aoe_fini(void)
 	aoe_ports_teardown();
 	aoe_stats_fini();
 	for (i = 0; i < e->nb_targets; i++) {
-		rte_free(e->targets[i]->probe_buf);
-		rte_free(e->targets[i]->probe_io);
 		rte_free(e->targets[i]);
 		e->targets[i] = NULL;
 	}

@@ -29,7 +29,8 @@
 #include "aoe_shm.h"
 #include "aoe_stats.h"
 
-#define AOE_MAX_PATHS	      8
+#define AOE_MAX_PATHS	      16 /* live paths per target; retired ones are reused */
+#define AOE_TX_HISTORY	      4	 /* transmissions of a frame whose answers are still taken */
 #define AOE_RX_BURST	      32
 #define AOE_TXBUF_SIZE	      256
 #define AOE_HANDOFF_RING_SIZE 2048
@@ -41,57 +42,35 @@ struct aoe_port {
 	uint16_t mtu;
 	uint16_t nb_rxq;
 	uint16_t nb_txq;
-	uint8_t allowed;  /* atomic; frames on a port outside the allow list are dropped */
-	bool hw_steering; /* responses reach their owner's queue by rte_flow rules */
+	uint8_t allowed; /* atomic; frames on a port outside the allow list are dropped */
 	struct rte_ether_addr mac;
 	char name[RTE_ETH_NAME_MAX_LEN];
 	struct rte_flow *flows[AOE_MAX_LCORES];
 };
 
-/* One route to a target: its MAC seen through one of our ports. */
+/*
+ * One route to a target: its MAC seen through one of our ports, with what that MAC's config
+ * says. Management writes it; workers read it. nsect, bufcnt, retired and the counters are
+ * atomics; mac and port change only when a slot retired long ago is reused for a new route
+ * (see path_slot_reusable in aoe_mgmt.c), which bumps incarnation.
+ */
 struct aoe_path {
 	struct rte_ether_addr mac;
-	uint8_t port;	/* index into aoe_engine.ports */
-	uint8_t nsect;	/* sectors per frame: min(target's, port MTU's) */
-	uint8_t up;	/* atomic; cleared when the path stops answering */
-	uint32_t heard; /* atomic; bumped by each config response on this path */
+	uint8_t port;	      /* index into aoe_engine.ports */
+	uint8_t nsect;	      /* sectors per frame: min(this MAC's config, port MTU's) */
+	uint8_t cfg_sectors;  /* this MAC's config sector count (management only) */
+	uint8_t retired;      /* no answer to the last discovery rounds: not used */
+	uint8_t requery;      /* any lcore: a frame got "bad argument": ask its config again */
+	uint16_t bufcnt;      /* this MAC's buffer count */
+	uint32_t heard;	      /* bumped by each config response on this path */
+	uint32_t params;      /* bumped when nsect or bufcnt change: sessions re-read them */
+	uint32_t incarnation; /* bumped when the slot is (re)used: sessions start it afresh */
+	uint32_t heard_round; /* management: the discovery round it last answered */
+	uint64_t retired_tsc; /* management: when it was retired */
 };
 
 struct aoe_session;
 struct aoe_io;
-
-struct aoe_target {
-	uint16_t shelf;
-	uint8_t slot;
-	uint8_t flushed; /* hidden by an operator until rediscovered */
-	uint16_t index;	 /* in aoe_engine.targets[] and the stats region */
-	char name[AOE_NAME_MAX];
-	uint32_t state;	     /* enum aoe_target_state; atomic, written by management */
-	uint32_t generation; /* bumped each time the target comes up: sessions re-arm */
-	uint32_t nb_paths;   /* atomic; paths[] entries are immutable once published */
-	struct aoe_path paths[AOE_MAX_PATHS];
-	uint16_t bufcnt;
-	uint16_t fwver;
-	uint8_t cfg_sectors;
-	uint8_t flush_ext_refused;    /* atomic: the target aborted FLUSH CACHE EXT once */
-	uint8_t dead;		      /* atomic: a session waited deadsecs for an answer */
-	uint8_t revalidate_requested; /* atomic, any thread */
-	uint8_t flush_requested;      /* atomic, any thread */
-	bool probe_busy;	      /* management's IDENTIFY in flight */
-	bool lba48;
-	uint64_t sectors;
-	uint32_t open_count; /* atomic: descriptors held by applications */
-	char model[41];
-	char serial[21];
-	char firmware[9];
-	uint16_t config_len;
-	uint8_t config[AOE_CFG_STR_MAX];
-	/* management lcore's probe: IDENTIFY in flight for this target */
-	struct aoe_io *probe_io;
-	uint8_t *probe_buf;
-	uint64_t last_seen_tsc; /* last config response */
-	struct aoe_session *sess[AOE_MAX_LCORES];
-};
 
 /* I/O as the engine sees it: a run of sectors (or a non-data command) on one target. */
 enum aoe_io_op {
@@ -121,21 +100,68 @@ struct aoe_io {
 	uint64_t submit_tsc;
 };
 
-/* One ATA command in flight: a slot of a session's frame table. */
+struct aoe_target {
+	uint16_t shelf;
+	uint8_t slot;
+	uint8_t flushed; /* hidden by an operator until rediscovered */
+	uint16_t index;	 /* in aoe_engine.targets[] and the stats region */
+	char name[AOE_NAME_MAX];
+	uint32_t state;	     /* enum aoe_target_state; atomic, written by management */
+	uint32_t generation; /* bumped each time the target comes up: sessions re-arm */
+	uint32_t nb_paths;   /* atomic; slots in use in paths[] (retired ones included) */
+	struct aoe_path paths[AOE_MAX_PATHS];
+	uint16_t fwver;
+	uint8_t flush_ext;	      /* IDENTIFY advertises FLUSH CACHE EXT */
+	uint8_t flush_ext_refused;    /* atomic: it aborted FLUSH CACHE EXT it does not advertise */
+	uint8_t dead;		      /* atomic: a session waited deadsecs for an answer */
+	uint8_t revalidate_requested; /* atomic, any thread */
+	uint8_t flush_requested;      /* atomic, any thread */
+	bool probe_busy;	      /* management's IDENTIFY in flight */
+	bool lba48;
+	uint64_t sectors;
+	uint32_t open_count; /* atomic: descriptors held by applications */
+	char model[41];
+	char serial[21];
+	char firmware[9];
+	uint16_t config_len;
+	uint8_t config[AOE_CFG_STR_MAX];
+	struct aoe_session *sess[AOE_MAX_LCORES];
+	/* The management lcore's IDENTIFY: part of the target, so a probe never lacks a buffer. */
+	struct aoe_io probe_io;
+	uint8_t probe_buf[AOE_SECTOR_SIZE];
+};
+
+/* Where a frame is: which list its link is on. */
+enum aoe_frame_where {
+	AOE_FRAME_FREE,	     /* the session's free list */
+	AOE_FRAME_IN_FLIGHT, /* its path's in-flight FIFO */
+	AOE_FRAME_RESEND,    /* the session's resend list: not on the wire */
+	AOE_FRAME_HELD,	     /* taken off its list by the code at hand, on none */
+};
+
+/* One ATA command: a slot of a session's frame table. */
 struct aoe_frame {
-	TAILQ_ENTRY(aoe_frame) link; /* free list, or its path's in-flight FIFO */
+	TAILQ_ENTRY(aoe_frame) link;	 /* see enum aoe_frame_where */
+	TAILQ_ENTRY(aoe_frame) age_link; /* the session's sent frames, oldest first */
 	struct aoe_io *io;
 	uint8_t *data;
 	uint64_t lba;
-	uint64_t sent_tsc;  /* last transmission */
-	uint64_t first_tsc; /* first transmission: deadsecs runs from here */
-	uint16_t gen;	    /* generation of the last transmission */
-	uint16_t ntx;	    /* transmissions so far */
+	uint64_t sent_tsc;   /* last transmission */
+	uint64_t first_tsc;  /* first transmission: deadsecs runs from here */
+	uint64_t taken_tsc;  /* made for its I/O (a frame that never leaves fails after deadsecs) */
+	uint64_t not_before; /* on the resend list: not before this time */
+	uint16_t gen;	     /* generation of the last transmission */
+	uint16_t ntx;	     /* transmissions whose answers are still taken */
 	uint16_t slot;
-	uint8_t path;
+	uint8_t path; /* path of the last transmission: the FIFO it is on */
 	uint8_t nsect;
 	uint8_t ata_cmd;
-	uint8_t in_flight;
+	uint8_t where;	  /* enum aoe_frame_where */
+	uint8_t aged;	  /* on the age list: it went on the wire at least once */
+	uint8_t badarg;	  /* "bad argument" answers so far */
+	uint8_t departed; /* the last transmission left the port (see struct aoe_txbuf) */
+	uint8_t deferred; /* waiting on the resend list for local resources */
+	uint8_t tx_path[AOE_TX_HISTORY]; /* path of transmission gen: [gen % AOE_TX_HISTORY] */
 };
 
 TAILQ_HEAD(aoe_frame_list, aoe_frame);
@@ -145,10 +171,11 @@ struct aoe_session_path {
 	struct aoe_window win;
 	struct aoe_rtt rtt;
 	struct aoe_frame_list in_flight; /* oldest transmission first */
-	uint64_t last_ack_tsc;
 	uint32_t timeouts_in_row;
-	uint32_t heard; /* the path's heard count when last revived */
-	bool failed;	/* reported failed in the error stream */
+	uint32_t heard;	      /* the path's heard count when last revived */
+	uint32_t params;      /* the path's params count the window cap was set for */
+	uint32_t incarnation; /* the path's incarnation this state belongs to */
+	bool failed;	      /* reported failed in the error stream */
 };
 
 /* One lcore's traffic to one target: the AoE counterpart of an NVMe queue pair. */
@@ -158,10 +185,14 @@ struct aoe_session {
 	uint32_t target_generation; /* the target generation the paths were armed for */
 	uint32_t nb_paths;	    /* paths armed so far */
 	uint16_t nb_slots;
-	uint8_t failed; /* the target went down: everything fails until re-armed */
+	uint16_t nb_free; /* frames on free_frames */
+	uint8_t failed;	  /* the target went down: everything fails until re-armed */
 	unsigned int next_path;
-	struct aoe_io_list pending; /* submitted, not fully issued */
-	struct aoe_frame_list free_frames;
+	struct aoe_io_list pending;	   /* submitted, not fully issued */
+	struct aoe_frame_list free_frames; /* oldest released first: a slot's generation wraps
+					    * only after every slot has been used 65536 times */
+	struct aoe_frame_list resend;	   /* not sent for a local reason; retried each tick */
+	struct aoe_frame_list aged;	   /* by first transmission: deadsecs looks at the head */
 	struct aoe_session_path paths[AOE_MAX_PATHS];
 	struct aoe_target_stats *stats; /* in the stats region */
 	struct aoe_shm_session *gauges;
@@ -173,9 +204,15 @@ struct aoe_rxq_ref {
 	uint16_t queue;
 };
 
+struct aoe_frame;
+
+/* Frames waiting for one port's next burst; frames[i] (NULL for management's) is told when
+ * pkts[i] leaves, so its timers run from then and not while it waits here. */
 struct aoe_txbuf {
 	uint16_t count;
 	struct rte_mbuf *pkts[AOE_TXBUF_SIZE];
+	struct aoe_frame *frames[AOE_TXBUF_SIZE];
+	uint16_t gens[AOE_TXBUF_SIZE]; /* the frame's generation when queued */
 };
 
 /* A polling lcore's private state. */
@@ -191,6 +228,9 @@ struct aoe_lcore {
 	unsigned int nb_sessions;
 	struct aoe_session *sessions[AOE_MAX_TARGETS];
 	uint64_t next_timer_tsc;
+	uint64_t log_window_tsc;       /* start of the current rate-limit second */
+	uint32_t log_count;	       /* messages logged in it */
+	uint32_t log_suppressed;       /* messages dropped in it */
 	struct aoe_lcore_stats *stats; /* in the stats region */
 	struct aoe_shm_event_ring *events;
 	struct aoe_txbuf txbuf[AOE_MAX_PORTS];
@@ -225,6 +265,7 @@ struct aoe_engine {
 	uint32_t target_hash[AOE_TARGET_HASH_SIZE]; /* atomic: target index + 1, 0 = free */
 	/* management */
 	uint8_t discover_requested; /* atomic, any thread */
+	uint32_t discover_round;    /* discovery rounds sent: paths must answer them */
 	uint64_t next_discover_tsc;
 	uint64_t next_state_tsc;
 	unsigned int nb_event_cbs;
@@ -241,21 +282,26 @@ int aoe_ports_setup(void);
 void aoe_ports_teardown(void);
 void aoe_tx_flush(struct aoe_lcore *lc);
 
-static inline void
-aoe_tx_enqueue(struct aoe_lcore *lc, unsigned int port, struct rte_mbuf *m)
+/* Queue @p m for the next burst on @p port. -ENOBUFS (and @p m freed) when the port is not
+ * draining: the caller keeps its frame and sends it again later, without calling it a loss. */
+static inline int
+aoe_tx_enqueue(struct aoe_lcore *lc, unsigned int port, struct rte_mbuf *m, struct aoe_frame *f,
+	       uint16_t gen)
 {
 	struct aoe_txbuf *tb = &lc->txbuf[port];
 
 	if (unlikely(tb->count == AOE_TXBUF_SIZE)) {
 		aoe_tx_flush(lc);
 		if (tb->count == AOE_TXBUF_SIZE) {
-			/* The port is not draining; the retransmit timer covers this frame. */
 			lc->stats->tx_dropped++;
 			rte_pktmbuf_free(m);
-			return;
+			return -ENOBUFS;
 		}
 	}
+	tb->frames[tb->count] = f;
+	tb->gens[tb->count] = gen;
 	tb->pkts[tb->count++] = m;
+	return 0;
 }
 
 static inline bool
@@ -299,11 +345,15 @@ aoe_event_init(struct aoe_shm_event *ev, enum aoe_event_type type, uint16_t shel
 }
 
 /* aoe_session.c */
+void aoe_frame_departed(struct aoe_frame *f, uint16_t gen, uint64_t now);
 struct aoe_session *aoe_session_get(struct aoe_target *t, struct aoe_lcore *lc);
 int aoe_session_submit(struct aoe_session *s, struct aoe_io *io);
 void aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *hdr);
 unsigned int aoe_session_timers(struct aoe_lcore *lc, uint64_t now);
 void aoe_session_fail_all(struct aoe_session *s, int status);
+
+/* aoe_lcore.c */
+bool aoe_lcore_log_ok(struct aoe_lcore *lc, uint64_t now);
 
 /* aoe_mgmt.c */
 unsigned int aoe_mgmt_poll(struct aoe_lcore *lc, uint64_t now);

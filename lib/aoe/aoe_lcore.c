@@ -6,6 +6,7 @@
  * and the state machine; then send everything queued in one burst per port.
  */
 #include <errno.h>
+#include <string.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -40,20 +41,22 @@ frame_handle(struct aoe_lcore *lc, struct rte_mbuf *m)
 
 /*
  * Which lcore a received frame belongs to, or -1 to drop it. Only the fixed header is read
- * here; the owner decodes the rest.
+ * here; the owner decodes the rest. These are the first checks of a response's acceptance
+ * (docs/protocol.md): AoE, an allowed port, the response flag, sent to this port's MAC (config
+ * answers also to broadcast: vblade announces itself so), an initiator's tag owned by a
+ * polling lcore.
  */
 static int
 frame_route(struct aoe_lcore *lc, struct rte_mbuf *m)
 {
+	static const uint8_t bcast[AOE_ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	const struct aoe_engine *e = &aoe_engine;
-	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint16_t len = rte_pktmbuf_data_len(m);
-	uint32_t tag;
+	struct aoe_route r;
 	unsigned int owner;
 	int8_t port;
 
-	if (unlikely(len < AOE_HDR_LEN || frame[12] != (AOE_ETHERTYPE >> 8) ||
-		     frame[13] != (AOE_ETHERTYPE & 0xff))) {
+	if (unlikely(aoe_route_decode(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m),
+				      &r) != 0)) {
 		lc->stats->rx_not_aoe++;
 		return -1;
 	}
@@ -62,19 +65,22 @@ frame_route(struct aoe_lcore *lc, struct rte_mbuf *m)
 		lc->stats->rx_port_disallowed++;
 		return -1;
 	}
-	if (unlikely(!(frame[14] & AOE_FLAG_RSP))) {
+	if (unlikely(!(r.flags & AOE_FLAG_RSP))) {
 		lc->stats->rx_requests++;
 		return -1;
 	}
-	if (frame[19] != AOE_CMD_ATA)
+	if (unlikely(memcmp(r.dst, e->ports[port].mac.addr_bytes, AOE_ETH_ALEN) != 0) &&
+	    (r.cmd != AOE_CMD_CONFIG || memcmp(r.dst, bcast, AOE_ETH_ALEN) != 0)) {
+		lc->stats->rx_wrong_dest++;
+		return -1;
+	}
+	if (r.cmd != AOE_CMD_ATA)
 		return (int)e->mgmt_index;
-	tag = ((uint32_t)frame[20] << 24) | ((uint32_t)frame[21] << 16) |
-	      ((uint32_t)frame[22] << 8) | frame[23];
-	if (unlikely(tag & AOE_TAG_USER_BIT)) {
+	if (unlikely(r.tag & AOE_TAG_USER_BIT)) {
 		lc->stats->rx_user_tags++;
 		return -1;
 	}
-	owner = aoe_tag_owner(tag);
+	owner = aoe_tag_owner(r.tag);
 	if (unlikely(owner >= e->nb_lcores)) {
 		lc->stats->rx_bad_owner++;
 		return -1;
@@ -157,6 +163,32 @@ inbox_poll(struct aoe_lcore *lc)
 		total += n;
 	}
 	return total;
+}
+
+/* Messages an lcore may log per second from the datapath (error answers and the like). */
+#define AOE_LOG_PER_SECOND 10
+
+/*
+ * Whether the datapath may log one more message now: a hostile or broken peer must not turn
+ * every frame into a log line. What is held back is counted and reported once a second.
+ */
+bool
+aoe_lcore_log_ok(struct aoe_lcore *lc, uint64_t now)
+{
+	if (now - lc->log_window_tsc >= aoe_engine.tsc_hz) {
+		if (lc->log_suppressed != 0)
+			AOE_LOG(WARNING, io, "lcore %u: %u more messages like the above suppressed",
+				lc->lcore_id, lc->log_suppressed);
+		lc->log_window_tsc = now;
+		lc->log_count = 0;
+		lc->log_suppressed = 0;
+	}
+	if (lc->log_count < AOE_LOG_PER_SECOND) {
+		lc->log_count++;
+		return true;
+	}
+	lc->log_suppressed++;
+	return false;
 }
 
 int

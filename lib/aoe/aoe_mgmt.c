@@ -22,6 +22,10 @@
 #include "aoe_tag.h"
 
 #define AOE_STATE_PERIOD_US 10000
+/* Discovery rounds a path may miss before it is retired. */
+#define AOE_PATH_RETIRE_ROUNDS 2
+/* A retired path's slot is reused no sooner than this: every frame sent on it has timed out. */
+#define AOE_PATH_REUSE_S 5
 
 /* A query config (read) to one target, or to all of them with the broadcast address. */
 static void
@@ -62,7 +66,49 @@ config_query_send(struct aoe_lcore *lc, unsigned int port, const uint8_t *dst, u
 	}
 	m->data_len = (uint16_t)RTE_MAX(len, AOE_ETH_MIN_FRAME);
 	m->pkt_len = m->data_len;
-	aoe_tx_enqueue(lc, port, m);
+	aoe_tx_enqueue(lc, port, m, NULL, 0);
+}
+
+static void
+path_log(const struct aoe_target *t, unsigned int i, const char *what)
+{
+	const struct aoe_path *p = &t->paths[i];
+	char mac[AOE_MAC_STR_MAX];
+
+	aoe_mac_format(p->mac.addr_bytes, mac, sizeof(mac));
+	AOE_LOG(INFO, disc, "%s: path %u via %s to %s %s", t->name, i,
+		aoe_engine.ports[p->port].name, mac, what);
+}
+
+/*
+ * Before each discovery round: a path that answered neither of the last two rounds has stopped
+ * existing (its target left, its port left the allow list). It is retired: no session uses it,
+ * aoe-stat no longer counts it, and its slot may later hold a new route.
+ */
+static void
+paths_retire(void)
+{
+	struct aoe_engine *e = &aoe_engine;
+	uint32_t ti, i;
+
+	for (ti = 0; ti < e->nb_targets; ti++) {
+		struct aoe_target *t = e->targets[ti];
+		bool changed = false;
+
+		for (i = 0; i < t->nb_paths; i++) {
+			struct aoe_path *p = &t->paths[i];
+
+			if (p->retired ||
+			    e->discover_round - p->heard_round <= AOE_PATH_RETIRE_ROUNDS)
+				continue;
+			__atomic_store_n(&p->retired, 1, __ATOMIC_RELEASE);
+			p->retired_tsc = rte_rdtsc();
+			path_log(t, i, "retired: no answer to the last two discovery rounds");
+			changed = true;
+		}
+		if (changed)
+			aoe_stats_target_publish(t);
+	}
 }
 
 static void
@@ -71,6 +117,8 @@ discover_send(struct aoe_lcore *lc)
 	static const uint8_t bcast[AOE_ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	unsigned int pi;
 
+	aoe_engine.discover_round++;
+	paths_retire();
 	for (pi = 0; pi < aoe_engine.nb_ports; pi++)
 		config_query_send(lc, pi, bcast, AOE_SHELF_BCAST, AOE_SLOT_BCAST);
 	AOE_LOG(DEBUG, disc, "query config broadcast on every allowed port");
@@ -119,12 +167,19 @@ static void
 probe_done(struct aoe_io *io)
 {
 	struct aoe_target *t = io->arg;
+	enum aoe_target_state state = aoe_target_state_get(t);
 	struct aoe_identify id;
 	uint64_t old_sectors = t->sectors;
 	bool identified_before = old_sectors != 0;
-	bool was_up = aoe_target_state_get(t) == AOE_TARGET_UP;
+	bool was_up = state == AOE_TARGET_UP;
 
 	t->probe_busy = false;
+	if (state == AOE_TARGET_DOWN || state == AOE_TARGET_DOWN_CLOSEWAIT || t->flushed) {
+		/* Overtaken (flushed, or down for another reason): the answer is history. */
+		AOE_LOG(DEBUG, disc, "%s: IDENTIFY answer ignored: the target is %s", t->name,
+			aoe_target_state_str(state));
+		return;
+	}
 	if (io->status != 0) {
 		AOE_LOG(WARNING, disc, "%s: IDENTIFY failed (%s, ata stat=%02xh err=%02xh)",
 			t->name, strerror(-io->status), io->ata_status, io->ata_error);
@@ -135,13 +190,34 @@ probe_done(struct aoe_io *io)
 		target_down(t, "IDENTIFY reports no capacity");
 		return;
 	}
+	if (was_up && identified_before && strcmp(id.serial, t->serial) != 0) {
+		/*
+		 * Another disk answers under this shelf.slot (a target restarted on other
+		 * storage, same MAC). To whoever holds the old one it is gone: down (closewait
+		 * while held), and up as a new disk at the next probe.
+		 */
+		AOE_LOG(WARNING, disc, "%s: serial '%s' answers, was '%s': a new disk", t->name,
+			id.serial, t->serial);
+		target_down(t, "another disk answers");
+		return;
+	}
+	if (!was_up && identified_before &&
+	    (strcmp(id.serial, t->serial) != 0 || id.sectors != old_sectors))
+		AOE_LOG(INFO, disc,
+			"%s: a new disk (serial '%s', %" PRIu64 " sectors; was '%s', "
+			"%" PRIu64 ")",
+			t->name, id.serial, id.sectors, t->serial, old_sectors);
 	t->sectors = id.sectors;
 	t->lba48 = id.lba48;
+	t->flush_ext = id.flush_ext;
+	if (id.flush_ext)
+		__atomic_store_n(&t->flush_ext_refused, 0, __ATOMIC_RELAXED);
 	memcpy(t->model, id.model, sizeof(t->model));
 	memcpy(t->serial, id.serial, sizeof(t->serial));
 	memcpy(t->firmware, id.firmware, sizeof(t->firmware));
 	target_set_state(t, AOE_TARGET_UP);
-	if (identified_before && old_sectors != t->sectors) {
+	if (was_up && old_sectors != t->sectors) {
+		/* The same disk, grown or shrunk in place (revalidate after a resize). */
 		AOE_LOG(INFO, disc, "%s resized: %" PRIu64 " -> %" PRIu64 " sectors", t->name,
 			old_sectors, t->sectors);
 		aoe_target_notify(t, AOE_EVENT_TARGET_RESIZED);
@@ -156,7 +232,7 @@ probe_done(struct aoe_io *io)
 /*
  * Send IDENTIFY from the management lcore's own session to the target. A revalidation keeps
  * the target up while it asks: applications go on doing I/O and see a resize event if the
- * capacity changed.
+ * capacity changed (or a down event if another disk answers).
  */
 static void
 probe_start(struct aoe_lcore *lc, struct aoe_target *t, bool revalidate)
@@ -164,14 +240,6 @@ probe_start(struct aoe_lcore *lc, struct aoe_target *t, bool revalidate)
 	struct aoe_session *s;
 	int rc;
 
-	if (t->probe_io == NULL) {
-		t->probe_io = rte_zmalloc("aoe_probe_io", sizeof(*t->probe_io), 0);
-		t->probe_buf = rte_zmalloc("aoe_probe_buf", AOE_SECTOR_SIZE, 0);
-		if (t->probe_io == NULL || t->probe_buf == NULL) {
-			AOE_LOG(ERR, disc, "%s: no memory to probe", t->name);
-			return;
-		}
-	}
 	s = aoe_session_get(t, lc);
 	if (s == NULL) {
 		AOE_LOG(ERR, disc, "%s: cannot create a session: %s", t->name, strerror(rte_errno));
@@ -186,13 +254,13 @@ probe_start(struct aoe_lcore *lc, struct aoe_target *t, bool revalidate)
 		target_set_state(t, AOE_TARGET_PROBING);
 	}
 
-	memset(t->probe_io, 0, sizeof(*t->probe_io));
-	t->probe_io->op = AOE_IO_IDENTIFY;
-	t->probe_io->buf = t->probe_buf;
-	t->probe_io->nsect = 1;
-	t->probe_io->done = probe_done;
-	t->probe_io->arg = t;
-	rc = aoe_session_submit(s, t->probe_io);
+	memset(&t->probe_io, 0, sizeof(t->probe_io));
+	t->probe_io.op = AOE_IO_IDENTIFY;
+	t->probe_io.buf = t->probe_buf;
+	t->probe_io.nsect = 1;
+	t->probe_io.done = probe_done;
+	t->probe_io.arg = t;
+	rc = aoe_session_submit(s, &t->probe_io);
 	if (rc != 0) {
 		AOE_LOG(ERR, disc, "%s: IDENTIFY not sent: %s", t->name, strerror(-rc));
 		if (!revalidate)
@@ -206,56 +274,122 @@ probe_start(struct aoe_lcore *lc, struct aoe_target *t, bool revalidate)
 static void
 revalidate_start(struct aoe_lcore *lc, struct aoe_target *t)
 {
+	enum aoe_target_state state = aoe_target_state_get(t);
 	uint32_t i, n = __atomic_load_n(&t->nb_paths, __ATOMIC_ACQUIRE);
 
+	if (state == AOE_TARGET_DOWN_CLOSEWAIT) {
+		/* Its holders must let go of the old disk first: it stays down until then. */
+		AOE_LOG(INFO, disc, "%s: not revalidated: down,closewait until released", t->name);
+		return;
+	}
 	AOE_LOG(INFO, disc, "%s: revalidating", t->name);
 	for (i = 0; i < n; i++)
-		config_query_send(lc, t->paths[i].port, t->paths[i].mac.addr_bytes, t->shelf,
-				  t->slot);
-	if (aoe_target_state_get(t) == AOE_TARGET_UP)
-		probe_start(lc, t, true);
-	else
-		probe_start(lc, t, false);
+		if (!t->paths[i].retired)
+			config_query_send(lc, t->paths[i].port, t->paths[i].mac.addr_bytes,
+					  t->shelf, t->slot);
+	probe_start(lc, t, state == AOE_TARGET_UP);
 }
 
-static void
-path_learn(struct aoe_target *t, const struct aoe_hdr *hdr, unsigned int port)
+/* Sectors per frame a port carries to a MAC whose config allows @p cfg_sectors. */
+static unsigned int
+path_nsect(unsigned int port, unsigned int cfg_sectors)
 {
 	const struct aoe_port *p = &aoe_engine.ports[port];
-	uint32_t i, n = t->nb_paths;
 	unsigned int mtu_sectors = (p->mtu - (AOE_ATA_HDR_LEN - AOE_ETH_HDR_LEN)) / AOE_SECTOR_SIZE;
-	unsigned int nsect = RTE_MIN(mtu_sectors, (unsigned int)t->cfg_sectors);
-	char mac[AOE_MAC_STR_MAX];
+	unsigned int nsect = RTE_MIN(mtu_sectors, cfg_sectors);
 
 	/* The sector count is one byte on the wire; a frame carries at least one sector. */
 	if (nsect > 255)
 		nsect = 255;
-	if (nsect == 0)
-		nsect = 1;
-	for (i = 0; i < n; i++) {
-		struct aoe_path *path = &t->paths[i];
+	return nsect != 0 ? nsect : 1;
+}
 
-		if (path->port == port &&
-		    memcmp(path->mac.addr_bytes, hdr->src, AOE_ETH_ALEN) == 0) {
-			__atomic_store_n(&path->up, 1, __ATOMIC_RELAXED);
-			/* Sessions that gave up on this path try it again. */
-			__atomic_fetch_add(&path->heard, 1, __ATOMIC_RELEASE);
+/*
+ * A retired path's slot may take a new route once no session has anything on it; the grace
+ * time also covers a worker between choosing a path and reading its MAC.
+ */
+static bool
+path_slot_reusable(const struct aoe_target *t, unsigned int i)
+{
+	const struct aoe_path *p = &t->paths[i];
+	unsigned int l;
+
+	if (!p->retired || rte_rdtsc() - p->retired_tsc < AOE_PATH_REUSE_S * aoe_engine.tsc_hz)
+		return false;
+	for (l = 0; l < aoe_engine.nb_lcores; l++) {
+		const struct aoe_session *s = __atomic_load_n(&t->sess[l], __ATOMIC_ACQUIRE);
+
+		if (s != NULL && i < s->nb_paths &&
+		    __atomic_load_n(&s->paths[i].win.outstanding, __ATOMIC_RELAXED) != 0)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A config answer from @p hdr->src on @p port: a new path, or what an existing one now says.
+ * A target restarted with another MTU or buffer count (same MAC) changes its path's frame size
+ * and window cap at once; sessions pick the change up on their next tick.
+ */
+static void
+path_learn(struct aoe_target *t, const struct aoe_hdr *hdr, unsigned int port,
+	   const struct aoe_cfg *cfg)
+{
+	unsigned int cfg_sectors = RTE_MIN(aoe_cfg_sectors(cfg), 255u);
+	unsigned int nsect = path_nsect(port, cfg_sectors);
+	uint32_t i, n = t->nb_paths, slot = n;
+	struct aoe_path *p;
+	char mac[AOE_MAC_STR_MAX];
+
+	for (i = 0; i < n; i++) {
+		p = &t->paths[i];
+		if (p->port != port || memcmp(p->mac.addr_bytes, hdr->src, AOE_ETH_ALEN) != 0)
+			continue;
+		p->heard_round = aoe_engine.discover_round;
+		if (p->retired) {
+			__atomic_store_n(&p->retired, 0, __ATOMIC_RELEASE);
+			path_log(t, i, "answers again: back in use");
+		}
+		if (p->nsect != nsect || p->bufcnt != cfg->bufcnt) {
+			AOE_LOG(INFO, disc,
+				"%s: path %u now %u sectors/frame (was %u), buffer count %u (was "
+				"%u)",
+				t->name, i, nsect, p->nsect, cfg->bufcnt, p->bufcnt);
+			p->cfg_sectors = (uint8_t)cfg_sectors;
+			__atomic_store_n(&p->nsect, (uint8_t)nsect, __ATOMIC_RELAXED);
+			__atomic_store_n(&p->bufcnt, cfg->bufcnt, __ATOMIC_RELAXED);
+			__atomic_fetch_add(&p->params, 1, __ATOMIC_RELEASE);
+		}
+		/* Sessions that gave up on this path try it again. */
+		__atomic_fetch_add(&p->heard, 1, __ATOMIC_RELEASE);
+		return;
+	}
+	if (n == AOE_MAX_PATHS) {
+		for (slot = 0; slot < n && !path_slot_reusable(t, slot); slot++)
+			;
+		if (slot == n) {
+			aoe_mac_format(hdr->src, mac, sizeof(mac));
+			AOE_LOG(WARNING, disc,
+				"%s: %u live paths, the most a target has: %s via %s not used",
+				t->name, AOE_MAX_PATHS, mac, aoe_engine.ports[port].name);
 			return;
 		}
 	}
-	if (n == AOE_MAX_PATHS) {
-		AOE_LOG(WARNING, disc, "%s: more than %u paths: new MAC ignored", t->name,
-			AOE_MAX_PATHS);
-		return;
-	}
-	memcpy(t->paths[n].mac.addr_bytes, hdr->src, AOE_ETH_ALEN);
-	t->paths[n].port = (uint8_t)port;
-	t->paths[n].nsect = (uint8_t)nsect;
-	t->paths[n].up = 1;
-	__atomic_store_n(&t->nb_paths, n + 1, __ATOMIC_RELEASE);
+	p = &t->paths[slot];
+	memcpy(p->mac.addr_bytes, hdr->src, AOE_ETH_ALEN);
+	p->port = (uint8_t)port;
+	p->cfg_sectors = (uint8_t)cfg_sectors;
+	p->heard_round = aoe_engine.discover_round;
+	__atomic_store_n(&p->nsect, (uint8_t)nsect, __ATOMIC_RELAXED);
+	__atomic_store_n(&p->bufcnt, cfg->bufcnt, __ATOMIC_RELAXED);
+	__atomic_store_n(&p->retired, 0, __ATOMIC_RELAXED);
+	/* Sessions start this slot afresh: publishes the fields above. */
+	__atomic_fetch_add(&p->incarnation, 1, __ATOMIC_RELEASE);
+	if (slot == n)
+		__atomic_store_n(&t->nb_paths, n + 1, __ATOMIC_RELEASE);
 	aoe_mac_format(hdr->src, mac, sizeof(mac));
-	AOE_LOG(INFO, disc, "%s: path %u via %s to %s, %u sectors/frame", t->name, n, p->name, mac,
-		nsect);
+	AOE_LOG(INFO, disc, "%s: path %u via %s to %s, %u sectors/frame", t->name, slot,
+		aoe_engine.ports[port].name, mac, nsect);
 }
 
 void
@@ -290,17 +424,13 @@ aoe_mgmt_rx_config(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hd
 			goto out;
 		AOE_LOG(INFO, disc, "%s discovered on %s", t->name, aoe_engine.ports[port].name);
 	}
-	t->bufcnt = cfg.bufcnt;
 	t->fwver = cfg.fwver;
-	if (t->nb_paths == 0 || aoe_cfg_sectors(&cfg) < t->cfg_sectors)
-		t->cfg_sectors = (uint8_t)aoe_cfg_sectors(&cfg);
 	t->config_len = cfg.str_len;
 	/* An empty config string has no pointer (vblade's): memcpy from NULL is undefined. */
 	if (cfg.str_len != 0)
 		memcpy(t->config, cfg.str, cfg.str_len);
-	t->last_seen_tsc = rte_rdtsc();
 	t->flushed = 0;
-	path_learn(t, hdr, port);
+	path_learn(t, hdr, port, &cfg);
 	aoe_stats_target_publish(t);
 	if (aoe_target_state_get(t) == AOE_TARGET_DOWN)
 		probe_start(lc, t, false);
@@ -323,6 +453,21 @@ target_flush(struct aoe_target *t)
 	AOE_LOG(INFO, disc, "%s flushed", t->name);
 }
 
+/* Config queries that sessions asked for after "bad argument" answers. */
+static void
+requeries_send(struct aoe_lcore *lc, struct aoe_target *t)
+{
+	uint32_t i, n = __atomic_load_n(&t->nb_paths, __ATOMIC_ACQUIRE);
+
+	for (i = 0; i < n; i++) {
+		struct aoe_path *p = &t->paths[i];
+
+		if (__atomic_load_n(&p->requery, __ATOMIC_RELAXED) &&
+		    __atomic_exchange_n(&p->requery, 0, __ATOMIC_ACQ_REL))
+			config_query_send(lc, p->port, p->mac.addr_bytes, t->shelf, t->slot);
+	}
+}
+
 static void
 states_update(struct aoe_lcore *lc)
 {
@@ -339,6 +484,7 @@ states_update(struct aoe_lcore *lc)
 		if (__atomic_exchange_n(&t->revalidate_requested, 0, __ATOMIC_ACQ_REL) &&
 		    !t->flushed)
 			revalidate_start(lc, t);
+		requeries_send(lc, t);
 		state = aoe_target_state_get(t);
 
 		if ((state == AOE_TARGET_UP || state == AOE_TARGET_PROBING) &&

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_flow.h>
 #include <rte_lcore.h>
@@ -268,7 +269,6 @@ flow_steer(unsigned int pi)
 			return;
 		}
 	}
-	p->hw_steering = true;
 	AOE_LOG(INFO, net, "port %s: responses steered to their lcore's queue by rte_flow",
 		p->name);
 }
@@ -376,9 +376,22 @@ aoe_tx_flush(struct aoe_lcore *lc)
 			continue;
 		sent = rte_eth_tx_burst(e->ports[pi].port_id, lc->txq, tb->pkts, tb->count);
 		lc->stats->tx_frames += sent;
-		if (sent < tb->count)
+		if (sent != 0) {
+			uint64_t now = rte_rdtsc();
+			uint16_t i;
+
+			for (i = 0; i < sent; i++)
+				if (tb->frames[i] != NULL)
+					aoe_frame_departed(tb->frames[i], tb->gens[i], now);
+		}
+		if (sent < tb->count) {
 			memmove(tb->pkts, tb->pkts + sent,
 				(tb->count - sent) * sizeof(tb->pkts[0]));
+			memmove(tb->frames, tb->frames + sent,
+				(tb->count - sent) * sizeof(tb->frames[0]));
+			memmove(tb->gens, tb->gens + sent,
+				(tb->count - sent) * sizeof(tb->gens[0]));
+		}
 		tb->count -= sent;
 	}
 }

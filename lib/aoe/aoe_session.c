@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Sessions: one lcore's traffic to one target. A session splits I/O into frames, keeps each
- * frame in a slot of its table (the slot is in the tag), sends within each path's window,
- * matches responses, retransmits on timeout and fails everything when the target goes down.
+ * frame in a slot of its table (the slot is in the tag), sends them on the paths aoe_path.c
+ * picks, retransmits on timeout, holds back what local congestion keeps from leaving, and
+ * fails everything when the target goes down. aoe_rsp.c completes frames from responses.
  * Everything here runs on the session's own lcore: no locks, no allocation after creation.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -15,17 +17,13 @@
 
 #include "aoe_internal.h"
 #include "aoe_log.h"
+#include "aoe_session.h"
 #include "aoe_tag.h"
 
-/* Timeouts in a row after which a path is avoided while another one answers. */
-#define AOE_PATH_FAIL_THRESHOLD 3
-
 static void session_issue(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now);
-static void path_event(struct aoe_lcore *lc, const struct aoe_session *s, unsigned int path,
-		       bool up);
 
-static uint32_t
-session_outstanding(const struct aoe_session *s)
+uint32_t
+aoe_session_outstanding(const struct aoe_session *s)
 {
 	uint32_t i, n = 0;
 
@@ -35,10 +33,10 @@ session_outstanding(const struct aoe_session *s)
 }
 
 /* Append to the error stream: the kernel's /dev/etherd/err lines, as fields. */
-static void
-frame_event(struct aoe_lcore *lc, const struct aoe_session *s, const struct aoe_hdr *hdr,
-	    enum aoe_event_type type, uint32_t old_tag, uint32_t new_tag, const uint8_t *src,
-	    const uint8_t *dst, uint16_t port_id)
+void
+aoe_frame_event(struct aoe_lcore *lc, const struct aoe_session *s, const struct aoe_hdr *hdr,
+		enum aoe_event_type type, uint32_t old_tag, uint32_t new_tag, const uint8_t *src,
+		const uint8_t *dst, uint16_t port_id)
 {
 	struct aoe_shm_event ev;
 
@@ -49,54 +47,10 @@ frame_event(struct aoe_lcore *lc, const struct aoe_session *s, const struct aoe_
 	memcpy(ev.src, src, sizeof(ev.src));
 	memcpy(ev.dst, dst, sizeof(ev.dst));
 	ev.port = port_id;
-	ev.nout = s != NULL ? session_outstanding(s) : 0;
+	ev.nout = s != NULL ? aoe_session_outstanding(s) : 0;
 	if (hdr != NULL)
 		ev.code = hdr->error;
 	aoe_event_emit(lc, &ev);
-}
-
-static uint32_t
-window_cap(const struct aoe_target *t)
-{
-	const struct aoe_engine *e = &aoe_engine;
-	/* A buffer count of 0 or 1 must not give a dead device (the kernel's bug). */
-	uint32_t bufcnt = t->bufcnt ? t->bufcnt : 1;
-	uint32_t cap = RTE_MIN((uint32_t)e->conf.maxout, bufcnt);
-	unsigned int workers = e->nb_lcores > 1 ? e->nb_lcores - 1 : 1;
-
-	/* The target's buffers are shared by every lcore that drives it. */
-	cap /= workers;
-	return RTE_MAX(cap, 1u);
-}
-
-static void
-session_arm_paths(struct aoe_session *s)
-{
-	const struct aoe_engine *e = &aoe_engine;
-	struct aoe_target *t = s->target;
-	uint32_t gen = __atomic_load_n(&t->generation, __ATOMIC_ACQUIRE);
-	uint32_t nb_paths = __atomic_load_n(&t->nb_paths, __ATOMIC_ACQUIRE);
-	uint32_t cap = window_cap(t);
-	unsigned int i;
-
-	if (gen != s->target_generation) {
-		/* The target came (back) up: earlier failures and estimates are history. */
-		s->target_generation = gen;
-		s->failed = 0;
-		for (i = 0; i < s->nb_paths; i++) {
-			aoe_window_set_cap(&s->paths[i].win, cap);
-			s->paths[i].timeouts_in_row = 0;
-		}
-	}
-	for (i = s->nb_paths; i < nb_paths; i++) {
-		struct aoe_session_path *sp = &s->paths[i];
-
-		aoe_window_init(&sp->win, cap);
-		aoe_rtt_init(&sp->rtt, e->rto_initial_tsc, e->rto_min_tsc, e->rto_max_tsc);
-		TAILQ_INIT(&sp->in_flight);
-		sp->timeouts_in_row = 0;
-	}
-	s->nb_paths = nb_paths;
 }
 
 struct aoe_session *
@@ -126,6 +80,8 @@ aoe_session_get(struct aoe_target *t, struct aoe_lcore *lc)
 	s->target_generation = UINT32_MAX;
 	TAILQ_INIT(&s->pending);
 	TAILQ_INIT(&s->free_frames);
+	TAILQ_INIT(&s->resend);
+	TAILQ_INIT(&s->aged);
 	/* Random first generations: a response meant for an earlier run is not mistaken. */
 	gen0 = (uint16_t)rte_rand();
 	for (i = 0; i < nb_slots; i++) {
@@ -133,85 +89,49 @@ aoe_session_get(struct aoe_target *t, struct aoe_lcore *lc)
 		s->frames[i].gen = gen0;
 		TAILQ_INSERT_TAIL(&s->free_frames, &s->frames[i], link);
 	}
-	session_arm_paths(s);
+	s->nb_free = (uint16_t)nb_slots;
+	aoe_path_refresh(s);
 	lc->sessions[lc->nb_sessions++] = s;
 	__atomic_store_n(&t->sess[lc->index], s, __ATOMIC_RELEASE);
 	return s;
 }
 
-static bool
-path_usable(const struct aoe_session *s, unsigned int i)
-{
-	const struct aoe_path *p = &s->target->paths[i];
-
-	return aoe_port_allowed(p->port) && __atomic_load_n(&p->up, __ATOMIC_RELAXED) &&
-	       s->paths[i].timeouts_in_row < AOE_PATH_FAIL_THRESHOLD;
-}
-
-/* A path the target answered discovery on again is worth another try. */
-static void
-path_revive_check(struct aoe_session *s, unsigned int i)
-{
-	uint32_t heard = __atomic_load_n(&s->target->paths[i].heard, __ATOMIC_ACQUIRE);
-	struct aoe_session_path *sp = &s->paths[i];
-
-	if (heard != sp->heard) {
-		sp->heard = heard;
-		sp->timeouts_in_row = 0;
-	}
-}
-
 /*
- * A path for a frame: round robin over usable paths (with window room when @p need_room),
- * another than @p avoid if there is one. Paths that failed recently carry traffic only when no
- * usable path is left (then the least-failed one: that is how a path that came back is
- * noticed). -1: wait (usable paths are full) or no allowed path at all.
+ * The ATA arguments of a frame's request: what frame_build sends and what a response is
+ * compared with. -EINVAL when the frame cannot be addressed in the target's mode.
  */
-static int
-path_pick(struct aoe_session *s, bool need_room, int avoid)
+int
+aoe_frame_ata(const struct aoe_session *s, const struct aoe_frame *f, struct aoe_ata *ata)
 {
-	unsigned int i, n = s->nb_paths;
-	int fallback = -1, avoided = -1;
-	bool usable_exists = false;
-
-	for (i = 0; i < n; i++) {
-		unsigned int p = (s->next_path + i) % n;
-		bool room = !need_room || aoe_window_has_room(&s->paths[p].win);
-
-		if (!aoe_port_allowed(s->target->paths[p].port))
-			continue;
-		path_revive_check(s, p);
-		if (path_usable(s, p)) {
-			usable_exists = true;
-			if (!room)
-				continue;
-			if ((int)p == avoid) {
-				avoided = (int)p;
-				continue;
-			}
-			s->next_path = p + 1;
-			return (int)p;
-		}
-		if (room && (fallback < 0 ||
-			     s->paths[p].timeouts_in_row < s->paths[fallback].timeouts_in_row))
-			fallback = (int)p;
-	}
-	if (avoided >= 0)
-		return avoided;
-	return usable_exists ? -1 : fallback;
+	memset(ata, 0, sizeof(*ata));
+	if (aoe_ata_cmd_is_rw(f->ata_cmd))
+		return aoe_ata_rw_setup(ata, aoe_ata_cmd_is_write(f->ata_cmd), s->target->lba48,
+					f->lba, f->nsect);
+	if (f->ata_cmd == AOE_ATA_FLUSH_EXT)
+		ata->aflags = AOE_AFLAG_EXT;
+	else
+		ata->sector_count = f->nsect;
+	ata->cmd_status = f->ata_cmd;
+	return 0;
 }
 
-static void
-frame_build(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, struct rte_mbuf *m)
+static int
+frame_build(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, unsigned int path,
+	    uint16_t gen, struct rte_mbuf *m)
 {
 	const struct aoe_target *t = s->target;
-	const struct aoe_path *p = &t->paths[f->path];
+	const struct aoe_path *p = &t->paths[path];
 	const struct aoe_port *port = &aoe_engine.ports[p->port];
 	uint8_t *frame = rte_pktmbuf_mtod(m, uint8_t *);
+	size_t data_len = aoe_ata_cmd_is_write(f->ata_cmd) ? (size_t)f->nsect * AOE_SECTOR_SIZE : 0;
 	struct aoe_hdr hdr;
 	struct aoe_ata ata;
-	size_t data_len = 0, len;
+	size_t len;
+	int rc;
 
+	rc = aoe_frame_ata(s, f, &ata);
+	if (unlikely(rc != 0))
+		return rc;
 	memcpy(hdr.dst, p->mac.addr_bytes, AOE_ETH_ALEN);
 	memcpy(hdr.src, port->mac.addr_bytes, AOE_ETH_ALEN);
 	hdr.version = AOE_VERSION;
@@ -220,32 +140,10 @@ frame_build(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, st
 	hdr.shelf = t->shelf;
 	hdr.slot = t->slot;
 	hdr.cmd = AOE_CMD_ATA;
-	hdr.tag = aoe_tag_make(lc->index, f->slot, f->gen);
-
-	memset(&ata, 0, sizeof(ata));
-	switch (f->ata_cmd) {
-	case AOE_ATA_READ:
-	case AOE_ATA_READ_EXT:
-	case AOE_ATA_WRITE:
-	case AOE_ATA_WRITE_EXT: {
-		bool write = f->ata_cmd == AOE_ATA_WRITE || f->ata_cmd == AOE_ATA_WRITE_EXT;
-
-		/* Range and mode were checked at submission; this cannot fail. */
-		aoe_ata_rw_setup(&ata, write, t->lba48, f->lba, f->nsect);
-		if (write)
-			data_len = (size_t)f->nsect * AOE_SECTOR_SIZE;
-		break;
-	}
-	case AOE_ATA_FLUSH_EXT:
-		ata.aflags = AOE_AFLAG_EXT;
-		ata.cmd_status = AOE_ATA_FLUSH_EXT;
-		break;
-	default:
-		ata.cmd_status = f->ata_cmd;
-		ata.sector_count = f->nsect;
-		break;
-	}
-	aoe_ata_encode(frame, AOE_ATA_HDR_LEN, &hdr, &ata);
+	hdr.tag = aoe_tag_make(lc->index, f->slot, gen);
+	rc = aoe_ata_encode(frame, AOE_ATA_HDR_LEN, &hdr, &ata);
+	if (unlikely(rc < 0))
+		return rc;
 	if (data_len != 0)
 		memcpy(frame + AOE_ATA_HDR_LEN, f->data, data_len);
 	len = AOE_ATA_HDR_LEN + data_len;
@@ -256,47 +154,127 @@ frame_build(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, st
 	}
 	m->data_len = (uint16_t)len;
 	m->pkt_len = (uint32_t)len;
+	return 0;
 }
 
-/* (Re)transmit a frame on path @p path; it joins the tail of that path's in-flight FIFO. */
-static void
-frame_send(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, unsigned int path,
-	   uint64_t now)
+static struct aoe_frame *
+frame_take(struct aoe_session *s, uint64_t now)
+{
+	struct aoe_frame *f = TAILQ_FIRST(&s->free_frames);
+
+	if (f == NULL)
+		return NULL;
+	TAILQ_REMOVE(&s->free_frames, f, link);
+	s->nb_free--;
+	f->where = AOE_FRAME_HELD;
+	f->ntx = 0;
+	f->badarg = 0;
+	f->aged = 0;
+	f->not_before = 0;
+	f->taken_tsc = now;
+	return f;
+}
+
+/* Take a frame off the list it is on (its path's FIFO or the resend list). */
+void
+aoe_frame_unlink(struct aoe_session *s, struct aoe_frame *f)
+{
+	if (f->where == AOE_FRAME_IN_FLIGHT) {
+		struct aoe_session_path *sp = &s->paths[f->path];
+
+		TAILQ_REMOVE(&sp->in_flight, f, link);
+		sp->win.outstanding--;
+	} else if (f->where == AOE_FRAME_RESEND) {
+		TAILQ_REMOVE(&s->resend, f, link);
+	}
+	f->where = AOE_FRAME_HELD;
+}
+
+/* Park an unlinked frame on the resend list: it is sent again from there, not before @p when. */
+void
+aoe_frame_park(struct aoe_session *s, struct aoe_frame *f, uint64_t when)
+{
+	f->not_before = when;
+	f->where = AOE_FRAME_RESEND;
+	TAILQ_INSERT_TAIL(&s->resend, f, link);
+}
+
+/*
+ * Put one transmission of @p f on the wire through path @p path. Only a frame that left is
+ * accounted (generation, FIFO, window, deadsecs clock): a full TX queue or an empty mbuf pool
+ * is local congestion, not loss. 0, -ENOBUFS/-ENOMEM (congestion) or -EINVAL (the frame cannot
+ * be addressed: never sent).
+ */
+static int
+frame_transmit(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, unsigned int path,
+	       uint64_t now)
 {
 	struct aoe_session_path *sp = &s->paths[path];
+	uint16_t gen = (uint16_t)(f->gen + 1);
+	unsigned int port = s->target->paths[path].port;
 	struct rte_mbuf *m;
+	int rc;
 
-	f->path = (uint8_t)path;
-	f->gen++;
-	f->ntx++;
-	f->sent_tsc = now;
-	if (f->ntx == 1)
-		f->first_tsc = now;
-	f->in_flight = 1;
-	sp->win.outstanding++;
-	TAILQ_INSERT_TAIL(&sp->in_flight, f, link);
-
+	/* The port took nothing in this iteration: wait for the end-of-loop flush. */
+	if (unlikely(lc->txbuf[port].count == AOE_TXBUF_SIZE))
+		return -ENOBUFS;
 	m = rte_pktmbuf_alloc(aoe_engine.pool);
 	if (unlikely(m == NULL)) {
-		/* Left in flight: the retransmission timer tries again. */
 		lc->stats->mbuf_alloc_failed++;
-		return;
+		return -ENOMEM;
 	}
-	frame_build(lc, s, f, m);
-	aoe_tx_enqueue(lc, s->target->paths[path].port, m);
+	rc = frame_build(lc, s, f, path, gen, m);
+	if (unlikely(rc != 0)) {
+		rte_pktmbuf_free(m);
+		return -EINVAL;
+	}
+	rc = aoe_tx_enqueue(lc, port, m, f, gen);
+	if (unlikely(rc != 0))
+		return rc;
+	f->gen = gen;
+	f->path = (uint8_t)path;
+	f->tx_path[gen % AOE_TX_HISTORY] = (uint8_t)path;
+	if (f->ntx < UINT16_MAX)
+		f->ntx++;
+	/* Stamped again when it leaves the port: its timers run from then. */
+	f->sent_tsc = now;
+	f->departed = 0;
+	f->deferred = 0;
+	f->where = AOE_FRAME_IN_FLIGHT;
+	sp->win.outstanding++;
+	TAILQ_INSERT_TAIL(&sp->in_flight, f, link);
 	s->stats->frames_tx++;
-	if (f->ata_cmd == AOE_ATA_WRITE || f->ata_cmd == AOE_ATA_WRITE_EXT)
+	if (aoe_ata_cmd_is_write(f->ata_cmd))
 		s->stats->bytes_tx += (uint64_t)f->nsect * AOE_SECTOR_SIZE;
+	return 0;
 }
 
-static void
-frame_unlink(struct aoe_session *s, struct aoe_frame *f)
+static struct aoe_session *
+frame_session(struct aoe_frame *f)
 {
-	struct aoe_session_path *sp = &s->paths[f->path];
+	return (struct aoe_session *)((char *)(f - f->slot) - offsetof(struct aoe_session, frames));
+}
 
-	TAILQ_REMOVE(&sp->in_flight, f, link);
-	sp->win.outstanding--;
-	f->in_flight = 0;
+/*
+ * Transmission @p gen of @p f left its port at @p now (called by aoe_tx_flush): the
+ * retransmission timer and, for the first transmission, deadsecs run from here. A frame that
+ * waits in the TX buffer is local congestion: it is neither timed out nor aged meanwhile.
+ */
+void
+aoe_frame_departed(struct aoe_frame *f, uint16_t gen, uint64_t now)
+{
+	struct aoe_session *s;
+
+	if (f->where != AOE_FRAME_IN_FLIGHT || f->gen != gen)
+		return; /* answered, failed or sent again since */
+	f->departed = 1;
+	f->sent_tsc = now;
+	if (!f->aged) {
+		s = frame_session(f);
+		f->aged = 1;
+		f->first_tsc = now;
+		TAILQ_INSERT_TAIL(&s->aged, f, age_link);
+	}
 }
 
 static void
@@ -309,12 +287,18 @@ io_finish(struct aoe_session *s, struct aoe_io *io)
 	io->done(io);
 }
 
+/* Back to the free list, at the tail: slots are used in turn (see free_frames). */
 static void
 frame_release(struct aoe_session *s, struct aoe_frame *f)
 {
+	if (f->aged)
+		TAILQ_REMOVE(&s->aged, f, age_link);
+	f->aged = 0;
 	f->io = NULL;
 	f->ntx = 0;
-	TAILQ_INSERT_HEAD(&s->free_frames, f, link);
+	f->where = AOE_FRAME_FREE;
+	TAILQ_INSERT_TAIL(&s->free_frames, f, link);
+	s->nb_free++;
 }
 
 /* Fail an I/O at once: its other frames are abandoned (their answers will be unexpected). */
@@ -332,8 +316,8 @@ io_abort(struct aoe_session *s, struct aoe_io *io, int status)
 	for (i = 0; i < s->nb_slots && io->frames_out > 0; i++) {
 		struct aoe_frame *f = &s->frames[i];
 
-		if (f->in_flight && f->io == io) {
-			frame_unlink(s, f);
+		if (f->where != AOE_FRAME_FREE && f->io == io) {
+			aoe_frame_unlink(s, f);
 			frame_release(s, f);
 			io->frames_out--;
 		}
@@ -341,21 +325,129 @@ io_abort(struct aoe_session *s, struct aoe_io *io, int status)
 }
 
 /* A frame is done (answered, or failed): free its slot, finish its I/O when it was the last. */
-static void
-frame_done(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, int status,
-	   uint64_t now)
+void
+aoe_frame_done(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, int status,
+	       uint64_t now)
 {
 	struct aoe_io *io = f->io;
 
-	frame_unlink(s, f);
+	aoe_frame_unlink(s, f);
 	frame_release(s, f);
 	io->frames_out--;
 	if (status != 0)
 		io_abort(s, io, status);
 	if (io->frames_out == 0 && !io->queued)
 		io_finish(s, io);
-	if (!TAILQ_EMPTY(&s->pending))
+	if (!TAILQ_EMPTY(&s->pending) || !TAILQ_EMPTY(&s->resend))
 		session_issue(lc, s, now);
+}
+
+/*
+ * Cut a read or write frame down to @p nsect sectors, the rest going into new frames sent
+ * right after it: a frame must fit the path it is sent on. Answers to the larger
+ * transmissions are no longer taken. False when there are not enough free slots (the caller
+ * waits and tries again).
+ */
+static bool
+frame_split(struct aoe_session *s, struct aoe_frame *f, unsigned int nsect)
+{
+	unsigned int done = nsect, extra = (f->nsect - nsect + nsect - 1) / nsect;
+	struct aoe_frame *prev = f;
+
+	if (s->nb_free < extra)
+		return false;
+	while (done < f->nsect) {
+		struct aoe_frame *nf = frame_take(s, f->taken_tsc);
+
+		nf->io = f->io;
+		nf->ata_cmd = f->ata_cmd;
+		nf->lba = f->lba + done;
+		nf->data = f->data + (size_t)done * AOE_SECTOR_SIZE;
+		nf->nsect = (uint8_t)RTE_MIN(f->nsect - done, nsect);
+		if (f->aged) {
+			/* Same deadsecs clock as the frame it came from, same place in age order.
+			 */
+			nf->aged = 1;
+			nf->first_tsc = f->first_tsc;
+			TAILQ_INSERT_AFTER(&s->aged, prev, nf, age_link);
+			prev = nf;
+		}
+		nf->io->frames_out++;
+		done += nf->nsect;
+		aoe_frame_park(s, nf, 0);
+	}
+	f->nsect = (uint8_t)nsect;
+	f->ntx = 0;
+	s->stats->resplits++;
+	return true;
+}
+
+/*
+ * Send @p f (unlinked) on @p path, cut to fit the path first. A frame that cannot leave now
+ * (local congestion, or no slot to split into) waits on the resend list; one that cannot be
+ * addressed fails its I/O. Returns false when nothing more should be sent this round.
+ */
+bool
+aoe_frame_send(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, unsigned int path,
+	       uint64_t now)
+{
+	unsigned int fit = __atomic_load_n(&s->target->paths[path].nsect, __ATOMIC_RELAXED);
+	int rc;
+
+	if (aoe_ata_cmd_is_rw(f->ata_cmd) && f->nsect > fit && !frame_split(s, f, fit)) {
+		aoe_frame_park(s, f, now + aoe_engine.timer_period_tsc);
+		return false;
+	}
+	rc = frame_transmit(lc, s, f, path, now);
+	if (likely(rc == 0))
+		return true;
+	if (rc == -EINVAL) {
+		struct aoe_io *io = f->io;
+
+		/* The ATA set-up refused it (an LBA the mode cannot address): never send it. */
+		if (aoe_lcore_log_ok(lc, now))
+			AOE_LOG(ERR, io, "%s: LBA %" PRIu64 " + %u is not addressable: I/O failed",
+				s->target->name, f->lba, f->nsect);
+		aoe_frame_park(s, f, 0);
+		io_abort(s, io, -EIO);
+		if (io->frames_out == 0)
+			io_finish(s, io);
+		return true;
+	}
+	if (!f->deferred) {
+		f->deferred = 1;
+		s->stats->tx_deferred++;
+	}
+	aoe_frame_park(s, f, 0);
+	return false;
+}
+
+/*
+ * Send the frames on the resend list that are due, oldest first. False when one could not
+ * leave (congestion, no path): new frames must not overtake it.
+ */
+static bool
+resend_run(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
+{
+	struct aoe_frame *f = TAILQ_FIRST(&s->resend);
+
+	while (f != NULL) {
+		int path;
+
+		if (f->not_before > now) {
+			f = TAILQ_NEXT(f, link);
+			continue;
+		}
+		path = aoe_path_pick(s, false, -1);
+		if (path < 0)
+			return false;
+		aoe_frame_unlink(s, f);
+		if (!aoe_frame_send(lc, s, f, (unsigned int)path, now))
+			return false;
+		/* A split parks the rest of the frame at the tail: start over from the head. */
+		f = TAILQ_FIRST(&s->resend);
+	}
+	return true;
 }
 
 static uint8_t
@@ -383,23 +475,27 @@ session_issue(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 {
 	struct aoe_io *io;
 
+	if (!TAILQ_EMPTY(&s->resend) && !resend_run(lc, s, now))
+		return;
 	while ((io = TAILQ_FIRST(&s->pending)) != NULL) {
-		struct aoe_frame *f = TAILQ_FIRST(&s->free_frames);
+		struct aoe_frame *f;
 		int path;
 
-		if (f == NULL)
+		if (s->nb_free == 0)
 			return;
-		path = path_pick(s, true, -1);
+		path = aoe_path_pick(s, true, -1);
 		if (path < 0)
 			return;
-		TAILQ_REMOVE(&s->free_frames, f, link);
+		f = frame_take(s, now);
 		f->io = io;
 		f->ata_cmd = frame_ata_cmd(s, io);
 		f->lba = io->lba + io->issued;
 		f->data = io->buf + (size_t)io->issued * AOE_SECTOR_SIZE;
 		if (io->op == AOE_IO_READ || io->op == AOE_IO_WRITE) {
-			f->nsect = (uint8_t)RTE_MIN(io->nsect - io->issued,
-						    (uint32_t)s->target->paths[path].nsect);
+			f->nsect = (uint8_t)RTE_MIN(
+				io->nsect - io->issued,
+				(uint32_t)__atomic_load_n(&s->target->paths[path].nsect,
+							  __ATOMIC_RELAXED));
 			io->issued += f->nsect;
 		} else {
 			f->nsect = io->op == AOE_IO_IDENTIFY ? 1 : 0;
@@ -410,7 +506,8 @@ session_issue(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 			TAILQ_REMOVE(&s->pending, io, link);
 			io->queued = false;
 		}
-		frame_send(lc, s, f, (unsigned int)path, now);
+		if (!aoe_frame_send(lc, s, f, (unsigned int)path, now))
+			return;
 	}
 }
 
@@ -423,7 +520,7 @@ aoe_session_submit(struct aoe_session *s, struct aoe_io *io)
 
 	if (state != AOE_TARGET_UP && !(state == AOE_TARGET_PROBING && io->op == AOE_IO_IDENTIFY))
 		return -ENODEV;
-	session_arm_paths(s);
+	aoe_path_refresh(s);
 	if (s->failed || s->nb_paths == 0)
 		return -ENODEV;
 	io->issued = 0;
@@ -439,28 +536,34 @@ aoe_session_submit(struct aoe_session *s, struct aoe_io *io)
 	return 0;
 }
 
+static void
+frame_fail(struct aoe_session *s, struct aoe_frame *f, int status)
+{
+	struct aoe_io *io = f->io;
+
+	aoe_frame_unlink(s, f);
+	frame_release(s, f);
+	io->frames_out--;
+	if (io->status == 0)
+		io->status = status;
+	if (io->frames_out == 0 && !io->queued)
+		io_finish(s, io);
+}
+
 void
 aoe_session_fail_all(struct aoe_session *s, int status)
 {
+	struct aoe_frame *f;
 	struct aoe_io *io;
 	unsigned int i;
 
 	/* Refuse resubmissions from the callbacks below until the target is re-armed. */
 	s->failed = 1;
-	for (i = 0; i < s->nb_paths; i++) {
-		struct aoe_frame *f;
-
-		while ((f = TAILQ_FIRST(&s->paths[i].in_flight)) != NULL) {
-			io = f->io;
-			frame_unlink(s, f);
-			frame_release(s, f);
-			io->frames_out--;
-			if (io->status == 0)
-				io->status = status;
-			if (io->frames_out == 0 && !io->queued)
-				io_finish(s, io);
-		}
-	}
+	for (i = 0; i < s->nb_paths; i++)
+		while ((f = TAILQ_FIRST(&s->paths[i].in_flight)) != NULL)
+			frame_fail(s, f, status);
+	while ((f = TAILQ_FIRST(&s->resend)) != NULL)
+		frame_fail(s, f, status);
 	while ((io = TAILQ_FIRST(&s->pending)) != NULL) {
 		TAILQ_REMOVE(&s->pending, io, link);
 		io->queued = false;
@@ -471,199 +574,10 @@ aoe_session_fail_all(struct aoe_session *s, int status)
 	}
 }
 
-static bool
-mac_is_path_of(const struct aoe_target *t, const uint8_t *mac, unsigned int port)
+bool
+aoe_session_busy(const struct aoe_session *s)
 {
-	uint32_t i, n = __atomic_load_n(&t->nb_paths, __ATOMIC_ACQUIRE);
-
-	for (i = 0; i < n; i++)
-		if (t->paths[i].port == port &&
-		    memcmp(t->paths[i].mac.addr_bytes, mac, AOE_ETH_ALEN) == 0)
-			return true;
-	return false;
-}
-
-void
-aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *hdr)
-{
-	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t frame_len = rte_pktmbuf_pkt_len(m);
-	struct aoe_target *t = aoe_target_lookup(hdr->shelf, hdr->slot);
-	unsigned int port = (unsigned int)aoe_engine.port_index[m->port];
-	uint64_t now = rte_rdtsc();
-	struct aoe_session *s;
-	struct aoe_frame *f;
-	struct aoe_ata ata;
-	unsigned int slot;
-	uint16_t age;
-	bool late;
-
-	if (unlikely(t == NULL || (s = t->sess[lc->index]) == NULL)) {
-		lc->stats->rx_no_target++;
-		frame_event(lc, NULL, hdr, AOE_EV_UNEXPECTED, hdr->tag, 0, hdr->src, hdr->dst,
-			    m->port);
-		goto drop;
-	}
-	slot = aoe_tag_slot(hdr->tag);
-	f = &s->frames[slot];
-	if (unlikely(slot >= s->nb_slots || !f->in_flight)) {
-		s->stats->unexpected++;
-		frame_event(lc, s, hdr, AOE_EV_UNEXPECTED, hdr->tag, 0, hdr->src, hdr->dst,
-			    m->port);
-		goto drop;
-	}
-	/* The current transmission, or an earlier one of the same frame (a late answer:
-	 * the data is as good, but under Karn's rule its timing says nothing). */
-	age = (uint16_t)(f->gen - aoe_tag_gen(hdr->tag));
-	if (unlikely(age >= f->ntx)) {
-		s->stats->unexpected++;
-		frame_event(lc, s, hdr, AOE_EV_UNEXPECTED, hdr->tag, 0, hdr->src, hdr->dst,
-			    m->port);
-		goto drop;
-	}
-	late = age != 0;
-	if (late ? !mac_is_path_of(t, hdr->src, port)
-		 : (t->paths[f->path].port != port ||
-		    memcmp(t->paths[f->path].mac.addr_bytes, hdr->src, AOE_ETH_ALEN) != 0)) {
-		s->stats->wrong_source++;
-		frame_event(lc, s, hdr, AOE_EV_WRONG_SOURCE, hdr->tag, 0, hdr->src, hdr->dst,
-			    m->port);
-		goto drop;
-	}
-	/*
-	 * A jumbo response may come as a chain (memif, scattered RX). The codec reads only the
-	 * 36-byte header of a response, which the first segment always holds; the data is
-	 * copied out below with rte_pktmbuf_read, which walks the chain.
-	 */
-	if (unlikely(rte_pktmbuf_data_len(m) < AOE_ATA_HDR_LEN && m->nb_segs > 1)) {
-		s->stats->bad_response++;
-		goto drop;
-	}
-	if (unlikely(aoe_ata_decode(frame, frame_len, hdr, &ata) != 0)) {
-		s->stats->bad_response++;
-		goto drop;
-	}
-	if (late) {
-		s->stats->late++;
-		frame_event(lc, s, hdr, AOE_EV_LATE, hdr->tag,
-			    aoe_tag_make(lc->index, f->slot, f->gen), hdr->src, hdr->dst, m->port);
-	}
-	s->stats->frames_rx++;
-
-	if (unlikely(hdr->flags & AOE_FLAG_ERR)) {
-		struct aoe_io *io = f->io;
-
-		s->stats->aoe_errors[RTE_MIN(hdr->error, AOE_STATS_AOE_ERRORS - 1)]++;
-		io->aoe_error = hdr->error;
-		frame_event(lc, s, hdr, AOE_EV_AOE_ERROR, hdr->tag, 0, hdr->src, hdr->dst, m->port);
-		AOE_LOG(ERR, io, "error packet from %s@%s; ecode=%u '%s'", t->name,
-			aoe_engine.ports[port].name, hdr->error, aoe_error_str(hdr->error));
-		frame_done(lc, s, f, -EIO, now);
-		goto drop;
-	}
-	if (unlikely(ata.cmd_status & AOE_ATA_ST_FAILED)) {
-		struct aoe_io *io = f->io;
-
-		if (f->ata_cmd == AOE_ATA_FLUSH_EXT && (ata.err_feature & AOE_ATA_ER_ABRT)) {
-			/* vblade and other targets abort the EXT form: fall back to FLUSH CACHE. */
-			__atomic_store_n(&t->flush_ext_refused, 1, __ATOMIC_RELAXED);
-			s->stats->flush_ext_fallbacks++;
-			frame_unlink(s, f);
-			f->ata_cmd = AOE_ATA_FLUSH;
-			f->ntx = 0;
-			frame_send(lc, s, f, f->path, now);
-			goto drop;
-		}
-		s->stats->ata_errors++;
-		io->ata_status = ata.cmd_status;
-		io->ata_error = ata.err_feature;
-		{
-			struct aoe_shm_event ev;
-
-			aoe_event_init(&ev, AOE_EV_ATA_ERROR, t->shelf, t->slot);
-			ev.old_tag = hdr->tag;
-			memcpy(ev.src, hdr->src, sizeof(ev.src));
-			memcpy(ev.dst, hdr->dst, sizeof(ev.dst));
-			ev.port = m->port;
-			ev.ata_cmd = f->ata_cmd;
-			ev.ata_status = ata.cmd_status;
-			ev.ata_error = ata.err_feature;
-			ev.lba = f->lba;
-			aoe_event_emit(lc, &ev);
-		}
-		AOE_LOG(ERR, io, "ata error %s cmd=%02xh stat=%02xh err=%02xh lba=%" PRIu64,
-			t->name, f->ata_cmd, ata.cmd_status, ata.err_feature, f->lba);
-		frame_done(lc, s, f, -EIO, now);
-		goto drop;
-	}
-	if (f->ata_cmd != AOE_ATA_WRITE && f->ata_cmd != AOE_ATA_WRITE_EXT && f->nsect != 0) {
-		size_t n = (size_t)f->nsect * AOE_SECTOR_SIZE;
-
-		if (unlikely(!aoe_ata_rsp_data_ok(&ata, f->nsect))) {
-			/* Truncated data: let the retransmission fetch it again. */
-			s->stats->bad_response++;
-			goto drop;
-		}
-		if (likely(m->nb_segs == 1)) {
-			memcpy(f->data, ata.data, n);
-		} else {
-			const void *p = rte_pktmbuf_read(m, AOE_ATA_HDR_LEN, (uint32_t)n, f->data);
-
-			if (p != f->data)
-				memcpy(f->data, p, n);
-		}
-		s->stats->bytes_rx += n;
-	}
-	{
-		struct aoe_session_path *sp = &s->paths[f->path];
-
-		if (f->ntx == 1)
-			aoe_rtt_sample(&sp->rtt, now - f->sent_tsc);
-		aoe_window_on_ack(&sp->win);
-		sp->timeouts_in_row = 0;
-		sp->last_ack_tsc = now;
-		if (unlikely(sp->failed)) {
-			sp->failed = false;
-			path_event(lc, s, f->path, true);
-		}
-	}
-	frame_done(lc, s, f, 0, now);
-drop:
-	rte_pktmbuf_free(m);
-}
-
-static bool
-session_busy(const struct aoe_session *s)
-{
-	unsigned int i;
-
-	if (!TAILQ_EMPTY(&s->pending))
-		return true;
-	for (i = 0; i < s->nb_paths; i++)
-		if (!TAILQ_EMPTY(&s->paths[i].in_flight))
-			return true;
-	return false;
-}
-
-/* A path failed (timeouts in a row) or answers again: one event each way. */
-static void
-path_event(struct aoe_lcore *lc, const struct aoe_session *s, unsigned int path, bool up)
-{
-	const struct aoe_path *p = &s->target->paths[path];
-	const struct aoe_port *port = &aoe_engine.ports[p->port];
-	struct aoe_shm_event ev;
-
-	aoe_event_init(&ev, AOE_EV_PATH, s->target->shelf, s->target->slot);
-	ev.code = up;
-	memcpy(ev.src, p->mac.addr_bytes, sizeof(ev.src));
-	memcpy(ev.dst, port->mac.addr_bytes, sizeof(ev.dst));
-	ev.port = port->port_id;
-	ev.nout = session_outstanding(s);
-	aoe_event_emit(lc, &ev);
-	AOE_LOG(WARNING, io, "%s: path via %s to %02x:%02x:%02x:%02x:%02x:%02x %s", s->target->name,
-		port->name, p->mac.addr_bytes[0], p->mac.addr_bytes[1], p->mac.addr_bytes[2],
-		p->mac.addr_bytes[3], p->mac.addr_bytes[4], p->mac.addr_bytes[5],
-		up ? "answers again" : "failed: traffic moves to other paths");
+	return !TAILQ_EMPTY(&s->pending) || !TAILQ_EMPTY(&s->aged) || !TAILQ_EMPTY(&s->resend);
 }
 
 /* What aoe-stat -v shows of a session: refreshed on the timer tick, not per frame. */
@@ -676,7 +590,7 @@ session_gauges(const struct aoe_session *s)
 
 	for (i = 0; i < s->nb_paths; i++)
 		cwnd += s->paths[i].win.cwnd;
-	g->outstanding = session_outstanding(s);
+	g->outstanding = aoe_session_outstanding(s);
 	g->cwnd = cwnd;
 	if (s->nb_paths > 0) {
 		const struct aoe_session_path *sp = &s->paths[0];
@@ -688,7 +602,37 @@ session_gauges(const struct aoe_session *s)
 	}
 }
 
-/* Retransmit what timed out; fail everything once a frame has waited deadsecs. */
+/*
+ * How long the session has waited: since the first transmission of the oldest frame on the
+ * wire or, with nothing sent, since the oldest I/O that found no path. Local congestion does
+ * not start that clock; but a frame that has not left at all for as long (a port that stopped
+ * draining, a pool that stays empty) counts from when it was made, so that nothing hangs.
+ * 0 when nothing waits.
+ */
+static uint64_t
+session_waited(const struct aoe_session *s, uint64_t now)
+{
+	const struct aoe_frame *f = TAILQ_FIRST(&s->aged);
+	const struct aoe_io *io;
+	uint64_t waited = 0;
+	unsigned int i;
+
+	if (f != NULL)
+		waited = now - f->first_tsc;
+	f = TAILQ_FIRST(&s->resend);
+	if (f != NULL && !f->aged)
+		waited = RTE_MAX(waited, now - f->taken_tsc);
+	for (i = 0; i < s->nb_paths; i++) {
+		f = TAILQ_FIRST(&s->paths[i].in_flight);
+		if (f != NULL && !f->aged)
+			waited = RTE_MAX(waited, now - f->taken_tsc);
+	}
+	if (waited == 0 && TAILQ_EMPTY(&s->resend) && (io = TAILQ_FIRST(&s->pending)) != NULL)
+		waited = now - io->submit_tsc;
+	return waited;
+}
+
+/* Retransmit what timed out; fail everything once the session has waited deadsecs. */
 static unsigned int
 session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 {
@@ -696,64 +640,67 @@ session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 	struct aoe_target *t = s->target;
 	enum aoe_target_state state = aoe_target_state_get(t);
 	unsigned int i, work = 0;
+	uint64_t waited;
 
 	if (state == AOE_TARGET_DOWN || state == AOE_TARGET_DOWN_CLOSEWAIT) {
 		/* Management took the target down (this or another lcore saw it die). */
-		if (!session_busy(s))
+		if (!aoe_session_busy(s))
 			return 0;
 		aoe_session_fail_all(s, __atomic_load_n(&t->dead, __ATOMIC_RELAXED) ? -ETIMEDOUT
 										    : -ENODEV);
+		return 1;
+	}
+	if (!aoe_session_busy(s))
+		return 0;
+	aoe_path_refresh(s);
+	waited = session_waited(s, now);
+	if (e->deadsecs_tsc != 0 && waited >= e->deadsecs_tsc) {
+		s->stats->timeouts++;
+		AOE_LOG(ERR, io,
+			"%s: no answer for %" PRIu64 ".%03" PRIu64 " s (deadsecs %u): "
+			"failing its I/O",
+			t->name, waited / e->tsc_hz, waited % e->tsc_hz * 1000 / e->tsc_hz,
+			e->conf.deadsecs);
+		__atomic_store_n(&t->dead, 1, __ATOMIC_RELEASE);
+		aoe_session_fail_all(s, -ETIMEDOUT);
 		return 1;
 	}
 	for (i = 0; i < s->nb_paths; i++) {
 		struct aoe_session_path *sp = &s->paths[i];
 		struct aoe_frame *f;
 
-		while ((f = TAILQ_FIRST(&sp->in_flight)) != NULL &&
+		/* Oldest first; one still in the TX buffer has not left, nor have those after. */
+		while ((f = TAILQ_FIRST(&sp->in_flight)) != NULL && f->departed &&
 		       now - f->sent_tsc >= sp->rtt.rto) {
 			int path;
 
-			if (e->deadsecs_tsc != 0 && now - f->first_tsc >= e->deadsecs_tsc) {
-				s->stats->timeouts++;
-				AOE_LOG(ERR, io, "%s: no answer for %u s: failing its I/O", t->name,
-					e->conf.deadsecs);
-				__atomic_store_n(&t->dead, 1, __ATOMIC_RELEASE);
-				aoe_session_fail_all(s, -ETIMEDOUT);
-				return work + 1;
-			}
-			if (aoe_window_on_loss(&sp->win, f->sent_tsc, now) || f->ntx > 1)
-				aoe_rtt_backoff(&sp->rtt);
-			sp->timeouts_in_row++;
-			frame_unlink(s, f);
-			if (sp->timeouts_in_row == AOE_PATH_FAIL_THRESHOLD && !sp->failed) {
-				sp->failed = true;
-				path_event(lc, s, i, false);
-			}
+			aoe_path_loss(lc, s, i, f, now);
+			aoe_frame_unlink(s, f);
 			/* Prefer another path: this one just lost a frame. */
-			path = path_pick(s, false, (int)i);
+			path = aoe_path_pick(s, false, (int)i);
 			if (path < 0) {
-				/* No allowed port: keep it in flight, deadsecs still applies. */
-				f->sent_tsc = now;
-				f->in_flight = 1;
-				sp->win.outstanding++;
-				TAILQ_INSERT_TAIL(&sp->in_flight, f, link);
+				/* No live path: wait, deadsecs still applies. */
+				aoe_frame_park(s, f, now + sp->rtt.rto);
 				continue;
 			}
 			s->stats->retransmits++;
-			frame_send(lc, s, f, (unsigned int)path, now);
+			work++;
+			if (!aoe_frame_send(lc, s, f, (unsigned int)path, now))
+				continue;
 			{
 				const struct aoe_path *p = &t->paths[f->path];
 				const struct aoe_port *port = &e->ports[p->port];
 
-				frame_event(
+				aoe_frame_event(
 					lc, s, NULL, AOE_EV_RETRANSMIT,
 					aoe_tag_make(lc->index, f->slot, (uint16_t)(f->gen - 1)),
 					aoe_tag_make(lc->index, f->slot, f->gen),
 					port->mac.addr_bytes, p->mac.addr_bytes, port->port_id);
 			}
-			work++;
 		}
 	}
+	if (!TAILQ_EMPTY(&s->resend) || !TAILQ_EMPTY(&s->pending))
+		session_issue(lc, s, now);
 	return work;
 }
 

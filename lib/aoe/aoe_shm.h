@@ -26,7 +26,7 @@
 #include "aoe_stats.h"
 
 #define AOE_SHM_MAGIC	    0x41656f6553746174ull /* "AeoeStat" */
-#define AOE_SHM_VERSION	    2
+#define AOE_SHM_VERSION	    3
 #define AOE_SHM_FILE	    "aoe_stats"
 #define AOE_SHM_MAX_TARGETS AOE_MAX_TARGETS
 #define AOE_SHM_MAX_LCORES  AOE_MAX_LCORES
@@ -87,6 +87,7 @@ enum aoe_event_type {
 	AOE_EV_STATE,	       /* code = new enum aoe_target_state */
 	AOE_EV_WRONG_SOURCE,   /* tag, src, dst: right tag from the wrong MAC or port */
 	AOE_EV_PATH,	       /* code = 1 path up, 0 path failed; src = target MAC */
+	AOE_EV_WRONG_FIELDS,   /* tag, src, dst: right tag and MAC, ATA fields not the request's */
 };
 
 struct aoe_shm_event {

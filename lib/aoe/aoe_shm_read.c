@@ -453,6 +453,9 @@ aoe_shm_event_format(const struct aoe_shm *shm, const struct aoe_shm_event *ev, 
 	case AOE_EV_WRONG_SOURCE:
 		return snprintf(buf, len, "%s wrong source e%u.%u tag=%08x s=%s d=%s port=%s", when,
 				shelf, slot, ev->old_tag, src, dst, port);
+	case AOE_EV_WRONG_FIELDS:
+		return snprintf(buf, len, "%s wrong fields e%u.%u tag=%08x s=%s d=%s port=%s", when,
+				shelf, slot, ev->old_tag, src, dst, port);
 	case AOE_EV_AOE_ERROR:
 		return snprintf(buf, len, "%s error packet from e%u.%u@%s; ecode=%u '%s'", when,
 				shelf, slot, port, ev->code, aoe_error_str(ev->code));

@@ -119,6 +119,25 @@ aoe_stats_ports_publish(void)
 	__atomic_store_n(&e->shm->nb_ports, e->nb_ports, __ATOMIC_RELEASE);
 }
 
+/* Whether @p name is one of the comma-separated names in @p list (whole names only). */
+static bool
+port_listed(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = list;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, ",");
+
+		if (n == len && memcmp(p, name, len) == 0)
+			return true;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
 void
 aoe_stats_target_publish(const struct aoe_target *t)
 {
@@ -152,12 +171,13 @@ aoe_stats_target_publish(const struct aoe_target *t)
 	memcpy(st->name, info.name, sizeof(st->name));
 	memcpy(st->port_name, info.port_name, sizeof(st->port_name));
 	st->ports[0] = '\0';
-	for (i = 0; i < info.nb_paths; i++) {
+	for (i = 0; i < __atomic_load_n(&t->nb_paths, __ATOMIC_ACQUIRE); i++) {
 		const char *name = e->ports[t->paths[i].port].name;
 		int n;
 
 		/* aoe-stat lists each interface once, as the kernel tool does. */
-		if (strstr(st->ports, name) != NULL)
+		if (__atomic_load_n(&t->paths[i].retired, __ATOMIC_RELAXED) ||
+		    port_listed(st->ports, name))
 			continue;
 		n = snprintf(st->ports + off, sizeof(st->ports) - off, "%s%s", off ? "," : "",
 			     name);

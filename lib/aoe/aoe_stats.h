@@ -38,11 +38,15 @@ extern "C" {
 	X(timeouts, )            /* I/O failed after deadsecs */                                   \
 	X(late, )                /* answer to an earlier transmission of a live frame */           \
 	X(unexpected, )          /* no such frame in flight (stale, duplicate or forged) */        \
-	X(wrong_source, )        /* right tag, wrong MAC, port or command */                       \
+	X(wrong_source, )        /* right tag, not from the MAC and port it went to */            \
+	X(wrong_fields, )        /* right tag and MAC, ATA fields not the request's */             \
 	X(bad_response, )        /* well-formed header, unusable body (short read data) */         \
 	X(aoe_errors, [AOE_STATS_AOE_ERRORS]) /* error responses by AoE error code */              \
 	X(ata_errors, )          /* ATA status with an error: the I/O fails */                     \
-	X(flush_ext_fallbacks, ) /* FLUSH CACHE EXT aborted, FLUSH CACHE sent instead */
+	X(flush_ext_fallbacks, ) /* FLUSH CACHE EXT aborted, FLUSH CACHE sent instead */       \
+	X(resplits, )            /* frames cut to fit a path with fewer sectors per frame */       \
+	X(tx_deferred, )         /* sends put off by a full TX queue or an empty mbuf pool */      \
+	X(requeries, )           /* "bad argument" answers that asked the config again */
 
 /** One polling lcore. */
 #define AOE_LCORE_STATS(X)                                                                         \
@@ -54,6 +58,7 @@ extern "C" {
 	X(rx_port_disallowed, )  /* arrived on a port outside the allow list */                    \
 	X(rx_no_target, )        /* shelf.slot we do not know */                                   \
 	X(rx_bad_owner, )        /* tag names no polling lcore */                                  \
+	X(rx_wrong_dest, )       /* response sent to another MAC (a promiscuous port) */           \
 	X(handoff_tx, )          /* passed to the owning lcore */                                  \
 	X(handoff_dropped, )     /* its ring was full */                                           \
 	X(tx_frames, )           /* frames handed to the TX queues */                              \

@@ -103,30 +103,39 @@ void
 aoe_target_snapshot(const struct aoe_target *t, struct aoe_target_info *info)
 {
 	uint32_t nb_paths = __atomic_load_n(&t->nb_paths, __ATOMIC_ACQUIRE);
-	unsigned int i, payload_sectors = 0;
+	unsigned int i, live = 0, payload_sectors = 0;
 
 	memset(info, 0, sizeof(*info));
 	memcpy(info->name, t->name, sizeof(info->name));
 	info->shelf = t->shelf;
 	info->slot = t->slot;
 	info->state = aoe_target_state_get(t);
-	info->nb_paths = nb_paths;
-	if (nb_paths > 0) {
-		const struct aoe_port *p = &aoe_engine.ports[t->paths[0].port];
+	for (i = 0; i < nb_paths; i++) {
+		const struct aoe_path *path = &t->paths[i];
+		unsigned int nsect = __atomic_load_n(&path->nsect, __ATOMIC_RELAXED);
+		uint16_t bufcnt = __atomic_load_n(&path->bufcnt, __ATOMIC_RELAXED);
 
-		info->mac = t->paths[0].mac;
-		info->port = p->port_id;
-		snprintf(info->port_name, sizeof(info->port_name), "%s", p->name);
+		if (__atomic_load_n(&path->retired, __ATOMIC_RELAXED))
+			continue;
+		if (live++ == 0) {
+			const struct aoe_port *p = &aoe_engine.ports[path->port];
+
+			info->mac = path->mac;
+			info->port = p->port_id;
+			snprintf(info->port_name, sizeof(info->port_name), "%s", p->name);
+		}
+		/* As the kernel shows it: the payload and counts every path takes. */
+		if (payload_sectors == 0 || nsect < payload_sectors)
+			payload_sectors = nsect;
+		if (info->sectors_per_frame == 0 || path->cfg_sectors < info->sectors_per_frame)
+			info->sectors_per_frame = path->cfg_sectors;
+		if (info->bufcnt == 0 || bufcnt < info->bufcnt)
+			info->bufcnt = bufcnt;
 	}
-	/* As the kernel does: a frame must fit every path, so payload is the minimum. */
-	for (i = 0; i < nb_paths; i++)
-		if (payload_sectors == 0 || t->paths[i].nsect < payload_sectors)
-			payload_sectors = t->paths[i].nsect;
+	info->nb_paths = live;
 	info->payload = payload_sectors * AOE_SECTOR_SIZE;
 	info->sectors = t->sectors;
-	info->bufcnt = t->bufcnt;
 	info->fwver = t->fwver;
-	info->sectors_per_frame = t->cfg_sectors;
 	info->lba48 = t->lba48;
 	info->open = __atomic_load_n(&t->open_count, __ATOMIC_RELAXED) > 0;
 	memcpy(info->model, t->model, sizeof(info->model));
@@ -253,6 +262,9 @@ aoe_revalidate(const char *name)
 	t = aoe_target_lookup(shelf, slot);
 	if (t == NULL || t->flushed)
 		return -ENOENT;
+	/* Held while down: the old disk must be released before anything comes back. */
+	if (aoe_target_state_get(t) == AOE_TARGET_DOWN_CLOSEWAIT)
+		return -EBUSY;
 	__atomic_store_n(&t->revalidate_requested, 1, __ATOMIC_RELEASE);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -279,6 +280,8 @@ cmd_revalidate(const char *cmd __rte_unused, const char *params, struct rte_tel_
 	if (rc == -EINVAL)
 		return reply_error(d, "bad target '%s'; allowed: e{shelf}.{slot}, e.g. e1.1",
 				   params != NULL ? params : "");
+	if (rc == -EBUSY)
+		return reply_error(d, "%s is down,closewait: it stays down until released", params);
 	if (rc != 0)
 		return reply_error(d, "no target %s (see /aoe/list)", params);
 	rte_tel_data_start_dict(d);
@@ -478,6 +481,39 @@ static const struct {
 	 "Parameter: how many, 1-512 (default 64)"},
 };
 
+/*
+ * Commands run on the telemetry thread while aoe_fini() may tear the engine down on another:
+ * each runs under the read side of this lock, and aoe_telemetry_stop() takes the write side
+ * to mark the engine stopped, so a command either finishes before the teardown starts or sees
+ * the engine gone. DPDK 22.11 cannot unregister a command.
+ */
+static pthread_rwlock_t engine_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+static int
+cmd_dispatch(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	unsigned int i;
+	int rc = -EINVAL;
+
+	for (i = 0; i < RTE_DIM(commands); i++)
+		if (strcmp(commands[i].cmd, cmd) == 0)
+			break;
+	if (i == RTE_DIM(commands))
+		return -EINVAL;
+	pthread_rwlock_rdlock(&engine_lock);
+	rc = commands[i].fn(cmd, params, d);
+	pthread_rwlock_unlock(&engine_lock);
+	return rc;
+}
+
+void
+aoe_telemetry_stop(void)
+{
+	pthread_rwlock_wrlock(&engine_lock);
+	aoe_engine.initialised = false;
+	pthread_rwlock_unlock(&engine_lock);
+}
+
 int
 aoe_telemetry_init(void)
 {
@@ -488,7 +524,7 @@ aoe_telemetry_init(void)
 	/* Telemetry keeps commands for the life of the process and would list a command
 	 * registered twice twice: register each once, resuming after a failed attempt. */
 	for (i = nb_registered; i < RTE_DIM(commands); i++) {
-		rc = rte_telemetry_register_cmd(commands[i].cmd, commands[i].fn, commands[i].help);
+		rc = rte_telemetry_register_cmd(commands[i].cmd, cmd_dispatch, commands[i].help);
 		if (rc != 0)
 			return rc;
 		nb_registered = i + 1;

@@ -16,4 +16,10 @@
  */
 int aoe_telemetry_init(void);
 
+/**
+ * Mark the engine stopped for the commands: waits for a command that is running to finish,
+ * and every later one answers that no engine runs. aoe_fini() calls it before tearing down.
+ */
+void aoe_telemetry_stop(void);
+
 #endif /* AOE_TELEMETRY_H */

@@ -21,6 +21,7 @@
 #ifndef AOE_WIRE_H
 #define AOE_WIRE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -175,6 +176,34 @@ struct aoe_res {
 	const uint8_t *macs; /**< decode: first MAC in the frame */
 };
 
+/** What a receiver routes a frame on: read from the fixed header, nothing else validated. */
+struct aoe_route {
+	const uint8_t *dst; /**< destination MAC, in the frame */
+	uint8_t flags;	    /**< AOE_FLAG_* (low nibble of byte 14) */
+	uint8_t cmd;	    /**< enum aoe_cmd */
+	uint32_t tag;
+};
+
+/**
+ * Read the routing fields of a frame: a poll loop's first look, before the owner decodes the
+ * whole header with aoe_hdr_decode.
+ * @return 0, -EMSGSIZE (shorter than the common header) or -EPROTONOSUPPORT (not 0x88A2).
+ */
+static inline int
+aoe_route_decode(const uint8_t *frame, size_t len, struct aoe_route *r)
+{
+	if (len < AOE_HDR_LEN)
+		return -EMSGSIZE;
+	if (frame[12] != (AOE_ETHERTYPE >> 8) || frame[13] != (AOE_ETHERTYPE & 0xff))
+		return -EPROTONOSUPPORT;
+	r->dst = frame;
+	r->flags = frame[14] & 0x0f;
+	r->cmd = frame[19];
+	r->tag = ((uint32_t)frame[20] << 24) | ((uint32_t)frame[21] << 16) |
+		 ((uint32_t)frame[22] << 8) | frame[23];
+	return 0;
+}
+
 /**
  * Decode the Ethernet and AoE common header.
  *
@@ -295,17 +324,19 @@ const char *aoe_decode_strerror(int rc);
 
 /** What an ATA IDENTIFY DEVICE response says about a disk. */
 struct aoe_identify {
-	uint64_t sectors; /**< addressable 512-byte sectors */
+	uint64_t sectors; /**< addressable 512-byte sectors, within the addressing mode */
 	bool lba48;	  /**< word 83 or 86, bit 10 */
-	bool flush_ext;	  /**< FLUSH CACHE EXT supported (word 83 bit 13) */
+	bool flush_ext;	  /**< FLUSH CACHE EXT supported (word 83 or 86, bit 13) */
 	char model[41];	  /**< words 27-46, byte-swapped, trailing spaces trimmed */
 	char serial[21];  /**< words 10-19 */
 	char firmware[9]; /**< words 23-26 */
 };
 
 /**
- * Parse a 512-byte IDENTIFY DEVICE data block: capacity from words 100-103 when LBA48 is
- * supported, else words 60-61; strings made printable (anything outside 0x20-0x7e becomes '?').
+ * Parse a 512-byte IDENTIFY DEVICE data block. Word 83 counts only when its bits 15:14 are 01,
+ * word 86 only when word 87's are. Capacity from words 100-103 when LBA48 is supported (at most
+ * 2^48 - 1 sectors), else words 60-61 (at most 2^28 - 1); strings made printable (anything
+ * outside 0x20-0x7e becomes '?').
  * @return 0, -EINVAL (NULL) or -EMSGSIZE (@p len < 512).
  */
 int aoe_identify_parse(const uint8_t *data, size_t len, struct aoe_identify *id);

@@ -80,8 +80,10 @@ bad_opt() { # bad_opt OPTION VALUE
 	local -a io=(-o 512)
 	[[ $1 == -o ]] && io=()
 	t_check_fails "$1 $2 is refused" perf -w write -q 1 "${io[@]}" "$1" "$2"
+	# Both the exit status and the message count (the grep's result was once thrown away).
 	t_check "... with exit 2 naming $1" \
-		bash -c '"$@" 2>&1 >/dev/null | grep -q -- "^aoe-perf: $0"; (( PIPESTATUS[0] == 2 ))' \
+		bash -c 'out=$("$@" 2>&1 >/dev/null); rc=$?; echo "exit $rc: $out"
+			(( rc == 2 )) && grep -q -- "^aoe-perf: $0: " <<<"$out"' \
 		"$1" "$IT_PERF" "${E[@]}" -- -T e1.2 -w write -q 1 "${io[@]}" "$1" "$2"
 }
 bad_opt -o 0

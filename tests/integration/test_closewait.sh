@@ -5,7 +5,8 @@
 # (tests/integration/progs/aoe_hold.c) reads until its target's vblade is paused; after
 # deadsecs the read fails and the target is down, but as long as the descriptor stays open it
 # is "down,closewait" (and the target is not re-probed even though vblade is answering
-# discovery again); once the program closes it, the target is plain "down".
+# discovery again, nor when an operator asks to revalidate it); once the program closes it,
+# the target is plain "down".
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
 
@@ -29,8 +30,14 @@ for _ in $(seq 150); do
 	grep -q "^read failed:" "$OUT" && break
 	sleep 0.1
 done
-# Answering discovery again while the descriptor is held must not bring the target back.
+# Answering discovery again while the descriptor is held must not bring the target back, nor
+# must a revalidation.
 "$T_TESTBED" resume 1.1 --name closewait
+for _ in $(seq 50); do
+	grep -q "^held:" "$OUT" && break
+	sleep 0.1
+done
+reval=$(t_telemetry "$(aoe_eal_prefix closewait)" /aoe/revalidate,e1.1 2>&1)
 wait "$PID"
 rc=$?
 [[ $rc -eq 0 ]] && t_pass "aoe-hold ran to the end" || t_fail "aoe-hold ran to the end" "exit $rc"
@@ -39,6 +46,7 @@ t_check "the read failed with a timeout" grep -q "^read failed: Connection timed
 t_check "down,closewait while held" grep -q "^held: e1.1 down,closewait$" "$OUT"
 t_check "still down,closewait after 4 s, vblade answering again" \
 	grep -q "^still held: e1.1 down,closewait$" "$OUT"
+t_check "revalidate refused while held" jq -e '.error | test("closewait")' <<<"$reval"
 t_check "down once released" grep -q "^released: e1.1 \(down\|probing\|up\)$" "$OUT"
 t_check "not down,closewait once released" bash -c "! grep -q '^released: .*closewait' '$OUT'"
 echo "# $(tr '\n' ';' <"$OUT" | grep -o 'opened.*')"

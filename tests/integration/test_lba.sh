@@ -73,8 +73,12 @@ t_check "write the last 1 KiB of the 3 TiB target: exit 0" \
 	sniffed perf -w write -o 1k -q 1 --offset $((BYTES - 1024)) --seed 0x3
 t_check "... at LBA $((SECTORS - 2))" sent 0x34 0x41 $((SECTORS - 2))
 t_check "... the file holds it" pat check "$FILE" $((SECTORS - 2)) 2 0x3
-t_check_fails "one sector past the end is refused" \
-	perf -w write -o 1k -q 1 --offset $((BYTES - 512)) --size 1k
+# A refusal is exit 2 with the reason, not any non-zero exit (a crash is not a refusal).
+perf -w write -o 1k -q 1 --offset $((BYTES - 512)) --size 1k >"$TMP/past.out" 2>&1
+rc=$?
+t_check "one sector past the end is refused: exit 2 ($rc)" test $rc = 2
+t_check "... saying it is past the end of e2.1" \
+	grep -Eq "past the end of target e2.1 \($BYTES bytes\)" "$TMP/past.out"
 t_check "the file is still 3 TiB" test "$(it_fsize "$FILE")" = $BYTES
 
 # A low LBA on an LBA48 target: still the EXT commands (the engine picks by the target).

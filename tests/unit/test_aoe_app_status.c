@@ -152,11 +152,13 @@ Test(aoe_app_status, verbose_counters_below_each_row)
 			 "    frames_tx 15, frames_rx 0, bytes_tx 0, bytes_rx 0, ios_completed 0, "
 			 "ios_failed 0, "
 			 "retransmits 0,\n"
-			 "    timeouts 0, late 0, unexpected 0, wrong_source 0, bad_response 0,\n"
+			 "    timeouts 0, late 0, unexpected 0, wrong_source 0, wrong_fields 0, "
+			 "bad_response 0,\n"
 			 "    aoe_errors 0:0 1:0 2:1 3:0 4:0 5:0 6:0 7:0, ata_errors 0, "
-			 "flush_ext_fallbacks 0, "
-			 "sessions 2,\n"
-			 "    outstanding 0, cwnd 9, srtt_ns 102910, rttvar_ns 0, rto_ns 0\n");
+			 "flush_ext_fallbacks 0, resplits 0,\n"
+			 "    tx_deferred 0, requeries 0, sessions 2, outstanding 0, cwnd 9, "
+			 "srtt_ns 102910, rttvar_ns 0,\n"
+			 "    rto_ns 0\n");
 }
 
 Test(aoe_app_status, json_empty)
@@ -190,14 +192,17 @@ Test(aoe_app_status, json_target)
 		"\"config\": \"tb-1\", \"frames_tx\": 0, \"frames_rx\": 0, \"bytes_tx\": 0, "
 		"\"bytes_rx\": 0, \"ios_completed\": 0, \"ios_failed\": 0, \"retransmits\": 0, "
 		"\"timeouts\": 0, \"late\": 0, \"unexpected\": 0, \"wrong_source\": 0, "
-		"\"bad_response\": 0, \"aoe_errors\": [0, 0, 0, 0, 0, 0, 0, 0], \"ata_errors\": 0, "
-		"\"flush_ext_fallbacks\": 0, \"sessions\": 0, \"outstanding\": 0, \"cwnd\": 0, "
+		"\"wrong_fields\": 0, \"bad_response\": 0, "
+		"\"aoe_errors\": [0, 0, 0, 0, 0, 0, 0, 0], \"ata_errors\": 0, "
+		"\"flush_ext_fallbacks\": 0, \"resplits\": 0, \"tx_deferred\": 0, "
+		"\"requeries\": 0, \"sessions\": 0, \"outstanding\": 0, \"cwnd\": 0, "
 		"\"srtt_ns\": 0, \"rttvar_ns\": 0, \"rto_ns\": 0}\n"
 		"], \"lcores\": [\n"
 		"  {\"lcore_id\": 3, \"is_mgmt\": true, \"rx_frames\": 4, \"rx_not_aoe\": 0, "
 		"\"rx_malformed\": 0, \"rx_requests\": 0, \"rx_user_tags\": 0, "
 		"\"rx_port_disallowed\": 0, \"rx_no_target\": 0, \"rx_bad_owner\": 0, "
-		"\"handoff_tx\": 0, \"handoff_dropped\": 0, \"tx_frames\": 0, \"tx_dropped\": 0, "
+		"\"rx_wrong_dest\": 0, \"handoff_tx\": 0, \"handoff_dropped\": 0, \"tx_frames\": "
+		"0, \"tx_dropped\": 0, "
 		"\"mbuf_alloc_failed\": 0, \"busy_cycles\": 0, \"iterations\": 0}\n"
 		"]}\n");
 }

@@ -118,6 +118,25 @@ Test(hdr, decode_request_without_flags)
 	cr_assert_eq(h.cmd, AOE_CMD_CONFIG);
 }
 
+/* What the poll loop routes on: read from the fixed header, every length refused below 24. */
+Test(route, decode_fields_and_lengths)
+{
+	struct aoe_route r;
+	uint8_t f[24];
+	size_t len;
+
+	cr_assert_eq(aoe_route_decode(hdr_frame, sizeof(hdr_frame), &r), 0);
+	cr_assert_eq(r.dst, hdr_frame, "points into the frame");
+	cr_assert_eq(r.flags, 0x0c);
+	cr_assert_eq(r.cmd, 0xf3);
+	cr_assert_eq(r.tag, 0xdeadbeef);
+	for (len = 0; len < sizeof(hdr_frame); len++)
+		cr_assert_eq(aoe_route_decode(hdr_frame, len, &r), -EMSGSIZE, "len %zu", len);
+	memcpy(f, hdr_frame, sizeof(f));
+	f[13] = 0x00; /* EtherType 0x8800 */
+	cr_assert_eq(aoe_route_decode(f, sizeof(f), &r), -EPROTONOSUPPORT);
+}
+
 Test(hdr, truncated)
 {
 	struct aoe_hdr h;

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Two initiators on one segment behind a switch that floods: a bridge in a namespace with
+# ageing 0 (every unicast frame goes to every port), vblade on one port, two aoe-perf processes
+# on two others. Each sees the other's answers (their destination is the other initiator) and
+# must drop them: both verify runs, on separate regions of the same target, pass, and each
+# counts the other's answers as rx_wrong_dest. (test_hostile forges such answers with the tags
+# of frames in flight; this is the real thing.)
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+t_require_root
+
+N=ti$$
+NS=$N-ns
+DIR=$(mktemp -d /tmp/aoetwo.XXXXXX)
+IMG=$DIR/disk.img
+VBLADE=""
+
+cleanup_topology() {
+	[[ -n $VBLADE ]] && kill "$VBLADE" 2>/dev/null
+	ip link del "${N}1-h" 2>/dev/null
+	ip link del "${N}2-h" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "$DIR"
+}
+t_cleanup_add cleanup_topology
+
+ns() { ip netns exec "$NS" "$@"; }
+ip netns add "$NS" || { t_fail "namespace" "ip netns add $NS failed"; t_summary; exit 1; }
+ns ip link add br0 type bridge ageing_time 0 &&
+	ns ip link set br0 up &&
+	ns ip link add "${N}T-b" type veth peer name "${N}T-t" &&
+	ns ip link set "${N}T-b" master br0 &&
+	ns ip link set "${N}T-b" up &&
+	ns ip link set "${N}T-t" up ||
+	{ t_fail "bridge" "could not make the bridge"; t_summary; exit 1; }
+for i in 1 2; do
+	ip link add "$N$i-h" type veth peer name "$N$i-b" &&
+		ip link set "$N$i-b" netns "$NS" &&
+		sysctl -qw "net.ipv6.conf.$N$i-h.disable_ipv6=1" &&
+		ns ip link set "$N$i-b" master br0 &&
+		ns ip link set "$N$i-b" up &&
+		ip link set "$N$i-h" up ||
+		{ t_fail "veth $i" "could not attach initiator $i"; t_summary; exit 1; }
+done
+truncate -s 32M "$IMG"
+ns vblade 1 1 "${N}T-t" "$IMG" >"$DIR/vblade.log" 2>&1 &
+VBLADE=$!
+sleep 0.5
+
+declare -A PERF PREFIX
+for i in 1 2; do
+	t_dpdk_args "$N-$i" "net_af_packet0,iface=$N$i-h,qpairs=1"
+	PREFIX[$i]=$(aoe_eal_prefix "$N-$i")
+	"$(t_bin aoe-perf)" -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 -w verify -o 4k -q 8 \
+		--offset $(((i - 1) * 16))m --size 8m --seed "$i" -t 10 --deadsecs 20 --json \
+		>"$DIR/perf-$i.json" 2>"$DIR/perf-$i.err" &
+	PERF[$i]=$!
+	t_cleanup_add kill "${PERF[$i]}"
+done
+sleep 6
+for i in 1 2; do
+	lcore[$i]=$(t_telemetry "${PREFIX[$i]}" /aoe/lcore_stats,0 2>/dev/null)
+done
+for i in 1 2; do
+	wait "${PERF[$i]}"
+	rc=$?
+	if [[ $rc -eq 0 ]] && jq -e '.io_failed == 0 and .io_completed > 0' \
+		<"$DIR/perf-$i.json" >/dev/null 2>&1; then
+		t_pass "initiator $i: verify passes ($(jq .io_completed <"$DIR/perf-$i.json") I/O)"
+	else
+		t_fail "initiator $i: verify passes" "exit $rc: $(tail -n 5 "$DIR/perf-$i.err")"
+	fi
+	n=$(jq -r .rx_wrong_dest <<<"${lcore[$i]:-{\}}" 2>/dev/null)
+	if [[ $n =~ ^[0-9]+$ ]] && ((n > 100)); then
+		t_pass "initiator $i saw the other's answers and dropped them (rx_wrong_dest $n)"
+	else
+		t_fail "initiator $i saw the other's answers and dropped them" "${lcore[$i]}"
+	fi
+done
+t_summary
