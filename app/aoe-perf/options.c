@@ -344,7 +344,8 @@ perf_options_cmdline(int argc, char **argv, struct perf_opts *o, char *err, size
 
 	memset(o, 0, sizeof(*o));
 	rc = aoe_app_cmdline(&cmdline, argc, argv, o, &help, err, errlen);
-	o->help = help;
+	/* The parser finds -h in a group of letters ("-hq") that the split does not see. */
+	o->help = o->help || help;
 	return rc;
 }
 
@@ -375,6 +376,7 @@ perf_region_resolve(const struct perf_opts *o, uint64_t target_bytes, struct per
 	}
 	r->offset = o->offset;
 	r->size = size;
-	r->nb_ios = (size + o->io_size - 1) / o->io_size;
+	/* Rounded up without adding first: a region of nearly 2^64 bytes does not wrap. */
+	r->nb_ios = size / o->io_size + (size % o->io_size != 0);
 	return 0;
 }

@@ -27,14 +27,14 @@ load_le64(const unsigned char *p)
 }
 
 void
-perf_pattern_fill(void *buf, uint64_t lba, uint64_t nsectors, uint64_t seed)
+perf_pattern_fill(void *buf, uint64_t lba, uint64_t nsectors, uint64_t seed, uint64_t gen)
 {
 	unsigned char *p = buf;
 	uint64_t s;
 	unsigned int i;
 
 	for (s = 0; s < nsectors; s++) {
-		uint64_t base = ((lba + s) << 6) ^ seed;
+		uint64_t base = perf_pattern_word(lba + s, 0, seed, gen);
 
 		/* (L << 6) has its low 6 bits clear, so OR-ing i is XOR-ing it. */
 		for (i = 0; i < PERF_WORDS_PER_SECTOR; i++)
@@ -44,7 +44,7 @@ perf_pattern_fill(void *buf, uint64_t lba, uint64_t nsectors, uint64_t seed)
 }
 
 bool
-perf_pattern_check(const void *buf, uint64_t lba, uint64_t nsectors, uint64_t seed,
+perf_pattern_check(const void *buf, uint64_t lba, uint64_t nsectors, uint64_t seed, uint64_t gen,
 		   struct perf_mismatch *bad)
 {
 	const unsigned char *p = buf;
@@ -52,7 +52,7 @@ perf_pattern_check(const void *buf, uint64_t lba, uint64_t nsectors, uint64_t se
 	unsigned int i;
 
 	for (s = 0; s < nsectors; s++) {
-		uint64_t base = ((lba + s) << 6) ^ seed;
+		uint64_t base = perf_pattern_word(lba + s, 0, seed, gen);
 
 		for (i = 0; i < PERF_WORDS_PER_SECTOR; i++) {
 			uint64_t found = load_le64(p + i * 8);
@@ -64,6 +64,8 @@ perf_pattern_check(const void *buf, uint64_t lba, uint64_t nsectors, uint64_t se
 				bad->word = i;
 				bad->expected = base ^ i;
 				bad->found = found;
+				bad->gen = gen;
+				bad->found_gen = perf_pattern_gen_of(found, lba + s, i, seed);
 			}
 			return false;
 		}

@@ -59,6 +59,7 @@ struct perf_slot {
 	uint64_t offset;
 	uint64_t len;
 	uint64_t submit_tsc;
+	uint64_t gen; /**< the pattern's generation it writes or checks */
 	bool is_read;
 	bool is_flush;
 };
@@ -89,6 +90,7 @@ struct perf_job {
 	enum perf_phase phase;
 	uint64_t pos; /**< next I/O of the pass, 0..nb_ios-1 */
 	uint64_t pass_issued;
+	uint64_t gen;		 /**< verify: the pattern's generation, the pass's number; else 0 */
 	struct perf_slot *retry; /**< refused with -ENOMEM: submit it again first */
 	unsigned int outstanding;
 	bool done;     /**< nothing more to issue */
@@ -100,6 +102,7 @@ struct perf_job {
 	uint64_t read_ios;
 	uint64_t write_ios;
 	uint64_t failed;
+	uint64_t data_errors;	 /**< reads whose data did not match the pattern (in failed) */
 	uint64_t busy_cycles;	 /**< poll iterations that did work */
 	uint64_t pattern_cycles; /**< spent filling and checking the pattern */
 	bool has_failure;
@@ -142,6 +145,7 @@ struct perf_result {
 	uint64_t tsc_hz;
 	uint64_t completed;
 	uint64_t failed;
+	uint64_t data_errors;
 	uint64_t read_ios;
 	uint64_t write_ios;
 	uint64_t bytes;

@@ -21,13 +21,15 @@ perf_result_collect(struct perf_result *res, struct perf_job *jobs, unsigned int
 		return -ENOMEM;
 	perf_lat_init(res->lat);
 	res->nb_jobs = nb_jobs;
-	res->completed = res->failed = res->read_ios = res->write_ios = res->bytes = 0;
+	res->completed = res->failed = res->data_errors = res->read_ios = res->write_ios = 0;
+	res->bytes = 0;
 	res->busy_cycles = res->pattern_cycles = 0;
 	for (i = 0; i < nb_jobs; i++) {
 		const struct perf_job *job = &jobs[i];
 
 		res->completed += job->completed;
 		res->failed += job->failed;
+		res->data_errors += job->data_errors;
 		res->read_ios += job->read_ios;
 		res->write_ios += job->write_ios;
 		res->bytes += job->bytes;
@@ -110,8 +112,9 @@ perf_report_text(FILE *f, const struct perf_result *res)
 		pct_us(res, 100.0));
 	fprintf(f,
 		"io_completed %" PRIu64 " (reads %" PRIu64 ", writes %" PRIu64
-		"), io_failed %" PRIu64 ", cycles_per_io %" PRIu64 "\n",
-		res->completed, res->read_ios, res->write_ios, res->failed, cycles_per_io(res));
+		"), io_failed %" PRIu64 " (data_errors %" PRIu64 "), cycles_per_io %" PRIu64 "\n",
+		res->completed, res->read_ios, res->write_ios, res->failed, res->data_errors,
+		cycles_per_io(res));
 	aoe_app_text_counters(&engine, &aoe_target_stats_table, &res->engine);
 	aoe_app_text_end(&engine);
 }
@@ -131,8 +134,10 @@ perf_report_json(FILE *f, const struct perf_result *res)
 	fprintf(f, ", \"jobs\": %u, \"payload_bytes\": %" PRIu32, res->nb_jobs, res->payload);
 	fprintf(f,
 		", \"seconds\": %.6f, \"io_completed\": %" PRIu64 ", \"io_failed\": %" PRIu64
-		", \"read_ios\": %" PRIu64 ", \"write_ios\": %" PRIu64,
-		res->seconds, res->completed, res->failed, res->read_ios, res->write_ios);
+		", \"data_errors\": %" PRIu64 ", \"read_ios\": %" PRIu64
+		", \"write_ios\": %" PRIu64,
+		res->seconds, res->completed, res->failed, res->data_errors, res->read_ios,
+		res->write_ios);
 	fprintf(f, ", \"iops\": %.2f, \"mibps\": %.3f", iops(res), mibps(res));
 	fprintf(f,
 		", \"avg_latency_us\": %.3f, \"min_latency_us\": %.3f, \"p50_latency_us\": %.3f"
@@ -142,6 +147,24 @@ perf_report_json(FILE *f, const struct perf_result *res)
 	fprintf(f, ", \"cycles_per_io\": %" PRIu64, cycles_per_io(res));
 	aoe_app_json_counters(f, &aoe_target_stats_table, &res->engine);
 	fputs("}\n", f);
+}
+
+/* What a check found, and when it is an older pass's data, that a write of this pass was lost. */
+static void
+report_mismatch(FILE *f, const struct perf_mismatch *bad)
+{
+	fprintf(f,
+		"data mismatch at LBA %" PRIu64 ", word %u: expected 0x%016" PRIx64
+		", found 0x%016" PRIx64,
+		bad->lba, bad->word, bad->expected, bad->found);
+	if (bad->found_gen < bad->gen)
+		fprintf(f,
+			" (pass %" PRIu64 "'s data, pass %" PRIu64
+			" written: a write acknowledged but never stored)",
+			bad->found_gen, bad->gen);
+	else if (bad->gen != 0)
+		fprintf(f, " (pass %" PRIu64 ")", bad->gen);
+	fputc('\n', f);
 }
 
 void
@@ -164,10 +187,7 @@ perf_report_failures(FILE *f, const struct perf_job *jobs, unsigned int nb_jobs)
 				      : "write",
 			fl->len, fl->offset);
 		if (fl->status == -EILSEQ)
-			fprintf(f,
-				"data mismatch at LBA %" PRIu64 ", word %u: expected 0x%016" PRIx64
-				", found 0x%016" PRIx64 "\n",
-				fl->bad.lba, fl->bad.word, fl->bad.expected, fl->bad.found);
+			report_mismatch(f, &fl->bad);
 		else if (fl->submit)
 			fprintf(f, "could not be submitted: %s\n", strerror(-fl->status));
 		else

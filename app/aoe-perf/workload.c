@@ -142,10 +142,12 @@ io_done(struct aoe_bdev_io *io, int status, void *cb_arg)
 		record_failure(job, slot, status, false, io, NULL);
 	} else if (slot->is_read && (o->check || o->workload == PERF_WL_VERIFY)) {
 		ok = perf_pattern_check(slot->buf, slot->offset / PERF_SECTOR_SIZE,
-					slot->len / PERF_SECTOR_SIZE, o->seed, &bad);
+					slot->len / PERF_SECTOR_SIZE, o->seed, slot->gen, &bad);
 		job->pattern_cycles += rte_rdtsc() - now;
-		if (!ok)
+		if (!ok) {
+			job->data_errors++;
 			record_failure(job, slot, -EILSEQ, false, NULL, &bad);
+		}
 	}
 	if (ok) {
 		perf_lat_record(job->lat, now - slot->submit_tsc);
@@ -184,7 +186,9 @@ next_io(struct perf_job *job, struct perf_slot *slot)
 		if (job->phase == PERF_PHASE_VERIFY_WRITE) {
 			job->phase = PERF_PHASE_VERIFY_READ;
 		} else if (timed) {
+			/* A new pass writes new data: a write that is lost shows in its check. */
 			job->phase = PERF_PHASE_VERIFY_WRITE;
+			job->gen++;
 		} else {
 			job->done = true;
 			return false;
@@ -222,13 +226,14 @@ next_io(struct perf_job *job, struct perf_slot *slot)
 		break;
 	}
 	slot->is_flush = o->workload == PERF_WL_FLUSH;
+	slot->gen = job->gen;
 	if (slot->is_flush)
 		slot->len = 0;
 	else if (!slot->is_read) {
 		uint64_t t0 = rte_rdtsc();
 
 		perf_pattern_fill(slot->buf, slot->offset / PERF_SECTOR_SIZE,
-				  slot->len / PERF_SECTOR_SIZE, o->seed);
+				  slot->len / PERF_SECTOR_SIZE, o->seed, slot->gen);
 		job->pattern_cycles += rte_rdtsc() - t0;
 	}
 	return true;

@@ -6,7 +6,6 @@
  * initiator owns every hugepage and port.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -20,6 +19,7 @@
 #include "aoe_app_status.h"
 #include "aoe_shm_read.h"
 #include "stat_nbd.h"
+#include "stat_options.h"
 
 #define FOLLOW_PERIOD_MS 100
 #define MAX_CANDIDATES	 64
@@ -30,27 +30,6 @@ static void
 on_signal(int sig __attribute__((unused)))
 {
 	stop = 1;
-}
-
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-		"usage: aoe-stat [--file-prefix PREFIX] [-v] [--json] [--follow] [--help]\n"
-		"\n"
-		"Show the AoE targets of a running dpdk-aoe or aoe-perf, read from its statistics\n"
-		"region (/var/run/dpdk/PREFIX/aoe_stats). Needs no EAL and no hugepages.\n"
-		"\n"
-		"  --file-prefix P  the initiator's EAL --file-prefix (default: the only one "
-		"running)\n"
-		"  -v, --verbose    per-target counters below each row; the NBD server's\n"
-		"                   connections and per-export counters after them\n"
-		"  --json           one JSON object: program, pid, targets with counters, lcores\n"
-		"  --follow         print the error stream live until SIGINT/SIGTERM or the\n"
-		"                   initiator exits\n"
-		"  -h, --help       this text\n"
-		"\n"
-		"Exit status: 0 success, 1 no such initiator or an output error, 2 bad options.\n");
 }
 
 /* The prefix of the only live region, or a message listing what there is. */
@@ -73,7 +52,7 @@ pick_prefix(char *out, size_t len)
 		if (aoe_shm_open(&r, found[i], NULL) != 0)
 			continue;
 		aoe_shm_close(&r);
-		snprintf(live[nb_live++], sizeof(live[0]), "%s", found[i]);
+		memcpy(live[nb_live++], found[i], sizeof(live[0]));
 	}
 	if (nb_live == 1) {
 		snprintf(out, len, "%s", live[0]);
@@ -145,78 +124,33 @@ follow(const struct aoe_shm *shm)
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"file-prefix", required_argument, NULL, 'p'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"json", no_argument, NULL, 'j'},
-		{"follow", no_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	bool verbose = false, json = false, do_follow = false;
-	char prefix[256] = "";
 	struct aoe_shm_reader r;
+	struct stat_opts o;
 	struct sigaction sa;
-	int opt, rc;
+	char err[512];
+	int rc;
 
 	if (aoe_app_stdio_check() != 0) {
 		fprintf(stderr, "aoe-stat: standard output is closed: nothing could be written "
 				"(redirect it to a file or /dev/null)\n");
 		return 1;
 	}
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			if (optarg[0] == '\0' || strchr(optarg, '/') != NULL ||
-			    strlen(optarg) >= sizeof(prefix)) {
-				fprintf(stderr,
-					"aoe-stat: --file-prefix: bad prefix '%s'; allowed: "
-					"a DPDK file prefix, no '/'\n",
-					optarg);
-				return AOE_APP_EXIT_USAGE;
-			}
-			snprintf(prefix, sizeof(prefix), "%s", optarg);
-			break;
-		case 'v':
-			verbose = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'f':
-			do_follow = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return aoe_app_flush(stdout) == 0 ? 0 : 1;
-		case ':':
-			fprintf(stderr, "aoe-stat: %s needs a value (see --help)\n",
-				argv[optind - 1]);
-			return AOE_APP_EXIT_USAGE;
-		default:
-			fprintf(stderr, "aoe-stat: unknown option '%s' (see --help)\n",
-				argv[optind - 1]);
-			return AOE_APP_EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "aoe-stat: unexpected argument '%s' (see --help)\n", argv[optind]);
+	if (stat_options_parse(argc, argv, &o, err, sizeof(err)) != 0) {
+		fprintf(stderr, "aoe-stat: %s\n", err);
 		return AOE_APP_EXIT_USAGE;
 	}
-	if (do_follow && (json || verbose)) {
-		fprintf(stderr, "aoe-stat: --follow prints the error stream; it takes no --json "
-				"or -v (see --help)\n");
-		return AOE_APP_EXIT_USAGE;
+	if (o.help) {
+		stat_options_usage(stdout);
+		return aoe_app_flush(stdout) == 0 ? 0 : 1;
 	}
-	if (prefix[0] == '\0' && pick_prefix(prefix, sizeof(prefix)) != 0)
+	if (o.prefix[0] == '\0' && pick_prefix(o.prefix, sizeof(o.prefix)) != 0)
 		return 1;
-	rc = aoe_shm_open(&r, prefix, NULL);
+	rc = aoe_shm_open(&r, o.prefix, NULL);
 	if (rc != 0) {
 		fprintf(stderr, "aoe-stat: %s\n", r.err);
 		return 1;
 	}
-	if (do_follow) {
+	if (o.follow) {
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = on_signal;
 		sigaction(SIGINT, &sa, NULL);
@@ -225,10 +159,10 @@ main(int argc, char **argv)
 		aoe_shm_close(&r);
 		return rc;
 	}
-	rc = json ? aoe_app_status_json(stdout, r.shm)
-		  : aoe_app_status_table(stdout, r.shm, verbose);
-	if (rc == 0 && verbose && !json)
-		rc = aoe_stat_nbd(stdout, prefix);
+	rc = o.json ? aoe_app_status_json(stdout, r.shm)
+		    : aoe_app_status_table(stdout, r.shm, o.verbose);
+	if (rc == 0 && o.verbose && !o.json)
+		rc = aoe_stat_nbd(stdout, o.prefix);
 	aoe_shm_close(&r);
 	if (rc == 0)
 		rc = aoe_app_flush(stdout);

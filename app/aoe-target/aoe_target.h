@@ -96,6 +96,7 @@ struct tgt_disk {
 	X(fault_delay)                                                                             \
 	X(fault_corrupt)                                                                           \
 	X(fault_corrupt_hdr)                                                                       \
+	X(fault_lose_write) /* writes acknowledged but not stored */                               \
 	X(silent_periods)                                                                          \
 	X(shrinks)         /* SIGUSR2: sector count halved without an announcement */
 /* clang-format on */
@@ -119,6 +120,9 @@ struct tgt_fault {
 	uint64_t corrupt_hdr;
 	uint64_t delay_us;
 	bool any; /* any of the above set: the fast path skips all of it otherwise */
+	/* A write answered as done without being stored (what a lost write looks like to the
+	 * initiator); a fault of the disk, not of the answers: not in @p any. */
+	uint64_t lose_write;
 };
 
 struct tgt_delayed {
@@ -206,6 +210,7 @@ void tgt_emit(struct tgt_ctx *ctx, struct tgt_port *p, struct rte_mbuf *m);
 void tgt_port_flush(struct tgt_ctx *ctx, struct tgt_port *p);
 void tgt_fault_poll(struct tgt_ctx *ctx, struct tgt_port *p, uint64_t now);
 void tgt_fault_drain(struct tgt_ctx *ctx, struct tgt_port *p);
+bool tgt_fault_lose_write(struct tgt_ctx *ctx);
 bool tgt_silence_check(struct tgt_ctx *ctx, uint64_t now);
 void tgt_silence_count_ata(struct tgt_ctx *ctx);
 

@@ -193,6 +193,16 @@ tgt_fault_drain(struct tgt_ctx *ctx, struct tgt_port *p)
 	}
 }
 
+/* --fault lose-write: whether this write is to be acknowledged and not stored (counted). */
+bool
+tgt_fault_lose_write(struct tgt_ctx *ctx)
+{
+	if (!coin(ctx, ctx->fault.lose_write))
+		return false;
+	ctx->st.fault_lose_write++;
+	return true;
+}
+
 static void
 set_silent(struct tgt_ctx *ctx, bool on, uint64_t now)
 {

@@ -74,6 +74,7 @@ tgt_options_usage(FILE *f, const char *prog)
 		"                      P in [0,1] or N%%; corrupt flips a data or tag bit,\n"
 		"                      corrupt-hdr a bit of shelf, slot, command, tag or ATA "
 		"fields\n"
+		"                      lose-write=P: acknowledge writes without storing them\n"
 		"  --seed N            seed of the fault PRNG (default 1)\n"
 		"  --mbuf-size BYTES   mbuf data room, at least what the ports need (af_packet "
 		"with\n"
@@ -131,7 +132,8 @@ parse_prob(const char *s, uint64_t *threshold)
 	return 0;
 }
 
-/* drop=P,dup=P,reorder=P,delay=USEC,corrupt=P,corrupt-hdr=P; several --fault options add up. */
+/* drop=P,dup=P,reorder=P,delay=USEC,corrupt=P,corrupt-hdr=P,lose-write=P; several --fault
+ * options add up. */
 static int
 fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len)
 {
@@ -160,6 +162,8 @@ fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len)
 			target = &f->corrupt;
 		else if (strcmp(item, "corrupt-hdr") == 0)
 			target = &f->corrupt_hdr;
+		else if (strcmp(item, "lose-write") == 0)
+			target = &f->lose_write;
 		else if (strcmp(item, "delay") == 0) {
 			uint64_t us;
 
@@ -187,7 +191,8 @@ fault_parse(const char *spec, struct tgt_fault *f, char *err, size_t err_len)
 bad:
 	snprintf(err, err_len,
 		 "--fault '%s': expected a comma-separated list of drop=P, dup=P, "
-		 "reorder=P, corrupt=P, corrupt-hdr=P (P in [0,1] or N%%) and delay=USEC",
+		 "reorder=P, corrupt=P, corrupt-hdr=P, lose-write=P (P in [0,1] or N%%) and "
+		 "delay=USEC",
 		 spec);
 	return -EINVAL;
 }
@@ -220,12 +225,16 @@ tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t 
 						    TGT_MAX_DISKS);
 			if (tgt_disk_parse(optarg, d, err, errlen) != 0)
 				return -EINVAL;
-			for (unsigned int i = 0; i < ctx->n_disks; i++)
-				if (ctx->disks[i].shelf == d->shelf &&
-				    ctx->disks[i].slot == d->slot)
-					return aoe_app_errf(err, errlen,
-							    "--disk '%s': e%u.%u is given twice",
-							    optarg, d->shelf, d->slot);
+			for (unsigned int i = 0; i < ctx->n_disks; i++) {
+				if (ctx->disks[i].shelf != d->shelf ||
+				    ctx->disks[i].slot != d->slot)
+					continue;
+				aoe_app_errf(err, errlen, "--disk '%s': e%u.%u is given twice",
+					     optarg, d->shelf, d->slot);
+				/* Not counted in n_disks: the caller would not free its path. */
+				tgt_disk_close(d);
+				return -EINVAL;
+			}
 			ctx->n_disks++;
 			break;
 		}
@@ -290,12 +299,8 @@ tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t 
 		case 'h':
 			o->help = true;
 			return 0;
-		case ':':
-			return aoe_app_errf(err, errlen, "%s needs a value (see --help)",
-					    argv[optind - 1]);
 		default:
-			return aoe_app_errf(err, errlen, "unknown option '%s' (see --help)",
-					    argv[optind - 1]);
+			return aoe_app_getopt_err(c, argv, err, errlen);
 		}
 		if (rc != 0)
 			return rc;
@@ -330,7 +335,9 @@ tgt_options_cmdline(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_
 	bool help;
 	int rc;
 
+	memset(&ctx->opts, 0, sizeof(ctx->opts));
 	rc = aoe_app_cmdline(&cmdline, argc, argv, ctx, &help, err, errlen);
-	ctx->opts.help = help;
+	/* The parser finds -h in a group of letters ("-hh") that the split does not see. */
+	ctx->opts.help = ctx->opts.help || help;
 	return rc;
 }

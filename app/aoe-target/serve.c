@@ -216,6 +216,8 @@ serve_ata(struct tgt_ctx *ctx, struct tgt_port *p, struct req *rq, struct tgt_di
 		}
 		if (write) {
 			ctx->st.ata_write++;
+			if (tgt_fault_lose_write(ctx))
+				break; /* answered as written */
 			if (tgt_disk_write(d, lba, count, ata.data) != 0) {
 				ctx->st.ata_io_err++;
 				aerr = AOE_ATA_ER_ABRT;

@@ -131,6 +131,17 @@ aoe_app_errf(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
+int
+aoe_app_getopt_err(int c, char **argv, char *err, size_t errlen)
+{
+	if (c == ':')
+		return aoe_app_errf(err, errlen, "%s needs a value (see --help)", argv[optind - 1]);
+	/* Within "-vx", argv[optind - 1] is what came before, not "-x": name the letter. */
+	if (optopt != 0)
+		return aoe_app_errf(err, errlen, "unknown option '-%c' (see --help)", optopt);
+	return aoe_app_errf(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+}
+
 /* "-X" with X one of getopt's short option letters, or "--name[=...]" of a long option. */
 static bool
 is_option(const char *arg, const char *shortopts, const struct option *longopts)

@@ -120,6 +120,14 @@ int aoe_app_flush(FILE *f);
 int aoe_app_errf(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/**
+ * What getopt_long() (called with opterr 0 and a leading ':' in its short options) refused, as
+ * an option error: @p c ':' is "--disk needs a value (see --help)", anything else "unknown
+ * option '-x' (see --help)", the letter itself when it was one of a group ("-vx").
+ * @return -EINVAL.
+ */
+int aoe_app_getopt_err(int c, char **argv, char *err, size_t errlen);
+
 /** The programs' random numbers: xoshiro256**, seeded through splitmix64. Not for secrets. */
 struct aoe_app_rng {
 	uint64_t s[4];

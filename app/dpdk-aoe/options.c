@@ -417,7 +417,8 @@ options_parse_cmdline(int argc, char **argv, struct options *opts, char *err, si
 
 	options_init(opts);
 	rc = aoe_app_cmdline(&cmdline, argc, argv, opts, &help, err, errlen);
-	opts->help = help;
+	/* The parser finds -h in a group of letters ("-hh") that the split does not see. */
+	opts->help = opts->help || help;
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #   aoe_eal_args NAME [VDEV...]            EAL arguments for one DPDK process (always --no-pci)
 #   aoe_eal_cleanup PREFIX                 remove a finished process's hugepage and runtime files
 #   aoe_proc_state PID                     one-letter state of a live process; fails if gone
+#   aoe_memif_listening PID SOCK [SECS]    wait until process PID listens on memif socket SOCK
 #   aoe_probe IFACE SHELF SLOT [-i] [-t S] AoE query config (and IDENTIFY with -i) from user space
 
 [[ -n "${AOE_COMMON_SH:-}" ]] && return 0
@@ -111,6 +112,19 @@ aoe_proc_state() {
 	st=$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null) || return 1
 	[[ -n $st && $st != Z && $st != X ]] || return 1
 	printf '%s\n' "$st"
+}
+
+# True once process PID (a memif server) listens on SOCK, within SECS (default 10); false when
+# it exits first or time runs out. memif's socket is abstract by default (no file, but
+# /proc/net/unix shows it as @SOCK).
+aoe_memif_listening() {
+	local pid=$1 sock=$2 tries=$((${3:-10} * 10))
+	while ((tries-- > 0)); do
+		aoe_proc_state "$pid" >/dev/null || return 1
+		grep -qF " @$sock" /proc/net/unix && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # A user-space AoE query config (and with -i an ATA IDENTIFY DEVICE) to SHELF.SLOT on IFACE.

@@ -269,6 +269,9 @@ Test(daemon_options, cmdline)
 	cr_assert(opts.help);
 	cr_assert_eq(CMDLINE("-h"), 0, "%s", err);
 	cr_assert(opts.help);
+	/* -h in a group of letters after the "--" is help too. */
+	cr_assert_eq(CMDLINE("-l", "0", "--", "-hh"), 0, "%s", err);
+	cr_assert(opts.help);
 }
 
 Test(daemon_options, numbers_as_every_program_reads_them)

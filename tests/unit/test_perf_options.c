@@ -223,6 +223,11 @@ Test(perf_options, region_resolve)
 
 	cr_assert_eq(PARSE(BASE, "--size", "16t"), 0);
 	cr_assert_eq(perf_region_resolve(&opts, disk, &r, err, sizeof(err)), -ERANGE);
+
+	/* The I/O count of a region of nearly 2^64 bytes, rounded up without wrapping. */
+	cr_assert_eq(PARSE(BASE), 0);
+	cr_assert_eq(perf_region_resolve(&opts, UINT64_MAX - 511, &r, err, sizeof(err)), 0);
+	cr_assert_eq(r.nb_ios, UINT64_MAX / 4096 + 1);
 }
 
 /* The whole command line, EAL options and all, as main() sees it. */
@@ -267,5 +272,8 @@ Test(perf_options, cmdline_help_anywhere)
 	cr_assert_eq(CMDLINE("-l", "0", "-h"), 0, "%s", err);
 	cr_assert(opts.help);
 	cr_assert_eq(CMDLINE("-l", "0", "--", "-q", "0", "--help"), 0, "%s", err);
+	cr_assert(opts.help);
+	/* -h in a group of letters is help too, not a run with no options. */
+	cr_assert_eq(CMDLINE("-l", "0", "--", "-hq"), 0, "%s", err);
 	cr_assert(opts.help);
 }

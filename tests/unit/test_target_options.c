@@ -106,9 +106,24 @@ Test(target_options, refusals)
 	REFUSED("--silent-for '0'", DISK, "--silent-for", "0");
 	REFUSED("--fault", DISK, "--fault", "drop=2");
 	REFUSED("--fault delay='x'", DISK, "--fault", "delay=x");
+	REFUSED("--fault lose-write='101%'", DISK, "--fault", "lose-write=101%");
 	REFUSED("unknown option '--bogus'", DISK, "--bogus");
+	/* The letter, not the argument before it: "-xh" is the unknown -x first. */
+	REFUSED("unknown option '-x'", DISK, "-xh");
 	REFUSED("--bufcnt needs a value", DISK, "--bufcnt");
 	REFUSED("unexpected argument 'extra'", DISK, "extra");
+}
+
+/* A lost write is a fault of the disk: the answers' fast path stays off for it alone. */
+Test(target_options, lose_write)
+{
+	cr_assert_eq(PARSE(DISK, "--fault", "lose-write=1%"), 0, "%s", err);
+	cr_assert_gt(ctx.fault.lose_write, UINT64_MAX / 101);
+	cr_assert_lt(ctx.fault.lose_write, UINT64_MAX / 99);
+	cr_assert_not(ctx.fault.any);
+	cr_assert_eq(PARSE(DISK, "--fault", "drop=0.5", "--fault", "lose-write=1"), 0, "%s", err);
+	cr_assert_eq(ctx.fault.lose_write, UINT64_MAX);
+	cr_assert(ctx.fault.any);
 }
 
 Test(target_options, cmdline)
@@ -127,5 +142,8 @@ Test(target_options, cmdline)
 	cr_assert_eq(CMDLINE("--help"), 0, "%s", err);
 	cr_assert(opts.help);
 	cr_assert_eq(CMDLINE("-l", "0", "--", "--bufcnt", "0", "-h"), 0, "%s", err);
+	cr_assert(opts.help);
+	/* -h in a group of letters is help too, not a target without disks. */
+	cr_assert_eq(CMDLINE("-l", "0", "--", "-hh"), 0, "%s", err);
 	cr_assert(opts.help);
 }
