@@ -13,6 +13,7 @@
 #   aoe_eal_prefix NAME                    the --file-prefix aoe_eal_args uses: aoe-NAME-$$
 #   aoe_eal_args NAME [VDEV...]            EAL arguments for one DPDK process (always --no-pci)
 #   aoe_eal_cleanup PREFIX                 remove a finished process's hugepage and runtime files
+#   aoe_wait [--pid PID] SECS CMD...       poll CMD until it succeeds, SECS pass or PID is gone
 #   aoe_proc_state PID                     one-letter state of a live process; fails if gone
 #   aoe_memif_listening PID SOCK [SECS]    wait until process PID listens on memif socket SOCK
 #   aoe_probe IFACE SHELF SLOT [-i] [-t S] AoE query config (and IDENTIFY with -i) from user space
@@ -95,15 +96,23 @@ aoe_eal_cleanup() {
 	return 0
 }
 
-# aoe_wait SECS CMD...: run CMD every 0.1 s until it succeeds (0) or SECS pass (1); quiet.
+# aoe_wait [--pid PID] SECS CMD...: run CMD every 0.1 s until it succeeds (0), or SECS pass
+# or process PID is gone first (1); quiet. The one polling loop of scripts/ and the tests.
 aoe_wait() {
-	local secs=$1 i
+	local pid=""
+	if [[ $1 == --pid ]]; then
+		pid=$2
+		shift 2
+	fi
+	# A deadline in microseconds, not a count of tries: CMD itself may take a while.
+	local end=$((${EPOCHREALTIME//[!0-9]/} + $1 * 1000000))
 	shift
-	for ((i = 0; i < secs * 10; i++)); do
+	while :; do
 		"$@" >/dev/null 2>&1 && return 0
+		[[ -z $pid ]] || aoe_proc_state "$pid" >/dev/null || return 1
+		((${EPOCHREALTIME//[!0-9]/} < end)) || return 1
 		sleep 0.1
 	done
-	return 1
 }
 
 # One-letter state (R, S, T, ...) of PID; fails when the process is gone or a zombie.
@@ -117,15 +126,7 @@ aoe_proc_state() {
 # True once process PID (a memif server) listens on SOCK, within SECS (default 10); false when
 # it exits first or time runs out. memif's socket is abstract by default (no file, but
 # /proc/net/unix shows it as @SOCK).
-aoe_memif_listening() {
-	local pid=$1 sock=$2 tries=$((${3:-10} * 10))
-	while ((tries-- > 0)); do
-		aoe_proc_state "$pid" >/dev/null || return 1
-		grep -qF " @$sock" /proc/net/unix && return 0
-		sleep 0.1
-	done
-	return 1
-}
+aoe_memif_listening() { aoe_wait --pid "$1" "${3:-10}" grep -qF " @$2" /proc/net/unix; }
 
 # A user-space AoE query config (and with -i an ATA IDENTIFY DEVICE) to SHELF.SLOT on IFACE.
 # aoetools' aoeping cannot be used on a veth: it drops every frame shorter than 60 bytes, and

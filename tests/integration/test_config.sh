@@ -11,19 +11,14 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
 
 DAEMON=$(t_bin dpdk-aoe)
-if [[ ! -x $DAEMON ]]; then
-	t_fail "$DAEMON is built" \
-		"build it: meson setup build && ninja -C build (or set AOE_BUILD_DIR)"
-	t_summary
-	exit 1
-fi
+t_require_bins dpdk-aoe
 command -v jq >/dev/null || { t_fail "jq is installed"; t_summary; exit 1; }
 
-TB=cfg$$
 TMP=$(mktemp -d /tmp/it-config.XXXXXX)
 t_cleanup_add rm -rf -- "$TMP"
 # For the runs that must stop before the EAL: should one start anyway, it probes nothing.
-NOEAL=(-l 0 --no-pci --no-huge -m 512 --file-prefix "aoe-$TB-bad-$$")
+t_dpdk_args cfg-noeal
+NOEAL=(-l 0 "${T_DPDK_ARGS[@]}")
 
 # ---- refusals: no test bed, no EAL --------------------------------------------------------------
 
@@ -62,20 +57,15 @@ refused "a line over 4096 characters is refused with its number" \
 refused "json = true without status is refused" "allowed only with --status" 'json = true\n'
 refused "the command line does not excuse a bad file" "$TMP/bad.conf:1: maxout: 0 is out of range" \
 	'maxout = 0\n' --maxout 8 --status
-# exits_2 CMD...: CMD exits with 2 (bad options), not merely non-zero.
-exits_2() {
-	"$@"
-	test $? = 2
-}
-t_check "--config of a missing file: exit 2" \
-	exits_2 "$DAEMON" "${NOEAL[@]}" -- --config "$TMP/none.conf" --status
+t_check_exit "--config of a missing file: exit 2" 2 \
+	"$DAEMON" "${NOEAL[@]}" -- --config "$TMP/none.conf" --status
 t_check "... and the message names the file" grep -qF "$TMP/none.conf: cannot open" <<<"$T_OUT"
-t_check "--config with --no-config: exit 2" \
-	exits_2 "$DAEMON" "${NOEAL[@]}" -- --config "$TMP/bad.conf" --no-config
+t_check_exit "--config with --no-config: exit 2" 2 \
+	"$DAEMON" "${NOEAL[@]}" -- --config "$TMP/bad.conf" --no-config
 
 # ---- the test bed ------------------------------------------------------------------------------
-t_testbed_up "$TB" || { t_summary; exit 1; }
-t_dpdk_args "$TB" "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1"
+t_testbed_up cfg || { t_summary; exit 1; }
+t_dpdk_args cfg "$(t_af_packet)"
 EAL=(-l 0 "${T_DPDK_ARGS[@]}")
 
 # Exactly the test bed's targets (AOE_TB_TARGETS: "S.L:BYTES ..."), up, with their sizes.
@@ -124,8 +114,8 @@ t_check "... still JSON with every target" want_json "$TMP/b.json"
 
 # A file that names a port the EAL does not have fails; --iflist on the command line replaces it.
 sed 's/^iflist = .*/iflist = net_nosuch0/' "$TMP/good.conf" >"$TMP/badport.conf"
-t_check "the file's iflist is used (no port net_nosuch0: refused, exit 2)" \
-	exits_2 t_timeout 60 "$DAEMON" "${EAL[@]}" -- --config "$TMP/badport.conf"
+t_check_exit "the file's iflist is used (no port net_nosuch0: refused, exit 2)" 2 \
+	t_timeout 60 "$DAEMON" "${EAL[@]}" -- --config "$TMP/badport.conf"
 t_check "... naming the port, the file and its line" \
 	grep -qF "dpdk-aoe: $TMP/badport.conf:6: iflist: no port named 'net_nosuch0'" <<<"$T_OUT"
 t_check "--iflist on the command line replaces the file's" \

@@ -10,8 +10,10 @@
 # FLUSH CACHE EXT it advertises (an error, not a fallback), one that answers every request
 # with an AoE error (logged at a bounded rate), and one that goes silent past --deadsecs (the
 # outstanding I/O fails on time, and the path message says there is no other path).
+# shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
+t_require_bins aoe-target aoe-perf
 
 DIR=$(mktemp -d /tmp/aoefault.XXXXXX)
 t_cleanup_add rm -rf "$DIR"
@@ -19,32 +21,43 @@ SOCK=$DIR/memif.sock
 TARGET=$(t_bin aoe-target)
 PERF=$(t_bin aoe-perf)
 
+# target_start NAME SOCKET-OPTIONS TARGET-OPTIONS...: a fresh aoe-target on memif $SOCK, serving
+# e1.1 (16 MiB of RAM); its output in $DIR/target-NAME.log. Sets TPID and IDPDK (the
+# initiator's EAL arguments for its link).
+target_start() {
+	local name=$1 sockopts=$2
+	shift 2
+	rm -f "$SOCK"
+	t_dpdk_args "fault-t-$name" "net_memif0,role=server,socket=$SOCK$sockopts"
+	t_bg TPID "$TARGET" -l 1 "${T_DPDK_ARGS[@]}" -- --disk 1.1=ram:16M "$@" \
+		>"$DIR/target-$name.log" 2>&1
+	aoe_memif_listening "$TPID" "$SOCK" ||
+		t_fail "$name: aoe-target listens on memif" "$(t_tail "$(cat "$DIR/target-$name.log")")"
+	t_dpdk_args "fault-i-$name" "net_memif0,role=client,socket=$SOCK$sockopts"
+	IDPDK=(-l 0 "${T_DPDK_ARGS[@]}")
+}
+
+# target_stop: SIGINT, as an operator stops it: it prints its counters.
+target_stop() {
+	kill -INT "$TPID" 2>/dev/null
+	wait "$TPID" 2>/dev/null
+}
+
 # run_case NAME FAULT_SPEC [aoe-target options...] -- [aoe-perf options...]
 # Leaves aoe-perf's exit status in CASE_RC and its JSON in CASE_JSON.
 run_case() {
-	local name=$1 fault=$2 tpid targs=() pargs=()
+	local name=$1 fault=$2 targs=() pargs=()
 	shift 2
 	while [[ $# -gt 0 && $1 != -- ]]; do targs+=("$1"); shift; done
 	[[ $# -gt 0 ]] && shift
 	pargs=("$@")
-	rm -f "$SOCK"
-	t_dpdk_args "fault-t-$name" "net_memif0,role=server,socket=$SOCK"
-	local tdpdk=("${T_DPDK_ARGS[@]}")
-	t_dpdk_args "fault-i-$name" "net_memif0,role=client,socket=$SOCK"
-	local idpdk=("${T_DPDK_ARGS[@]}")
-	local fopt=()
-	[[ -n $fault ]] && fopt=(--fault "$fault")
-	"$TARGET" -l 1 "${tdpdk[@]}" -- --disk 1.1=ram:16M "${fopt[@]}" "${targs[@]}" \
-		>"$DIR/target-$name.log" 2>&1 &
-	tpid=$!
-	t_cleanup_add kill "$tpid"
-	sleep 1
-	CASE_JSON=$(t_timeout 120 "$PERF" -l 0 "${idpdk[@]}" -- -T e1.1 --json "${pargs[@]}" \
+	[[ -n $fault ]] && targs+=(--fault "$fault")
+	target_start "$name" "" "${targs[@]}"
+	CASE_JSON=$(t_timeout 120 "$PERF" "${IDPDK[@]}" -- -T e1.1 --json "${pargs[@]}" \
 		2>"$DIR/perf-$name.err" | tail -n 1)
 	CASE_RC=$?
 	CASE_END=$(date +%s.%N)
-	kill -INT "$tpid" 2>/dev/null
-	wait "$tpid" 2>/dev/null
+	target_stop
 }
 
 # tcount NAME COUNTER: a counter aoe-target printed at the end of case NAME.
@@ -59,7 +72,6 @@ tcheck() {
 		t_fail "$1: the target injected it" "$2 '${n}'"$'\n'"$(tail -n 5 "$DIR/target-$1.log")"
 	fi
 }
-
 jq_check() {
 	local name=$1 expr=$2
 	if jq -e "$expr" <<<"$CASE_JSON" >/dev/null 2>&1; then
@@ -130,20 +142,12 @@ tcheck "$case" fault_corrupt
 # announcement lost; aoe-target does it on SIGUSR2): the frames in flight get "bad argument",
 # the engine asks the config again and sends them again cut to the new size.
 case=shrink
-rm -f "$SOCK"
-t_dpdk_args "fault-t-$case" "net_memif0,role=server,socket=$SOCK,bsize=8192"
-tdpdk=("${T_DPDK_ARGS[@]}")
-t_dpdk_args "fault-i-$case" "net_memif0,role=client,socket=$SOCK,bsize=8192"
-"$TARGET" -l 1 "${tdpdk[@]}" -- --disk 1.1=ram:16M --sectors 8 >"$DIR/target-$case.log" 2>&1 &
-tpid=$!
-t_cleanup_add kill "$tpid"
-sleep 1
-(sleep 4 && kill -USR2 "$tpid") &
-CASE_JSON=$(t_timeout 120 "$PERF" -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 --json --mtu 4200 \
+target_start "$case" ",bsize=8192" --sectors 8
+(sleep 4 && kill -USR2 "$TPID") &
+CASE_JSON=$(t_timeout 120 "$PERF" "${IDPDK[@]}" -- -T e1.1 --json --mtu 4200 \
 	-w verify -o 16k -q 8 --size 4M -t 8 --deadsecs 30 2>"$DIR/perf-$case.err" | tail -n 1)
 CASE_RC=$?
-kill -INT "$tpid" 2>/dev/null
-wait "$tpid" 2>/dev/null
+target_stop
 [[ $CASE_RC -eq 0 ]] && t_pass "$case: verify passes across the shrink" ||
 	t_fail "$case: verify passes across the shrink" \
 		"exit $CASE_RC: $(tail -n 5 "$DIR/perf-$case.err")"
@@ -163,18 +167,9 @@ jq_check "$case: an ATA error, no fallback" '.ata_errors > 0 and .flush_ext_fall
 # second from the datapath and says how many it held back.
 case=aoe-errors
 MANY=$(aoe_build_dir)/tests/integration/progs/aoe-many
-rm -f "$SOCK"
-t_dpdk_args "fault-t-$case" "net_memif0,role=server,socket=$SOCK"
-tdpdk=("${T_DPDK_ARGS[@]}")
-t_dpdk_args "fault-i-$case" "net_memif0,role=client,socket=$SOCK"
-"$TARGET" -l 1 "${tdpdk[@]}" -- --disk 1.1=ram:16M --aoe-error 3 >"$DIR/target-$case.log" 2>&1 &
-tpid=$!
-t_cleanup_add kill "$tpid"
-sleep 1
-t_timeout 60 "$MANY" -l 0 "${T_DPDK_ARGS[@]}" -- 3 8 4096 1 1 1 >"$DIR/many-$case.out" \
-	2>"$DIR/many-$case.err"
-kill -INT "$tpid" 2>/dev/null
-wait "$tpid" 2>/dev/null
+target_start "$case" "" --aoe-error 3
+t_timeout 60 "$MANY" "${IDPDK[@]}" -- 3 8 4096 1 1 1 >"$DIR/many-$case.out" 2>"$DIR/many-$case.err"
+target_stop
 many=$(grep '^{' "$DIR/many-$case.out")
 lines=$(grep -c "error packet from" "$DIR/many-$case.err")
 echo "# $case: $many; $lines error lines logged"
@@ -194,6 +189,7 @@ fi
 case=silent
 SILENT_AT=$DIR/silent-at
 rm -f "$SILENT_AT"
+# Not a wait but a measurement: when the target said it went silent, to 20 ms.
 (
 	for _ in $(seq 1000); do
 		if grep -qs "going silent" "$DIR/target-$case.log"; then

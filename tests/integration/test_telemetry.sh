@@ -9,9 +9,11 @@
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
 
-NAME=tel$$
-t_testbed_up "$NAME" || { t_summary; exit 1; }
-VDEV="net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1"
+t_require_bins dpdk-aoe aoe-perf aoe-stat
+t_testbed_up tel || { t_summary; exit 1; }
+VDEV=$(t_af_packet)
+TMP=$(mktemp -d /tmp/aoe-telemetry.XXXXXX)
+t_cleanup_add rm -rf "$TMP"
 
 # tel PREFIX CMD...: commands through one SOCK_SEQPACKET connection (one python start: aoe-perf
 # runs for a few seconds only); prints each reply's value as one JSON line.
@@ -32,15 +34,8 @@ doc_keys() {
 STAT=$(t_bin aoe-stat)
 
 # wait_up PREFIX PID: the telemetry socket and the targets are there (up to 15 s).
-wait_up() {
-	local i
-	for ((i = 0; i < 150; i++)); do
-		[[ $(tel "$1" /aoe/list 2>/dev/null) == *e1.2* ]] && return 0
-		aoe_proc_state "$2" >/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
+lists_e12() { [[ $(tel "$1" /aoe/list) == *e1.2* ]]; }
+wait_up() { t_wait_until --pid "$2" 15 lists_e12 "$1"; }
 
 # The same checks for whichever initiator runs under PREFIX.
 common_checks() {
@@ -115,12 +110,9 @@ json_agreement() {
 
 # ---- aoe-perf ----------------------------------------------------------------------------------
 t_dpdk_args perf "$VDEV"
-PREFIX=$(aoe_eal_prefix perf)
-"$(t_bin aoe-perf)" -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 -w randread -o 4k -q 8 -t 12 \
-	>/tmp/$NAME-perf.out 2>&1 &
-PERF=$!
-t_cleanup_add kill "$PERF"
-t_cleanup_add rm -f "/tmp/$NAME-perf.out"
+PREFIX=$T_DPDK_PREFIX
+t_bg PERF "$(t_bin aoe-perf)" -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 -w randread -o 4k -q 8 -t 12 \
+	>"$TMP/perf.out" 2>&1
 if wait_up "$PREFIX" "$PERF"; then
 	t_pass "aoe-perf: telemetry socket answers /aoe/list"
 	a=$(tel "$PREFIX" /aoe/stats,e1.1 | jq .frames_tx)
@@ -144,18 +136,15 @@ if wait_up "$PREFIX" "$PERF"; then
 		tj '[.targets[] | {name, open}] == [{name: "e1.1", open: true}, {name: "e1.2", open: false}]' \
 		"$("$STAT" --file-prefix "$PREFIX" --json)"
 else
-	t_fail "aoe-perf: telemetry socket answers /aoe/list" "$(cat /tmp/$NAME-perf.out)"
+	t_fail "aoe-perf: telemetry socket answers /aoe/list" "$(cat "$TMP/perf.out")"
 fi
 wait "$PERF"
 t_check "aoe-perf exits 0" test $? -eq 0
 
 # ---- dpdk-aoe daemon ---------------------------------------------------------------------------
 t_dpdk_args daemon "$VDEV"
-PREFIX=$(aoe_eal_prefix daemon)
-"$(t_bin dpdk-aoe)" -l 0 "${T_DPDK_ARGS[@]}" -- >/tmp/$NAME-d.out 2>&1 &
-DAEMON=$!
-t_cleanup_add kill "$DAEMON"
-t_cleanup_add rm -f "/tmp/$NAME-d.out"
+PREFIX=$T_DPDK_PREFIX
+t_bg DAEMON "$(t_bin dpdk-aoe)" -l 0 "${T_DPDK_ARGS[@]}" -- >"$TMP/d.out" 2>&1
 if wait_up "$PREFIX" "$DAEMON"; then
 	t_pass "dpdk-aoe: telemetry socket answers /aoe/list"
 	common_checks dpdk-aoe "$PREFIX"
@@ -174,6 +163,6 @@ if wait_up "$PREFIX" "$DAEMON"; then
 	wait "$DAEMON"
 	t_check "dpdk-aoe stops cleanly on SIGTERM" test $? -eq 0
 else
-	t_fail "dpdk-aoe: telemetry socket answers /aoe/list" "$(cat /tmp/$NAME-d.out)"
+	t_fail "dpdk-aoe: telemetry socket answers /aoe/list" "$(cat "$TMP/d.out")"
 fi
 t_summary

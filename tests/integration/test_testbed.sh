@@ -14,9 +14,9 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
 
 TB=$T_TESTBED
-A=tba$$
-B=tbb$$
-C=tbc$$
+A=$(t_testbed_name tba)
+B=$(t_testbed_name tbb)
+C=$(t_testbed_name tbc)
 
 ns_gone() { [[ ! -e /run/netns/$1 ]]; }
 link_gone() { ! ip link show dev "$1" >/dev/null 2>&1; }
@@ -57,12 +57,18 @@ all_gone() {
 	! pgrep -f "aoetb-$name/" >/dev/null || { echo "a process still uses /tmp/aoetb-$name"; return 1; }
 }
 
+# This run's names are free: what cleanup tears down below is only what this run made.
+for n in "$A" "$B" "$C"; do
+	"$TB" status --name "$n" >/dev/null
+	[[ $? == 3 ]] || { t_fail "no test bed $n yet" "it exists: not this run's"; t_summary; exit 1; }
+done
+
 # ---- the default test bed ----------------------------------------------------------------------
-t_cleanup_add "$TB" down --name "$A"
 if ! t_check "up --name $A (defaults)" t_timeout 60 "$TB" up --name "$A"; then
 	t_summary
 	exit 1
 fi
+t_cleanup_add "$TB" down --name "$A"
 status1=$T_OUT
 eval "$("$TB" env --name "$A")"
 t_check "env gives the default targets" test "$AOE_TB_TARGETS" = "1.1:67108864 1.2:8389120"
@@ -119,9 +125,9 @@ t_check "a restarted target answers with its size" probe_sizes "$AOE_TB_IFACE" "
 t_check_fails "kill of an unknown target is an error" "$TB" kill 4.4 --name "$A"
 
 # ---- a second test bed beside the first --------------------------------------------------------
-t_cleanup_add "$TB" down --name "$B"
 t_check "up --name $B --mtu 9000 --lba48 --targets 7.1:1M" \
-	t_timeout 60 "$TB" up --name "$B" --mtu 9000 --lba48 --targets 7.1:1M
+	t_timeout 60 "$TB" up --name "$B" --mtu 9000 --lba48 --targets 7.1:1M &&
+	t_cleanup_add "$TB" down --name "$B"
 B_ENV=$("$TB" env --name "$B")
 B_IFACE=$(sed -n 's/^export AOE_TB_IFACE=//p' <<<"$B_ENV")
 B_TARGETS=$(bash -c "$B_ENV"$'\n''echo "$AOE_TB_TARGETS"')
