@@ -25,8 +25,12 @@ fsize() { stat -c %s -- "$1"; }
 
 # sniffed CMD...: run CMD while listing the AoE frames on the root-side veth into $TMP/frames.
 sniffed() { t_sniffed "$TMP" "$@"; }
-# No READ/WRITE (EXT) request left this host in the last sniffed run.
+# No READ/WRITE (EXT) request left this host in the last sniffed run, which did find e1.2
+# (its query config and IDENTIFY were seen going out): an empty capture is not "nothing sent".
 no_rw_sent() {
+	grep -Eq '^out shelf=65535 slot=255 cmd=1 ' "$TMP/frames" &&
+		grep -Eq '^out shelf=1 slot=2 cmd=0 .* ata=0xec ' "$TMP/frames" ||
+		{ echo "the capture lacks the discovery and IDENTIFY:"; cat "$TMP/frames"; return 1; }
 	! grep -E '^out .* ata=0x(20|24|30|34) ' "$TMP/frames" ||
 		{ echo "read/write frames were sent:"; grep '^out .* ata=' "$TMP/frames"; return 1; }
 }

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # dpdk-aoe's configuration file against real vblade targets (scripts/testbed.sh): a file that
-# sets status, json and discover_wait = 500 makes a plain "dpdk-aoe --config FILE" print the JSON
-# of every target; the command line wins over the file (--discover-wait, --iflist); the shipped
+# sets status, json and discover_wait = 5000 (not the default 2000) makes a plain "dpdk-aoe
+# --config FILE" listen 5 s and print the JSON of every target; the command line wins over the
+# file (--discover-wait, --iflist); the shipped
 # config/dpdk-aoe.conf changes nothing; a bad file is refused with exit 2 and its line number
 # before the EAL starts (nothing on stdout).
 # shellcheck source=tests/integration/lib.sh
@@ -90,11 +91,12 @@ run_timed() {
 	((rc == 0)) || { echo "exit $rc; stderr:"; tail -n 20 "$out.err"; return 1; }
 }
 
+# The file's discover_wait is one the default (2000 ms) cannot pass for: 5000.
 cat >"$TMP/good.conf" <<EOF
-# dpdk-aoe, from the test: a status run as JSON, listening half a second.
+# dpdk-aoe, from the test: a status run as JSON, listening five seconds.
    status = true
 json=true
-	discover_wait = 500
+	discover_wait = 5000
 
 iflist = net_af_packet0
 EOF
@@ -102,14 +104,14 @@ EOF
 t_check "--config FILE alone: status as JSON (exit 0)" \
 	run_timed "$TMP/a.json" "$TMP/a.ms" --config "$TMP/good.conf"
 t_check "... lists every test bed target, up, with its size" want_json "$TMP/a.json"
+t_check "... it listened the file's 5000 ms, not the default 2000 ($(cat "$TMP/a.ms" 2>/dev/null) ms)" \
+	test "$(cat "$TMP/a.ms")" -ge 5000
 
-# The command line wins: it listens at least --discover-wait, not the file's 500 ms.
-t_check "--discover-wait 4000 on the command line beats the file's 500" \
-	run_timed "$TMP/b.json" "$TMP/b.ms" --discover-wait 4000 --config "$TMP/good.conf"
-t_check "... it listened >= 4 s ($(cat "$TMP/b.ms" 2>/dev/null) ms)" \
-	test "$(cat "$TMP/b.ms")" -ge 4000
-t_check "... and the file's 500 ms run took less ($(cat "$TMP/a.ms" 2>/dev/null) ms)" \
-	test "$(cat "$TMP/a.ms")" -lt 4000
+# The command line wins: a run that took the file's 5000 ms would not be this quick.
+t_check "--discover-wait 300 on the command line beats the file's 5000" \
+	run_timed "$TMP/b.json" "$TMP/b.ms" --discover-wait 300 --config "$TMP/good.conf"
+t_check "... it listened less than the file's 5000 ms ($(cat "$TMP/b.ms" 2>/dev/null) ms)" \
+	test "$(cat "$TMP/b.ms")" -lt 5000
 t_check "... still JSON with every target" want_json "$TMP/b.json"
 
 # A file that names a port the EAL does not have fails; --iflist on the command line replaces it.
@@ -119,7 +121,8 @@ t_check_exit "the file's iflist is used (no port net_nosuch0: refused, exit 2)" 
 t_check "... naming the port, the file and its line" \
 	grep -qF "dpdk-aoe: $TMP/badport.conf:6: iflist: no port named 'net_nosuch0'" <<<"$T_OUT"
 t_check "--iflist on the command line replaces the file's" \
-	run_timed "$TMP/c.json" "$TMP/c.ms" --config "$TMP/badport.conf" --iflist net_af_packet0
+	run_timed "$TMP/c.json" "$TMP/c.ms" --config "$TMP/badport.conf" --iflist net_af_packet0 \
+	--discover-wait 500
 t_check "... every target found" want_json "$TMP/c.json"
 
 # The shipped example has every key commented out: the same table as no file at all.

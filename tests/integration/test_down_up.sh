@@ -50,19 +50,23 @@ if t_wait_until 10 is_state e1.1 up; then
 else
 	t_fail "e1.1 comes back up" "state $(state e1.1); $(tail -n 20 "$LOG")"
 fi
-if [[ $(grep -c "e1.1 up" "$LOG") -ge 2 ]]; then
-	t_pass "the daemon logs e1.1 up a second time"
+# Its event lines (stdout): up, down, up.
+if [[ $(grep -Eo '^[0-9T:+-]+ e1\.1 (up|down)' "$LOG" | cut -d' ' -f3 | tr '\n' ' ') == "up down up " ]]
+then
+	t_pass "the daemon reports e1.1 up, down, then up a second time"
 else
-	t_fail "the daemon logs e1.1 up a second time" "$(tail -n 20 "$LOG")"
+	t_fail "the daemon reports e1.1 up, down, then up a second time" "$(tail -n 20 "$LOG")"
 fi
 sectors=$(t_telemetry "$PREFIX" /aoe/info,e1.1 | jq -r .sectors)
 [[ $sectors == 131072 ]] && t_pass "same size after coming back ($sectors sectors)" ||
 	t_fail "same size after coming back" "$sectors"
 events=$(t_telemetry "$PREFIX" /aoe/events,64)
-if jq -e 'map(select(test("e1.1 state .* down"))) | length >= 1' <<<"$events" >/dev/null; then
-	t_pass "the error stream has the state change"
+# Down once, up again: exactly one change each way after the first probe.
+if jq -e 'map(select(test("e1.1 state up -> down$"))) | length == 1' <<<"$events" >/dev/null &&
+	jq -e 'map(select(test("e1.1 state .* -> up$"))) | length == 2' <<<"$events" >/dev/null; then
+	t_pass "the error stream has the state changes: up -> down once, then up again"
 else
-	t_fail "the error stream has the state change" "$events"
+	t_fail "the error stream has the state changes: up -> down once, then up again" "$events"
 fi
 kill -TERM "$DAEMON"
 wait "$DAEMON"

@@ -72,6 +72,21 @@ tcheck() {
 		t_fail "$1: the target injected it" "$2 '${n}'"$'\n'"$(tail -n 5 "$DIR/target-$1.log")"
 	fi
 }
+# cfg_answers NAME: the config answers target NAME sent (one per query, its announcement): the
+# rest of what it sent answered ATA requests.
+cfg_answers() { echo $(($(tcount "$1" cmd_config) + $(tcount "$1" unsolicited))); }
+# rcheck NAME JQ: JQ over {r: aoe-perf's JSON, t: {drop, dup, cfg}: the target's counts}.
+rcheck() {
+	local name=$1 t
+	t=$(printf '{"drop": %s, "dup": %s, "cfg": %s}' "$(tcount "$name" fault_drop)" \
+		"$(tcount "$name" fault_dup)" "$(cfg_answers "$name")")
+	if jq -e -n --argjson r "${CASE_JSON:-null}" --argjson t "$t" "$2" >/dev/null 2>&1; then
+		t_pass "$3"
+	else
+		t_fail "$3" "aoe-perf: $CASE_JSON; target: $t"
+	fi
+}
+
 jq_check() {
 	local name=$1 expr=$2
 	if jq -e "$expr" <<<"$CASE_JSON" >/dev/null 2>&1; then
@@ -91,6 +106,10 @@ for rate in 1% 5% 20%; do
 	jq_check "$case: no failed I/O, retransmits counted" \
 		'.io_failed == 0 and .io_completed == 2048 and .retransmits > 0'
 	tcheck "$case" fault_drop
+	# Each ATA answer dropped left its frame to be sent again: a frame whose answer came has
+	# at most as many answers dropped as it was sent again.
+	rcheck "$case" '$r.retransmits >= $t.drop - $t.cfg' \
+		"$case: at least one retransmission per ATA answer the target dropped"
 done
 
 for rate in 5% 30%; do
@@ -101,6 +120,10 @@ for rate in 5% 30%; do
 	jq_check "$case: duplicates refused as unexpected, nothing failed" \
 		'.io_failed == 0 and .io_completed == 2048 and .unexpected > 0'
 	tcheck "$case" fault_dup
+	# The second copy of an ATA answer finds its frame done; only the copies of the last
+	# answers (16 in flight) may come after aoe-perf's report.
+	rcheck "$case" '$r.unexpected >= $t.dup - $t.cfg - 16' \
+		"$case: every duplicated ATA answer counted as unexpected"
 done
 
 for rate in 10% 50%; do
@@ -117,6 +140,8 @@ run_case "$case" "drop=3%,dup=3%,reorder=10%,delay=200" -- "${verify[@]}" --seed
 [[ $CASE_RC -eq 0 ]] && t_pass "$case: verify passes" || t_fail "$case: verify passes" "exit $CASE_RC"
 jq_check "$case: retransmits and duplicates counted, nothing failed" \
 	'.io_failed == 0 and .io_completed == 2048 and .retransmits > 0 and .unexpected > 0'
+rcheck "$case" '$r.retransmits >= $t.drop - $t.cfg and $r.unexpected >= $t.dup - $t.cfg - 16' \
+	"$case: a retransmission per dropped ATA answer, an unexpected one per duplicate"
 
 # Corrupted headers (shelf, slot, command, tag, ATA flags, count or LBA): each such answer is
 # refused one way or another and its frame fetched again, so the verify passes.
@@ -153,7 +178,7 @@ target_stop
 		"exit $CASE_RC: $(tail -n 5 "$DIR/perf-$case.err")"
 jq_check "$case: bad arguments asked the config again; frames were cut to 4 sectors" \
 	'.io_failed == 0 and (.aoe_errors | add) > 0 and .requeries > 0 and .resplits > 0'
-tcheck "$case" shrinks
+t_check "$case: the target shrank once (one SIGUSR2)" test "$(tcount "$case" shrinks)" = 1
 
 # FLUSH CACHE EXT advertised by IDENTIFY (aoe-target always does) but aborted: an error, not a
 # silent fallback to FLUSH CACHE.
