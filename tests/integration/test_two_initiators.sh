@@ -46,7 +46,9 @@ for i in 1 2; do
 		{ t_fail "veth $i" "could not attach initiator $i"; t_summary; exit 1; }
 done
 truncate -s 32M "$IMG"
-ns vblade 1 1 "${N}T-t" "$IMG" >"$DIR/vblade.log" 2>&1 &
+# Not through ns(): a function in the background would make $! a subshell's PID, and the
+# cleanup would leave vblade running.
+ip netns exec "$NS" vblade 1 1 "${N}T-t" "$IMG" >"$DIR/vblade.log" 2>&1 &
 VBLADE=$!
 sleep 0.5
 
