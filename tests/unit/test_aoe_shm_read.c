@@ -19,17 +19,25 @@ static char path[64];
 static struct aoe_shm *w; /* the writer's mapping */
 static struct aoe_shm_reader r;
 
+/* A region at a unique path @p p (64 bytes), made afresh by the writer as the engine does. */
+static struct aoe_shm *
+region_create(char *p)
+{
+	struct aoe_shm *shm;
+	int fd;
+
+	snprintf(p, 64, "/tmp/test_aoe_shm_read.XXXXXX");
+	fd = mkstemp(p);
+	cr_assert(fd >= 0);
+	close(fd);
+	cr_assert_eq(aoe_shm_create(p, &shm), 0);
+	return shm;
+}
+
 static void
 setup(void)
 {
-	int fd;
-
-	/* A unique name; aoe_shm_create makes the file afresh, as the engine does. */
-	snprintf(path, sizeof(path), "/tmp/test_aoe_shm_read.XXXXXX");
-	fd = mkstemp(path);
-	cr_assert(fd >= 0);
-	close(fd);
-	cr_assert_eq(aoe_shm_create(path, &w), 0);
+	w = region_create(path);
 	w->nb_lcores = 2;
 	w->nb_ports = 1;
 	w->ports[0].port_id = 3;
@@ -71,14 +79,8 @@ Test(aoe_shm_read, open_good_region)
 Test(aoe_shm_read, open_refuses_region_before_it_is_published)
 {
 	char p2[64];
-	struct aoe_shm *w2;
-	int fd;
+	struct aoe_shm *w2 = region_create(p2);
 
-	snprintf(p2, sizeof(p2), "/tmp/test_aoe_shm_read.XXXXXX");
-	fd = mkstemp(p2);
-	cr_assert(fd >= 0);
-	close(fd);
-	cr_assert_eq(aoe_shm_create(p2, &w2), 0);
 	cr_assert_eq(aoe_shm_open(&r, NULL, p2), -EPROTO);
 	aoe_shm_publish(w2);
 	cr_assert_eq(aoe_shm_open(&r, NULL, p2), 0, "%s", r.err);
