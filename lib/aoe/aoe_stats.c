@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The writer's side of the statistics region (aoe_shm.h): create and map it at start-up,
- * publish target descriptions from the management lcore, append events from any lcore to that
- * lcore's own ring, and mark the region dead on a clean exit.
+ * The engine's statistics region (aoe_shm.h): create and map it at start-up, publish target
+ * descriptions from the management lcore, append events from any lcore to that lcore's own
+ * ring, and mark the region dead on a clean exit. The layout itself is written by
+ * aoe_shm_write.c, which the reader's unit test uses too.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_lcore.h>
@@ -18,17 +15,9 @@
 #include "aoe_internal.h"
 #include "aoe_log.h"
 #include "aoe_shm_read.h"
+#include "aoe_shm_write.h"
 
 static char shm_path[PATH_MAX];
-
-static uint64_t
-realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 int
 aoe_stats_init(const char *program)
@@ -36,42 +25,21 @@ aoe_stats_init(const char *program)
 	struct aoe_engine *e = &aoe_engine;
 	struct aoe_shm *shm;
 	unsigned int i;
-	int fd;
+	int rc;
 
 	/* aoe_defs.h is DPDK-free: its port name size is checked against ethdev's here. */
 	RTE_BUILD_BUG_ON(AOE_PORT_NAME_MAX != RTE_ETH_NAME_MAX_LEN);
 	snprintf(shm_path, sizeof(shm_path), "%s/%s", rte_eal_get_runtime_dir(), AOE_SHM_FILE);
-	/* A new file each run: a reader that still maps the old one keeps a consistent copy. */
-	unlink(shm_path);
-	fd = open(shm_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		AOE_LOG(ERR, net, "cannot create %s: %s", shm_path, strerror(errno));
-		return -errno;
-	}
-	if (ftruncate(fd, sizeof(*shm)) != 0) {
-		int rc = -errno;
-
-		AOE_LOG(ERR, net, "cannot size %s: %s", shm_path, strerror(errno));
-		close(fd);
-		unlink(shm_path);
+	rc = aoe_shm_create(shm_path, &shm);
+	if (rc != 0) {
+		AOE_LOG(ERR, net, "cannot create the statistics region %s: %s", shm_path,
+			strerror(-rc));
 		return rc;
 	}
-	shm = mmap(NULL, sizeof(*shm), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	if (shm == MAP_FAILED) {
-		AOE_LOG(ERR, net, "cannot map %s: %s", shm_path, strerror(errno));
-		unlink(shm_path);
-		return -ENOMEM;
-	}
-	shm->version = AOE_SHM_VERSION;
-	shm->size = sizeof(*shm);
-	shm->pid = (uint64_t)getpid();
 	shm->tsc_hz = e->tsc_hz;
-	shm->start_time_ns = realtime_ns();
 	shm->nb_lcores = e->nb_lcores;
 	shm->maxout = e->conf.maxout;
 	shm->deadsecs = e->conf.deadsecs;
-	shm->alive = 1;
 	snprintf(shm->program, sizeof(shm->program), "%s", program ? program : "");
 	for (i = 0; i < e->nb_lcores; i++) {
 		shm->lcores[i].lcore_id = e->lcores[i].lcore_id;
@@ -80,8 +48,7 @@ aoe_stats_init(const char *program)
 		e->lcores[i].events = &shm->events[i];
 	}
 	e->shm = shm;
-	/* Readers trust the region once the magic is there. */
-	__atomic_store_n(&shm->magic, AOE_SHM_MAGIC, __ATOMIC_RELEASE);
+	aoe_shm_publish(shm);
 	return 0;
 }
 
@@ -92,10 +59,8 @@ aoe_stats_fini(void)
 
 	if (e->shm == NULL)
 		return;
-	__atomic_store_n(&e->shm->alive, 0, __ATOMIC_RELEASE);
-	munmap(e->shm, sizeof(*e->shm));
+	aoe_shm_destroy(e->shm, shm_path);
 	e->shm = NULL;
-	unlink(shm_path);
 }
 
 void
@@ -151,9 +116,7 @@ aoe_stats_target_publish(const struct aoe_target *t)
 		return;
 	st = &e->shm->targets[t->index];
 	aoe_target_snapshot(t, &info);
-	seq = st->seq;
-	__atomic_store_n(&st->seq, seq + 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
+	seq = aoe_shm_target_begin(st);
 	st->state = info.state;
 	st->shelf = info.shelf;
 	st->slot = info.slot;
@@ -189,7 +152,7 @@ aoe_stats_target_publish(const struct aoe_target *t)
 	memcpy(st->serial, info.serial, sizeof(st->serial));
 	memcpy(st->firmware, info.firmware, sizeof(st->firmware));
 	memcpy(st->config, info.config, sizeof(st->config));
-	__atomic_store_n(&st->seq, seq + 2, __ATOMIC_RELEASE);
+	aoe_shm_target_end(st, seq);
 	if (t->index >= __atomic_load_n(&e->shm->nb_targets, __ATOMIC_RELAXED))
 		__atomic_store_n(&e->shm->nb_targets, t->index + 1u, __ATOMIC_RELEASE);
 }
@@ -226,19 +189,7 @@ aoe_stats_session(const struct aoe_target *t, unsigned int lcore_index)
 void
 aoe_event_emit(struct aoe_lcore *lc, struct aoe_shm_event *ev)
 {
-	struct aoe_shm_event_ring *r = lc->events;
-	struct aoe_shm_event *slot;
-	uint64_t seq = r->head + 1;
-
-	slot = &r->ring[(seq - 1) & (AOE_SHM_EVENTS - 1)];
-	/* Invalidate the slot first so a reader never takes half of two events for one. */
-	__atomic_store_n(&slot->seq, 0, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	ev->time_ns = realtime_ns();
-	memcpy((uint8_t *)slot + sizeof(slot->seq), (const uint8_t *)ev + sizeof(ev->seq),
-	       sizeof(*slot) - sizeof(slot->seq));
-	__atomic_store_n(&slot->seq, seq, __ATOMIC_RELEASE);
-	__atomic_store_n(&r->head, seq, __ATOMIC_RELEASE);
+	aoe_shm_event_append(lc->events, ev, aoe_shm_realtime_ns());
 }
 
 int

@@ -13,6 +13,7 @@
 #   aoe_eal_prefix NAME                    the --file-prefix aoe_eal_args uses: aoe-NAME-$$
 #   aoe_eal_args NAME [VDEV...]            EAL arguments for one DPDK process (always --no-pci)
 #   aoe_eal_cleanup PREFIX                 remove a finished process's hugepage and runtime files
+#   aoe_wait [--pid PID] SECS CMD...       poll CMD until it succeeds, SECS pass or PID is gone
 #   aoe_proc_state PID                     one-letter state of a live process; fails if gone
 #   aoe_memif_listening PID SOCK [SECS]    wait until process PID listens on memif socket SOCK
 #   aoe_probe IFACE SHELF SLOT [-i] [-t S] AoE query config (and IDENTIFY with -i) from user space
@@ -95,15 +96,23 @@ aoe_eal_cleanup() {
 	return 0
 }
 
-# aoe_wait SECS CMD...: run CMD every 0.1 s until it succeeds (0) or SECS pass (1); quiet.
+# aoe_wait [--pid PID] SECS CMD...: run CMD every 0.1 s until it succeeds (0), or SECS pass
+# or process PID is gone first (1); quiet. The one polling loop of scripts/ and the tests.
 aoe_wait() {
-	local secs=$1 i
+	local pid=""
+	if [[ $1 == --pid ]]; then
+		pid=$2
+		shift 2
+	fi
+	# A deadline in microseconds, not a count of tries: CMD itself may take a while.
+	local end=$((${EPOCHREALTIME//[!0-9]/} + $1 * 1000000))
 	shift
-	for ((i = 0; i < secs * 10; i++)); do
+	while :; do
 		"$@" >/dev/null 2>&1 && return 0
+		[[ -z $pid ]] || aoe_proc_state "$pid" >/dev/null || return 1
+		((${EPOCHREALTIME//[!0-9]/} < end)) || return 1
 		sleep 0.1
 	done
-	return 1
 }
 
 # One-letter state (R, S, T, ...) of PID; fails when the process is gone or a zombie.
@@ -117,91 +126,10 @@ aoe_proc_state() {
 # True once process PID (a memif server) listens on SOCK, within SECS (default 10); false when
 # it exits first or time runs out. memif's socket is abstract by default (no file, but
 # /proc/net/unix shows it as @SOCK).
-aoe_memif_listening() {
-	local pid=$1 sock=$2 tries=$((${3:-10} * 10))
-	while ((tries-- > 0)); do
-		aoe_proc_state "$pid" >/dev/null || return 1
-		grep -qF " @$sock" /proc/net/unix && return 0
-		sleep 0.1
-	done
-	return 1
-}
+aoe_memif_listening() { aoe_wait --pid "$1" "${3:-10}" grep -qF " @$2" /proc/net/unix; }
 
 # A user-space AoE query config (and with -i an ATA IDENTIFY DEVICE) to SHELF.SLOT on IFACE.
 # aoetools' aoeping cannot be used on a veth: it drops every frame shorter than 60 bytes, and
 # vblade's config replies are 32 bytes there (nothing pads them). Prints key=value lines;
 # exits 0 on an answer, 1 on timeout, 2 on a usage or socket error.
-aoe_probe() {
-	python3 - "$@" <<'PY'
-import os, socket, struct, sys, time
-
-args = sys.argv[1:]
-ident = "-i" in args
-timeout = 3.0
-if "-t" in args:
-    timeout = float(args[args.index("-t") + 1])
-    del args[args.index("-t"):args.index("-t") + 2]
-args = [a for a in args if a != "-i"]
-if len(args) != 3:
-    sys.exit("usage: aoe_probe IFACE SHELF SLOT [-i] [-t SECONDS]")
-ifname, shelf, slot = args[0], int(args[1], 0), int(args[2], 0)
-ETH_P_AOE = 0x88A2
-try:
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_AOE))
-    s.bind((ifname, ETH_P_AOE))
-    mac = s.getsockname()[4]
-except OSError as e:
-    print(f"aoe_probe: {ifname}: {e}", file=sys.stderr)
-    sys.exit(2)
-tag = 0x80000000 | (os.getpid() & 0xFFFF)
-deadline = time.monotonic() + timeout
-
-
-def exchange(dst, cmd, body, tag):
-    # Version 1, no flags; a tag with the high bit set, as user tools use.
-    s.send(dst + mac + struct.pack("!HBBHBBI", ETH_P_AOE, 0x10, 0, shelf, slot, cmd, tag) + body)
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return None
-        s.settimeout(left)
-        try:
-            f = s.recv(9200)
-        except socket.timeout:
-            return None
-        if len(f) < 24:
-            continue
-        _, vf, err, sh, sl, c, t = struct.unpack("!HBBHBBI", f[12:24])
-        if vf & 0x08 and sh == shelf and sl == slot and c == cmd and t == tag:
-            return f, err, vf
-
-
-r = exchange(b"\xff" * 6, 1, bytes(8), tag)
-if r is None:
-    print(f"aoe_probe: no config answer from e{shelf}.{slot} on {ifname} in {timeout:g} s",
-          file=sys.stderr)
-    sys.exit(1)
-f, err, vf = r
-bufcnt, fwver, maxsect, verccmd, cslen = struct.unpack("!HHBBH", f[24:32])
-tmac = f[6:12]
-print(f"shelf={shelf}\nslot={slot}\nmac={tmac.hex(':')}\nbufcnt={bufcnt}\nfwver={fwver:#x}")
-print(f"maxsect={maxsect}\naoever={verccmd >> 4}")
-if ident:
-    # aflags 0, feature 0, one sector, IDENTIFY DEVICE 0xEC, LBA 0, two reserved bytes.
-    r = exchange(tmac, 0, bytes([0, 0, 1, 0xEC]) + bytes(8), tag + 1)
-    if r is None:
-        print(f"aoe_probe: no IDENTIFY answer from e{shelf}.{slot}", file=sys.stderr)
-        sys.exit(1)
-    f, err, vf = r
-    status = f[27]
-    if vf & 0x04 or status & 0xA9 or len(f) < 36 + 512:
-        print(f"aoe_probe: IDENTIFY failed: flags={vf:#x} error={err} status={status:#x}",
-              file=sys.stderr)
-        sys.exit(1)
-    w = struct.unpack("<256H", f[36:36 + 512])
-    lba48 = bool(w[83] & (1 << 10) or w[86] & (1 << 10))
-    sectors = (w[100] | w[101] << 16 | w[102] << 32 | w[103] << 48) if lba48 else \
-        (w[60] | w[61] << 16)
-    print(f"lba48={int(lba48)}\nsectors={sectors}")
-PY
-}
+aoe_probe() { python3 "$AOE_ROOT/tests/integration/helpers/aoe_probe.py" "$@"; }

@@ -1,25 +1,55 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # shellcheck shell=bash
 #
-# A tiny TAP-like harness for tests/integration/test_*.sh. Source it first thing:
+# The harness of tests/integration/test_*.sh, TAP-like. Source it first thing:
 #
 #   source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 #   t_require_root
-#   t_testbed_up mytest --targets 1.1:64M        # own test bed, torn down at exit; sets AOE_TB_*
-#   t_dpdk_args mytest "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1"   # fills T_DPDK_ARGS
+#   t_require_bins dpdk-aoe                       # records a failure and exits when not built
+#   t_testbed_up my --targets 1.1:64M             # a test bed of this run's own; sets AOE_TB_*
+#   t_dpdk_args my "$(t_af_packet)"               # the EAL arguments: T_DPDK_ARGS, T_DPDK_PREFIX
 #   t_check "daemon lists e1.1" t_timeout 30 "$(t_bin dpdk-aoe)" -l 0 "${T_DPDK_ARGS[@]}" -- --status
 #   t_summary                                     # last line; its status is the script's
 #
+# Results
 #   t_pass NAME / t_fail NAME WHY / t_skip NAME WHY   record one result
 #   t_check NAME CMD...        run CMD; pass when it exits 0, else fail and show its output
 #   t_check_fails NAME CMD...  the reverse: pass when CMD exits non-zero
-#   t_cleanup_add CMD...       push a command run at exit, newest first (also on failure)
+#   t_check_exit NAME CODE CMD...  pass when CMD exits with exactly CODE
+#   T_OUT                      the output of the last t_check* (or failed t_wait_until)
+#   t_summary                  "N passed, N failed[, N skipped]"; fails when nothing passed
+# Processes and waiting
 #   t_timeout SECS CMD...      CMD under timeout(1), killed 5 s after the TERM if needed
-#   t_dpdk_args NAME [VDEV...] T_DPDK_ARGS=(EAL args, --no-pci, unique prefix); cleans the
-#                              prefix's hugepage and runtime files at exit
-#   t_bin PROGRAM              path of build/app/PROGRAM/PROGRAM (AOE_BUILD_DIR honoured)
+#   t_bg VAR CMD...            start CMD in the background, its PID in VAR, killed at exit
+#   t_wait_until [--pid PID] SECS CMD...  poll CMD every 0.1 s until it exits 0; non-zero when
+#                              SECS pass (or PID is gone) first, CMD's last output in T_OUT and
+#                              on stderr: the caller records the failure
+#   t_wait_line SECS REGEX FILE  t_wait_until a line of FILE matches REGEX (grep -E); FILE's
+#                              tail on stdout when none does
+#   t_cleanup_add CMD...       run CMD at exit, newest first, also on failure and also when
+#                              added from a subshell (a t_check'd function)
+# Programs and DPDK
+#   t_bin PROGRAM              path of the built app/PROGRAM/PROGRAM (AOE_BUILD_DIR honoured)
+#   t_dpdk_args NAME [VDEV...] the one way to get a DPDK process's EAL arguments (no -l):
+#                              T_DPDK_ARGS=(--no-pci, own --file-prefix, memory, --vdev VDEV...)
+#                              and T_DPDK_PREFIX (aoe-NAME-PID); the prefix's hugepage and
+#                              runtime files are removed at exit
+#   t_af_packet [IFACE] [K=V...]  the af_packet vdev of IFACE (default the test bed's root-side
+#                              veth), one queue pair, with any more K=V options
+#   t_perf SECS EAL-ARGS... -- ARGS...  aoe-perf under a timeout of SECS
+#   t_status EAL-ARGS... -- ARGS...     dpdk-aoe -- --status ARGS..., under a timeout of 30 s
 #   t_telemetry PREFIX CMD...  ask a DPDK process's telemetry socket; one JSON answer per line
-#   T_OUT                      the output of the last t_check / t_check_fails
+#   t_sniffed DIR CMD...       run CMD while helpers/aoe_sniff.py lists the AoE frames on the
+#                              test bed's root-side veth into DIR/frames
+#   t_pattern ARGS...          helpers/aoe_pattern.py (aoe-perf's pattern in a backing file)
+# Test beds (scripts/testbed.sh); TAG is 1-5 of [a-z0-9], starting with a letter
+#   t_testbed_up TAG [testbed.sh up options]  a bed of this run's own, named TAG + the script's
+#                              PID (two runs never share one), down at exit; exports AOE_TB_*.
+#                              Records a failure and returns non-zero when it cannot be made; a
+#                              bed of that name that is already there is not this run's: it is
+#                              left alone (and the test fails)
+#   t_testbed TAG CMD [ARGS...]  testbed.sh CMD on that bed (pause, resume, kill, start, ...)
+#   t_testbed_file TAG S.L     the backing file of target S.L of that bed
 #
 # Tests run with set -u and pipefail but not -e: one failed check must not hide the others.
 
@@ -32,9 +62,12 @@ T_FAIL=0
 T_SKIP=0
 T_N=0
 T_OUT=""
-T_CLEANUP=()
 T_DPDK_ARGS=()
+T_DPDK_PREFIX=""
 T_TESTBED=$AOE_ROOT/scripts/testbed.sh
+T_HELPERS=$AOE_ROOT/tests/integration/helpers
+# The cleanup stack is a file: what a subshell adds (t_check runs functions in one) is kept.
+T_CLEANUP_FILE=$(mktemp /tmp/aoe-test-cleanup.XXXXXX)
 
 t_pass() {
 	T_N=$((T_N + 1)) T_PASS=$((T_PASS + 1))
@@ -82,6 +115,19 @@ t_check_fails() {
 	return 1
 }
 
+t_check_exit() {
+	local name=$1 want=$2 rc
+	shift 2
+	T_OUT=$("$@" 2>&1)
+	rc=$?
+	if ((rc == want)); then
+		t_pass "$name"
+		return 0
+	fi
+	t_fail "$name" "exit $rc, want $want, from: $*"$'\n'"$(t_tail "$T_OUT")"
+	return 1
+}
+
 t_timeout() {
 	local secs=$1
 	shift
@@ -91,18 +137,51 @@ t_timeout() {
 t_cleanup_add() {
 	local cmd
 	printf -v cmd '%q ' "$@"
-	T_CLEANUP+=("$cmd")
+	printf '%s\n' "$cmd" >>"$T_CLEANUP_FILE"
 }
 
 t_run_cleanup() {
+	local -a cmds
 	local i
-	for ((i = ${#T_CLEANUP[@]} - 1; i >= 0; i--)); do
-		eval "${T_CLEANUP[i]}" >/dev/null 2>&1 || true
+	[[ -f $T_CLEANUP_FILE ]] || return 0
+	mapfile -t cmds <"$T_CLEANUP_FILE"
+	for ((i = ${#cmds[@]} - 1; i >= 0; i--)); do
+		eval "${cmds[i]}" >/dev/null 2>&1 || true
 	done
-	T_CLEANUP=()
+	rm -f -- "$T_CLEANUP_FILE"
 }
 trap t_run_cleanup EXIT
 trap 'exit 130' INT TERM HUP
+
+t_bg() {
+	local -n _t_bg_pid=$1
+	shift
+	"$@" &
+	_t_bg_pid=$!
+	t_cleanup_add kill "$_t_bg_pid"
+}
+
+t_wait_until() {
+	local opt=() gone=""
+	if [[ $1 == --pid ]]; then
+		opt=(--pid "$2") gone=" (or until process $2 was gone)"
+		shift 2
+	fi
+	local secs=$1
+	shift
+	aoe_wait "${opt[@]}" "$secs" "$@" && return 0
+	T_OUT=$("$@" 2>&1)
+	printf 'waited %s s%s for: %s; its last output:\n%s\n' "$secs" "$gone" "$*" \
+		"$(t_tail "$T_OUT")" >&2
+	return 1
+}
+
+t_wait_line() {
+	aoe_wait "$1" grep -Eq -- "$2" "$3" && return 0
+	echo "no line matching '$2' in $3 after $1 s; its tail:"
+	tail -n 20 -- "$3"
+	return 1
+}
 
 t_summary() {
 	local skipped=""
@@ -123,25 +202,103 @@ t_require_root() {
 
 t_bin() { printf '%s/app/%s/%s\n' "$(aoe_build_dir)" "$1" "$1"; }
 
-t_dpdk_args() {
-	local name=$1
-	# shellcheck disable=SC2034 # the caller's to use
-	read -ra T_DPDK_ARGS <<<"$(aoe_eal_args "$@")"
-	t_cleanup_add aoe_eal_cleanup "$(aoe_eal_prefix "$name")"
+t_require_bins() {
+	local p b
+	for p; do
+		[[ $p == */* ]] && b=$p || b=$(t_bin "$p")
+		if [[ ! -x $b ]]; then
+			t_fail "$b is built" \
+				"build it: meson setup build && ninja -C build (or set AOE_BUILD_DIR)"
+			t_summary
+			exit 1
+		fi
+	done
 }
 
-# t_testbed_up NAME [testbed.sh up options]: a test bed of one's own, down at exit; exports
-# AOE_TB_IFACE, AOE_TB_NS, AOE_TB_TARGETS, ... Returns non-zero (and records a failure) if it
-# cannot be made.
-t_testbed_up() {
-	local name=$1 out
+t_dpdk_args() {
+	local name=$1
+	T_DPDK_PREFIX=$(aoe_eal_prefix "$name")
+	# shellcheck disable=SC2034 # the caller's to use
+	read -ra T_DPDK_ARGS <<<"$(aoe_eal_args "$@")"
+	t_cleanup_add aoe_eal_cleanup "$T_DPDK_PREFIX"
+}
+
+t_af_packet() {
+	local iface=${1:-$AOE_TB_IFACE} kv vdev
+	vdev="net_af_packet0,iface=$iface,qpairs=1"
+	for kv in "${@:2}"; do vdev+=",$kv"; done
+	printf '%s\n' "$vdev"
+}
+
+t_perf() {
+	local secs=$1
 	shift
-	t_cleanup_add "$T_TESTBED" down --name "$name"
+	t_timeout "$secs" "$(t_bin aoe-perf)" "$@"
+}
+
+t_status() {
+	local eal=()
+	while (($# > 0)) && [[ $1 != -- ]]; do
+		eal+=("$1")
+		shift
+	done
+	t_timeout 30 "$(t_bin dpdk-aoe)" "${eal[@]}" -- --status "${@:2}"
+}
+
+t_pattern() { python3 "$T_HELPERS/aoe_pattern.py" "$@"; }
+
+t_sniffed() {
+	local dir=$1 sp rc
+	shift
+	# A stale "ready" from the last run would not wait for this one.
+	rm -f -- "$dir/sniff.err"
+	python3 "$T_HELPERS/aoe_sniff.py" "$AOE_TB_IFACE" 60 >"$dir/frames" 2>"$dir/sniff.err" &
+	sp=$!
+	aoe_wait --pid "$sp" 10 grep -q ready "$dir/sniff.err" ||
+		echo "the sniffer did not start: $(cat "$dir/sniff.err")"
+	"$@"
+	rc=$?
+	sleep 0.5
+	kill -TERM "$sp" 2>/dev/null
+	wait "$sp"
+	return $rc
+}
+
+# The bed's name: TAG and the PID of the test script ($$ is that even in a subshell).
+t_testbed_name() {
+	[[ $1 =~ ^[a-z][a-z0-9]{0,4}$ ]] ||
+		{ echo "test bed tag '$1': use 1-5 of [a-z0-9], a letter first" >&2; return 1; }
+	printf '%s%s\n' "$1" "$$"
+}
+
+t_testbed_up() {
+	local tag=$1 name out rc
+	shift
+	name=$(t_testbed_name "$tag") || { t_fail "test bed $tag up" "bad tag '$tag'"; return 1; }
+	"$T_TESTBED" status --name "$name" >/dev/null 2>&1
+	rc=$?
+	if ((rc != 3)); then
+		# Not made by this run: its owner tears it down, never this test.
+		t_fail "test bed $name up" "a test bed $name exists already and is not this run's"
+		return 1
+	fi
 	if ! out=$("$T_TESTBED" up --name "$name" "$@" 2>&1); then
+		# A failed up removes what it made itself.
 		t_fail "test bed $name up" "$(t_tail "$out")"
 		return 1
 	fi
+	t_cleanup_add "$T_TESTBED" down --name "$name"
 	eval "$("$T_TESTBED" env --name "$name")"
+}
+
+t_testbed() {
+	local name
+	name=$(t_testbed_name "$1") || return 1
+	"$T_TESTBED" "$2" "${@:3}" --name "$name"
+}
+
+t_testbed_file() {
+	t_testbed "$1" status | sed -n "s/^target\.${2//./\\.}\.file=//p"
 }
 
 # t_telemetry PREFIX CMD...: each command's answer (the value under its name) as one JSON line,

@@ -11,16 +11,14 @@
 # default, and then the host's capture sockets never see what it sends: qdisc_bypass=0 here.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
-# shellcheck source=tests/integration/helpers/common.sh
-source "$(dirname -- "${BASH_SOURCE[0]}")/helpers/common.sh"
 t_require_root
-it_require_bins
+t_require_bins dpdk-aoe aoe-perf
 command -v tshark >/dev/null || { t_fail "tshark is installed"; t_summary; exit 1; }
 
-N=tsh$$
-t_testbed_up "$N" --targets 1.1:64M || { t_summary; exit 1; }
+t_testbed_up tsh --targets 1.1:64M || { t_summary; exit 1; }
 OUR=$(cat "/sys/class/net/$AOE_TB_IFACE/address")
-it_eal E "$N" "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1,qdisc_bypass=0"
+t_dpdk_args tsh "$(t_af_packet "" qdisc_bypass=0)"
+E=(-l 0 "${T_DPDK_ARGS[@]}")
 TMP=$(mktemp -d /tmp/it-tshark.XXXXXX)
 t_cleanup_add rm -rf -- "$TMP"
 PCAP=$TMP/aoe.pcap
@@ -28,21 +26,16 @@ PCAP=$TMP/aoe.pcap
 # Region: 8 KiB at 1 MiB = LBAs 2048-2063 = 8 frames of 2 sectors at LBAs 2048, 2050, ... 2062.
 OFF=$((1 << 20))
 touch "$PCAP"
-tshark -i "$AOE_TB_IFACE" -f 'ether proto 0x88a2' -c 400 -a duration:30 -w "$PCAP" -q \
-	2>"$TMP/tshark.err" &
-TPID=$!
-t_cleanup_add kill -TERM "$TPID"
-for ((i = 0; i < 100; i++)); do
-	grep -q "Capturing on" "$TMP/tshark.err" && break
-	sleep 0.1
-done
-t_check "tshark captures on $AOE_TB_IFACE" grep -q "Capturing on" "$TMP/tshark.err"
-t_check "dpdk-aoe --status lists e1.1" \
-	bash -c '"$@" 2>/dev/null | grep -q "^ *e1.1 .* up"' _ \
-	timeout 30 "$IT_DAEMON" "${E[@]}" -- --status --discover-wait 500
-t_check "aoe-perf writes 8 KiB at 1 MiB" it_perf E 30 -T e1.1 -w write -o 4k -q 1 --offset $OFF --size 8k
+t_bg TPID tshark -i "$AOE_TB_IFACE" -f 'ether proto 0x88a2' -c 400 -a duration:30 -w "$PCAP" -q \
+	2>"$TMP/tshark.err"
+t_check "tshark captures on $AOE_TB_IFACE" \
+	t_wait_until --pid "$TPID" 10 grep -q "Capturing on" "$TMP/tshark.err"
+lists_e11() { t_status "${E[@]}" -- --discover-wait 500 2>/dev/null | grep -q "^ *e1.1 .* up"; }
+t_check "dpdk-aoe --status lists e1.1" lists_e11
+t_check "aoe-perf writes 8 KiB at 1 MiB" \
+	t_perf 30 "${E[@]}" -- -T e1.1 -w write -o 4k -q 1 --offset $OFF --size 8k
 t_check "aoe-perf reads it back checked" \
-	it_perf E 30 -T e1.1 -w read -o 4k -q 1 --offset $OFF --size 8k --check
+	t_perf 30 "${E[@]}" -- -T e1.1 -w read -o 4k -q 1 --offset $OFF --size 8k --check
 sleep 0.5
 kill -INT "$TPID" 2>/dev/null
 wait "$TPID"

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # dpdk-aoe's configuration file against real vblade targets (scripts/testbed.sh): a file that
-# sets status, json and discover_wait = 500 makes a plain "dpdk-aoe --config FILE" print the JSON
-# of every target; the command line wins over the file (--discover-wait, --iflist); the shipped
+# sets status, json and discover_wait = 5000 (not the default 2000) makes a plain "dpdk-aoe
+# --config FILE" listen 5 s and print the JSON of every target; the command line wins over the
+# file (--discover-wait, --iflist); the shipped
 # config/dpdk-aoe.conf changes nothing; a bad file is refused with exit 2 and its line number
 # before the EAL starts (nothing on stdout).
 # shellcheck source=tests/integration/lib.sh
@@ -11,19 +12,14 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
 
 DAEMON=$(t_bin dpdk-aoe)
-if [[ ! -x $DAEMON ]]; then
-	t_fail "$DAEMON is built" \
-		"build it: meson setup build && ninja -C build (or set AOE_BUILD_DIR)"
-	t_summary
-	exit 1
-fi
+t_require_bins dpdk-aoe
 command -v jq >/dev/null || { t_fail "jq is installed"; t_summary; exit 1; }
 
-TB=cfg$$
 TMP=$(mktemp -d /tmp/it-config.XXXXXX)
 t_cleanup_add rm -rf -- "$TMP"
 # For the runs that must stop before the EAL: should one start anyway, it probes nothing.
-NOEAL=(-l 0 --no-pci --no-huge -m 512 --file-prefix "aoe-$TB-bad-$$")
+t_dpdk_args cfg-noeal
+NOEAL=(-l 0 "${T_DPDK_ARGS[@]}")
 
 # ---- refusals: no test bed, no EAL --------------------------------------------------------------
 
@@ -62,20 +58,15 @@ refused "a line over 4096 characters is refused with its number" \
 refused "json = true without status is refused" "allowed only with --status" 'json = true\n'
 refused "the command line does not excuse a bad file" "$TMP/bad.conf:1: maxout: 0 is out of range" \
 	'maxout = 0\n' --maxout 8 --status
-# exits_2 CMD...: CMD exits with 2 (bad options), not merely non-zero.
-exits_2() {
-	"$@"
-	test $? = 2
-}
-t_check "--config of a missing file: exit 2" \
-	exits_2 "$DAEMON" "${NOEAL[@]}" -- --config "$TMP/none.conf" --status
+t_check_exit "--config of a missing file: exit 2" 2 \
+	"$DAEMON" "${NOEAL[@]}" -- --config "$TMP/none.conf" --status
 t_check "... and the message names the file" grep -qF "$TMP/none.conf: cannot open" <<<"$T_OUT"
-t_check "--config with --no-config: exit 2" \
-	exits_2 "$DAEMON" "${NOEAL[@]}" -- --config "$TMP/bad.conf" --no-config
+t_check_exit "--config with --no-config: exit 2" 2 \
+	"$DAEMON" "${NOEAL[@]}" -- --config "$TMP/bad.conf" --no-config
 
 # ---- the test bed ------------------------------------------------------------------------------
-t_testbed_up "$TB" || { t_summary; exit 1; }
-t_dpdk_args "$TB" "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1"
+t_testbed_up cfg || { t_summary; exit 1; }
+t_dpdk_args cfg "$(t_af_packet)"
 EAL=(-l 0 "${T_DPDK_ARGS[@]}")
 
 # Exactly the test bed's targets (AOE_TB_TARGETS: "S.L:BYTES ..."), up, with their sizes.
@@ -100,11 +91,12 @@ run_timed() {
 	((rc == 0)) || { echo "exit $rc; stderr:"; tail -n 20 "$out.err"; return 1; }
 }
 
+# The file's discover_wait is one the default (2000 ms) cannot pass for: 5000.
 cat >"$TMP/good.conf" <<EOF
-# dpdk-aoe, from the test: a status run as JSON, listening half a second.
+# dpdk-aoe, from the test: a status run as JSON, listening five seconds.
    status = true
 json=true
-	discover_wait = 500
+	discover_wait = 5000
 
 iflist = net_af_packet0
 EOF
@@ -112,24 +104,25 @@ EOF
 t_check "--config FILE alone: status as JSON (exit 0)" \
 	run_timed "$TMP/a.json" "$TMP/a.ms" --config "$TMP/good.conf"
 t_check "... lists every test bed target, up, with its size" want_json "$TMP/a.json"
+t_check "... it listened the file's 5000 ms, not the default 2000 ($(cat "$TMP/a.ms" 2>/dev/null) ms)" \
+	test "$(cat "$TMP/a.ms")" -ge 5000
 
-# The command line wins: it listens at least --discover-wait, not the file's 500 ms.
-t_check "--discover-wait 4000 on the command line beats the file's 500" \
-	run_timed "$TMP/b.json" "$TMP/b.ms" --discover-wait 4000 --config "$TMP/good.conf"
-t_check "... it listened >= 4 s ($(cat "$TMP/b.ms" 2>/dev/null) ms)" \
-	test "$(cat "$TMP/b.ms")" -ge 4000
-t_check "... and the file's 500 ms run took less ($(cat "$TMP/a.ms" 2>/dev/null) ms)" \
-	test "$(cat "$TMP/a.ms")" -lt 4000
+# The command line wins: a run that took the file's 5000 ms would not be this quick.
+t_check "--discover-wait 300 on the command line beats the file's 5000" \
+	run_timed "$TMP/b.json" "$TMP/b.ms" --discover-wait 300 --config "$TMP/good.conf"
+t_check "... it listened less than the file's 5000 ms ($(cat "$TMP/b.ms" 2>/dev/null) ms)" \
+	test "$(cat "$TMP/b.ms")" -lt 5000
 t_check "... still JSON with every target" want_json "$TMP/b.json"
 
 # A file that names a port the EAL does not have fails; --iflist on the command line replaces it.
 sed 's/^iflist = .*/iflist = net_nosuch0/' "$TMP/good.conf" >"$TMP/badport.conf"
-t_check "the file's iflist is used (no port net_nosuch0: refused, exit 2)" \
-	exits_2 t_timeout 60 "$DAEMON" "${EAL[@]}" -- --config "$TMP/badport.conf"
+t_check_exit "the file's iflist is used (no port net_nosuch0: refused, exit 2)" 2 \
+	t_timeout 60 "$DAEMON" "${EAL[@]}" -- --config "$TMP/badport.conf"
 t_check "... naming the port, the file and its line" \
 	grep -qF "dpdk-aoe: $TMP/badport.conf:6: iflist: no port named 'net_nosuch0'" <<<"$T_OUT"
 t_check "--iflist on the command line replaces the file's" \
-	run_timed "$TMP/c.json" "$TMP/c.ms" --config "$TMP/badport.conf" --iflist net_af_packet0
+	run_timed "$TMP/c.json" "$TMP/c.ms" --config "$TMP/badport.conf" --iflist net_af_packet0 \
+	--discover-wait 500
 t_check "... every target found" want_json "$TMP/c.json"
 
 # The shipped example has every key commented out: the same table as no file at all.

@@ -8,41 +8,31 @@
 # queue must wait and go out later, not count as lost: no I/O fails, no data is wrong, and the
 # retransmissions beyond what the target really dropped (its tx_full counter) are fewer than
 # the frames held back, while the initiator's counters show that the congestion happened.
+# shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
 
 MANY=$(aoe_build_dir)/tests/integration/progs/aoe-many
-t_check "aoe-many is built" test -x "$MANY" || { t_summary; exit 1; }
+t_require_bins aoe-target "$MANY"
 DIR=$(mktemp -d /tmp/aoecong.XXXXXX)
 t_cleanup_add rm -rf "$DIR"
 SOCK=$DIR/memif.sock
-N=cg$$
 
 disks=()
 for ((i = 1; i <= 100; i++)); do
 	disks+=(--disk "7.$i=ram:1M")
 done
-t_dpdk_args "$N-t" "net_memif0,role=server,socket=$SOCK"
-"$(t_bin aoe-target)" -l 1 "${T_DPDK_ARGS[@]}" -- "${disks[@]}" >"$DIR/target.log" 2>&1 &
-TPID=$!
-t_cleanup_add kill -KILL "$TPID"
-for _ in $(seq 100); do
-	grep -qF " @$SOCK" /proc/net/unix && break
-	sleep 0.1
-done
+t_dpdk_args cong-t "net_memif0,role=server,socket=$SOCK"
+t_bg TPID "$(t_bin aoe-target)" -l 1 "${T_DPDK_ARGS[@]}" -- "${disks[@]}" >"$DIR/target.log" 2>&1
+aoe_memif_listening "$TPID" "$SOCK" ||
+	t_fail "aoe-target listens on memif $SOCK" "$(t_tail "$(cat "$DIR/target.log")")"
 
-t_dpdk_args "$N" "net_memif0,role=client,socket=$SOCK"
+t_dpdk_args cong "net_memif0,role=client,socket=$SOCK"
 # --linger keeps the link up after the result, so the target stops first and prints its own
 # counters (22.11's memif may crash a process whose peer just left).
-"$MANY" -l 0 "${T_DPDK_ARGS[@]}" -- --mbufs 1024 --deadsecs 20 --linger 6 8 8192 7 1 100 \
-	>"$DIR/many.out" 2>"$DIR/many.err" &
-MPID=$!
-t_cleanup_add kill -KILL "$MPID"
-for _ in $(seq 600); do
-	grep -q '^{' "$DIR/many.out" && break
-	kill -0 "$MPID" 2>/dev/null || break
-	sleep 0.2
-done
+t_bg MPID "$MANY" -l 0 "${T_DPDK_ARGS[@]}" -- --mbufs 1024 --deadsecs 20 --linger 6 8 8192 7 1 \
+	100 >"$DIR/many.out" 2>"$DIR/many.err"
+t_wait_until --pid "$MPID" 120 grep -q '^{' "$DIR/many.out"
 result=$(grep '^{' "$DIR/many.out" | tail -n 1)
 [[ -n $result ]] || echo "# aoe-many: $(grep -v "^EAL" "$DIR/many.err" | tail -n 5)"
 t_check "aoe-many: 100 targets x 8 slots of 8 KiB on one lcore, 1024 mbufs, 6 s" \

@@ -6,43 +6,33 @@
 # asked through telemetry sends IDENTIFY), so after --deadsecs the target goes down; after
 # SIGCONT, rediscovery (periodic, every second here) brings it back up, in the same process,
 # with the same size. The other target stays up throughout.
+# shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
+t_require_bins dpdk-aoe
 
-t_testbed_up downup || { t_summary; exit 1; }
-t_dpdk_args downup "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1"
-PREFIX=$(aoe_eal_prefix downup)
+t_testbed_up du || { t_summary; exit 1; }
+t_dpdk_args downup "$(t_af_packet)"
+PREFIX=$T_DPDK_PREFIX
 LOG=$(mktemp /tmp/aoedownup.XXXXXX)
 t_cleanup_add rm -f "$LOG"
 
 state() { t_telemetry "$PREFIX" "/aoe/info,$1" | jq -r .state; }
-# wait_for SECS CMD...: retry CMD every 0.2 s until it succeeds or SECS pass
-wait_for() {
-	local secs=$1 i
-	shift
-	for ((i = 0; i < secs * 5; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.2
-	done
-	return 1
-}
 is_state() { [[ $(state "$1") == "$2" ]]; }
 
-"$(t_bin dpdk-aoe)" -l 0 "${T_DPDK_ARGS[@]}" -- --deadsecs 2 --discover-interval 1 \
-	>"$LOG" 2>&1 &
-DAEMON=$!
-t_cleanup_add kill "$DAEMON"
+t_bg DAEMON "$(t_bin dpdk-aoe)" -l 0 "${T_DPDK_ARGS[@]}" -- --deadsecs 2 --discover-interval 1 \
+	>"$LOG" 2>&1
 
-if wait_for 15 is_state e1.1 up && wait_for 5 is_state e1.2 up; then
+if t_wait_until 15 is_state e1.1 up && t_wait_until 5 is_state e1.2 up; then
 	t_pass "both targets up"
 else
 	t_fail "both targets up" "$(tail -n 20 "$LOG")"
 fi
 
-"$T_TESTBED" pause 1.1 --name downup
-t_cleanup_add "$T_TESTBED" resume 1.1 --name downup
+t_testbed du pause 1.1 >/dev/null
+t_cleanup_add t_testbed du resume 1.1
 t_telemetry "$PREFIX" /aoe/revalidate,e1.1 >/dev/null
-if wait_for 10 is_state e1.1 down; then
+if t_wait_until 10 is_state e1.1 down; then
 	t_pass "e1.1 goes down after deadsecs with IDENTIFY unanswered"
 else
 	t_fail "e1.1 goes down" "state $(state e1.1); $(tail -n 20 "$LOG")"
@@ -54,25 +44,29 @@ else
 fi
 is_state e1.2 up && t_pass "e1.2 stays up" || t_fail "e1.2 stays up" "$(state e1.2)"
 
-"$T_TESTBED" resume 1.1 --name downup
-if wait_for 10 is_state e1.1 up; then
+t_testbed du resume 1.1 >/dev/null
+if t_wait_until 10 is_state e1.1 up; then
 	t_pass "e1.1 comes back up after SIGCONT and rediscovery"
 else
 	t_fail "e1.1 comes back up" "state $(state e1.1); $(tail -n 20 "$LOG")"
 fi
-if [[ $(grep -c "e1.1 up" "$LOG") -ge 2 ]]; then
-	t_pass "the daemon logs e1.1 up a second time"
+# Its event lines (stdout): up, down, up.
+if [[ $(grep -Eo '^[0-9T:+-]+ e1\.1 (up|down)' "$LOG" | cut -d' ' -f3 | tr '\n' ' ') == "up down up " ]]
+then
+	t_pass "the daemon reports e1.1 up, down, then up a second time"
 else
-	t_fail "the daemon logs e1.1 up a second time" "$(tail -n 20 "$LOG")"
+	t_fail "the daemon reports e1.1 up, down, then up a second time" "$(tail -n 20 "$LOG")"
 fi
 sectors=$(t_telemetry "$PREFIX" /aoe/info,e1.1 | jq -r .sectors)
 [[ $sectors == 131072 ]] && t_pass "same size after coming back ($sectors sectors)" ||
 	t_fail "same size after coming back" "$sectors"
 events=$(t_telemetry "$PREFIX" /aoe/events,64)
-if jq -e 'map(select(test("e1.1 state .* down"))) | length >= 1' <<<"$events" >/dev/null; then
-	t_pass "the error stream has the state change"
+# Down once, up again: exactly one change each way after the first probe.
+if jq -e 'map(select(test("e1.1 state up -> down$"))) | length == 1' <<<"$events" >/dev/null &&
+	jq -e 'map(select(test("e1.1 state .* -> up$"))) | length == 2' <<<"$events" >/dev/null; then
+	t_pass "the error stream has the state changes: up -> down once, then up again"
 else
-	t_fail "the error stream has the state change" "$events"
+	t_fail "the error stream has the state changes: up -> down once, then up again" "$events"
 fi
 kill -TERM "$DAEMON"
 wait "$DAEMON"

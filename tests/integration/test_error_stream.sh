@@ -8,44 +8,36 @@
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
 
-NAME=est$$
 STAT=$(t_bin aoe-stat)
-t_testbed_up "$NAME" || { t_summary; exit 1; }
-t_dpdk_args perf "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1"
-PREFIX=$(aoe_eal_prefix perf)
-OUT=/tmp/$NAME
-t_cleanup_add rm -f "$OUT-perf" "$OUT-follow" "$OUT-events"
+t_require_bins aoe-perf aoe-stat
+t_testbed_up est || { t_summary; exit 1; }
+t_dpdk_args perf "$(t_af_packet)"
+PREFIX=$T_DPDK_PREFIX
+OUT=$(mktemp -d /tmp/aoe-errstream.XXXXXX)
+t_cleanup_add rm -rf "$OUT"
 
-"$(t_bin aoe-perf)" -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 -w randread -o 4k -q 8 -t 8 \
-	--deadsecs 30 >"$OUT-perf" 2>&1 &
-PERF=$!
-t_cleanup_add kill "$PERF"
-for ((i = 0; i < 150; i++)); do
-	"$STAT" --file-prefix "$PREFIX" 2>/dev/null | grep -q "e1.1.*up" && break
-	sleep 0.1
-done
-"$STAT" --file-prefix "$PREFIX" --follow >"$OUT-follow" 2>&1 &
-FOLLOW=$!
-t_cleanup_add kill "$FOLLOW"
+t_bg PERF "$(t_bin aoe-perf)" -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 -w randread -o 4k -q 8 -t 8 \
+	--deadsecs 30 >"$OUT/perf" 2>&1
+e11_up() { "$STAT" --file-prefix "$PREFIX" | grep -q "e1.1.*up"; }
+t_wait_until --pid "$PERF" 15 e11_up
+t_bg FOLLOW "$STAT" --file-prefix "$PREFIX" --follow >"$OUT/follow" 2>&1
 sleep 1
-"$T_TESTBED" pause 1.1 --name "$NAME" >/dev/null
+t_testbed est pause 1.1 >/dev/null
 sleep 2
-printf '/aoe/events,512\n' | python3 /usr/bin/dpdk-telemetry.py -f "$PREFIX" >"$OUT-events" 2>&1
-"$T_TESTBED" resume 1.1 --name "$NAME" >/dev/null
+printf '/aoe/events,512\n' | python3 /usr/bin/dpdk-telemetry.py -f "$PREFIX" >"$OUT/events" 2>&1
+t_testbed est resume 1.1 >/dev/null
 
 wait "$PERF"
 t_check "aoe-perf completes with exit 0 after SIGCONT" test $? -eq 0 ||
-	cat "$OUT-perf"
+	cat "$OUT/perf"
 # The writer is gone: --follow says so and stops by itself.
-for ((i = 0; i < 30; i++)); do
-	aoe_proc_state "$FOLLOW" >/dev/null || break
-	sleep 0.1
-done
+follow_gone() { ! aoe_proc_state "$FOLLOW"; }
+t_wait_until 3 follow_gone
 wait "$FOLLOW"
 t_check "aoe-stat --follow exits 0 when aoe-perf exits" test $? -eq 0
 t_check "--follow shows retransmit lines naming e1.1" grep -Eq \
 	'^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+ retransmit e1\.1 oldtag=[0-9a-f]{8} newtag=[0-9a-f]{8} s=([0-9a-f]{2}:){5}[0-9a-f]{2} d=([0-9a-f]{2}:){5}[0-9a-f]{2} nout=[0-9]+$' \
-	"$OUT-follow"
-t_check "--follow ends with the exit notice" grep -Eq '^aoe-perf \(pid [0-9]+\) exited$' "$OUT-follow"
-t_check "/aoe/events shows retransmits of e1.1" grep -q 'retransmit e1\.1 oldtag=' "$OUT-events"
+	"$OUT/follow"
+t_check "--follow ends with the exit notice" grep -Eq '^aoe-perf \(pid [0-9]+\) exited$' "$OUT/follow"
+t_check "/aoe/events shows retransmits of e1.1" grep -q 'retransmit e1\.1 oldtag=' "$OUT/events"
 t_summary

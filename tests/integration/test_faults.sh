@@ -10,8 +10,10 @@
 # FLUSH CACHE EXT it advertises (an error, not a fallback), one that answers every request
 # with an AoE error (logged at a bounded rate), and one that goes silent past --deadsecs (the
 # outstanding I/O fails on time, and the path message says there is no other path).
+# shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
+t_require_bins aoe-target aoe-perf
 
 DIR=$(mktemp -d /tmp/aoefault.XXXXXX)
 t_cleanup_add rm -rf "$DIR"
@@ -19,32 +21,43 @@ SOCK=$DIR/memif.sock
 TARGET=$(t_bin aoe-target)
 PERF=$(t_bin aoe-perf)
 
+# target_start NAME SOCKET-OPTIONS TARGET-OPTIONS...: a fresh aoe-target on memif $SOCK, serving
+# e1.1 (16 MiB of RAM); its output in $DIR/target-NAME.log. Sets TPID and IDPDK (the
+# initiator's EAL arguments for its link).
+target_start() {
+	local name=$1 sockopts=$2
+	shift 2
+	rm -f "$SOCK"
+	t_dpdk_args "fault-t-$name" "net_memif0,role=server,socket=$SOCK$sockopts"
+	t_bg TPID "$TARGET" -l 1 "${T_DPDK_ARGS[@]}" -- --disk 1.1=ram:16M "$@" \
+		>"$DIR/target-$name.log" 2>&1
+	aoe_memif_listening "$TPID" "$SOCK" ||
+		t_fail "$name: aoe-target listens on memif" "$(t_tail "$(cat "$DIR/target-$name.log")")"
+	t_dpdk_args "fault-i-$name" "net_memif0,role=client,socket=$SOCK$sockopts"
+	IDPDK=(-l 0 "${T_DPDK_ARGS[@]}")
+}
+
+# target_stop: SIGINT, as an operator stops it: it prints its counters.
+target_stop() {
+	kill -INT "$TPID" 2>/dev/null
+	wait "$TPID" 2>/dev/null
+}
+
 # run_case NAME FAULT_SPEC [aoe-target options...] -- [aoe-perf options...]
 # Leaves aoe-perf's exit status in CASE_RC and its JSON in CASE_JSON.
 run_case() {
-	local name=$1 fault=$2 tpid targs=() pargs=()
+	local name=$1 fault=$2 targs=() pargs=()
 	shift 2
 	while [[ $# -gt 0 && $1 != -- ]]; do targs+=("$1"); shift; done
 	[[ $# -gt 0 ]] && shift
 	pargs=("$@")
-	rm -f "$SOCK"
-	t_dpdk_args "fault-t-$name" "net_memif0,role=server,socket=$SOCK"
-	local tdpdk=("${T_DPDK_ARGS[@]}")
-	t_dpdk_args "fault-i-$name" "net_memif0,role=client,socket=$SOCK"
-	local idpdk=("${T_DPDK_ARGS[@]}")
-	local fopt=()
-	[[ -n $fault ]] && fopt=(--fault "$fault")
-	"$TARGET" -l 1 "${tdpdk[@]}" -- --disk 1.1=ram:16M "${fopt[@]}" "${targs[@]}" \
-		>"$DIR/target-$name.log" 2>&1 &
-	tpid=$!
-	t_cleanup_add kill "$tpid"
-	sleep 1
-	CASE_JSON=$(t_timeout 120 "$PERF" -l 0 "${idpdk[@]}" -- -T e1.1 --json "${pargs[@]}" \
+	[[ -n $fault ]] && targs+=(--fault "$fault")
+	target_start "$name" "" "${targs[@]}"
+	CASE_JSON=$(t_timeout 120 "$PERF" "${IDPDK[@]}" -- -T e1.1 --json "${pargs[@]}" \
 		2>"$DIR/perf-$name.err" | tail -n 1)
 	CASE_RC=$?
 	CASE_END=$(date +%s.%N)
-	kill -INT "$tpid" 2>/dev/null
-	wait "$tpid" 2>/dev/null
+	target_stop
 }
 
 # tcount NAME COUNTER: a counter aoe-target printed at the end of case NAME.
@@ -57,6 +70,20 @@ tcheck() {
 		t_pass "$1: the target injected it ($2 $n)"
 	else
 		t_fail "$1: the target injected it" "$2 '${n}'"$'\n'"$(tail -n 5 "$DIR/target-$1.log")"
+	fi
+}
+# cfg_answers NAME: the config answers target NAME sent (one per query, its announcement): the
+# rest of what it sent answered ATA requests.
+cfg_answers() { echo $(($(tcount "$1" cmd_config) + $(tcount "$1" unsolicited))); }
+# rcheck NAME JQ: JQ over {r: aoe-perf's JSON, t: {drop, dup, cfg}: the target's counts}.
+rcheck() {
+	local name=$1 t
+	t=$(printf '{"drop": %s, "dup": %s, "cfg": %s}' "$(tcount "$name" fault_drop)" \
+		"$(tcount "$name" fault_dup)" "$(cfg_answers "$name")")
+	if jq -e -n --argjson r "${CASE_JSON:-null}" --argjson t "$t" "$2" >/dev/null 2>&1; then
+		t_pass "$3"
+	else
+		t_fail "$3" "aoe-perf: $CASE_JSON; target: $t"
 	fi
 }
 
@@ -79,6 +106,10 @@ for rate in 1% 5% 20%; do
 	jq_check "$case: no failed I/O, retransmits counted" \
 		'.io_failed == 0 and .io_completed == 2048 and .retransmits > 0'
 	tcheck "$case" fault_drop
+	# Each ATA answer dropped left its frame to be sent again: a frame whose answer came has
+	# at most as many answers dropped as it was sent again.
+	rcheck "$case" '$r.retransmits >= $t.drop - $t.cfg' \
+		"$case: at least one retransmission per ATA answer the target dropped"
 done
 
 for rate in 5% 30%; do
@@ -89,6 +120,10 @@ for rate in 5% 30%; do
 	jq_check "$case: duplicates refused as unexpected, nothing failed" \
 		'.io_failed == 0 and .io_completed == 2048 and .unexpected > 0'
 	tcheck "$case" fault_dup
+	# The second copy of an ATA answer finds its frame done; only the copies of the last
+	# answers (16 in flight) may come after aoe-perf's report.
+	rcheck "$case" '$r.unexpected >= $t.dup - $t.cfg - 16' \
+		"$case: every duplicated ATA answer counted as unexpected"
 done
 
 for rate in 10% 50%; do
@@ -105,6 +140,8 @@ run_case "$case" "drop=3%,dup=3%,reorder=10%,delay=200" -- "${verify[@]}" --seed
 [[ $CASE_RC -eq 0 ]] && t_pass "$case: verify passes" || t_fail "$case: verify passes" "exit $CASE_RC"
 jq_check "$case: retransmits and duplicates counted, nothing failed" \
 	'.io_failed == 0 and .io_completed == 2048 and .retransmits > 0 and .unexpected > 0'
+rcheck "$case" '$r.retransmits >= $t.drop - $t.cfg and $r.unexpected >= $t.dup - $t.cfg - 16' \
+	"$case: a retransmission per dropped ATA answer, an unexpected one per duplicate"
 
 # Corrupted headers (shelf, slot, command, tag, ATA flags, count or LBA): each such answer is
 # refused one way or another and its frame fetched again, so the verify passes.
@@ -130,26 +167,18 @@ tcheck "$case" fault_corrupt
 # announcement lost; aoe-target does it on SIGUSR2): the frames in flight get "bad argument",
 # the engine asks the config again and sends them again cut to the new size.
 case=shrink
-rm -f "$SOCK"
-t_dpdk_args "fault-t-$case" "net_memif0,role=server,socket=$SOCK,bsize=8192"
-tdpdk=("${T_DPDK_ARGS[@]}")
-t_dpdk_args "fault-i-$case" "net_memif0,role=client,socket=$SOCK,bsize=8192"
-"$TARGET" -l 1 "${tdpdk[@]}" -- --disk 1.1=ram:16M --sectors 8 >"$DIR/target-$case.log" 2>&1 &
-tpid=$!
-t_cleanup_add kill "$tpid"
-sleep 1
-(sleep 4 && kill -USR2 "$tpid") &
-CASE_JSON=$(t_timeout 120 "$PERF" -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 --json --mtu 4200 \
+target_start "$case" ",bsize=8192" --sectors 8
+(sleep 4 && kill -USR2 "$TPID") &
+CASE_JSON=$(t_timeout 120 "$PERF" "${IDPDK[@]}" -- -T e1.1 --json --mtu 4200 \
 	-w verify -o 16k -q 8 --size 4M -t 8 --deadsecs 30 2>"$DIR/perf-$case.err" | tail -n 1)
 CASE_RC=$?
-kill -INT "$tpid" 2>/dev/null
-wait "$tpid" 2>/dev/null
+target_stop
 [[ $CASE_RC -eq 0 ]] && t_pass "$case: verify passes across the shrink" ||
 	t_fail "$case: verify passes across the shrink" \
 		"exit $CASE_RC: $(tail -n 5 "$DIR/perf-$case.err")"
 jq_check "$case: bad arguments asked the config again; frames were cut to 4 sectors" \
 	'.io_failed == 0 and (.aoe_errors | add) > 0 and .requeries > 0 and .resplits > 0'
-tcheck "$case" shrinks
+t_check "$case: the target shrank once (one SIGUSR2)" test "$(tcount "$case" shrinks)" = 1
 
 # FLUSH CACHE EXT advertised by IDENTIFY (aoe-target always does) but aborted: an error, not a
 # silent fallback to FLUSH CACHE.
@@ -163,18 +192,9 @@ jq_check "$case: an ATA error, no fallback" '.ata_errors > 0 and .flush_ext_fall
 # second from the datapath and says how many it held back.
 case=aoe-errors
 MANY=$(aoe_build_dir)/tests/integration/progs/aoe-many
-rm -f "$SOCK"
-t_dpdk_args "fault-t-$case" "net_memif0,role=server,socket=$SOCK"
-tdpdk=("${T_DPDK_ARGS[@]}")
-t_dpdk_args "fault-i-$case" "net_memif0,role=client,socket=$SOCK"
-"$TARGET" -l 1 "${tdpdk[@]}" -- --disk 1.1=ram:16M --aoe-error 3 >"$DIR/target-$case.log" 2>&1 &
-tpid=$!
-t_cleanup_add kill "$tpid"
-sleep 1
-t_timeout 60 "$MANY" -l 0 "${T_DPDK_ARGS[@]}" -- 3 8 4096 1 1 1 >"$DIR/many-$case.out" \
-	2>"$DIR/many-$case.err"
-kill -INT "$tpid" 2>/dev/null
-wait "$tpid" 2>/dev/null
+target_start "$case" "" --aoe-error 3
+t_timeout 60 "$MANY" "${IDPDK[@]}" -- 3 8 4096 1 1 1 >"$DIR/many-$case.out" 2>"$DIR/many-$case.err"
+target_stop
 many=$(grep '^{' "$DIR/many-$case.out")
 lines=$(grep -c "error packet from" "$DIR/many-$case.err")
 echo "# $case: $many; $lines error lines logged"
@@ -194,6 +214,7 @@ fi
 case=silent
 SILENT_AT=$DIR/silent-at
 rm -f "$SILENT_AT"
+# Not a wait but a measurement: when the target said it went silent, to 20 ms.
 (
 	for _ in $(seq 1000); do
 		if grep -qs "going silent" "$DIR/target-$case.log"; then

@@ -5,24 +5,20 @@
 # stopped with SIGTERM while a client keeps asking /aoe/ commands as fast as the socket
 # answers, twenty times over. Every stop must be clean (exit 0, no crash): a command either
 # finishes before the engine is torn down or answers that no engine runs.
+# shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
+t_require_bins dpdk-aoe
 
-N=fr$$
 DIR=$(mktemp -d /tmp/aoefini.XXXXXX)
 t_cleanup_add rm -rf "$DIR"
 crashes=0
 answered=0
 for i in $(seq 20); do
-	t_dpdk_args "$N-$i" "net_null0"
-	prefix=$(aoe_eal_prefix "$N-$i")
-	"$(t_bin dpdk-aoe)" -l 0 "${T_DPDK_ARGS[@]}" -- >"$DIR/daemon.log" 2>&1 &
-	pid=$!
-	sock=$(aoe_dpdk_runtime_dir)/$prefix/dpdk_telemetry.v2
-	for _ in $(seq 300); do
-		[[ -S $sock ]] && break
-		sleep 0.05
-	done
+	t_dpdk_args "fr-$i" "net_null0"
+	t_bg pid "$(t_bin dpdk-aoe)" -l 0 "${T_DPDK_ARGS[@]}" -- >"$DIR/daemon.log" 2>&1
+	sock=$(aoe_dpdk_runtime_dir)/$T_DPDK_PREFIX/dpdk_telemetry.v2
+	t_wait_until --pid "$pid" 15 test -S "$sock"
 	python3 - "$sock" >"$DIR/client.out" 2>&1 <<'PY' &
 import json, socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)

@@ -8,27 +8,26 @@
 # host see what the PMD sends) and in aoe-perf's JSON; a flush writes nothing.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
-# shellcheck source=tests/integration/helpers/common.sh
-source "$(dirname -- "${BASH_SOURCE[0]}")/helpers/common.sh"
 t_require_root
-it_require_bins
+t_require_bins dpdk-aoe aoe-perf
 
-N=fls$$
-it_eal H "$N"
-HELP=$(t_timeout 30 "$IT_PERF" "${H[@]}" -- --help 2>/dev/null)
+t_dpdk_args fls
+H=(-l 0 "${T_DPDK_ARGS[@]}")
+HELP=$(t_perf 30 "${H[@]}" -- --help 2>/dev/null)
 if ! grep -Eq -- '^ *-w WORKLOAD .*flush' <<<"$HELP"; then
 	t_fail "aoe-perf has a flush workload" "its --help lists none; this build is too old"
 	t_summary
 	exit 1
 fi
 
-t_testbed_up "$N" --targets 1.1:8M || { t_summary; exit 1; }
-FILE=$("$T_TESTBED" status --name "$N" | sed -n 's/^target\.1\.1\.file=//p')
-it_eal E "$N" "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1,qdisc_bypass=0"
+t_testbed_up fls --targets 1.1:8M || { t_summary; exit 1; }
+FILE=$(t_testbed_file fls 1.1)
+t_dpdk_args fls "$(t_af_packet "" qdisc_bypass=0)"
+E=(-l 0 "${T_DPDK_ARGS[@]}")
 TMP=$(mktemp -d /tmp/it-flush.XXXXXX)
 t_cleanup_add rm -rf -- "$TMP"
 
-sniffed() { it_sniffed "$TMP" "$@"; }
+sniffed() { t_sniffed "$TMP" "$@"; }
 # n_out ATA: requests with that ATA command sent to e1.1.
 n_out() { grep -Ec "^out shelf=1 slot=1 cmd=0 .* ata=$1 " "$TMP/frames"; }
 # status_of ATA: the ATA status of the responses to the requests with that command, by tag.
@@ -42,7 +41,8 @@ status_of() {
 }
 
 before=$(md5sum <"$FILE")
-sniffed it_perf E 30 -T e1.1 -w flush -o 512 -q 1 --size 2k --json >"$TMP/f1.json" 2>"$TMP/f1.err"
+sniffed t_perf 30 "${E[@]}" -- -T e1.1 -w flush -o 512 -q 1 --size 2k --json >"$TMP/f1.json" \
+	2>"$TMP/f1.err"
 t_check "aoe-perf -w flush, 4 flushes one at a time: exit 0" test $? = 0 || cat "$TMP/f1.err"
 t_check "... 4 completed, none failed, no data moved" jq -e '.workload == "flush" and
 	.io_completed == 4 and .io_failed == 0 and .mibps == 0' "$TMP/f1.json"
@@ -59,7 +59,7 @@ t_check "... no read or write went out" \
 t_check "the backing file is unchanged" test "$(md5sum <"$FILE")" = "$before"
 
 # Several in flight, timed; the fallback is per process (each run starts with EXT).
-sniffed it_perf E 30 -T e1.1 -w flush -o 512 -q 4 -t 1 --json >"$TMP/f2.json" 2>"$TMP/f2.err"
+sniffed t_perf 30 "${E[@]}" -- -T e1.1 -w flush -o 512 -q 4 -t 1 --json >"$TMP/f2.json" 2>"$TMP/f2.err"
 t_check "timed flush, 4 in flight, 1 s: exit 0" test $? = 0 || cat "$TMP/f2.err"
 t_check "... many completed, none failed, 1 to 4 fallbacks" jq -e '.io_completed > 4 and
 	.io_failed == 0 and .flush_ext_fallbacks >= 1 and .flush_ext_fallbacks <= 4' "$TMP/f2.json"
@@ -71,7 +71,7 @@ t_check "write 64 KiB, then flush, then read it back checked" bash -c '
 	"$@" -w write -o 4k -q 4 --size 64k --seed 9 &&
 	"$@" -w flush -o 512 -q 1 --size 512 &&
 	"$@" -w read -o 4k -q 4 --size 64k --seed 9 --check' _ \
-	timeout 30 "$IT_PERF" "${E[@]}" -- -T e1.1
-t_check "... the file holds it" python3 "$IT_PATTERN" check "$FILE" 0 128 9
+	timeout 30 "$(t_bin aoe-perf)" "${E[@]}" -- -T e1.1
+t_check "... the file holds it" t_pattern check "$FILE" 0 128 9
 
 t_summary

@@ -80,8 +80,8 @@ EX=$WORK/hello_bdev/build/hello_bdev
 t_check "hello_bdev takes libaoe from the stage" \
 	bash -c "LD_LIBRARY_PATH='$LIBDIR' ldd '$EX' | grep -q '$soname => $LIBDIR/'"
 
-t_testbed_up install --targets 1.1:16M || { t_summary; exit 1; }
-t_dpdk_args install "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1"
+t_testbed_up inst --targets 1.1:16M || { t_summary; exit 1; }
+t_dpdk_args install "$(t_af_packet)"
 t_check "hello_bdev runs on e1.1" t_timeout 30 env LD_LIBRARY_PATH="$LIBDIR" "$EX" -l 0 "${T_DPDK_ARGS[@]}" -- e1.1 net_af_packet0
 OUT=$T_OUT
 t_check "hello_bdev says the data matched" grep -qx 'data matched: 65536 bytes at offset 0 of e1.1' <<<"$OUT"

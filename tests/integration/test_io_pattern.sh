@@ -8,15 +8,13 @@
 # names the first bad LBA; a flush at the end leaves it all in place.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
-# shellcheck source=tests/integration/helpers/common.sh
-source "$(dirname -- "${BASH_SOURCE[0]}")/helpers/common.sh"
 t_require_root
-it_require_bins
+t_require_bins dpdk-aoe aoe-perf
 
-N=iop$$
-t_testbed_up "$N" || { t_summary; exit 1; }
-FILE=$("$T_TESTBED" status --name "$N" | sed -n 's/^target\.1\.1\.file=//p')
-it_eal E "$N" "$(it_vdev "$AOE_TB_IFACE")"
+t_testbed_up iop || { t_summary; exit 1; }
+FILE=$(t_testbed_file iop 1.1)
+t_dpdk_args iop "$(t_af_packet)"
+E=(-l 0 "${T_DPDK_ARGS[@]}")
 TMP=$(mktemp -d /tmp/it-io.XXXXXX)
 t_cleanup_add rm -rf -- "$TMP"
 
@@ -24,11 +22,11 @@ t_cleanup_add rm -rf -- "$TMP"
 perf() {
 	local out=$1
 	shift
-	it_perf E 60 -T e1.1 --json "$@" >"$TMP/$out.json" 2>"$TMP/$out.err"
+	t_perf 60 "${E[@]}" -- -T e1.1 --json "$@" >"$TMP/$out.json" 2>"$TMP/$out.err"
 }
 # jqok OUT FILTER: the run's JSON satisfies FILTER.
 jqok() { jq -e "$2" "$TMP/$1.json" >/dev/null || { cat "$TMP/$1.json" "$TMP/$1.err"; return 1; }; }
-pat() { python3 "$IT_PATTERN" "$@"; }
+pat() { t_pattern "$@"; }
 
 # ---- write, then the file, then read back --------------------------------------------------------
 perf w1 -w write -o 4k -q 8 --offset 1m --size 256k
@@ -76,7 +74,8 @@ t_check "... and nothing after" pat zero "$FILE" 12318 2
 perf w5 -w write -o 4k -q 2 --offset 7m --size 6k --seed 0x66
 t_check "a region that is not a multiple of -o (6 KiB in 4 KiB I/Os): exit 0" test $? = 0
 t_check "... the short last I/O wrote LBAs 14344-14347, no more" \
-	bash -c "python3 '$IT_PATTERN' check '$FILE' 14336 12 0x66 && python3 '$IT_PATTERN' zero '$FILE' 14348 4"
+	bash -c "python3 '$T_HELPERS/aoe_pattern.py' check '$FILE' 14336 12 0x66 &&
+		python3 '$T_HELPERS/aoe_pattern.py' zero '$FILE' 14348 4"
 
 # ---- verify, then randrw --check over what verify wrote -----------------------------------------
 perf v1 -w verify -o 8k -q 4 --offset 8m --size 1m
@@ -92,7 +91,7 @@ perf v2 -w verify -o 4k -q 16 -t 2 --offset 9m --size 256k --seed 0x99
 t_check "timed verify (2 s, seed 0x99): exit 0, passes repeated" \
 	jqok v2 '.io_failed == 0 and .write_ios >= 64 and .read_ios >= 64'
 
-t_check "the backing file's size never changed" test "$(it_fsize "$FILE")" = 67108864
+t_check "the backing file's size never changed" test "$(stat -c %s "$FILE")" = 67108864
 perf fl -w flush -o 512 -q 1 --size 512
 t_check "a flush after all that: exit 0, no failure (more in test_flush.sh)" \
 	jqok fl '.io_completed == 1 and .io_failed == 0'

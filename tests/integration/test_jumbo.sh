@@ -4,11 +4,13 @@
 # Jumbo frames on the vblade test bed: both veth ends at MTU 9000, DPDK's af_packet with frame
 # slots big enough (framesz=16384). The initiator must size frames from the interface's MTU
 # (17 sectors, 8704 bytes: (9000 - 36) / 512) and move data correctly in them.
+# shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
+t_require_bins dpdk-aoe aoe-perf
 
-t_testbed_up jumbo --mtu 9000 --targets 1.1:32M || { t_summary; exit 1; }
-t_dpdk_args jumbo "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1,framesz=16384,blocksz=16384"
+t_testbed_up jmb --mtu 9000 --targets 1.1:32M || { t_summary; exit 1; }
+t_dpdk_args jumbo "$(t_af_packet "" framesz=16384 blocksz=16384)"
 
 t_check "dpdk-aoe --status at MTU 9000" \
 	t_timeout 30 "$(t_bin dpdk-aoe)" -l 0 "${T_DPDK_ARGS[@]}" -- --status --json \

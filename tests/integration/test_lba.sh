@@ -11,23 +11,21 @@
 # word 83 = 0x5400): aoe-target --lba28 over memif plays one, and aborts every EXT command.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
-# shellcheck source=tests/integration/helpers/common.sh
-source "$(dirname -- "${BASH_SOURCE[0]}")/helpers/common.sh"
 t_require_root
-it_require_bins
+t_require_bins dpdk-aoe aoe-perf aoe-target
 
-N=lba$$
-t_testbed_up "$N" --targets 1.1:1M --lba48 || { t_summary; exit 1; }
-FILE=$("$T_TESTBED" status --name "$N" | sed -n 's/^target\.2\.1\.file=//p')
+t_testbed_up lba --targets 1.1:1M --lba48 || { t_summary; exit 1; }
+FILE=$(t_testbed_file lba 2.1)
 BYTES=3298534883328
 SECTORS=$((BYTES / 512))
-it_eal E "$N" "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1,qdisc_bypass=0"
+t_dpdk_args lba "$(t_af_packet "" qdisc_bypass=0)"
+E=(-l 0 "${T_DPDK_ARGS[@]}")
 TMP=$(mktemp -d /tmp/it-lba.XXXXXX)
 t_cleanup_add rm -rf -- "$TMP"
-pat() { python3 "$IT_PATTERN" "$@"; }
-perf() { it_perf E 60 -T e2.1 "$@"; }
+pat() { t_pattern "$@"; }
+perf() { t_perf 60 "${E[@]}" -- -T e2.1 "$@"; }
 
-sniffed() { it_sniffed "$TMP" "$@"; }
+sniffed() { t_sniffed "$TMP" "$@"; }
 # sent ATA AFLAGS LBA...: a request with that ATA command, aflags and 2 sectors went out at
 # each LBA, and no request used another ATA read/write command.
 sent() {
@@ -41,7 +39,7 @@ sent() {
 		{ echo "another command:"; grep '^out .* ata=' "$TMP/frames"; return 1; }
 }
 
-it_status E --json >"$TMP/st.json" 2>/dev/null
+t_status "${E[@]}" -- --json >"$TMP/st.json" 2>/dev/null
 t_check "--json: e2.1 has $SECTORS sectors and lba48 true" jq -e --argjson s $SECTORS \
 	'.targets[] | select(.name == "e2.1") | .sectors == $s and .lba48 == true' "$TMP/st.json"
 
@@ -79,7 +77,7 @@ rc=$?
 t_check "one sector past the end is refused: exit 2 ($rc)" test $rc = 2
 t_check "... saying it is past the end of e2.1" \
 	grep -Eq "past the end of target e2.1 \($BYTES bytes\)" "$TMP/past.out"
-t_check "the file is still 3 TiB" test "$(it_fsize "$FILE")" = $BYTES
+t_check "the file is still 3 TiB" test "$(stat -c %s "$FILE")" = $BYTES
 
 # A low LBA on an LBA48 target: still the EXT commands (the engine picks by the target).
 t_check "write 4 KiB at LBA 8: exit 0" sniffed perf -w write -o 4k -q 1 --offset 4k --size 4k
@@ -98,23 +96,15 @@ lba28() {
 	shift
 	LRUN=$((LRUN + 1))
 	sock=$LDIR/memif-$LRUN.sock
-	t_dpdk_args "lba28-t$LRUN-$$" "net_memif0,role=server,socket=$sock"
-	"$(t_bin aoe-target)" -l 1 "${T_DPDK_ARGS[@]}" -- --disk 3.1=ram:12G --lba28 \
-		>"$LDIR/target-$LRUN.log" 2>&1 &
-	tpid=$!
-	t_cleanup_add kill -KILL "$tpid"
-	for _ in $(seq 100); do
-		grep -qF " @$sock" /proc/net/unix && break
-		sleep 0.1
-	done
-	t_dpdk_args "lba28-i$LRUN-$$" "net_memif0,role=client,socket=$sock"
+	t_dpdk_args "lba28-t$LRUN" "net_memif0,role=server,socket=$sock"
+	t_bg tpid "$(t_bin aoe-target)" -l 1 "${T_DPDK_ARGS[@]}" -- --disk 3.1=ram:12G --lba28 \
+		>"$LDIR/target-$LRUN.log" 2>&1
+	aoe_memif_listening "$tpid" "$sock" || echo "aoe-target did not listen on $sock"
+	t_dpdk_args "lba28-i$LRUN" "net_memif0,role=client,socket=$sock"
 	t_timeout 60 "$(t_bin "$prog")" -l 0 "${T_DPDK_ARGS[@]}" -- "$@"
 	rc=$?
 	kill -KILL "$tpid" 2>/dev/null
 	wait "$tpid" 2>/dev/null
-	# t_check runs this in a subshell, where t_dpdk_args's cleanup is not kept: clean here.
-	aoe_eal_cleanup "$(aoe_eal_prefix "lba28-t$LRUN-$$")"
-	aoe_eal_cleanup "$(aoe_eal_prefix "lba28-i$LRUN-$$")"
 	return $rc
 }
 t_check "the LBA28 disk: IDENTIFY says no LBA48" \

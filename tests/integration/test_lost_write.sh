@@ -16,6 +16,7 @@ t_require_root
 
 PERF=$(t_bin aoe-perf)
 TARGET=$(t_bin aoe-target)
+t_require_bins "$PERF" "$TARGET"
 DIR=$(mktemp -d /tmp/aoe-lostw.XXXXXX)
 t_cleanup_add rm -rf -- "$DIR"
 IMG=$DIR/disk.img
@@ -30,10 +31,8 @@ target_up() {
 	shift
 	SOCK=$DIR/$name.sock
 	t_dpdk_args "lostw-tgt-$name" "net_memif0,role=server,socket=$SOCK"
-	"$TARGET" -l 1 "${T_DPDK_ARGS[@]}" -- --disk "6.1=file:$IMG" "$@" >"$DIR/$name.tgt" 2>&1 \
-		</dev/null &
-	TPID=$!
-	t_cleanup_add kill -KILL "$TPID"
+	t_bg TPID "$TARGET" -l 1 "${T_DPDK_ARGS[@]}" -- --disk "6.1=file:$IMG" "$@" \
+		>"$DIR/$name.tgt" 2>&1 </dev/null
 	aoe_memif_listening "$TPID" "$SOCK" && return 0
 	t_fail "aoe-target ($name) listens on memif $SOCK" "$(t_tail "$(cat "$DIR/$name.tgt")")"
 	return 1

@@ -17,28 +17,16 @@ PERF=$(t_bin aoe-perf)
 TARGET=$(t_bin aoe-target)
 DIR=$(mktemp -d /tmp/aoe-memif-test.XXXXXX)
 t_cleanup_add rm -rf -- "$DIR"
-for b in "$PERF" "$TARGET"; do
-	if [[ ! -x $b ]]; then
-		t_fail "binaries built" "$b not found (AOE_BUILD_DIR=$(aoe_build_dir))"
-		t_summary
-		exit 1
-	fi
-done
+t_require_bins "$PERF" "$TARGET"
 
 # target_up NAME: a fresh aoe-target serving e5.2 on memif socket $DIR/NAME.sock; sets SOCK.
 target_up() {
-	local name=$1 tgt _
+	local name=$1 tgt
 	SOCK=$DIR/$name.sock
 	t_dpdk_args "memif-tgt-$name" "net_memif0,role=server,socket=$SOCK"
-	"$TARGET" -l 1 "${T_DPDK_ARGS[@]}" -- --disk 5.2=ram:64M >"$DIR/$name.log" 2>&1 </dev/null &
-	tgt=$!
-	t_cleanup_add kill -KILL "$tgt"
-	# memif's listening socket is abstract by default (no file): look in /proc/net/unix.
-	for _ in $(seq 100); do
-		aoe_proc_state "$tgt" >/dev/null || break
-		grep -qF " @$SOCK" /proc/net/unix && return 0
-		sleep 0.1
-	done
+	t_bg tgt "$TARGET" -l 1 "${T_DPDK_ARGS[@]}" -- --disk 5.2=ram:64M >"$DIR/$name.log" 2>&1 \
+		</dev/null
+	aoe_memif_listening "$tgt" "$SOCK" && return 0
 	t_fail "aoe-target ($name) listens on memif $SOCK" "$(t_tail "$(cat "$DIR/$name.log")")"
 	return 1
 }
@@ -47,13 +35,8 @@ target_up() {
 perf() {
 	local name=$1
 	shift
-	local rc
 	t_dpdk_args "memif-ini-$name" "net_memif0,role=client,socket=$SOCK"
 	t_timeout 120 "$PERF" -l 0 "${T_DPDK_ARGS[@]}" -- -T e5.2 --json "$@"
-	rc=$?
-	# t_check runs this in a subshell, where t_dpdk_args's cleanup is not kept: clean here.
-	aoe_eal_cleanup "$(aoe_eal_prefix "memif-ini-$name")"
-	return $rc
 }
 
 json_ok() { # json_ok JSON: completed something, failed nothing

@@ -10,8 +10,10 @@
 # flight, which must be cut to fit B; A comes back with MTU 1500 (same MAC, 2 sectors now),
 # which the engine must follow; B dies, leaving A. No I/O may fail and the data must verify.
 # Then discovery rounds that B no longer answers retire its path.
+# shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
+t_require_bins aoe-perf
 
 N=mp$$
 NS=$N-ns
@@ -61,33 +63,33 @@ set_mtu A 9000 || { t_fail "MTU 9000 on path A"; t_summary; exit 1; }
 MAC_A=$(ip netns exec "$NS" cat "/sys/class/net/${N}A-t/address")
 truncate -s 32M "$IMG"
 
-t_dpdk_args "$N" "net_af_packet10,iface=${N}A-h,qpairs=1,framesz=16384,blocksz=16384" \
+t_dpdk_args mp "net_af_packet10,iface=${N}A-h,qpairs=1,framesz=16384,blocksz=16384" \
 	"net_af_packet1,iface=${N}B-h,qpairs=1"
-PREFIX=$(aoe_eal_prefix "$N")
+PREFIX=$T_DPDK_PREFIX
 info() { t_telemetry "$PREFIX" /aoe/info,e1.1 2>/dev/null; }
 # info_is NAME SECS JQ: pass when /aoe/info,e1.1 satisfies JQ within SECS; INFO keeps the
 # last answer. (jq -e passes on empty input: an answer is required.)
 INFO=""
+info_now() {
+	INFO=$(info)
+	echo "$INFO"
+	[[ -n $INFO ]] && jq -e "$1" <<<"$INFO" >/dev/null 2>&1
+}
 info_is() {
-	local i
-	for ((i = 0; i < $2 * 5; i++)); do
-		INFO=$(info)
-		if [[ -n $INFO ]] && jq -e "$3" <<<"$INFO" >/dev/null 2>&1; then
-			t_pass "$1"
-			return 0
-		fi
-		sleep 0.2
-	done
-	t_fail "$1" "last /aoe/info: $INFO"$'\n'"$(t_telemetry "$PREFIX" /aoe/lcore_stats,0)"$'\n'"$(grep -E "aoe:" "$DIR/perf.err" | tail -n 12)"
+	# info_now runs in this shell: INFO keeps the answer that matched.
+	if t_wait_until "$2" info_now "$3"; then
+		t_pass "$1"
+	else
+		INFO=$T_OUT
+		t_fail "$1" "last /aoe/info: $INFO"$'\n'"$(t_telemetry "$PREFIX" /aoe/lcore_stats,0)"$'\n'"$(grep -E "aoe:" "$DIR/perf.err" | tail -n 12)"
+	fi
 }
 
 # Path A first, so that it is path 0 and its port the first in the list.
 vblade_start A
 sleep 0.5
-"$(t_bin aoe-perf)" -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 -w verify -o 8k -q 16 --size 8M -t 26 \
-	--deadsecs 20 --json >"$DIR/perf.json" 2>"$DIR/perf.err" &
-PERF=$!
-t_cleanup_add kill "$PERF"
+t_bg PERF "$(t_bin aoe-perf)" -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 -w verify -o 8k -q 16 \
+	--size 8M -t 26 --deadsecs 20 --json >"$DIR/perf.json" 2>"$DIR/perf.err"
 info_is "e1.1 up through path A, 17 sectors per frame" 10 \
 	'.state == "up" and .paths == 1 and .payload == 8704'
 # vblade announces itself at start, but that broadcast was seen lost on a fresh veth here:

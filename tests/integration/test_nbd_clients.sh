@@ -6,9 +6,12 @@
 # and compare, qemu-io, nbdcopy with 4 connections, fio's nbd engine with verify, and a real
 # filesystem (nbdfuse, mkfs.ext4, a loop mount, e2fsck and the files read back from the target's
 # own backing file). Then the TCP listener, telemetry, the log, and SIGTERM.
+# shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=tests/integration/helpers/nbd_common.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/helpers/nbd_common.sh"
 t_require_root
+t_require_bins dpdk-aoe
 
 for p in nbdinfo nbdsh nbdcopy nbdfuse qemu-img qemu-io fio mkfs.ext4 e2fsck debugfs; do
 	command -v "$p" >/dev/null || { t_fail "$p is installed" "run scripts/setup.sh"; t_summary; exit 1; }
@@ -16,12 +19,12 @@ done
 "$NBD_PY" -c 'import nbd' 2>/dev/null ||
 	{ t_fail "python3-libnbd is installed" "run scripts/setup.sh"; t_summary; exit 1; }
 
-N=nbdcl
-t_testbed_up "$N" --targets 1.1:64M,1.2:8M+512 || { t_summary; exit 1; }
-IMG1=$AOE_TB_DIR/$N-e1.1.img
+t_testbed_up nbdcl --targets 1.1:64M,1.2:8M+512 || { t_summary; exit 1; }
+IMG1=$(t_testbed_file nbdcl 1.1)
+IMG2=$(t_testbed_file nbdcl 1.2)
 PORT=$("$NBD_PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # Two lcores: connections are spread over both (nbdcopy's four, fio's, ...).
-NBD_LCORES=0,1 nbd_daemon_start "$N" --nbd "tcp:127.0.0.1:$PORT"
+NBD_LCORES=0,1 nbd_daemon_start nbdcl --nbd "tcp:127.0.0.1:$PORT"
 U1=$(nbd_uri e1.1)
 W=$NBD_DIR
 
@@ -64,7 +67,7 @@ t_check "qemu-img convert writes e1.2 whole (8 MiB + 512)" t_timeout 60 qemu-img
 	-f raw -O raw "$W/src.img" "$(nbd_uri e1.2)"
 t_check "qemu-img compare: the export holds it" t_timeout 60 qemu-img compare -s -f raw \
 	-F raw "$W/src.img" "$(nbd_uri e1.2)"
-t_check "the backing file holds it" cmp "$W/src.img" "$AOE_TB_DIR/$N-e1.2.img"
+t_check "the backing file holds it" cmp "$W/src.img" "$IMG2"
 t_check "qemu-io writes and reads back a pattern" t_timeout 60 qemu-io -f raw \
 	-c "write -P 0xa5 17M 1M" -c "read -P 0xa5 17M 1M" -c "write -z 18M 64k" \
 	-c "read -P 0 18M 64k" "$U1"
@@ -81,10 +84,10 @@ grep -q "err= 0" "$W/fio.out" || t_fail "fio reports no error" "$(cat "$W/fio.ou
 
 # ---- a filesystem ------------------------------------------------------------------------------
 mkdir -p "$W/fuse" "$W/mnt"
-nbd_bg FUSE nbdfuse "$W/fuse/disk" "$U1"
+t_bg FUSE nbdfuse "$W/fuse/disk" "$U1"
 t_cleanup_add umount -l "$W/mnt"
 t_cleanup_add fusermount3 -u "$W/fuse"
-if aoe_wait 10 test -s "$W/fuse/disk"; then
+if t_wait_until 10 test -s "$W/fuse/disk"; then
 	t_pass "nbdfuse shows the export as a file"
 else
 	t_fail "nbdfuse shows the export as a file"
@@ -95,9 +98,9 @@ t_check "loop mount, three files written, unmount" bash -c "
 	mount -o loop '$W/fuse/disk' '$W/mnt' && cp '$W'/file? '$W/mnt/' && sync &&
 	umount '$W/mnt'"
 # The loop device lets go of the file a moment after umount returns: retry the FUSE unmount.
-aoe_wait 15 fusermount3 -u "$W/fuse" || t_fail "nbdfuse is unmounted" "$(grep fuse /proc/mounts)"
+t_wait_until 15 fusermount3 -u "$W/fuse" || t_fail "nbdfuse is unmounted" "$(grep fuse /proc/mounts)"
 # nbdfuse leaves once unmounted (1.14 was seen not to): stopped by its PID after 5 s.
-aoe_wait 5 bash -c "! kill -0 $FUSE" || kill "$FUSE"
+t_wait_until 5 bash -c "! kill -0 $FUSE" || kill "$FUSE"
 wait "$FUSE" 2>/dev/null
 t_check "e2fsck on the target's own backing file finds it clean" e2fsck -fn "$IMG1"
 for i in 1 2 3; do

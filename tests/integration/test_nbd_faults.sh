@@ -9,24 +9,26 @@
 # no hang, new connections refused saying the target is down, and a new connection works once
 # it is back; a resized target shows its new size to new connections; SIGTERM while a client
 # is busy.
+# shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=tests/integration/helpers/nbd_common.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/helpers/nbd_common.sh"
 t_require_root
+t_require_bins dpdk-aoe
 
 for p in nbdinfo fio; do
 	command -v "$p" >/dev/null || { t_fail "$p is installed" "run scripts/setup.sh"; t_summary; exit 1; }
 done
 
-N=nbdft
-t_testbed_up "$N" --targets 1.1:64M,1.2:8M+512 || { t_summary; exit 1; }
-IMG1=$AOE_TB_DIR/$N-e1.1.img
-IMG2=$AOE_TB_DIR/$N-e1.2.img
-nbd_daemon_start "$N" --deadsecs 3
+t_testbed_up nbdft --targets 1.1:64M,1.2:8M+512 || { t_summary; exit 1; }
+IMG1=$(t_testbed_file nbdft 1.1)
+IMG2=$(t_testbed_file nbdft 1.2)
+nbd_daemon_start nbdft --deadsecs 3
 nbd_tel() { t_telemetry "$NBD_PREFIX" "$@"; }
 
 # A client that connects and never finishes its handshake: closed after 10 s (checked below).
 IDLE=$NBD_DIR/idle.out
-nbd_bg IDLE_PID "$NBD_PY" -c "import socket, sys, time
+t_bg IDLE_PID "$NBD_PY" -c "import socket, sys, time
 s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); t0 = time.time(); s.settimeout(30)
 try:
     while s.recv(4096):
@@ -36,11 +38,9 @@ except socket.timeout:
     print('still open after 30 s')" "$NBD_SOCK" >"$IDLE"
 
 # ---- addresses that cannot be served -----------------------------------------------------------
-second() {
-	t_timeout 60 "$(t_bin dpdk-aoe)" -l 0 --no-pci --no-huge -m 256 --vdev net_null0 \
-		--file-prefix "$(aoe_eal_prefix nbdft2)" -- --no-config --nbd "$1"
-}
-t_cleanup_add aoe_eal_cleanup "$(aoe_eal_prefix nbdft2)"
+t_dpdk_args nbdft2 net_null0
+SECOND=(-l 0 "${T_DPDK_ARGS[@]}")
+second() { t_timeout 60 "$(t_bin dpdk-aoe)" "${SECOND[@]}" -- --no-config --nbd "$1"; }
 t_check_fails "a second daemon on the same socket exits" second "unix:$NBD_SOCK"
 t_check "... saying another server listens on it" grep -q "another server listens on it" <<<"$T_OUT"
 t_check "... and the first one still serves" nbdinfo --size "$(nbd_uri e1.2)"
@@ -58,7 +58,7 @@ t_check "bad input is counted ($before -> $after)" test "$after" -ge $((before +
 t_check "... and logged at a bounded rate" bash -c \
 	"(( \$(grep -c 'refused' '$NBD_LOG') <= 40 ))"
 no_conns() { [[ $(nbd_tel /aoe/nbd | jq .connections) == 0 ]]; }
-t_check "every hostile connection is closed" aoe_wait 10 no_conns
+t_check "every hostile connection is closed" t_wait_until 10 no_conns
 t_check "... /aoe/nbd/connections is empty" jq -e '. == []' <<<"$(nbd_tel /aoe/nbd/connections)"
 t_check "the daemon is alive" kill -0 "$NBD_PID"
 
@@ -87,41 +87,41 @@ while time.time() - t1 < 10 and not (h.aio_is_dead() or h.aio_is_closed()):
         time.sleep(0.2)
 print("closed by the server" if h.aio_is_dead() or h.aio_is_closed() else "still open after 10 s")
 EOF
-nbd_bg RPID "$NBD_PY" "$NBD_DIR/reader.py" "$(nbd_uri e1.1)" >"$READER" 2>&1
+t_bg RPID "$NBD_PY" "$NBD_DIR/reader.py" "$(nbd_uri e1.1)" >"$READER" 2>&1
 sleep 1
-"$T_TESTBED" pause 1.1 --name "$N" >/dev/null
-t_cleanup_add "$T_TESTBED" resume 1.1 --name "$N"
+t_testbed nbdft pause 1.1 >/dev/null
+t_cleanup_add t_testbed nbdft resume 1.1
 paused_at=$SECONDS
-if aoe_wait 20 grep -q "error after" "$READER"; then
+if t_wait_until 20 grep -q "error after" "$READER"; then
 	t_pass "the reader gets an error $((SECONDS - paused_at)) s after the pause (deadsecs 3)"
 else
 	t_fail "the reader gets an error in time" "$(cat "$READER"; tail -n 5 "$NBD_LOG")"
 fi
 t_check "... EIO, not a hang" grep -q "Input/output error" "$READER"
-t_check "... and the server closes the connection" aoe_wait 15 grep -q "closed by the server" "$READER"
+t_check "... and the server closes the connection" t_wait_until 15 grep -q "closed by the server" "$READER"
 t_check "the log says the connection's target went down" \
 	grep -q "e1.1 went down; answering what is in flight" "$NBD_LOG"
 t_check_fails "a new connection to e1.1 is refused while it is down" nbdinfo "$(nbd_uri e1.1)"
 t_check "... saying the target is down" grep -q "export e1.1: the AoE target is down" "$NBD_LOG"
 t_check "e1.2 stays served" nbdinfo --size "$(nbd_uri e1.2)"
-"$T_TESTBED" resume 1.1 --name "$N" >/dev/null
-t_check "once e1.1 is back up, a new connection reads it" aoe_wait 20 \
+t_testbed nbdft resume 1.1 >/dev/null
+t_check "once e1.1 is back up, a new connection reads it" t_wait_until 20 \
 	"$NBD_PY" -c "import nbd; h = nbd.NBD(); h.connect_uri('$(nbd_uri e1.1)'); h.pread(4096, 0)"
 
-t_check "a client that never finishes its handshake is closed after 10 s" aoe_wait 30 \
+t_check "a client that never finishes its handshake is closed after 10 s" t_wait_until 30 \
 	grep -qE "closed after (9|10|11|12)" "$IDLE"
 t_check "... and the log says why" grep -q "no handshake in 10 s" "$NBD_LOG"
 
 # ---- resize --------------------------------------------------------------------------------------
 truncate -s +1M "$IMG2"
-"$T_TESTBED" kill 1.2 --name "$N" >/dev/null
-"$T_TESTBED" start 1.2 --name "$N" >/dev/null
+t_testbed nbdft kill 1.2 >/dev/null
+t_testbed nbdft start 1.2 >/dev/null
 nbd_tel /aoe/revalidate,e1.2 >/dev/null
-t_check "a resized target shows its new size (9437696) to a new connection" aoe_wait 15 \
+t_check "a resized target shows its new size (9437696) to a new connection" t_wait_until 15 \
 	bash -c "[[ \$(nbdinfo --size '$(nbd_uri e1.2)') == 9437696 ]]"
 
 # ---- SIGTERM while busy --------------------------------------------------------------------------
-nbd_bg FIO fio --name=busy --ioengine=nbd --uri="$(nbd_uri e1.1)" --rw=randread --bs=64k \
+t_bg FIO fio --name=busy --ioengine=nbd --uri="$(nbd_uri e1.1)" --rw=randread --bs=64k \
 	--iodepth=16 --time_based --runtime=30 --output="$NBD_DIR/fio.out" 2>/dev/null
 sleep 2
 rc=0
@@ -129,6 +129,6 @@ nbd_daemon_stop || rc=$?
 t_check "SIGTERM with a busy client: dpdk-aoe exits 0, in $NBD_STOP_SECS s" test "$rc" -eq 0
 t_check "... every request in flight was answered" bash -c "! grep -q unanswered '$NBD_LOG'"
 t_check "... the socket is removed" test ! -e "$NBD_SOCK"
-aoe_wait 10 bash -c "! kill -0 $FIO" || kill "$FIO"
+t_wait_until 10 bash -c "! kill -0 $FIO" || kill "$FIO"
 wait "$FIO" 2>/dev/null
 t_summary

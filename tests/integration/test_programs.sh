@@ -15,6 +15,7 @@ DAEMON=$(t_bin dpdk-aoe)
 PERF=$(t_bin aoe-perf)
 TARGET=$(t_bin aoe-target)
 STAT=$(t_bin aoe-stat)
+t_require_bins "$DAEMON" "$PERF" "$TARGET" "$STAT"
 NAME=prg$$
 TMP=$(mktemp -d /tmp/it-programs.XXXXXX)
 t_cleanup_add rm -rf -- "$TMP"
@@ -44,9 +45,9 @@ before_eal() {
 # ---- before the EAL: help, usage errors, a missing "--" ------------------------------------------
 # The EAL arguments name no device and keep to a prefix of their own: should the EAL start
 # anyway, it probes nothing and the test sees its directory.
-P=aoe-$NAME-noeal
-NOEAL=(-l 0 --no-pci --no-huge -m 256 --file-prefix "$P")
-t_cleanup_add aoe_eal_cleanup "$P"
+t_dpdk_args prg-noeal
+P=$T_DPDK_PREFIX
+NOEAL=(-l 0 "${T_DPDK_ARGS[@]}")
 for prog in "$DAEMON" "$PERF" "$TARGET"; do
 	p=${prog##*/}
 	# Its own usage ("usage: PROGRAM [EAL options] --"), not the EAL's ("Usage: PATH [options]").
@@ -87,11 +88,11 @@ t_check "dpdk-aoe --status without '--': the '--' is named missing" \
 t_check "no EAL was started by any of these" test ! -e "$RUN/$P"
 
 # ---- devices that make no port -------------------------------------------------------------------
-t_dpdk_args "$NAME-nodev" "net_af_packet0,iface=$NAME-none"
+t_dpdk_args prg-nodev "$(t_af_packet "$NAME-none")"
 t_check "a --vdev whose interface does not exist: exit 1, named" \
 	exits 1 "interface $NAME-none (its iface=) does not exist" \
 	t_timeout 30 "$DAEMON" -l 0 "${T_DPDK_ARGS[@]}" -- --status
-t_dpdk_args "$NAME-memif" "net_memif0,role=client,socket=$TMP/none/memif.sock"
+t_dpdk_args prg-memif "net_memif0,role=client,socket=$TMP/none/memif.sock"
 t_check "a memif port that does not start: exit 1, the failing port named" \
 	exits 1 "port net_memif0: start failed: the driver gave no reason" \
 	t_timeout 30 "$DAEMON" -l 0 "${T_DPDK_ARGS[@]}" -- --status
@@ -100,24 +101,20 @@ t_check "... and no 'Operation not permitted'" \
 
 # A memif frame must fit one memif buffer: chained ones were duplicated without end and crashed
 # the target (8754-byte frames in 8192-byte buffers).
-t_dpdk_args "$NAME-mt" "net_memif0,role=server,socket=$TMP/tgt.sock,bsize=8192"
+t_dpdk_args prg-mt "net_memif0,role=server,socket=$TMP/tgt.sock,bsize=8192"
 t_check "aoe-target --sectors 16 over memif bsize=8192: exit 2, the limit said" \
 	exits 2 "allowed at most 15 sectors" \
 	t_timeout 30 "$TARGET" -l 0 "${T_DPDK_ARGS[@]}" -- --disk 1.1=ram:1M --sectors 16
 
 # ---- on the test bed ---------------------------------------------------------------------------
-t_testbed_up "$NAME" || { t_summary; exit 1; }
-VDEV="net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1"
-t_dpdk_args "$NAME-d" "$VDEV"
+t_testbed_up prg || { t_summary; exit 1; }
+VDEV=$(t_af_packet)
+t_dpdk_args prg-d "$VDEV"
 DEAL=(-l 0 "${T_DPDK_ARGS[@]}")
-PREFIX=$(aoe_eal_prefix "$NAME-d")
-"$DAEMON" "${DEAL[@]}" -- >"$TMP/daemon.out" 2>&1 &
-DPID=$!
-t_cleanup_add kill "$DPID"
-for ((i = 0; i < 150; i++)); do
-	[[ $("$STAT" --file-prefix "$PREFIX" 2>/dev/null) == *e1.2*up* ]] && break
-	sleep 0.1
-done
+PREFIX=$T_DPDK_PREFIX
+t_bg DPID "$DAEMON" "${DEAL[@]}" -- >"$TMP/daemon.out" 2>&1
+e12_up() { [[ $("$STAT" --file-prefix "$PREFIX") == *e1.2*up* ]]; }
+t_wait_until --pid "$DPID" 15 e12_up
 t_check "the daemon is up with both targets" \
 	exits 0 "e1.2" "$STAT" --file-prefix "$PREFIX"
 
@@ -138,7 +135,7 @@ kill "$DPID"
 wait "$DPID"
 t_check "the daemon stops with exit 0" test $? = 0
 
-t_dpdk_args "$NAME-s" "$VDEV"
+t_dpdk_args prg-s "$VDEV"
 SEAL=(-l 0 "${T_DPDK_ARGS[@]}")
 t_check "dpdk-aoe --status > /dev/full: exit 1, ENOSPC said" \
 	exits 1 "No space left on device" \

@@ -9,9 +9,11 @@
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
 
-NAME=tel$$
-t_testbed_up "$NAME" || { t_summary; exit 1; }
-VDEV="net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1"
+t_require_bins dpdk-aoe aoe-perf aoe-stat
+t_testbed_up tel || { t_summary; exit 1; }
+VDEV=$(t_af_packet)
+TMP=$(mktemp -d /tmp/aoe-telemetry.XXXXXX)
+t_cleanup_add rm -rf "$TMP"
 
 # tel PREFIX CMD...: commands through one SOCK_SEQPACKET connection (one python start: aoe-perf
 # runs for a few seconds only); prints each reply's value as one JSON line.
@@ -32,19 +34,12 @@ doc_keys() {
 STAT=$(t_bin aoe-stat)
 
 # wait_up PREFIX PID: the telemetry socket and the targets are there (up to 15 s).
-wait_up() {
-	local i
-	for ((i = 0; i < 150; i++)); do
-		[[ $(tel "$1" /aoe/list 2>/dev/null) == *e1.2* ]] && return 0
-		aoe_proc_state "$2" >/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
+lists_e12() { [[ $(tel "$1" /aoe/list) == *e1.2* ]]; }
+wait_up() { t_wait_until --pid "$2" 15 lists_e12 "$1"; }
 
 # The same checks for whichever initiator runs under PREFIX.
 common_checks() {
-	local who=$1 prefix=$2 out a b
+	local who=$1 prefix=$2 out a b rx
 	out=$(printf '/aoe/list\n/aoe/info,e1.1\n' | python3 /usr/bin/dpdk-telemetry.py -f "$prefix" 2>&1)
 	if grep -q '"/aoe/list": \["e1.1", "e1.2"\]' <<<"$out" && grep -q '"sectors": 131072' <<<"$out"; then
 		t_pass "$who: dpdk-telemetry.py lists e1.1 and e1.2, e1.1 has 131072 sectors"
@@ -59,10 +54,16 @@ common_checks() {
 		"${bad[@]}")
 	t_check "$who: /aoe/info,e1.2: 16385 sectors, payload 1024, up" \
 		tj '.sectors == 16385 and .payload == 1024 and .state == "up" and .name == "e1.2"' "${r[0]:-}"
-	t_check "$who: /aoe/lcore_stats,0 counts received frames" \
-		tj '.lcore_id == 0 and .rx_frames > 0 and .is_mgmt == 1' "${r[1]:-}"
-	t_check "$who: /aoe/events has e1.1's state change" \
-		tj 'map(select(test("e1.1 state probing -> up$"))) | length >= 1' "${r[2]:-}"
+	t_check "$who: /aoe/lcore_stats,0 is the management lcore 0" \
+		tj '.lcore_id == 0 and .is_mgmt == 1' "${r[1]:-}"
+	# The lcore received every ATA answer the targets accepted (asked for first: counters only
+	# grow) and, besides, each target's config answer.
+	mapfile -t rx < <(tel "$prefix" /aoe/stats,e1.1 /aoe/stats,e1.2 /aoe/lcore_stats,0)
+	t_check "$who: /aoe/lcore_stats,0 counts every frame received" \
+		jq -e -n --argjson a "${rx[0]:-null}" --argjson b "${rx[1]:-null}" \
+		--argjson l "${rx[2]:-null}" '$l.rx_frames >= $a.frames_rx + $b.frames_rx + 2'
+	t_check "$who: /aoe/events has e1.1's state change, once" \
+		tj 'map(select(test("e1.1 state probing -> up$"))) | length == 1' "${r[2]:-}"
 	t_check "$who: /aoe/events,1 gives one line" tj 'length == 1' "${r[3]:-}"
 	for i in "${!bad[@]}"; do
 		t_check "$who: ${bad[i]} answers an error" tj '.error | length > 10' "${r[i + 4]:-}"
@@ -115,12 +116,9 @@ json_agreement() {
 
 # ---- aoe-perf ----------------------------------------------------------------------------------
 t_dpdk_args perf "$VDEV"
-PREFIX=$(aoe_eal_prefix perf)
-"$(t_bin aoe-perf)" -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 -w randread -o 4k -q 8 -t 12 \
-	>/tmp/$NAME-perf.out 2>&1 &
-PERF=$!
-t_cleanup_add kill "$PERF"
-t_cleanup_add rm -f "/tmp/$NAME-perf.out"
+PREFIX=$T_DPDK_PREFIX
+t_bg PERF "$(t_bin aoe-perf)" -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 -w randread -o 4k -q 8 -t 12 \
+	>"$TMP/perf.out" 2>&1
 if wait_up "$PREFIX" "$PERF"; then
 	t_pass "aoe-perf: telemetry socket answers /aoe/list"
 	a=$(tel "$PREFIX" /aoe/stats,e1.1 | jq .frames_tx)
@@ -144,18 +142,15 @@ if wait_up "$PREFIX" "$PERF"; then
 		tj '[.targets[] | {name, open}] == [{name: "e1.1", open: true}, {name: "e1.2", open: false}]' \
 		"$("$STAT" --file-prefix "$PREFIX" --json)"
 else
-	t_fail "aoe-perf: telemetry socket answers /aoe/list" "$(cat /tmp/$NAME-perf.out)"
+	t_fail "aoe-perf: telemetry socket answers /aoe/list" "$(cat "$TMP/perf.out")"
 fi
 wait "$PERF"
 t_check "aoe-perf exits 0" test $? -eq 0
 
 # ---- dpdk-aoe daemon ---------------------------------------------------------------------------
 t_dpdk_args daemon "$VDEV"
-PREFIX=$(aoe_eal_prefix daemon)
-"$(t_bin dpdk-aoe)" -l 0 "${T_DPDK_ARGS[@]}" -- >/tmp/$NAME-d.out 2>&1 &
-DAEMON=$!
-t_cleanup_add kill "$DAEMON"
-t_cleanup_add rm -f "/tmp/$NAME-d.out"
+PREFIX=$T_DPDK_PREFIX
+t_bg DAEMON "$(t_bin dpdk-aoe)" -l 0 "${T_DPDK_ARGS[@]}" -- >"$TMP/d.out" 2>&1
 if wait_up "$PREFIX" "$DAEMON"; then
 	t_pass "dpdk-aoe: telemetry socket answers /aoe/list"
 	common_checks dpdk-aoe "$PREFIX"
@@ -174,6 +169,6 @@ if wait_up "$PREFIX" "$DAEMON"; then
 	wait "$DAEMON"
 	t_check "dpdk-aoe stops cleanly on SIGTERM" test $? -eq 0
 else
-	t_fail "dpdk-aoe: telemetry socket answers /aoe/list" "$(cat /tmp/$NAME-d.out)"
+	t_fail "dpdk-aoe: telemetry socket answers /aoe/list" "$(cat "$TMP/d.out")"
 fi
 t_summary

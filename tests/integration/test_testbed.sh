@@ -14,9 +14,9 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
 
 TB=$T_TESTBED
-A=tba$$
-B=tbb$$
-C=tbc$$
+A=$(t_testbed_name tba)
+B=$(t_testbed_name tbb)
+C=$(t_testbed_name tbc)
 
 ns_gone() { [[ ! -e /run/netns/$1 ]]; }
 link_gone() { ! ip link show dev "$1" >/dev/null 2>&1; }
@@ -33,6 +33,17 @@ probe_sizes() {
 		[[ $(key sectors <<<"$out") == $((${t#*:} / 512)) ]] ||
 			{ echo "e$addr: IDENTIFY says $(key sectors <<<"$out") sectors, want $((${t#*:} / 512))"; return 1; }
 	done
+}
+
+# sectors_of IFACE SHELF SLOT: the sector count IDENTIFY gives.
+sectors_of() { aoe_probe "$1" "$2" "$3" -i -t 3 | key sectors; }
+
+# silent IFACE S.L CONTROL: S.L does not answer while CONTROL (S.L) on the same link does, so
+# that a link where nothing answers at all does not pass for it.
+silent() {
+	local s=$2 c=$3
+	aoe_probe "$1" "${c%.*}" "${c#*.}" -t 3 >/dev/null || { echo "e$c does not answer either"; return 1; }
+	! aoe_probe "$1" "${s%.*}" "${s#*.}" -t 1 || { echo "e$s answers"; return 1; }
 }
 
 # probe_has IFACE SHELF SLOT KEY=VALUE...: the config reply holds each KEY=VALUE.
@@ -57,12 +68,18 @@ all_gone() {
 	! pgrep -f "aoetb-$name/" >/dev/null || { echo "a process still uses /tmp/aoetb-$name"; return 1; }
 }
 
+# This run's names are free: what cleanup tears down below is only what this run made.
+for n in "$A" "$B" "$C"; do
+	"$TB" status --name "$n" >/dev/null
+	[[ $? == 3 ]] || { t_fail "no test bed $n yet" "it exists: not this run's"; t_summary; exit 1; }
+done
+
 # ---- the default test bed ----------------------------------------------------------------------
-t_cleanup_add "$TB" down --name "$A"
 if ! t_check "up --name $A (defaults)" t_timeout 60 "$TB" up --name "$A"; then
 	t_summary
 	exit 1
 fi
+t_cleanup_add "$TB" down --name "$A"
 status1=$T_OUT
 eval "$("$TB" env --name "$A")"
 t_check "env gives the default targets" test "$AOE_TB_TARGETS" = "1.1:67108864 1.2:8389120"
@@ -81,7 +98,8 @@ t_check "every target answers query config and IDENTIFY with its size" \
 	probe_sizes "$AOE_TB_IFACE" "$AOE_TB_TARGETS"
 t_check "config reply: 16 buffers, 2 sectors per frame at MTU 1500" \
 	probe_has "$AOE_TB_IFACE" 1 1 bufcnt=16 maxsect=2
-t_check_fails "no answer for a target that is not there" aoe_probe "$AOE_TB_IFACE" 1 9 -t 1
+t_check "no answer for a target that is not there (while e1.1 answers)" \
+	silent "$AOE_TB_IFACE" 1.9 1.1
 
 quiet() {
 	local f=/sys/class/net/$1/statistics before after
@@ -104,7 +122,7 @@ t_check "status exits 0 and says up" bash -c "'$TB' status --name '$A' | grep -q
 # ---- one target at a time ----------------------------------------------------------------------
 t_check "pause 1.2" "$TB" pause 1.2 --name "$A"
 t_check "status says paused" bash -c "'$TB' status --name '$A' | grep -qx target.1.2.state=paused"
-t_check_fails "a paused target does not answer" aoe_probe "$AOE_TB_IFACE" 1 2 -t 1
+t_check "a paused target does not answer (while e1.1 does)" silent "$AOE_TB_IFACE" 1.2 1.1
 t_check "the other target still answers" aoe_probe "$AOE_TB_IFACE" 1 1 -t 3
 t_check "resume 1.2" "$TB" resume 1.2 --name "$A"
 t_check "a resumed target answers" aoe_probe "$AOE_TB_IFACE" 1 2 -t 3
@@ -112,16 +130,16 @@ pid12=$("$TB" status --name "$A" | key 'target\.1\.2\.pid')
 t_check "kill 1.2" "$TB" kill 1.2 --name "$A"
 t_check "its vblade is gone" pid_gone "$pid12"
 t_check "status says killed" bash -c "'$TB' status --name '$A' | grep -qx target.1.2.state=killed"
-t_check_fails "a killed target does not answer" aoe_probe "$AOE_TB_IFACE" 1 2 -t 1
+t_check "a killed target does not answer (while e1.1 does)" silent "$AOE_TB_IFACE" 1.2 1.1
 t_check_fails "pause of a killed target is an error" "$TB" pause 1.2 --name "$A"
 t_check "start 1.2" "$TB" start 1.2 --name "$A"
 t_check "a restarted target answers with its size" probe_sizes "$AOE_TB_IFACE" "1.2:8389120"
 t_check_fails "kill of an unknown target is an error" "$TB" kill 4.4 --name "$A"
 
 # ---- a second test bed beside the first --------------------------------------------------------
-t_cleanup_add "$TB" down --name "$B"
 t_check "up --name $B --mtu 9000 --lba48 --targets 7.1:1M" \
-	t_timeout 60 "$TB" up --name "$B" --mtu 9000 --lba48 --targets 7.1:1M
+	t_timeout 60 "$TB" up --name "$B" --mtu 9000 --lba48 --targets 7.1:1M &&
+	t_cleanup_add "$TB" down --name "$B"
 B_ENV=$("$TB" env --name "$B")
 B_IFACE=$(sed -n 's/^export AOE_TB_IFACE=//p' <<<"$B_ENV")
 B_TARGETS=$(bash -c "$B_ENV"$'\n''echo "$AOE_TB_TARGETS"')
@@ -129,10 +147,12 @@ t_check "--lba48 adds 2.1:3T" test "$B_TARGETS" = "7.1:1048576 2.1:3298534883328
 t_check "MTU 9000 on both ends" test "$(mtu_of "$B_IFACE")" = 9000 -a \
 	"$(ip netns exec "$B-ns" cat "/sys/class/net/$B-t/mtu")" = 9000
 t_check "the 3 TiB target answers with its LBA48 size" probe_sizes "$B_IFACE" "$B_TARGETS"
-t_check "it is past the LBA28 limit" test $((3298534883328 / 512)) -gt $(((1 << 28) - 1))
+t_check "its IDENTIFY is past the LBA28 limit ($(sectors_of "$B_IFACE" 2 1) > 2^28 - 1 sectors)" \
+	test "$(sectors_of "$B_IFACE" 2 1)" -gt $(((1 << 28) - 1))
 t_check "its backing file is sparse" test "$(du -k "/tmp/aoetb-$B/$B-e2.1.img" | cut -f1)" -lt 1024
 t_check "17 sectors per frame at MTU 9000" probe_has "$B_IFACE" 7 1 maxsect=17
-t_check_fails "test beds are isolated ($A's 1.1 is not on $B)" aoe_probe "$B_IFACE" 1 1 -t 1
+t_check "test beds are isolated ($A's 1.1 is not on $B, whose 7.1 answers)" \
+	silent "$B_IFACE" 1.1 7.1
 t_check "the first test bed still answers" probe_sizes "$AOE_TB_IFACE" "$AOE_TB_TARGETS"
 
 # ---- down --------------------------------------------------------------------------------------

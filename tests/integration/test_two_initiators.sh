@@ -7,8 +7,10 @@
 # must drop them: both verify runs, on separate regions of the same target, pass, and each
 # counts the other's answers as rx_wrong_dest. (test_hostile forges such answers with the tags
 # of frames in flight; this is the real thing.)
+# shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
+t_require_bins aoe-perf
 
 N=ti$$
 NS=$N-ns
@@ -44,19 +46,19 @@ for i in 1 2; do
 		{ t_fail "veth $i" "could not attach initiator $i"; t_summary; exit 1; }
 done
 truncate -s 32M "$IMG"
-ns vblade 1 1 "${N}T-t" "$IMG" >"$DIR/vblade.log" 2>&1 &
+# Not through ns(): a function in the background would make $! a subshell's PID, and the
+# cleanup would leave vblade running.
+ip netns exec "$NS" vblade 1 1 "${N}T-t" "$IMG" >"$DIR/vblade.log" 2>&1 &
 VBLADE=$!
 sleep 0.5
 
 declare -A PERF PREFIX
 for i in 1 2; do
-	t_dpdk_args "$N-$i" "net_af_packet0,iface=$N$i-h,qpairs=1"
-	PREFIX[$i]=$(aoe_eal_prefix "$N-$i")
-	"$(t_bin aoe-perf)" -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 -w verify -o 4k -q 8 \
-		--offset $(((i - 1) * 16))m --size 8m --seed "$i" -t 10 --deadsecs 20 --json \
-		>"$DIR/perf-$i.json" 2>"$DIR/perf-$i.err" &
-	PERF[$i]=$!
-	t_cleanup_add kill "${PERF[$i]}"
+	t_dpdk_args "ti-$i" "$(t_af_packet "$N$i-h")"
+	PREFIX[$i]=$T_DPDK_PREFIX
+	t_bg "PERF[$i]" "$(t_bin aoe-perf)" -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 -w verify -o 4k \
+		-q 8 --offset $(((i - 1) * 16))m --size 8m --seed "$i" -t 10 --deadsecs 20 --json \
+		>"$DIR/perf-$i.json" 2>"$DIR/perf-$i.err"
 done
 sleep 6
 for i in 1 2; do

@@ -1,53 +1,56 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * lib/aoe/aoe_shm_read.c against regions built here with the writer's layout (aoe_shm.h) in a
- * temporary file: open checks, the seqcount read, counter sums, the event cursor (merge, lapped
- * rings, overwritten slots) and the error-stream text.
+ * lib/aoe/aoe_shm_read.c against regions the writer's own code (aoe_shm_write.c, what the engine
+ * uses) lays out in a temporary file: open checks, the seqcount read, counter sums, the event
+ * cursor (merge, lapped rings, overwritten slots) and the error-stream text. Only what a writer
+ * never does (a wrong magic, a torn slot) is written here by hand.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "aoe_shm_read.h"
+#include "aoe_shm_write.h"
 
 static char path[64];
-static struct aoe_shm *w; /* the "writer's" mapping */
+static struct aoe_shm *w; /* the writer's mapping */
 static struct aoe_shm_reader r;
+
+/* A region at a unique path @p p (64 bytes), made afresh by the writer as the engine does. */
+static struct aoe_shm *
+region_create(char *p)
+{
+	struct aoe_shm *shm;
+	int fd;
+
+	snprintf(p, 64, "/tmp/test_aoe_shm_read.XXXXXX");
+	fd = mkstemp(p);
+	cr_assert(fd >= 0);
+	close(fd);
+	cr_assert_eq(aoe_shm_create(p, &shm), 0);
+	return shm;
+}
 
 static void
 setup(void)
 {
-	int fd;
-
-	snprintf(path, sizeof(path), "/tmp/test_aoe_shm_read.XXXXXX");
-	fd = mkstemp(path);
-	cr_assert(fd >= 0);
-	cr_assert_eq(ftruncate(fd, sizeof(*w)), 0);
-	w = mmap(NULL, sizeof(*w), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	cr_assert(w != MAP_FAILED);
-	close(fd);
-	w->magic = AOE_SHM_MAGIC;
-	w->version = AOE_SHM_VERSION;
-	w->size = sizeof(*w);
-	w->pid = (uint64_t)getpid();
-	w->alive = 1;
+	w = region_create(path);
 	w->nb_lcores = 2;
 	w->nb_ports = 1;
 	w->ports[0].port_id = 3;
 	snprintf(w->ports[0].name, sizeof(w->ports[0].name), "net_af_packet0");
 	snprintf(w->program, sizeof(w->program), "dpdk-aoe");
+	aoe_shm_publish(w);
 }
 
 static void
 teardown(void)
 {
 	aoe_shm_close(&r);
-	munmap(w, sizeof(*w));
-	unlink(path);
+	aoe_shm_destroy(w, path);
 }
 
 TestSuite(aoe_shm_read, .init = setup, .fini = teardown);
@@ -55,17 +58,13 @@ TestSuite(aoe_shm_read, .init = setup, .fini = teardown);
 static void
 emit(unsigned int lcore, uint64_t time_ns, uint16_t type, uint16_t shelf, uint8_t slot)
 {
-	struct aoe_shm_event_ring *ring = &w->events[lcore];
-	uint64_t seq = ring->head + 1;
-	struct aoe_shm_event *ev = &ring->ring[(seq - 1) & (AOE_SHM_EVENTS - 1)];
+	struct aoe_shm_event ev;
 
-	memset(ev, 0, sizeof(*ev));
-	ev->type = type;
-	ev->shelf = shelf;
-	ev->slot = slot;
-	ev->time_ns = time_ns;
-	ev->seq = seq;
-	ring->head = seq;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.shelf = shelf;
+	ev.slot = slot;
+	aoe_shm_event_append(&w->events[lcore], &ev, time_ns);
 }
 
 Test(aoe_shm_read, open_good_region)
@@ -73,7 +72,24 @@ Test(aoe_shm_read, open_good_region)
 	cr_assert_eq(aoe_shm_open(&r, NULL, path), 0, "%s", r.err);
 	cr_assert_not_null(r.shm);
 	cr_assert_eq(r.shm->nb_lcores, 2);
+	cr_assert_eq(r.shm->pid, (uint64_t)getpid());
 	cr_assert(aoe_shm_writer_alive(r.shm));
+}
+
+Test(aoe_shm_read, open_refuses_region_before_it_is_published)
+{
+	char p2[64];
+	struct aoe_shm *w2 = region_create(p2);
+
+	cr_assert_eq(aoe_shm_open(&r, NULL, p2), -EPROTO);
+	aoe_shm_publish(w2);
+	cr_assert_eq(aoe_shm_open(&r, NULL, p2), 0, "%s", r.err);
+	aoe_shm_close(&r);
+	/* A clean exit: the file is gone, and a reader that still maps it sees the writer gone. */
+	cr_assert_eq(aoe_shm_open(&r, NULL, p2), 0, "%s", r.err);
+	aoe_shm_destroy(w2, p2);
+	cr_assert_eq(access(p2, F_OK), -1);
+	cr_assert(!aoe_shm_writer_alive(r.shm));
 }
 
 Test(aoe_shm_read, open_refuses_bad_magic_and_version)
@@ -96,7 +112,7 @@ Test(aoe_shm_read, open_refuses_short_file)
 
 Test(aoe_shm_read, open_says_stale_when_writer_is_gone)
 {
-	w->alive = 0;
+	w->alive = 0; /* what aoe_shm_destroy leaves, but with the file still there */
 	cr_assert_eq(aoe_shm_open(&r, NULL, path), -ESRCH);
 	cr_assert_not_null(strstr(r.err, "stale"), "%s", r.err);
 	cr_assert_not_null(strstr(r.err, "dpdk-aoe"), "%s", r.err);
@@ -119,21 +135,28 @@ Test(aoe_shm_read, open_unknown_prefix_names_it)
 Test(aoe_shm_read, target_read_and_seqcount)
 {
 	struct aoe_shm_target t;
+	uint32_t seq;
 
-	w->nb_targets = 1;
-	w->targets[0].seq = 2;
+	seq = aoe_shm_target_begin(&w->targets[0]);
 	w->targets[0].shelf = 7;
 	w->targets[0].slot = 3;
 	w->targets[0].sectors = 16384;
 	snprintf(w->targets[0].name, sizeof(w->targets[0].name), "e7.3");
+	aoe_shm_target_end(&w->targets[0], seq);
+	w->nb_targets = 1;
 	cr_assert_eq(aoe_shm_open(&r, NULL, path), 0, "%s", r.err);
 	cr_assert_eq(aoe_shm_target_read(r.shm, 0, &t), 0);
 	cr_assert_str_eq(t.name, "e7.3");
 	cr_assert_eq(t.sectors, 16384);
 	cr_assert_eq(aoe_shm_target_read(r.shm, 1, &t), -ENOENT);
 	/* A writer that stays in the middle of an update: the reader gives up, never tears. */
-	w->targets[0].seq = 3;
+	seq = aoe_shm_target_begin(&w->targets[0]);
+	w->targets[0].sectors = 32768;
 	cr_assert_eq(aoe_shm_target_read(r.shm, 0, &t), -EAGAIN);
+	/* Once it is done, the new description is read whole. */
+	aoe_shm_target_end(&w->targets[0], seq);
+	cr_assert_eq(aoe_shm_target_read(r.shm, 0, &t), 0);
+	cr_assert_eq(t.sectors, 32768);
 }
 
 Test(aoe_shm_read, target_sum_over_lcores)
@@ -250,7 +273,8 @@ Test(aoe_shm_read, overwritten_slot_is_skipped_and_counted)
 	emit(0, 200, AOE_EV_STATE, 1, 2);
 	cr_assert_eq(aoe_shm_open(&r, NULL, path), 0, "%s", r.err);
 	aoe_shm_cursor_init(r.shm, &c, UINT64_MAX);
-	/* The writer is rewriting the first slot (seq 0 while it copies). */
+	/* The writer caught between invalidating the first slot and filling it again (what
+	 * aoe_shm_event_append does first). */
 	w->events[0].ring[0].seq = 0;
 	cr_assert_eq(aoe_shm_events_read(r.shm, &c, ev, 4, &missed), 1);
 	cr_assert_eq(missed, 1);

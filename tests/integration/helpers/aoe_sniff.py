@@ -6,15 +6,14 @@ or SECONDS have passed. Prints "ready" on stderr once the socket listens.
 usage: aoe_sniff.py IFACE [SECONDS]
 line:  out|in shelf=S slot=L cmd=C flags=0xFF error=E tag=0xT [ata=0xCC aflags=0xAA count=N lba=N]
 """
+import os
 import signal
 import socket
-import struct
 import sys
 import time
 
-ETH_P_AOE = 0x88A2
-ETH_P_ALL = 0x0003
-PACKET_OUTGOING = 4
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import aoe_frames as af  # noqa: E402
 
 
 def main(argv):
@@ -22,10 +21,9 @@ def main(argv):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     limit = float(argv[1]) if len(argv) == 2 else 3600.0
-    # ETH_P_ALL: only such sockets see the frames this host sends (ETH_P_AOE ones see only
-    # what arrives).
-    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
-    s.bind((argv[0], ETH_P_ALL))
+    # Every protocol: only such sockets see the frames this host sends (ETH_P_AOE ones see
+    # only what arrives).
+    s = af.raw_socket(argv[0], every=True)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
@@ -34,20 +32,17 @@ def main(argv):
     s.settimeout(0.1)
     while not stop and time.monotonic() < end:
         try:
-            f, addr = s.recvfrom(65536)
-        except socket.timeout:
+            buf, addr = s.recvfrom(65536)
+        except (socket.timeout, InterruptedError):
             continue
-        except InterruptedError:
+        f = af.parse(buf)
+        if f is None:
             continue
-        if len(f) < 24 or struct.unpack_from("!H", f, 12)[0] != ETH_P_AOE:
-            continue
-        vf, err, shelf, slot, cmd, tag = struct.unpack("!BBHBBI", f[14:24])
-        line = (f"{'out' if addr[2] == PACKET_OUTGOING else 'in'} shelf={shelf} slot={slot} "
-                f"cmd={cmd} flags={vf & 0x0f:#04x} error={err} tag={tag:#010x}")
-        if cmd == 0 and len(f) >= 36:
-            aflags, _, count, ata = struct.unpack("!BBBB", f[24:28])
-            lba = int.from_bytes(f[28:34], "little")
-            line += f" ata={ata:#04x} aflags={aflags:#04x} count={count} lba={lba}"
+        line = (f"{'out' if addr[2] == af.PACKET_OUTGOING else 'in'} shelf={f.shelf} "
+                f"slot={f.slot} cmd={f.cmd} flags={f.flags:#04x} error={f.error} tag={f.tag:#010x}")
+        if f.cmd == af.CMD_ATA and len(buf) >= af.ATA_HDR_LEN:
+            line += (f" ata={f.cmd_status:#04x} aflags={f.aflags:#04x} count={f.count} "
+                     f"lba={f.lba}")
         print(line, flush=True)
     return 0
 

@@ -4,7 +4,7 @@
 # What the NBD export tests share (source lib.sh first): a dpdk-aoe daemon serving NBD on a
 # Unix socket in a temporary directory, over a test bed of its own.
 #
-#   nbd_daemon_start NAME [DAEMON OPTIONS...]  test bed NAME must be up (t_testbed_up): starts
+#   nbd_daemon_start NAME [DAEMON OPTIONS...]  over the test bed up last (t_testbed_up): starts
 #                        dpdk-aoe -l $NBD_LCORES (lcore ids separated by commas, default 0; one
 #                        af_packet queue pair each) -- --nbd unix:$NBD_DIR/nbd.sock
 #                        OPTIONS..., waits until every test bed target is an export; sets
@@ -13,7 +13,6 @@
 #   nbd_py SCRIPT ARGS   a python helper under Debian's python3 (python3-libnbd is its module)
 #   nbd_sh SCRIPT ARGS   the same helper run inside nbdsh (libnbd's shell runs "python3 -m nbd",
 #                        so Debian's python3 must come first on PATH)
-#   nbd_bg VAR CMD...    start CMD in the background, its PID in VAR, killed at exit
 #   nbd_daemon_stop      SIGTERM to the daemon; its exit status, or 124 when it had to be
 #                        killed after 20 s (sets NBD_STOP_SECS)
 
@@ -38,14 +37,6 @@ sys.argv = $argv
 runpy.run_path(sys.argv[0], run_name='__main__')"
 }
 
-nbd_bg() {
-	local -n _nbd_pid=$1
-	shift
-	"$@" &
-	_nbd_pid=$!
-	t_cleanup_add kill "$_nbd_pid"
-}
-
 # Every target of the test bed listed as an export.
 nbd_all_exported() {
 	local list t
@@ -59,7 +50,7 @@ nbd_all_exported() {
 nbd_daemon_stop() {
 	local start=$SECONDS rc=0 st=0
 	kill -TERM "$NBD_PID"
-	if ! aoe_wait 20 bash -c "! kill -0 $NBD_PID"; then
+	if ! t_wait_until 20 bash -c "! kill -0 $NBD_PID"; then
 		kill -KILL "$NBD_PID"
 		rc=124
 	fi
@@ -81,12 +72,10 @@ nbd_daemon_start() {
 	IFS=, read -ra ids <<<"$lcores"
 	t_dpdk_args "$name" "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=${#ids[@]}"
 	# shellcheck disable=SC2034 # the tests' to use
-	NBD_PREFIX=$(aoe_eal_prefix "$name")
-	"$(t_bin dpdk-aoe)" -l "$lcores" "${T_DPDK_ARGS[@]}" -- --no-config --discover-interval 1 \
-		--nbd "unix:$NBD_SOCK" "$@" >"$NBD_LOG" 2>&1 &
-	NBD_PID=$!
-	t_cleanup_add kill "$NBD_PID"
-	if aoe_wait 20 nbd_all_exported; then
+	NBD_PREFIX=$T_DPDK_PREFIX
+	t_bg NBD_PID "$(t_bin dpdk-aoe)" -l "$lcores" "${T_DPDK_ARGS[@]}" -- --no-config \
+		--discover-interval 1 --nbd "unix:$NBD_SOCK" "$@" >"$NBD_LOG" 2>&1
+	if t_wait_until --pid "$NBD_PID" 20 nbd_all_exported; then
 		t_pass "dpdk-aoe serves every target as an NBD export"
 	else
 		t_fail "dpdk-aoe serves every target as an NBD export" "$(tail -n 20 "$NBD_LOG")"

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * aoe-hold: open a target through the bdev API, keep reads going until one fails, then hold
- * the descriptor open for a while before closing it, printing the target's state at each step.
+ * the descriptor open for a while before closing it, printing the target's state at each step:
+ * the first state after the release, and the state once it is up again (or after 5 s).
  * It is what test_closewait.sh needs to watch "down,closewait": a target that went down while
  * an application held it stays so until the application lets go.
  *
  *   aoe-hold [EAL options] -- TARGET HOLD_SECONDS
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +51,20 @@ poll_for(double seconds)
 
 	while (rte_rdtsc() < end)
 		aoe_lcore_poll();
+}
+
+/* Poll until @p name is in @p state (with @p leave: is in any other), at most @p seconds. */
+static void
+poll_until(const char *name, enum aoe_target_state state, bool leave, double seconds)
+{
+	uint64_t end = rte_rdtsc() + (uint64_t)(seconds * rte_get_tsc_hz());
+	struct aoe_target_info info;
+
+	while (rte_rdtsc() < end) {
+		aoe_lcore_poll();
+		if (aoe_target_info_get(name, &info) == 0 && (info.state == state) != leave)
+			return;
+	}
 }
 
 int
@@ -112,8 +128,12 @@ main(int argc, char **argv)
 	print_state(name, "still held");
 	aoe_bdev_put_io_channel(ch);
 	aoe_bdev_close(desc);
-	poll_for(0.5);
+	/* Management turns "down,closewait" into "down" at its next tick; only rediscovery, later,
+	 * may bring it up. */
+	poll_until(name, AOE_TARGET_DOWN_CLOSEWAIT, true, 1.0);
 	print_state(name, "released");
+	poll_until(name, AOE_TARGET_UP, false, 5.0);
+	print_state(name, "rediscovered");
 	rte_free(buf);
 	aoe_fini();
 	rte_eal_cleanup();

@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The session code (lib/aoe/aoe_session.c, aoe_path.c, aoe_rsp.c) without a network: the real
+ * engine runs on a net_null port that is never polled, and this file plays the wire and the
+ * target. Frames are taken from the lcore's TX buffer where the session queued them (marked as
+ * departed at a time the test picks, as the port's flush would), answers are built here and
+ * handed to aoe_session_rx, and the timers run at times the test picks. Management learns the
+ * target from a config answer and brings it up with an IDENTIFY answer, as on a wire.
+ *
+ * Covered: the response acceptance rule (docs/protocol.md, "What a response must match"),
+ * frames cut to a path's size, local congestion (the resend list) kept apart from loss, and
+ * deadsecs counted from a frame's first departure.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_mbuf.h>
+
+#include "aoe_internal.h"
+#include "aoe_tag.h"
+
+#define SHELF	 7
+#define SLOT	 3
+#define SECTORS	 (1u << 20)
+#define DEADSECS 2
+
+static const uint8_t TMAC[AOE_ETH_ALEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x11};
+static const uint8_t OTHER[AOE_ETH_ALEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x22};
+
+static struct aoe_lcore *lc;
+static struct aoe_target *t;
+static struct aoe_session *s;
+static uint64_t hz;
+static char runtime_dir[256];
+
+/* One request seen on the "wire": its header and ATA arguments, and its data for a write. */
+struct wire_frame {
+	struct aoe_hdr hdr;
+	struct aoe_ata ata;
+	uint8_t data[AOE_SECTOR_SIZE * 2];
+};
+
+/* Take what the session queued on port 0, as the port would send it, departed at @p now. */
+static unsigned int
+wire_take(struct wire_frame *out, unsigned int max, uint64_t now)
+{
+	struct aoe_txbuf *tb = &lc->txbuf[0];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < tb->count; i++) {
+		struct rte_mbuf *m = tb->pkts[i];
+		const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+		struct wire_frame w;
+
+		if (tb->frames[i] != NULL)
+			aoe_frame_departed(tb->frames[i], tb->gens[i], now);
+		cr_assert_eq(aoe_hdr_decode(f, rte_pktmbuf_data_len(m), &w.hdr), 0);
+		if (w.hdr.cmd == AOE_CMD_ATA && n < max) {
+			cr_assert_eq(aoe_ata_decode(f, rte_pktmbuf_data_len(m), &w.hdr, &w.ata), 0);
+			if (w.ata.data != NULL && w.ata.data_len != 0)
+				memcpy(w.data, w.ata.data, RTE_MIN(w.ata.data_len, sizeof(w.data)));
+			w.ata.data = NULL;
+			out[n++] = w;
+		}
+		rte_pktmbuf_free(m);
+	}
+	tb->count = 0;
+	return n;
+}
+
+/* An mbuf from the engine's pool as port 0 would have received it. */
+static struct rte_mbuf *
+rx_mbuf(void)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(aoe_engine.pool);
+
+	cr_assert_not_null(m);
+	m->port = aoe_engine.ports[0].port_id;
+	return m;
+}
+
+static void
+rx_finish(struct rte_mbuf *m, int len, struct aoe_hdr *hdr)
+{
+	cr_assert_gt(len, 0);
+	m->data_len = (uint16_t)RTE_MAX(len, AOE_ETH_MIN_FRAME);
+	m->pkt_len = m->data_len;
+	cr_assert_eq(aoe_hdr_decode(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, hdr), 0);
+}
+
+/* A config answer from @p src: @p sectors per frame, 16 buffers. */
+static void
+config_answer(const uint8_t *src, uint8_t sectors)
+{
+	struct rte_mbuf *m = rx_mbuf();
+	struct aoe_hdr h = {.version = AOE_VERSION,
+			    .flags = AOE_FLAG_RSP,
+			    .shelf = SHELF,
+			    .slot = SLOT,
+			    .cmd = AOE_CMD_CONFIG};
+	struct aoe_cfg cfg = {
+		.bufcnt = 16, .fwver = 1, .sector_count = sectors, .aoe_version = AOE_VERSION};
+
+	memcpy(h.src, src, AOE_ETH_ALEN);
+	memcpy(h.dst, aoe_engine.ports[0].mac.addr_bytes, AOE_ETH_ALEN);
+	rx_finish(m,
+		  aoe_cfg_encode(rte_pktmbuf_mtod(m, uint8_t *), rte_pktmbuf_tailroom(m), &h, &cfg),
+		  &h);
+	aoe_mgmt_rx_config(lc, m, &h);
+}
+
+/* The target's answer to @p req, its fields as given; data for a read from @p data. */
+static void
+answer_as(const struct wire_frame *req, const uint8_t *src, uint32_t tag, uint8_t aflags,
+	  uint8_t count, uint64_t lba, const uint8_t *data, size_t data_len)
+{
+	struct rte_mbuf *m = rx_mbuf();
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	struct aoe_hdr h = req->hdr;
+	struct aoe_ata a = {
+		.aflags = aflags, .sector_count = count, .cmd_status = AOE_ATA_ST_DRDY, .lba = lba};
+	int len;
+
+	memcpy(h.dst, req->hdr.src, AOE_ETH_ALEN);
+	memcpy(h.src, src, AOE_ETH_ALEN);
+	h.flags = AOE_FLAG_RSP;
+	h.tag = tag;
+	len = aoe_ata_encode(f, rte_pktmbuf_tailroom(m), &h, &a);
+	cr_assert_gt(len, 0);
+	if (data_len != 0)
+		memcpy(f + len, data, data_len);
+	rx_finish(m, len + (int)data_len, &h);
+	aoe_session_rx(lc, m, &h);
+}
+
+/* The right answer to @p req, as vblade gives it (LBA and count echoed); a read gets
+ * @p fill in every byte. */
+static void
+answer(const struct wire_frame *req, uint8_t fill)
+{
+	uint8_t data[AOE_SECTOR_SIZE * 2];
+	size_t n = req->ata.aflags & AOE_AFLAG_WRITE
+			   ? 0
+			   : (size_t)req->ata.sector_count * AOE_SECTOR_SIZE;
+
+	memset(data, fill, sizeof(data));
+	answer_as(req, TMAC, req->hdr.tag, req->ata.aflags, req->ata.sector_count, req->ata.lba,
+		  data, n);
+}
+
+struct io_rec {
+	struct aoe_io io;
+	int done;
+	uint8_t buf[8 * AOE_SECTOR_SIZE];
+};
+
+static void
+io_done(struct aoe_io *io)
+{
+	struct io_rec *r = io->arg;
+
+	r->done++;
+}
+
+static void
+read_submit(struct io_rec *r, uint64_t lba, uint32_t nsect)
+{
+	memset(r, 0, sizeof(*r));
+	r->io.op = AOE_IO_READ;
+	r->io.buf = r->buf;
+	r->io.lba = lba;
+	r->io.nsect = nsect;
+	r->io.done = io_done;
+	r->io.arg = r;
+	cr_assert_eq(aoe_session_submit(s, &r->io), 0);
+}
+
+static const struct aoe_target_stats *
+stats(void)
+{
+	return s->stats;
+}
+
+static void
+setup(void)
+{
+	char prefix[64];
+	char *argv[] = {"test_aoe_session",
+			"-l",
+			"0",
+			"--no-huge",
+			"-m",
+			"128",
+			"--no-pci",
+			"--no-telemetry",
+			"--no-shconf",
+			"--vdev",
+			"net_null0",
+			prefix,
+			"--log-level",
+			"*:error",
+			NULL};
+	struct aoe_conf conf;
+	struct wire_frame w;
+	uint8_t ident[AOE_SECTOR_SIZE];
+
+	snprintf(prefix, sizeof(prefix), "--file-prefix=aoe-unit-session-%d", getpid());
+	cr_assert_geq(rte_eal_init((int)RTE_DIM(argv) - 1, argv), 0, "rte_eal_init");
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
+	aoe_conf_init(&conf);
+	conf.deadsecs = DEADSECS;
+	conf.discover_interval_s = 0;
+	conf.maxout = 16;
+	conf.nb_mbufs = 4096;
+	conf.program = "test_aoe_session";
+	cr_assert_eq(aoe_init(&conf), 0);
+	lc = aoe_lcore_self();
+	cr_assert_not_null(lc);
+	hz = rte_get_tsc_hz();
+
+	/* Discovery: the target answers with 2 sectors per frame; management sends IDENTIFY. */
+	config_answer(TMAC, 2);
+	t = aoe_target_lookup(SHELF, SLOT);
+	cr_assert_not_null(t);
+	cr_assert_eq(aoe_target_state_get(t), AOE_TARGET_PROBING);
+	s = t->sess[lc->index];
+	cr_assert_not_null(s);
+	cr_assert_eq(wire_take(&w, 1, rte_rdtsc()), 1);
+	cr_assert_eq(w.ata.cmd_status, AOE_ATA_IDENTIFY);
+	aoe_identify_build(ident, SECTORS, "unit test disk", "UNIT1", "1");
+	answer_as(&w, TMAC, w.hdr.tag, w.ata.aflags, 0, w.ata.lba, ident, sizeof(ident));
+	cr_assert_eq(aoe_target_state_get(t), AOE_TARGET_UP);
+	cr_assert(t->lba48);
+	cr_assert_eq(t->sectors, SECTORS);
+}
+
+static void
+teardown(void)
+{
+	aoe_fini();
+	rte_eal_cleanup();
+	/* Empty once the engine and the EAL are gone (--no-shconf, --no-telemetry). */
+	rmdir(runtime_dir);
+}
+
+TestSuite(aoe_session, .init = setup, .fini = teardown, .timeout = 60);
+
+/* What setup did is what every test starts from. */
+Test(aoe_session, up_through_a_config_answer_and_identify)
+{
+	cr_assert_eq(t->nb_paths, 1);
+	cr_assert_eq(t->paths[0].nsect, 2);
+	cr_assert_eq(memcmp(t->paths[0].mac.addr_bytes, TMAC, AOE_ETH_ALEN), 0);
+	cr_assert_eq(stats()->frames_tx, 1);
+	cr_assert_eq(stats()->frames_rx, 1);
+	cr_assert_eq(stats()->ios_completed, 1);
+}
+
+/*
+ * The acceptance rule, one refusal at a time, each counted as its kind and none completing the
+ * frame; then the right answer (with the LBA advanced as aoe-target does), then a duplicate.
+ */
+Test(aoe_session, acceptance_rule)
+{
+	struct io_rec r;
+	struct wire_frame w;
+	uint8_t data[AOE_SECTOR_SIZE];
+	uint32_t tag;
+	uint8_t af;
+	uint64_t lba;
+
+	read_submit(&r, 1000, 1);
+	cr_assert_eq(wire_take(&w, 1, rte_rdtsc()), 1);
+	tag = w.hdr.tag;
+	af = w.ata.aflags;
+	lba = w.ata.lba;
+	cr_assert_eq(w.ata.cmd_status, AOE_ATA_READ_EXT);
+	cr_assert_eq(w.ata.sector_count, 1);
+	cr_assert_eq(lba, 1000);
+	memset(data, 0x5a, sizeof(data));
+
+	/* Right tag, another MAC. */
+	answer_as(&w, OTHER, tag, af, 1, lba, data, sizeof(data));
+	cr_assert_eq(stats()->wrong_source, 1);
+	/* Right tag and MAC, another LBA (not the one sent, nor advanced by what moved). */
+	answer_as(&w, TMAC, tag, af, 1, lba + 1, data, sizeof(data));
+	/* More sectors than asked. */
+	answer_as(&w, TMAC, tag, af, 2, lba, data, sizeof(data));
+	/* The LBA48 flag flipped. */
+	answer_as(&w, TMAC, tag, af ^ AOE_AFLAG_EXT, 1, lba, data, sizeof(data));
+	cr_assert_eq(stats()->wrong_fields, 3);
+	/* A generation before the frame's one transmission: not in flight. */
+	answer_as(&w, TMAC, aoe_tag_make(lc->index, aoe_tag_slot(tag), (uint16_t)(tag - 1)), af, 1,
+		  lba, data, sizeof(data));
+	/* A slot that holds no frame. */
+	answer_as(&w, TMAC, aoe_tag_make(lc->index, aoe_tag_slot(tag) + 1, (uint16_t)tag), af, 1,
+		  lba, data, sizeof(data));
+	cr_assert_eq(stats()->unexpected, 2);
+	cr_assert_eq(stats()->frames_rx, 1); /* IDENTIFY's */
+	/* Data cut short: the frame stays in flight for its retransmission. */
+	answer_as(&w, TMAC, tag, af, 1, lba, data, 100);
+	cr_assert_eq(stats()->bad_response, 1);
+	cr_assert_eq(r.done, 0);
+
+	/* The count lowered and the LBA advanced by the sector moved: accepted. */
+	answer_as(&w, TMAC, tag, af, 0, lba + 1, data, sizeof(data));
+	cr_assert_eq(r.done, 1);
+	cr_assert_eq(r.io.status, 0);
+	cr_assert_eq(r.buf[0], 0x5a);
+	cr_assert_eq(r.buf[AOE_SECTOR_SIZE - 1], 0x5a);
+	cr_assert_eq(stats()->late, 0);
+	/* The same answer again finds nothing in flight. */
+	answer_as(&w, TMAC, tag, af, 0, lba + 1, data, sizeof(data));
+	cr_assert_eq(stats()->unexpected, 3);
+	cr_assert_eq(r.done, 1);
+	cr_assert_eq(stats()->wrong_source, 1);
+	cr_assert_eq(stats()->wrong_fields, 3);
+}
+
+/*
+ * After a retransmission the answer to the first transmission is still taken (late); a frame
+ * sent more than AOE_TX_HISTORY times no longer takes the first one's.
+ */
+Test(aoe_session, late_answers_within_the_history_only)
+{
+	struct io_rec r;
+	struct wire_frame w[AOE_TX_HISTORY + 1];
+	uint64_t now = rte_rdtsc();
+	unsigned int i;
+
+	read_submit(&r, 2000, 1);
+	cr_assert_eq(wire_take(&w[0], 1, now), 1);
+	for (i = 1; i <= AOE_TX_HISTORY; i++) {
+		/* Well past any RTO (at most 2 s), before deadsecs from the first departure. */
+		now += hz / 4;
+		aoe_session_timers(lc, now);
+		cr_assert_eq(wire_take(&w[i], 1, now), 1, "retransmission %u", i);
+		cr_assert_eq(w[i].hdr.tag, aoe_tag_make(lc->index, aoe_tag_slot(w[0].hdr.tag),
+							(uint16_t)(w[0].hdr.tag + i)));
+	}
+	cr_assert_eq(stats()->retransmits, AOE_TX_HISTORY);
+	/* Transmission 0 is AOE_TX_HISTORY behind the last: refused. */
+	answer(&w[0], 0x11);
+	cr_assert_eq(stats()->unexpected, 1);
+	cr_assert_eq(r.done, 0);
+	/* Transmission 1 is within it: taken, as late. */
+	answer(&w[1], 0x22);
+	cr_assert_eq(r.done, 1);
+	cr_assert_eq(r.io.status, 0);
+	cr_assert_eq(r.buf[0], 0x22);
+	cr_assert_eq(stats()->late, 1);
+	/* The answer to the last one comes after the frame is done. */
+	answer(&w[AOE_TX_HISTORY], 0x33);
+	cr_assert_eq(stats()->unexpected, 2);
+	cr_assert_eq(r.buf[0], 0x22);
+}
+
+/*
+ * An I/O is cut into frames of the path's size; when the path's size shrinks (its config answer
+ * says so), a frame sent again is cut to fit, each piece at its own LBA and buffer offset.
+ */
+Test(aoe_session, frames_cut_to_the_path_size)
+{
+	struct io_rec r;
+	struct wire_frame w[8];
+	uint64_t now = rte_rdtsc();
+	unsigned int i, n;
+
+	read_submit(&r, 4096, 8);
+	n = wire_take(w, 8, now);
+	cr_assert_eq(n, 4);
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(w[i].ata.sector_count, 2);
+		cr_assert_eq(w[i].ata.lba, 4096 + 2 * i);
+	}
+	/* Three answered; the last still in flight when the target says 1 sector per frame. */
+	for (i = 0; i < 3; i++)
+		answer(&w[i], (uint8_t)(0x10 + i));
+	config_answer(TMAC, 1);
+	cr_assert_eq(t->paths[0].nsect, 1);
+	now += hz / 4;
+	aoe_session_timers(lc, now);
+	n = wire_take(w, 8, now);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(w[0].ata.sector_count, 1);
+	cr_assert_eq(w[0].ata.lba, 4102);
+	cr_assert_eq(w[1].ata.sector_count, 1);
+	cr_assert_eq(w[1].ata.lba, 4103);
+	cr_assert_eq(stats()->resplits, 1);
+	cr_assert_eq(stats()->retransmits, 1);
+	/* An answer to the 2-sector transmission no longer fits the frame: refused. */
+	answer_as(&w[0], TMAC, (uint32_t)(w[0].hdr.tag - 1), w[0].ata.aflags, 2, 4102, r.buf,
+		  2 * AOE_SECTOR_SIZE);
+	cr_assert_eq(stats()->unexpected, 1);
+	cr_assert_eq(r.done, 0);
+	answer(&w[1], 0x44);
+	answer(&w[0], 0x43);
+	cr_assert_eq(r.done, 1);
+	cr_assert_eq(r.io.status, 0);
+	for (i = 0; i < 8; i++) {
+		uint8_t want = i < 6 ? (uint8_t)(0x10 + i / 2) : (uint8_t)(0x43 + (i - 6));
+
+		cr_assert_eq(r.buf[i * AOE_SECTOR_SIZE], want, "sector %u", i);
+		cr_assert_eq(r.buf[i * AOE_SECTOR_SIZE + AOE_SECTOR_SIZE - 1], want, "sector %u",
+			     i);
+	}
+}
+
+/*
+ * A frame the TX queue cannot take waits on the resend list: it is not on the wire, so it is
+ * neither retransmitted nor a loss (the window keeps its size), and it goes out once the queue
+ * drains. A frame that left and got no answer is a loss.
+ */
+Test(aoe_session, congestion_is_not_loss)
+{
+	struct aoe_txbuf *tb = &lc->txbuf[0];
+	struct aoe_session_path *sp = &s->paths[0];
+	struct io_rec r;
+	struct wire_frame w;
+	uint64_t t0 = rte_rdtsc(), now;
+	uint32_t cwnd;
+	unsigned int i;
+
+	/* The port's queue is full of someone else's frames. */
+	for (i = 0; i < AOE_TXBUF_SIZE; i++) {
+		tb->pkts[i] = rx_mbuf();
+		tb->frames[i] = NULL;
+	}
+	tb->count = AOE_TXBUF_SIZE;
+	cwnd = sp->win.cwnd;
+	read_submit(&r, 3000, 1);
+	cr_assert_eq(stats()->tx_deferred, 1);
+	cr_assert_eq(stats()->frames_tx, 1); /* IDENTIFY's only */
+	cr_assert(!TAILQ_EMPTY(&s->resend));
+	/* A second of ticks, many RTOs: it stays, and nothing counts it as lost. */
+	for (i = 1; i <= 4; i++) {
+		aoe_session_timers(lc, t0 + i * hz / 4);
+		cr_assert_eq(tb->count, AOE_TXBUF_SIZE);
+	}
+	cr_assert_eq(stats()->tx_deferred, 1);
+	cr_assert_eq(stats()->retransmits, 0);
+	cr_assert_eq(stats()->frames_tx, 1);
+	cr_assert_eq(sp->win.cwnd, cwnd);
+	cr_assert_eq(r.done, 0);
+	/* The queue drains: the next tick sends it, as a first transmission. */
+	for (i = 0; i < tb->count; i++)
+		rte_pktmbuf_free(tb->pkts[i]);
+	tb->count = 0;
+	now = rte_rdtsc();
+	aoe_session_timers(lc, now);
+	cr_assert_eq(wire_take(&w, 1, now), 1);
+	cr_assert_eq(w.ata.lba, 3000);
+	cr_assert_eq(stats()->frames_tx, 2);
+	cr_assert_eq(stats()->retransmits, 0);
+	answer(&w, 0x66);
+	cr_assert_eq(r.done, 1);
+	cr_assert_eq(r.io.status, 0);
+	cr_assert_eq(stats()->timeouts, 0);
+
+	/* The same I/O lost on the wire: a retransmission, and the window shrinks. */
+	cwnd = sp->win.cwnd;
+	now = rte_rdtsc();
+	read_submit(&r, 3001, 1);
+	cr_assert_eq(wire_take(&w, 1, now), 1);
+	aoe_session_timers(lc, now + hz / 4);
+	cr_assert_eq(wire_take(&w, 1, now + hz / 4), 1);
+	cr_assert_eq(stats()->retransmits, 1);
+	cr_assert_lt(sp->win.cwnd, cwnd);
+	cr_assert_eq(stats()->tx_deferred, 1);
+	answer(&w, 0x67);
+	cr_assert_eq(r.done, 1);
+}
+
+/*
+ * deadsecs runs from a frame's first departure, not from when it was made: a frame that waited
+ * in the TX queue first gets its full deadsecs on the wire, then fails with -ETIMEDOUT, counted
+ * once, and the target is marked dead for management.
+ */
+Test(aoe_session, deadsecs_from_the_first_departure)
+{
+	struct aoe_txbuf *tb = &lc->txbuf[0];
+	struct io_rec r;
+	struct wire_frame w;
+	uint64_t made = rte_rdtsc(), departed = made + hz + hz / 2, now;
+
+	read_submit(&r, 5000, 1);
+	cr_assert_eq(tb->count, 1);
+	/* Queued, not departed, for 1.5 s: timers do not count that time as waiting. */
+	aoe_session_timers(lc, made + hz);
+	cr_assert_eq(stats()->retransmits, 0);
+	cr_assert_eq(wire_take(&w, 1, departed), 1);
+	/* Retransmitted (and taken off the wire at once) until just before deadsecs. */
+	for (now = departed + hz / 4; now < departed + DEADSECS * hz - hz / 10; now += hz / 4) {
+		aoe_session_timers(lc, now);
+		wire_take(&w, 1, now);
+	}
+	now = departed + DEADSECS * hz - hz / 10;
+	aoe_session_timers(lc, now);
+	wire_take(&w, 1, now);
+	cr_assert_eq(r.done, 0, "failed %.2f s after it was made, %.2f s after it left",
+		     (double)(now - made) / (double)hz, (double)(now - departed) / (double)hz);
+	cr_assert_eq(stats()->timeouts, 0);
+	cr_assert_gt(stats()->retransmits, 0);
+	/* deadsecs after the first departure. */
+	aoe_session_timers(lc, departed + DEADSECS * hz);
+	cr_assert_eq(r.done, 1);
+	cr_assert_eq(r.io.status, -ETIMEDOUT);
+	cr_assert_eq(stats()->timeouts, 1);
+	cr_assert_eq(stats()->ios_failed, 1);
+	cr_assert(__atomic_load_n(&t->dead, __ATOMIC_RELAXED));
+	/* A late answer to it is refused. */
+	answer(&w, 0x77);
+	cr_assert_eq(stats()->unexpected, 1);
+}
