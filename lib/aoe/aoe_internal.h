@@ -355,6 +355,14 @@ void aoe_session_fail_all(struct aoe_session *s, int status);
 /* aoe_lcore.c */
 bool aoe_lcore_log_ok(struct aoe_lcore *lc, uint64_t now);
 
+/* aoe_acl.c: access-control requests, carried by management */
+unsigned int aoe_acl_poll(struct aoe_lcore *lc, uint64_t now);
+/* An answer routed to management: true when it was a request's and management is done with it
+ * (a plain config answer is also management's to learn from: false). */
+bool aoe_acl_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *hdr);
+/* aoe_fini: requests in flight end with -ECANCELED. */
+void aoe_acl_fini(void);
+
 /* aoe_mgmt.c */
 unsigned int aoe_mgmt_poll(struct aoe_lcore *lc, uint64_t now);
 void aoe_mgmt_rx_config(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *hdr);

@@ -401,8 +401,10 @@ aoe_mgmt_rx_config(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hd
 	struct aoe_cfg cfg;
 	int rc;
 
+	if (aoe_acl_rx(lc, m, hdr))
+		goto out;
 	if (hdr->cmd != AOE_CMD_CONFIG || (hdr->flags & AOE_FLAG_ERR)) {
-		/* Mask list and reservation answers are not asked for yet. */
+		/* Mask list and reservation answers come only to access-control requests. */
 		lc->stats->rx_malformed++;
 		goto out;
 	}
@@ -512,6 +514,7 @@ aoe_mgmt_poll(struct aoe_lcore *lc, uint64_t now)
 				: UINT64_MAX;
 		work++;
 	}
+	work += aoe_acl_poll(lc, now);
 	if (now >= e->next_state_tsc) {
 		states_update(lc);
 		aoe_stats_targets_sync();

@@ -315,6 +315,220 @@ cmd_flush(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 	return 0;
 }
 
+/*
+ * An access-control request's result: what the target said, or why it did not. The lists are
+ * those of the first path that answered (paths_differ says when another said otherwise).
+ */
+static int
+acl_reply(struct rte_tel_data *d, const char *name, enum aoe_acl_op op,
+	  const struct aoe_acl_result *r)
+{
+	char s[RTE_TEL_MAX_STRING_LEN];
+	struct rte_tel_data *macs = NULL;
+	unsigned int i;
+
+	if (r->nb_macs != 0 || op == AOE_ACL_MASK_READ || op == AOE_ACL_MASK_EDIT ||
+	    op >= AOE_ACL_RESERVE_READ) {
+		macs = rte_tel_data_alloc();
+		if (macs == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_array(macs, RTE_TEL_STRING_VAL);
+		for (i = 0; i < r->nb_macs; i++) {
+			aoe_mac_format(r->macs[i].bytes, s, sizeof(s));
+			rte_tel_data_add_array_string(macs, s);
+		}
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "target", name);
+	rte_tel_data_add_dict_string(d, "op", aoe_acl_op_name(op));
+	rte_tel_data_add_dict_string(d, "result", r->status == 0 ? "ok" : aoe_strerror(r->status));
+	rte_tel_data_add_dict_int(d, "errno", -r->status);
+	rte_tel_data_add_dict_u64(d, "paths", r->nb_paths);
+	rte_tel_data_add_dict_u64(d, "answered", r->nb_answered);
+	rte_tel_data_add_dict_u64(d, "aoe_error", r->aoe_error);
+	rte_tel_data_add_dict_u64(d, "mask_error", r->mask_error);
+	rte_tel_data_add_dict_u64(d, "paths_differ", r->paths_differ);
+	if (r->nb_answered != 0)
+		put_MAC(d, "from", r->from.bytes);
+	if (op <= AOE_ACL_CONFIG_FORCE_SET) {
+		/* Telemetry strings hold 127 bytes; unprintables as '?' as in /aoe/info. */
+		for (i = 0; i < r->config_len && i < sizeof(s) - 1; i++)
+			s[i] = isprint(r->config[i]) ? (char)r->config[i] : '?';
+		s[i] = '\0';
+		rte_tel_data_add_dict_string(d, "config", s);
+	}
+	if (macs != NULL)
+		rte_tel_data_add_dict_container(d, op <= AOE_ACL_MASK_EDIT ? "mask" : "reserved",
+						macs, 0);
+	return 0;
+}
+
+/* Run @p args on target @p name and answer its result, or why there is none. */
+static int
+acl_command(struct rte_tel_data *d, const char *name, const struct aoe_acl_args *args)
+{
+	struct aoe_acl_result *r = malloc(sizeof(*r));
+	int rc;
+
+	if (r == NULL)
+		return -ENOMEM;
+	rc = aoe_acl_run(name, args, r);
+	if (rc == -EINVAL)
+		reply_error(d, "bad target '%s'; allowed: e{shelf}.{slot}, e.g. e1.1", name);
+	else if (rc == -ENOENT)
+		reply_error(d, "no target %s (see /aoe/list)", name);
+	else if (rc == -EBUSY)
+		reply_error(d, "%d access-control requests in flight already: try again",
+			    AOE_ACL_PENDING_MAX);
+	else if (rc == -ETIMEDOUT)
+		reply_error(d, "the management lcore did not carry the request out in time");
+	else if (rc != 0)
+		reply_error(d, "%s: %s", name, strerror(-rc));
+	else
+		rc = acl_reply(d, name, args->op, r);
+	free(r);
+	return rc == -ENOMEM ? rc : 0;
+}
+
+/*
+ * Split "NAME[,WORD[,REST]]": the target name into @p name, the word after it into @p word
+ * (empty when none), and *@p rest to what follows the word's comma (NULL when nothing does).
+ * REST may hold commas (a config string, mask edits). Returns 1, or 0 once it has answered an
+ * error.
+ */
+static int
+acl_params(struct rte_tel_data *d, const char *params, char *name, char *word, size_t wordlen,
+	   const char **rest)
+{
+	size_t n;
+
+	*rest = NULL;
+	word[0] = '\0';
+	if (param_empty(params))
+		return reply_error(d, "no target; allowed: e{shelf}.{slot}, e.g. e1.1");
+	n = strcspn(params, ",");
+	if (n >= AOE_NAME_MAX)
+		return reply_error(d, "bad target '%.*s'; allowed: e{shelf}.{slot}, e.g. e1.1",
+				   (int)RTE_MIN(n, (size_t)32), params);
+	memcpy(name, params, n);
+	name[n] = '\0';
+	if (params[n] == '\0')
+		return 1;
+	params += n + 1;
+	n = strcspn(params, ",");
+	if (n >= wordlen)
+		n = wordlen - 1;
+	memcpy(word, params, n);
+	word[n] = '\0';
+	if (params[n] == ',')
+		*rest = params + n + 1;
+	return 1;
+}
+
+static int
+cmd_config_string(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	static const struct {
+		const char *word;
+		enum aoe_acl_op op;
+	} verbs[] = {
+		{"set", AOE_ACL_CONFIG_SET},
+		{"force", AOE_ACL_CONFIG_FORCE_SET},
+		{"test", AOE_ACL_CONFIG_TEST},
+		{"prefix", AOE_ACL_CONFIG_TEST_PREFIX},
+	};
+	char name[AOE_NAME_MAX], word[16];
+	struct aoe_acl_args *args;
+	const char *rest;
+	unsigned int i;
+	int rc;
+
+	if (engine_shm(d) == NULL || acl_params(d, params, name, word, sizeof(word), &rest) == 0)
+		return 0;
+	args = calloc(1, sizeof(*args));
+	if (args == NULL)
+		return -ENOMEM;
+	args->op = AOE_ACL_CONFIG_READ;
+	if (word[0] != '\0') {
+		for (i = 0; i < RTE_DIM(verbs) && strcmp(word, verbs[i].word) != 0; i++)
+			;
+		if (i == RTE_DIM(verbs)) {
+			free(args);
+			return reply_error(d,
+					   "bad action '%s'; allowed: NAME (read), "
+					   "NAME,set,STRING (if empty), NAME,force,STRING, "
+					   "NAME,test,STRING or NAME,prefix,STRING",
+					   word);
+		}
+		args->op = verbs[i].op;
+		if (rest == NULL)
+			rest = "";
+		args->config_len = (uint16_t)strnlen(rest, AOE_ACL_CONFIG_MAX);
+		memcpy(args->config, rest, args->config_len);
+	}
+	rc = acl_command(d, name, args);
+	free(args);
+	return rc;
+}
+
+static int
+cmd_mask(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+{
+	char name[AOE_NAME_MAX], word[32], why[256];
+	struct aoe_acl_args *args;
+	const char *rest;
+	int rc;
+
+	if (engine_shm(d) == NULL || acl_params(d, params, name, word, sizeof(word), &rest) == 0)
+		return 0;
+	args = calloc(1, sizeof(*args));
+	if (args == NULL)
+		return -ENOMEM;
+	args->op = AOE_ACL_MASK_READ;
+	if (word[0] != '\0') {
+		/* The edits are everything after the name. */
+		args->op = AOE_ACL_MASK_EDIT;
+		if (aoe_acl_dirs_parse(params + strlen(name) + 1, args, why, sizeof(why)) != 0) {
+			free(args);
+			return reply_error(d, "%s", why);
+		}
+	}
+	rc = acl_command(d, name, args);
+	free(args);
+	return rc;
+}
+
+/* /aoe/reserve and /aoe/release: NAME, NAME,force, and (reserve) NAME,read. */
+static int
+cmd_reserve(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	bool release = strcmp(cmd, "/aoe/release") == 0;
+	char name[AOE_NAME_MAX], word[16];
+	struct aoe_acl_args *args;
+	const char *rest;
+	int rc;
+
+	if (engine_shm(d) == NULL || acl_params(d, params, name, word, sizeof(word), &rest) == 0)
+		return 0;
+	args = calloc(1, sizeof(*args));
+	if (args == NULL)
+		return -ENOMEM;
+	if (word[0] == '\0')
+		args->op = release ? AOE_ACL_RELEASE : AOE_ACL_RESERVE;
+	else if (strcmp(word, "force") == 0 && rest == NULL)
+		args->op = release ? AOE_ACL_RELEASE_FORCE : AOE_ACL_RESERVE_FORCE;
+	else if (!release && strcmp(word, "read") == 0 && rest == NULL)
+		args->op = AOE_ACL_RESERVE_READ;
+	else {
+		free(args);
+		return reply_error(d, "bad action '%s'; allowed: NAME, NAME,force%s", word,
+				   release ? "" : " or NAME,read");
+	}
+	rc = acl_command(d, name, args);
+	free(args);
+	return rc;
+}
+
 /* The engine's ports and which are allowed, as three parallel arrays. */
 static int
 iflist_reply(struct rte_tel_data *d)
@@ -476,6 +690,14 @@ static const struct {
 	{"/aoe/iflist", cmd_iflist,
 	 "Ports and the allow list; with a parameter (port names or ids "
 	 "separated by spaces or commas, or all) set the allow list"},
+	{"/aoe/config_string", cmd_config_string,
+	 "Read, set or test a target's config string. Parameters: NAME[,set|force|test|prefix,"
+	 "STRING]"},
+	{"/aoe/mask", cmd_mask,
+	 "Read or edit a target's MAC mask list. Parameters: NAME[,+MAC,-MAC...]"},
+	{"/aoe/reserve", cmd_reserve,
+	 "Reserve a target for this initiator's MACs. Parameters: NAME[,force|read]"},
+	{"/aoe/release", cmd_reserve, "Release a target's reservation. Parameters: NAME[,force]"},
 	{"/aoe/events", cmd_events,
 	 "The newest error-stream events as text, oldest first. "
 	 "Parameter: how many, 1-512 (default 64)"},

@@ -76,3 +76,32 @@ it_sniffed() {
 	wait "$sp"
 	return $rc
 }
+
+# it_segment NAME N: one Ethernet segment behind a switch that floods (a bridge with ageing 0 in
+# namespace NAME-ns: every unicast frame reaches every port), with a target port NAMET-t inside
+# the namespace and N initiator veths NAME1-h .. NAMEN-h on the host, each with the MAC
+# 02:00:00:00:aa:0I so that the tests can name them. Torn down at exit (also what was started
+# inside the namespace, through the namespace's removal and the callers' own cleanups).
+# Returns non-zero (and records a failure) when it cannot be made.
+it_segment() {
+	local n=$1 count=$2 ns=$1-ns i
+	t_cleanup_add ip netns del "$ns"
+	ip netns add "$ns" || { t_fail "namespace $ns" "ip netns add failed"; return 1; }
+	ip netns exec "$ns" ip link add br0 type bridge ageing_time 0 &&
+		ip netns exec "$ns" ip link set br0 up &&
+		ip netns exec "$ns" ip link add "${n}T-b" type veth peer name "${n}T-t" &&
+		ip netns exec "$ns" ip link set "${n}T-b" master br0 &&
+		ip netns exec "$ns" ip link set "${n}T-b" up &&
+		ip netns exec "$ns" ip link set "${n}T-t" up ||
+		{ t_fail "bridge" "could not make the bridge in $ns"; return 1; }
+	for ((i = 1; i <= count; i++)); do
+		t_cleanup_add ip link del "$n$i-h"
+		ip link add "$n$i-h" address "02:00:00:00:aa:0$i" type veth peer name "$n$i-b" &&
+			ip link set "$n$i-b" netns "$ns" &&
+			sysctl -qw "net.ipv6.conf.$n$i-h.disable_ipv6=1" &&
+			ip netns exec "$ns" ip link set "$n$i-b" master br0 &&
+			ip netns exec "$ns" ip link set "$n$i-b" up &&
+			ip link set "$n$i-h" up ||
+			{ t_fail "veth $i" "could not attach initiator $i to the bridge"; return 1; }
+	done
+}
