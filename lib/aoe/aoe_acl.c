@@ -12,6 +12,9 @@
  *   QUEUED --cancel--> FREE     RUNNING --cancel--> ABANDONED --mgmt--> FREE     DONE --cancel-->
  * FREE
  *
+ * Management also runs requests of its own (aoe_acl_diagnose): they have no submitter, and
+ * their result only goes to the log.
+ *
  * The answers carry a tag of management's (aoe_tag.h) whose slot bits name the request's slot
  * (1 + its index: slot 0 is discovery's) and whose generation is the request's sequence
  * number, so the answer to an earlier request in the same slot is not taken for this one's.
@@ -38,14 +41,17 @@ enum slot_state {
 	SLOT_ABANDONED,
 };
 
-#define TAG_SLOT_BASE 1
-#define SEQ_MASK      0x7fff /* keeps a handle positive */
+#define TAG_SLOT_BASE	    1
+#define AOE_ACL_DIAGNOSE_MS 1000
+#define SEQ_MASK	    0x7fff /* keeps a handle positive */
 
 struct acl_slot {
 	uint32_t state; /* enum slot_state, atomic */
 	uint32_t seq;	/* atomic; bumped by each claim */
 	uint16_t shelf;
 	uint8_t slot;
+	bool internal;		  /* management's own: no submitter collects it */
+	const char *why;	  /* internal: what made management ask */
 	struct aoe_acl_args args; /* the submitter's */
 	struct aoe_acl_req req;	  /* management's; its result is the submitter's once DONE */
 };
@@ -109,6 +115,7 @@ aoe_acl_submit(const char *name, const struct aoe_acl_args *args)
 		__atomic_store_n(&s->seq, seq, __ATOMIC_RELEASE);
 		s->shelf = shelf;
 		s->slot = slot;
+		s->internal = false;
 		s->args = *args;
 		__atomic_store_n(&s->state, SLOT_QUEUED, __ATOMIC_RELEASE);
 		return handle_make(i, seq);
@@ -224,9 +231,89 @@ result_log(const struct acl_slot *s)
 			aoe_strerror(r->status), r->nb_answered, r->nb_paths);
 }
 
+static bool
+mac_in(const uint8_t *mac, const struct aoe_acl_mac *list, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (memcmp(mac, list[i].bytes, sizeof(list[i].bytes)) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * What a mask list read says of a target that does not answer our ATA: a list that leaves all
+ * our MACs out is the reason (aoe-target answers config and mask commands from such MACs); no
+ * answer at all is what vblade gives a MAC it masks, and what a target that left gives.
+ */
+static void
+diagnosis_log(const struct acl_slot *s)
+{
+	const struct aoe_acl_result *r = &s->req.result;
+	char name[AOE_NAME_MAX], list[4 * AOE_MAC_STR_MAX], ours[4 * AOE_MAC_STR_MAX];
+	struct aoe_acl_result mine;
+	unsigned int i;
+	bool admitted = false;
+
+	aoe_target_format_name(name, sizeof(name), s->shelf, s->slot);
+	macs_format(r, list, sizeof(list));
+	memset(&mine, 0, sizeof(mine));
+	for (i = 0; i < s->req.nb_ours; i++) {
+		memcpy(mine.macs[i].bytes, s->req.ours[i], AOE_ETH_ALEN);
+		admitted = admitted || mac_in(s->req.ours[i], r->macs, r->nb_macs);
+	}
+	mine.nb_macs = s->req.nb_ours;
+	macs_format(&mine, ours, sizeof(ours));
+	if (r->nb_answered == 0)
+		AOE_LOG(WARNING, disc,
+			"%s: %s, and no answer to a MAC mask list read either: the target left, or "
+			"its MAC mask list leaves out this initiator (%s)",
+			name, s->why, ours);
+	else if (r->status == 0 && r->nb_macs != 0 && !admitted)
+		AOE_LOG(ERR, disc,
+			"%s: %s: its MAC mask list (%s) leaves out this initiator (%s): access "
+			"denied by the target",
+			name, s->why, list, ours);
+	else
+		AOE_LOG(INFO, disc, "%s: %s; its MAC mask list (%s) does not leave us out", name,
+			s->why, r->nb_macs ? list : "empty");
+}
+
+void
+aoe_acl_diagnose(struct aoe_target *t, const char *why)
+{
+	unsigned int i;
+
+	for (i = 0; i < AOE_ACL_PENDING_MAX; i++) {
+		struct acl_slot *s = &slots[i];
+
+		if (!state_move(s, SLOT_FREE, SLOT_CLAIMED))
+			continue;
+		__atomic_store_n(&s->seq,
+				 (__atomic_load_n(&s->seq, __ATOMIC_RELAXED) + 1) & SEQ_MASK,
+				 __ATOMIC_RELEASE);
+		s->shelf = t->shelf;
+		s->slot = t->slot;
+		s->internal = true;
+		s->why = why;
+		memset(&s->args, 0, sizeof(s->args));
+		s->args.op = AOE_ACL_MASK_READ;
+		s->args.timeout_ms = AOE_ACL_DIAGNOSE_MS;
+		__atomic_store_n(&s->state, SLOT_QUEUED, __ATOMIC_RELEASE);
+		return;
+	}
+	AOE_LOG(DEBUG, disc, "%s: %s; not diagnosed: every request slot is busy", t->name, why);
+}
+
 static void
 slot_finish(struct acl_slot *s)
 {
+	if (s->internal) {
+		diagnosis_log(s);
+		__atomic_store_n(&s->state, SLOT_FREE, __ATOMIC_RELEASE);
+		return;
+	}
 	result_log(s);
 	if (!state_move(s, SLOT_RUNNING, SLOT_DONE))
 		__atomic_store_n(&s->state, SLOT_FREE, __ATOMIC_RELEASE); /* abandoned */
@@ -355,6 +442,9 @@ aoe_acl_fini(void)
 		struct acl_slot *s = &slots[i];
 
 		/* Whoever waits is told; what nobody waits for is dropped. */
+		if (s->internal && (state_move(s, SLOT_QUEUED, SLOT_FREE) ||
+				    state_move(s, SLOT_RUNNING, SLOT_FREE)))
+			continue;
 		if (state_move(s, SLOT_QUEUED, SLOT_RUNNING))
 			memset(&s->req.result, 0, sizeof(s->req.result));
 		if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == SLOT_RUNNING) {
