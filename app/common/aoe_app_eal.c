@@ -148,7 +148,7 @@ aoe_app_target_missing(const char *prog, const char *name, unsigned int wait_ms)
 		n++;
 	}
 	fprintf(stderr,
-		"%s: target %s not found: no answer to discovery in %u ms. Either it is not on "
+		"%s: target %s not found after %u ms: no answer to discovery. Either it is not on "
 		"this segment, or its MAC mask list leaves out this initiator (%s): such a target "
 		"answers nothing\n",
 		prog, name, wait_ms, macs);

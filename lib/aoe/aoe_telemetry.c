@@ -391,42 +391,17 @@ acl_command(struct rte_tel_data *d, const char *name, const struct aoe_acl_args 
 }
 
 /*
- * Split "NAME[,WORD[,REST]]": the target name into @p name, the word after it into @p word
- * (empty when none), and *@p rest to what follows the word's comma (NULL when nothing does).
- * REST may hold commas (a config string, mask edits). Returns 1, or 0 once it has answered an
- * error.
+ * What an access-control command asks, from the words after its target name: @p word (empty
+ * when none) and @p rest (what follows the word's comma, NULL when nothing does; it may hold
+ * commas: a config string), @p after (everything after the name's comma: mask edits). Fills
+ * @p args and returns true, or answers an error and returns false.
  */
-static int
-acl_params(struct rte_tel_data *d, const char *params, char *name, char *word, size_t wordlen,
-	   const char **rest)
-{
-	size_t n;
+typedef bool (*acl_parse_t)(struct rte_tel_data *d, const char *cmd, const char *word,
+			    const char *rest, const char *after, struct aoe_acl_args *args);
 
-	*rest = NULL;
-	word[0] = '\0';
-	if (param_empty(params))
-		return reply_error(d, "no target; allowed: e{shelf}.{slot}, e.g. e1.1");
-	n = strcspn(params, ",");
-	if (n >= AOE_NAME_MAX)
-		return reply_error(d, "bad target '%.*s'; allowed: e{shelf}.{slot}, e.g. e1.1",
-				   (int)RTE_MIN(n, (size_t)32), params);
-	memcpy(name, params, n);
-	name[n] = '\0';
-	if (params[n] == '\0')
-		return 1;
-	params += n + 1;
-	n = strcspn(params, ",");
-	if (n >= wordlen)
-		n = wordlen - 1;
-	memcpy(word, params, n);
-	word[n] = '\0';
-	if (params[n] == ',')
-		*rest = params + n + 1;
-	return 1;
-}
-
-static int
-cmd_config_string(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+static bool
+parse_config_string(struct rte_tel_data *d, const char *cmd __rte_unused, const char *word,
+		    const char *rest, const char *after __rte_unused, struct aoe_acl_args *args)
 {
 	static const struct {
 		const char *word;
@@ -437,82 +412,51 @@ cmd_config_string(const char *cmd __rte_unused, const char *params, struct rte_t
 		{"test", AOE_ACL_CONFIG_TEST},
 		{"prefix", AOE_ACL_CONFIG_TEST_PREFIX},
 	};
-	char name[AOE_NAME_MAX], word[16];
-	struct aoe_acl_args *args;
-	const char *rest;
 	unsigned int i;
-	int rc;
 
-	if (engine_shm(d) == NULL || acl_params(d, params, name, word, sizeof(word), &rest) == 0)
-		return 0;
-	args = calloc(1, sizeof(*args));
-	if (args == NULL)
-		return -ENOMEM;
 	args->op = AOE_ACL_CONFIG_READ;
-	if (word[0] != '\0') {
-		for (i = 0; i < RTE_DIM(verbs) && strcmp(word, verbs[i].word) != 0; i++)
-			;
-		if (i == RTE_DIM(verbs)) {
-			free(args);
-			return reply_error(d,
-					   "bad action '%s'; allowed: NAME (read), "
-					   "NAME,set,STRING (if empty), NAME,force,STRING, "
-					   "NAME,test,STRING or NAME,prefix,STRING",
-					   word);
-		}
-		args->op = verbs[i].op;
-		if (rest == NULL)
-			rest = "";
-		args->config_len = (uint16_t)strnlen(rest, AOE_ACL_CONFIG_MAX);
-		memcpy(args->config, rest, args->config_len);
+	if (word[0] == '\0')
+		return true;
+	for (i = 0; i < RTE_DIM(verbs) && strcmp(word, verbs[i].word) != 0; i++)
+		;
+	if (i == RTE_DIM(verbs)) {
+		reply_error(d,
+			    "bad action '%s'; allowed: NAME (read), NAME,set,STRING (if empty), "
+			    "NAME,force,STRING, NAME,test,STRING or NAME,prefix,STRING",
+			    word);
+		return false;
 	}
-	rc = acl_command(d, name, args);
-	free(args);
-	return rc;
+	args->op = verbs[i].op;
+	if (rest == NULL)
+		rest = "";
+	args->config_len = (uint16_t)strnlen(rest, AOE_ACL_CONFIG_MAX);
+	memcpy(args->config, rest, args->config_len);
+	return true;
 }
 
-static int
-cmd_mask(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
+static bool
+parse_mask(struct rte_tel_data *d, const char *cmd __rte_unused, const char *word,
+	   const char *rest __rte_unused, const char *after, struct aoe_acl_args *args)
 {
-	char name[AOE_NAME_MAX], word[32], why[256];
-	struct aoe_acl_args *args;
-	const char *rest;
-	int rc;
+	char why[256];
 
-	if (engine_shm(d) == NULL || acl_params(d, params, name, word, sizeof(word), &rest) == 0)
-		return 0;
-	args = calloc(1, sizeof(*args));
-	if (args == NULL)
-		return -ENOMEM;
 	args->op = AOE_ACL_MASK_READ;
-	if (word[0] != '\0') {
-		/* The edits are everything after the name. */
-		args->op = AOE_ACL_MASK_EDIT;
-		if (aoe_acl_dirs_parse(params + strlen(name) + 1, args, why, sizeof(why)) != 0) {
-			free(args);
-			return reply_error(d, "%s", why);
-		}
-	}
-	rc = acl_command(d, name, args);
-	free(args);
-	return rc;
+	if (word[0] == '\0')
+		return true;
+	args->op = AOE_ACL_MASK_EDIT;
+	if (aoe_acl_dirs_parse(after, args, why, sizeof(why)) == 0)
+		return true;
+	reply_error(d, "%s", why);
+	return false;
 }
 
 /* /aoe/reserve and /aoe/release: NAME, NAME,force, and (reserve) NAME,read. */
-static int
-cmd_reserve(const char *cmd, const char *params, struct rte_tel_data *d)
+static bool
+parse_reserve(struct rte_tel_data *d, const char *cmd, const char *word, const char *rest,
+	      const char *after __rte_unused, struct aoe_acl_args *args)
 {
 	bool release = strcmp(cmd, "/aoe/release") == 0;
-	char name[AOE_NAME_MAX], word[16];
-	struct aoe_acl_args *args;
-	const char *rest;
-	int rc;
 
-	if (engine_shm(d) == NULL || acl_params(d, params, name, word, sizeof(word), &rest) == 0)
-		return 0;
-	args = calloc(1, sizeof(*args));
-	if (args == NULL)
-		return -ENOMEM;
 	if (word[0] == '\0')
 		args->op = release ? AOE_ACL_RELEASE : AOE_ACL_RESERVE;
 	else if (strcmp(word, "force") == 0 && rest == NULL)
@@ -520,13 +464,65 @@ cmd_reserve(const char *cmd, const char *params, struct rte_tel_data *d)
 	else if (!release && strcmp(word, "read") == 0 && rest == NULL)
 		args->op = AOE_ACL_RESERVE_READ;
 	else {
-		free(args);
-		return reply_error(d, "bad action '%s'; allowed: NAME, NAME,force%s", word,
-				   release ? "" : " or NAME,read");
+		reply_error(d, "bad action '%s'; allowed: NAME, NAME,force%s", word,
+			    release ? "" : " or NAME,read");
+		return false;
 	}
-	rc = acl_command(d, name, args);
+	return true;
+}
+
+/* "NAME[,WORD[,REST]]": the target, then what @p parse makes of the rest; run it, answer. */
+static int
+acl_telemetry(const char *cmd, const char *params, struct rte_tel_data *d, acl_parse_t parse)
+{
+	char name[AOE_NAME_MAX], word[32];
+	const char *after = "", *rest = NULL;
+	struct aoe_acl_args *args;
+	size_t n;
+	int rc = 0;
+
+	if (engine_shm(d) == NULL)
+		return 0;
+	if (param_empty(params))
+		return reply_error(d, "no target; allowed: e{shelf}.{slot}, e.g. e1.1");
+	n = strcspn(params, ",");
+	if (n >= AOE_NAME_MAX)
+		return reply_error(d, "bad target '%.*s'; allowed: e{shelf}.{slot}, e.g. e1.1",
+				   (int)RTE_MIN(n, (size_t)32), params);
+	memcpy(name, params, n);
+	name[n] = '\0';
+	if (params[n] == ',')
+		after = params + n + 1;
+	n = RTE_MIN(strcspn(after, ","), sizeof(word) - 1);
+	memcpy(word, after, n);
+	word[n] = '\0';
+	if (after[n] == ',')
+		rest = after + n + 1;
+	args = calloc(1, sizeof(*args));
+	if (args == NULL)
+		return -ENOMEM;
+	if (parse(d, cmd, word, rest, after, args))
+		rc = acl_command(d, name, args);
 	free(args);
 	return rc;
+}
+
+static int
+cmd_config_string(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	return acl_telemetry(cmd, params, d, parse_config_string);
+}
+
+static int
+cmd_mask(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	return acl_telemetry(cmd, params, d, parse_mask);
+}
+
+static int
+cmd_reserve(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	return acl_telemetry(cmd, params, d, parse_reserve);
 }
 
 /* The engine's ports and which are allowed, as three parallel arrays. */
