@@ -9,7 +9,8 @@
 #   config string: A reads it empty and sets it if empty; B's set-if-empty is refused with
 #                  AoE error 4 and shows A's string; A's same set again is done; B's tests
 #   reservation:   A reserves; B's I/O fails at once (far below deadsecs) as "reserved by
-#                  another initiator", B's reserve is refused naming A; A releases, B works
+#                  another initiator", in aoe-perf and through B's NBD export (EPERM); B's
+#                  reserve is refused naming A; A releases, B works
 #   mask list:     A's list holding only A leaves B out: B does not find e1.1 and says its
 #                  mask list may leave B out; with the list empty again B works
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
@@ -100,6 +101,28 @@ if ((ms < 10000)); then
 else
 	t_fail "B's I/O fails at once" "$ms ms"
 fi
+# B's NBD export of e1.1 answers a read with NBD_EPERM (its message, "e1.1: reserved by another
+# initiator", is not shown by nbdcopy), and B's log says why.
+it_eal EAL_BN "$N-bn" "$(it_vdev "${N}2-h")"
+"$IT_DAEMON" "${EAL_BN[@]}" -- --no-config --nbd "unix:$DIR/b.sock" >"$DIR/bn.out" 2>"$DIR/bn.err" &
+BN=$!
+t_cleanup_add kill "$BN"
+bn_up() { grep -q ' e1.1 up ' "$DIR/bn.out" && [[ -S $DIR/b.sock ]]; }
+if aoe_wait 20 bn_up; then
+	t_check_fails "a read through B's NBD export is refused" \
+		t_timeout 20 nbdcopy "nbd+unix:///e1.1?socket=$DIR/b.sock" /dev/null
+	if grep -q "Operation not permitted" <<<"$T_OUT" &&
+		grep -q "e1.1@.*: reserved by another initiator" "$DIR/bn.err"; then
+		t_pass "... as EPERM, the daemon saying reserved by another initiator"
+	else
+		t_fail "... as EPERM, the daemon saying reserved by another initiator" \
+			"$T_OUT $(tail -n 5 "$DIR/bn.err")"
+	fi
+else
+	t_fail "B's NBD daemon sees e1.1 up" "$(tail -n 10 "$DIR/bn.err")"
+fi
+kill "$BN"
+wait "$BN" 2>/dev/null
 t_check_fails "B's reserve is refused" b --reserve e1.1
 grep -q "reserve refused: reserved by another initiator ($MAC_A)" <<<"$T_OUT" ||
 	t_fail "B's refusal names A's MAC" "$T_OUT"
