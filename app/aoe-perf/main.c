@@ -164,7 +164,7 @@ wait_target(const char *name, unsigned int wait_ms)
 		fprintf(stderr, "aoe-perf: target %s is %s, not up, after %u ms\n", name,
 			aoe_target_state_str(info.state), wait_ms);
 	else
-		fprintf(stderr, "aoe-perf: target %s not found after %u ms\n", name, wait_ms);
+		aoe_app_target_missing("aoe-perf", name, wait_ms);
 	return -ENODEV;
 }
 

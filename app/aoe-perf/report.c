@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "perf.h"
+#include "aoe_acl.h"
 #include "aoe_app.h"
+#include "perf.h"
 
 int
 perf_result_collect(struct perf_result *res, struct perf_job *jobs, unsigned int nb_jobs)
@@ -192,7 +193,7 @@ perf_report_failures(FILE *f, const struct perf_job *jobs, unsigned int nb_jobs)
 			fprintf(f, "could not be submitted: %s\n", strerror(-fl->status));
 		else
 			fprintf(f, "%s (ATA status 0x%02x, error 0x%02x, AoE error %u)\n",
-				strerror(-fl->status), fl->ata_status, fl->ata_error,
+				aoe_strerror(fl->status), fl->ata_status, fl->ata_error,
 				fl->aoe_error);
 	}
 }

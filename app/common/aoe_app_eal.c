@@ -20,6 +20,7 @@
 
 #include "aoe_app.h"
 #include "aoe_app_eal.h"
+#include "aoe_names.h"
 #include "aoe_shm_read.h"
 
 /* The --file-prefix among the EAL's arguments, or the EAL's default. */
@@ -127,4 +128,28 @@ aoe_app_eal_ports(const char *prog)
 			"--vdev net_af_packet0,iface=IFACE)\n",
 			prog);
 	return -ENODEV;
+}
+
+void
+aoe_app_target_missing(const char *prog, const char *name, unsigned int wait_ms)
+{
+	char macs[AOE_MAX_PORTS * AOE_MAC_STR_MAX] = "", mac[AOE_MAC_STR_MAX];
+	struct rte_ether_addr ea;
+	unsigned int n = 0;
+	uint16_t port;
+
+	RTE_ETH_FOREACH_DEV(port)
+	{
+		if (n == AOE_MAX_PORTS || rte_eth_macaddr_get(port, &ea) != 0)
+			continue;
+		aoe_mac_format(ea.addr_bytes, mac, sizeof(mac));
+		snprintf(macs + strlen(macs), sizeof(macs) - strlen(macs), "%s%s", n ? ", " : "",
+			 mac);
+		n++;
+	}
+	fprintf(stderr,
+		"%s: target %s not found after %u ms: no answer to discovery. Either it is not on "
+		"this segment, or its MAC mask list leaves out this initiator (%s): such a target "
+		"answers nothing\n",
+		prog, name, wait_ms, macs);
 }

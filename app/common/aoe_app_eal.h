@@ -23,4 +23,11 @@ int aoe_app_eal_init(const char *prog, int argc, char **argv);
  */
 int aoe_app_eal_ports(const char *prog);
 
+/**
+ * Print on stderr that target @p name was not found after @p wait_ms, with the MACs of
+ * this process's ports: a target whose MAC mask list leaves them out answers nothing at all
+ * (vblade), which is then why.
+ */
+void aoe_app_target_missing(const char *prog, const char *name, unsigned int wait_ms);
+
 #endif /* AOE_APP_EAL_H */

@@ -7,7 +7,9 @@
  * Settings come from the defaults, then the configuration file (--config FILE, or the default
  * one if it exists), then the command line, which wins.
  *
- * With --status it discovers for a while, prints the targets and exits. Otherwise every EAL
+ * With --status it discovers for a while, prints the targets and exits; with an access-control
+ * action (--config-string, --mask, --reserve, --release, --reservation) it discovers the
+ * target, acts on it, prints the outcome and exits. Otherwise every EAL
  * lcore polls the engine until SIGINT or SIGTERM; the main lcore is also the management lcore
  * and prints a line whenever a target comes up or goes down.
  */
@@ -43,6 +45,8 @@
 #define PROBING_GRACE_MS 2000
 /* How often --status looks at the target table while it waits for probing targets. */
 #define PROBING_CHECK_MS 10
+/* How long an action listens after its target first answered: its other paths answer too. */
+#define ACL_PATHS_GRACE_MS 300
 
 /* Set by the signal handler only; every polling lcore reads it. */
 static volatile sig_atomic_t quit;
@@ -118,8 +122,8 @@ fill_conf(const struct options *opts, struct aoe_conf *conf)
 
 	conf->mgmt_lcore = rte_get_main_lcore();
 	conf->nb_lcores = 0;
-	if (opts->status) {
-		/* --status polls from the main lcore alone: no queue may be left unpolled. */
+	if (opts->status || opts->acl_action != OPTIONS_ACL_NONE) {
+		/* One-shot runs poll from the main lcore alone: no queue may be left unpolled. */
 		conf->lcores[conf->nb_lcores++] = conf->mgmt_lcore;
 		return;
 	}
@@ -213,6 +217,80 @@ run_status(const struct options *opts)
 		return EXIT_FAILURE;
 	}
 	return EXIT_SUCCESS;
+}
+
+/* This process's port MACs: an action marks them in the lists it prints. */
+static unsigned int
+our_macs(struct aoe_acl_mac *macs, unsigned int max)
+{
+	uint16_t ids[AOE_MAX_PORTS];
+	struct rte_ether_addr ea;
+	unsigned int i, n, nb = 0;
+
+	n = RTE_MIN(aoe_port_list(ids, NULL, AOE_MAX_PORTS), (unsigned int)AOE_MAX_PORTS);
+	for (i = 0; i < n && nb < max; i++)
+		if (rte_eth_macaddr_get(ids[i], &ea) == 0)
+			memcpy(macs[nb++].bytes, ea.addr_bytes, sizeof(macs[0].bytes));
+	return nb;
+}
+
+/*
+ * A one-shot access-control action: listen until the target answered discovery (and a little
+ * longer for its other paths), act on every path, print the outcome. Exit 0 when done, 1 when
+ * refused, unanswered or not found.
+ */
+static int
+run_acl(const struct options *opts)
+{
+	const char *name = opts->acl_target;
+	uint64_t hz = rte_get_timer_hz();
+	uint64_t end = rte_get_timer_cycles() + hz * opts->discover_wait_ms / 1000;
+	uint64_t now, found_end = UINT64_MAX;
+	struct aoe_acl_mac ours[AOE_MAX_PORTS];
+	struct aoe_target_info info;
+	struct aoe_acl_result *res;
+	int rc;
+
+	rc = aoe_target_info_get(name, &info);
+	if (rc == -EINVAL) {
+		fprintf(stderr, "dpdk-aoe: bad target '%s'; allowed: e{shelf}.{slot}, e.g. e1.1\n",
+			name);
+		return AOE_APP_EXIT_USAGE;
+	}
+	while (!quit) {
+		if (aoe_lcore_poll() < 0)
+			return EXIT_FAILURE;
+		now = rte_get_timer_cycles();
+		if (found_end == UINT64_MAX && aoe_target_info_get(name, &info) == 0)
+			found_end = now + hz * ACL_PATHS_GRACE_MS / 1000;
+		if (now >= end || now >= found_end)
+			break;
+	}
+	if (quit)
+		return EXIT_FAILURE;
+	if (found_end == UINT64_MAX) {
+		aoe_app_target_missing("dpdk-aoe", name, opts->discover_wait_ms);
+		return EXIT_FAILURE;
+	}
+	res = malloc(sizeof(*res));
+	if (res == NULL) {
+		fprintf(stderr, "dpdk-aoe: out of memory for the answer\n");
+		return EXIT_FAILURE;
+	}
+	rc = aoe_acl_run(name, &opts->acl, res);
+	if (rc != 0) {
+		fprintf(stderr, "dpdk-aoe: %s: %s: %s\n", name, aoe_acl_op_name(opts->acl.op),
+			strerror(-rc));
+		free(res);
+		return EXIT_FAILURE;
+	}
+	rc = status_print_acl(stdout, stderr, name, &opts->acl, res, ours,
+			      our_macs(ours, RTE_DIM(ours)));
+	if (rc != 0)
+		fprintf(stderr, "dpdk-aoe: writing the outcome: %s\n", strerror(-rc));
+	rc = rc == 0 && res->status == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	free(res);
+	return rc;
 }
 
 /* Set once an event line could not be written: said once, and the exit status is 1. */
@@ -336,6 +414,7 @@ main(int argc, char **argv)
 	struct options cli, opts;
 	struct aoe_conf conf;
 	char err[512];
+	bool oneshot;
 	int ret, code;
 
 	/* A closed stdout would lose the output, and let the EAL's files take its place. */
@@ -372,7 +451,8 @@ main(int argc, char **argv)
 	}
 
 	fill_conf(&opts, &conf);
-	if (!opts.status) {
+	oneshot = opts.status || opts.acl_action != OPTIONS_ACL_NONE;
+	if (!oneshot) {
 		ret = aoe_target_event_register(on_target_event, NULL);
 		if (ret != 0) {
 			fprintf(stderr, "dpdk-aoe: aoe_target_event_register: %s\n",
@@ -389,9 +469,12 @@ main(int argc, char **argv)
 		leave(EXIT_FAILURE);
 	}
 
-	if (!opts.status)
+	if (!oneshot)
 		start_nbd(&opts, &conf);
-	code = opts.status ? run_status(&opts) : run_daemon(&conf);
+	if (opts.acl_action != OPTIONS_ACL_NONE)
+		code = run_acl(&opts);
+	else
+		code = opts.status ? run_status(&opts) : run_daemon(&conf);
 	if (event_write_error != 0)
 		code = EXIT_FAILURE;
 

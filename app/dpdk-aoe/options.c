@@ -21,6 +21,21 @@ enum {
 	OPT_SETTING = 256, /* + enum options_id */
 	OPT_CONFIG = OPT_SETTING + OPTIONS_NB,
 	OPT_NO_CONFIG,
+	OPT_ACL_ACTION, /* + enum options_acl_action */
+	OPT_SET = OPT_ACL_ACTION + OPTIONS_ACL_RESERVATION + 1,
+	OPT_TEST,
+	OPT_TEST_PREFIX,
+	OPT_EDIT,
+	OPT_FORCE,
+};
+
+/* The one-shot actions' options, indexed by enum options_acl_action. */
+static const char *const acl_options[] = {
+	[OPTIONS_ACL_CONFIG_STRING] = "config-string",
+	[OPTIONS_ACL_MASK] = "mask",
+	[OPTIONS_ACL_RESERVE] = "reserve",
+	[OPTIONS_ACL_RELEASE] = "release",
+	[OPTIONS_ACL_RESERVATION] = "reservation",
 };
 
 /* Indexed by enum options_id. */
@@ -57,13 +72,24 @@ static const struct option long_options[] = {
 	{"discover-wait", required_argument, NULL, OPT_SETTING + OPTIONS_DISCOVER_WAIT},
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
+	{"config-string", required_argument, NULL, OPT_ACL_ACTION + OPTIONS_ACL_CONFIG_STRING},
+	{"mask", required_argument, NULL, OPT_ACL_ACTION + OPTIONS_ACL_MASK},
+	{"reserve", required_argument, NULL, OPT_ACL_ACTION + OPTIONS_ACL_RESERVE},
+	{"release", required_argument, NULL, OPT_ACL_ACTION + OPTIONS_ACL_RELEASE},
+	{"reservation", required_argument, NULL, OPT_ACL_ACTION + OPTIONS_ACL_RESERVATION},
+	{"set", required_argument, NULL, OPT_SET},
+	{"test", required_argument, NULL, OPT_TEST},
+	{"test-prefix", required_argument, NULL, OPT_TEST_PREFIX},
+	{"edit", required_argument, NULL, OPT_EDIT},
+	{"force", no_argument, NULL, OPT_FORCE},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
 
 #define ALLOWED_OPTIONS                                                                            \
 	"--iflist --maxout --deadsecs --discover-interval --status --json "                        \
-	"--discover-wait --nbd --config --no-config --help"
+	"--discover-wait --nbd --config --no-config --config-string --mask --reserve --release "   \
+	"--reservation --set --test --test-prefix --edit --force --help"
 #define ALLOWED_KEYS "iflist maxout deadsecs discover_interval discover_wait status json nbd"
 
 #ifndef DPDK_AOE_CONFIG_DEFAULT
@@ -319,6 +345,113 @@ options_merge(struct options *base, const struct options *over)
 	base->help = over->help;
 	base->config = over->config;
 	base->no_config = over->no_config;
+	base->acl_action = over->acl_action;
+	memcpy(base->acl_target, over->acl_target, sizeof(base->acl_target));
+	base->acl = over->acl;
+}
+
+/* What the modifiers of a one-shot action said, before they are checked against it. */
+struct acl_modifiers {
+	const char *set, *test, *test_prefix, *edit;
+	bool force;
+};
+
+static int
+acl_string(struct options *opts, const char *option, const char *s, char *err, size_t errlen)
+{
+	size_t len = strlen(s);
+
+	if (len > AOE_ACL_CONFIG_MAX)
+		return aoe_app_errf(err, errlen,
+				    "--%s: the string has %zu bytes; allowed: at most %d", option,
+				    len, AOE_ACL_CONFIG_MAX);
+	opts->acl.config_len = (uint16_t)len;
+	memcpy(opts->acl.config, s, len);
+	return 0;
+}
+
+/* The request a one-shot action makes, from the action and its modifiers. */
+static int
+acl_resolve(struct options *opts, const struct acl_modifiers *m, char *err, size_t errlen)
+{
+	enum options_acl_action a = opts->acl_action;
+	unsigned int strings = (m->set != NULL) + (m->test != NULL) + (m->test_prefix != NULL);
+	char why[256];
+
+	if (a == OPTIONS_ACL_NONE) {
+		if (strings != 0 || m->edit != NULL || m->force)
+			return aoe_app_errf(err, errlen,
+					    "--set, --test, --test-prefix, --edit and --force: "
+					    "allowed only with "
+					    "--config-string, --mask, --reserve or --release");
+		return 0;
+	}
+	if (a != OPTIONS_ACL_CONFIG_STRING && strings != 0)
+		return aoe_app_errf(err, errlen,
+				    "--set, --test and --test-prefix: allowed only with "
+				    "--config-string");
+	if (a != OPTIONS_ACL_MASK && m->edit != NULL)
+		return aoe_app_errf(err, errlen, "--edit: allowed only with --mask");
+	if (m->force && a != OPTIONS_ACL_RESERVE && a != OPTIONS_ACL_RELEASE && m->set == NULL)
+		return aoe_app_errf(err, errlen,
+				    "--force: allowed only with --config-string --set, --reserve "
+				    "or --release");
+	switch (a) {
+	case OPTIONS_ACL_CONFIG_STRING:
+		if (strings > 1)
+			return aoe_app_errf(
+				err, errlen,
+				"--set, --test and --test-prefix: allowed: one of them");
+		if (m->set != NULL) {
+			opts->acl.op = m->force ? AOE_ACL_CONFIG_FORCE_SET : AOE_ACL_CONFIG_SET;
+			return acl_string(opts, "set", m->set, err, errlen);
+		}
+		if (m->test != NULL) {
+			opts->acl.op = AOE_ACL_CONFIG_TEST;
+			return acl_string(opts, "test", m->test, err, errlen);
+		}
+		if (m->test_prefix != NULL) {
+			opts->acl.op = AOE_ACL_CONFIG_TEST_PREFIX;
+			return acl_string(opts, "test-prefix", m->test_prefix, err, errlen);
+		}
+		opts->acl.op = AOE_ACL_CONFIG_READ;
+		return 0;
+	case OPTIONS_ACL_MASK:
+		opts->acl.op = AOE_ACL_MASK_READ;
+		if (m->edit == NULL)
+			return 0;
+		opts->acl.op = AOE_ACL_MASK_EDIT;
+		if (aoe_acl_dirs_parse(m->edit, &opts->acl, why, sizeof(why)) != 0)
+			return aoe_app_errf(err, errlen, "--edit: %s", why);
+		return 0;
+	case OPTIONS_ACL_RESERVE:
+		opts->acl.op = m->force ? AOE_ACL_RESERVE_FORCE : AOE_ACL_RESERVE;
+		return 0;
+	case OPTIONS_ACL_RELEASE:
+		opts->acl.op = m->force ? AOE_ACL_RELEASE_FORCE : AOE_ACL_RELEASE;
+		return 0;
+	default:
+		opts->acl.op = AOE_ACL_RESERVE_READ;
+		return 0;
+	}
+}
+
+static int
+acl_action(struct options *opts, enum options_acl_action a, const char *target, char *err,
+	   size_t errlen)
+{
+	if (opts->acl_action != OPTIONS_ACL_NONE)
+		return aoe_app_errf(err, errlen,
+				    "--%s and --%s: allowed: one action (--config-string, --mask, "
+				    "--reserve, --release or --reservation) per run",
+				    acl_options[opts->acl_action], acl_options[a]);
+	if (target[0] == '\0' || strlen(target) >= AOE_NAME_MAX)
+		return aoe_app_errf(err, errlen,
+				    "--%s: bad target '%s'; allowed: e{shelf}.{slot}, e.g. e1.1",
+				    acl_options[a], target);
+	opts->acl_action = a;
+	strcpy(opts->acl_target, target);
+	return 0;
 }
 
 /* A command-line setting: its validator's message gets the option's name in front. */
@@ -335,6 +468,7 @@ set_arg(struct options *opts, enum options_id id, const char *value, char *err, 
 int
 options_parse_args(int argc, char **argv, struct options *opts, char *err, size_t errlen)
 {
+	struct acl_modifiers mods = {0};
 	int c, ret;
 
 	options_init(opts);
@@ -356,7 +490,29 @@ options_parse_args(int argc, char **argv, struct options *opts, char *err, size_
 				return ret;
 			continue;
 		}
+		if (c > OPT_ACL_ACTION && c <= OPT_ACL_ACTION + OPTIONS_ACL_RESERVATION) {
+			ret = acl_action(opts, (enum options_acl_action)(c - OPT_ACL_ACTION),
+					 optarg, err, errlen);
+			if (ret != 0)
+				return ret;
+			continue;
+		}
 		switch (c) {
+		case OPT_SET:
+			mods.set = optarg;
+			break;
+		case OPT_TEST:
+			mods.test = optarg;
+			break;
+		case OPT_TEST_PREFIX:
+			mods.test_prefix = optarg;
+			break;
+		case OPT_EDIT:
+			mods.edit = optarg;
+			break;
+		case OPT_FORCE:
+			mods.force = true;
+			break;
 		case OPT_HELP:
 			opts->help = true;
 			break;
@@ -392,7 +548,7 @@ options_parse_args(int argc, char **argv, struct options *opts, char *err, size_
 			err, errlen,
 			"--config and --no-config: allowed: one of them (--no-config reads "
 			"no file, --config FILE reads FILE)");
-	return 0;
+	return acl_resolve(opts, &mods, err, errlen);
 }
 
 static int
@@ -434,6 +590,14 @@ options_check(const struct options *opts, char *err, size_t errlen)
 			err, errlen,
 			"--nbd (nbd = ...) and --status: allowed: one of them (--status "
 			"prints and exits; --nbd serves until stopped)");
+	if (opts->acl_action != OPTIONS_ACL_NONE &&
+	    (opts->status || opts->nb_nbd > 0 || opts->json))
+		return aoe_app_errf(
+			err, errlen,
+			"--%s with --status, --json or --nbd (status, json or nbd = ...): allowed: "
+			"one of them (--%s acts on one target, prints the outcome and exits; "
+			"--no-config leaves the configuration file's out)",
+			acl_options[opts->acl_action], acl_options[opts->acl_action]);
 	return 0;
 }
 
@@ -465,8 +629,8 @@ options_usage(FILE *f, const char *prog)
 		"                          0 = only at start (default %d)\n"
 		"  --status                discover, print the targets and exit\n"
 		"  --json                  with --status: print JSON\n"
-		"  --discover-wait MS      how long --status listens before printing, 1..%d\n"
-		"                          (default %d)\n"
+		"  --discover-wait MS      how long --status (or an action) listens for targets,\n"
+		"                          1..%d (default %d)\n"
 		"  --nbd ADDRESS           serve every target as an NBD export on ADDRESS:\n"
 		"                          unix:PATH or tcp:HOST:PORT (no authentication: bind\n"
 		"                          TCP to loopback or a storage network); repeatable,\n"
@@ -474,6 +638,20 @@ options_usage(FILE *f, const char *prog)
 		"  --config FILE           read settings from FILE; the command line overrides\n"
 		"                          them (default: %s, if it exists)\n"
 		"  --no-config             read no configuration file\n"
+		"\n"
+		"Access control (one action per run: discover, act on one target, print the\n"
+		"outcome and exit 0 when done, 1 when refused or unanswered):\n"
+		"  --config-string NAME    read target NAME's config string (e.g. e1.1)\n"
+		"    --set STRING          set it if it is empty (refused if another is there)\n"
+		"    --set STRING --force  set it whatever it holds\n"
+		"    --test STRING         exit 0 if it is exactly STRING, else 1\n"
+		"    --test-prefix STRING  exit 0 if it starts with STRING, else 1\n"
+		"  --mask NAME             read NAME's MAC mask list (empty: open to all)\n"
+		"    --edit +MAC,-MAC,...  add (+) and delete (-) MACs in it\n"
+		"  --reserve NAME          reserve NAME for this initiator's MACs on every path\n"
+		"                          (--force: take it from another initiator)\n"
+		"  --release NAME          release it (--force: whoever holds it)\n"
+		"  --reservation NAME      print who holds NAME's reservation\n"
 		"  -h, --help              print this help and exit\n"
 		"\n"
 		"Without --status, runs until SIGINT or SIGTERM and prints a line on stdout\n"

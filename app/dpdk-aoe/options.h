@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "aoe_acl.h"
 #include "aoe_defs.h"
 
 #define OPTIONS_WAIT_DEFAULT_MS 2000
@@ -37,6 +38,16 @@ enum options_id {
 	OPTIONS_NB,
 };
 
+/** The one-shot access-control actions: command line only (they act, they set nothing). */
+enum options_acl_action {
+	OPTIONS_ACL_NONE,
+	OPTIONS_ACL_CONFIG_STRING, /**< --config-string NAME [--set S [--force] | --test S | ...] */
+	OPTIONS_ACL_MASK,	   /**< --mask NAME [--edit +MAC,-MAC] */
+	OPTIONS_ACL_RESERVE,	   /**< --reserve NAME [--force] */
+	OPTIONS_ACL_RELEASE,	   /**< --release NAME [--force] */
+	OPTIONS_ACL_RESERVATION,   /**< --reservation NAME: who holds it */
+};
+
 /** Everything the command line can say; options_init() fills the defaults. */
 struct options {
 	bool help;   /**< --help: print usage and exit 0 */
@@ -56,6 +67,10 @@ struct options {
 	const char *file;   /**< the configuration file read, for messages */
 	const char *config; /**< --config FILE (points into argv); NULL = the default */
 	bool no_config;	    /**< --no-config: read no configuration file */
+	/** A one-shot action: discover, act on one target, print the result and exit. */
+	enum options_acl_action acl_action;
+	char acl_target[AOE_NAME_MAX]; /**< its target, as written (checked by the engine) */
+	struct aoe_acl_args acl;       /**< the request it makes (acl.op set by the parser) */
 };
 
 /** Fill @p opts with the defaults: nothing given, no configuration file named. */
@@ -80,7 +95,8 @@ int options_parse_args(int argc, char **argv, struct options *opts, char *err, s
 int options_parse_cmdline(int argc, char **argv, struct options *opts, char *err, size_t errlen);
 
 /**
- * Check how the options combine (--json needs --status; --nbd refuses it).
+ * Check how the options combine (--json needs --status; --nbd refuses it; a one-shot action
+ * refuses both).
  * @return 0 or -EINVAL (@p err says why and what is allowed).
  */
 int options_check(const struct options *opts, char *err, size_t errlen);
@@ -110,8 +126,8 @@ const char *options_keys_allowed(void);
 
 /**
  * Lay the settings given in @p over (command line) onto @p base (defaults and configuration
- * file): each given one replaces base's value whole, the iflist too. help, config and
- * no_config are copied from @p over.
+ * file): each given one replaces base's value whole, the iflist too. help, config, no_config
+ * and the one-shot action are copied from @p over.
  */
 void options_merge(struct options *base, const struct options *over);
 

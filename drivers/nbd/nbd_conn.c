@@ -23,6 +23,7 @@
 
 #include <rte_ring.h>
 
+#include "aoe_acl.h"
 #include "nbd_internal.h"
 
 #define STEP_BURST (4 * AOE_NBD_CONN_QD) /* reads per turn before the next connection's */
@@ -578,7 +579,7 @@ nbd_conn_answered(struct nbd_req *req)
 	if (err != 0) {
 		char msg[96];
 
-		snprintf(msg, sizeof(msg), "%s: %s", c->neg.export.name, strerror(-req->status));
+		snprintf(msg, sizeof(msg), "%s: %s", c->neg.export.name, aoe_strerror(req->status));
 		reply_error(c, req, err, msg);
 		return;
 	}

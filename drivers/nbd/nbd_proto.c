@@ -325,6 +325,7 @@ nbd_proto_error(int err)
 	case 0:
 		return 0;
 	case EPERM:
+	case EACCES: /* the AoE target is reserved by another initiator */
 	case EBADF:
 		return NBD_EPERM;
 	case ENOMEM:

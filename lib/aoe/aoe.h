@@ -12,7 +12,8 @@
  * allocates.
  *
  * Block I/O is reached through the bdev API (aoe_bdev.h). This header is for the process that
- * owns the engine: its set-up, its poll loop and the target table as seen by an operator.
+ * owns the engine: its set-up, its poll loop and the target table as seen by an operator; a
+ * target's config string, MAC mask list and reservation are aoe_acl.h's, which it includes.
  *
  * Functions return 0 or a negative errno unless they say otherwise.
  */
@@ -24,6 +25,7 @@
 
 #include <rte_ether.h>
 
+#include "aoe_acl.h"
 #include "aoe_defs.h"
 #include "aoe_stats.h"
 

@@ -261,6 +261,7 @@ aoe_fini(void)
 	}
 	/* No telemetry command may still read what is freed below. */
 	aoe_telemetry_stop();
+	aoe_acl_fini();
 	rings_free();
 	for (i = 0; i < e->nb_lcores; i++) {
 		struct aoe_lcore *lc = &e->lcores[i];

@@ -117,6 +117,8 @@ struct aoe_target {
 	uint8_t revalidate_requested; /* atomic, any thread */
 	uint8_t flush_requested;      /* atomic, any thread */
 	bool probe_busy;	      /* management's IDENTIFY in flight */
+	bool probe_diagnosed;	      /* why it is slow was asked (aoe_acl_diagnose) */
+	uint64_t probe_tsc;	      /* when it was sent */
 	bool lba48;
 	uint64_t sectors;
 	uint32_t open_count; /* atomic: descriptors held by applications */
@@ -354,6 +356,17 @@ void aoe_session_fail_all(struct aoe_session *s, int status);
 
 /* aoe_lcore.c */
 bool aoe_lcore_log_ok(struct aoe_lcore *lc, uint64_t now);
+
+/* aoe_acl.c: access-control requests, carried by management */
+unsigned int aoe_acl_poll(struct aoe_lcore *lc, uint64_t now);
+/* An answer routed to management: true when it was a request's and management is done with it
+ * (a plain config answer is also management's to learn from: false). */
+bool aoe_acl_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *hdr);
+/* aoe_fini: requests in flight end with -ECANCELED. */
+void aoe_acl_fini(void);
+/* Management: find out why @p t does not answer ATA (@p why, for the log) by reading its mask
+ * list, and log what it says. */
+void aoe_acl_diagnose(struct aoe_target *t, const char *why);
 
 /* aoe_mgmt.c */
 unsigned int aoe_mgmt_poll(struct aoe_lcore *lc, uint64_t now);

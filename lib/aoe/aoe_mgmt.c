@@ -26,6 +26,8 @@
 #define AOE_PATH_RETIRE_ROUNDS 2
 /* A retired path's slot is reused no sooner than this: every frame sent on it has timed out. */
 #define AOE_PATH_REUSE_S 5
+/* An IDENTIFY unanswered this long while config answers come: ask why (aoe_acl_diagnose). */
+#define AOE_PROBE_SLOW_MS 2000
 
 /* A query config (read) to one target, or to all of them with the broadcast address. */
 static void
@@ -182,7 +184,7 @@ probe_done(struct aoe_io *io)
 	}
 	if (io->status != 0) {
 		AOE_LOG(WARNING, disc, "%s: IDENTIFY failed (%s, ata stat=%02xh err=%02xh)",
-			t->name, strerror(-io->status), io->ata_status, io->ata_error);
+			t->name, aoe_strerror(io->status), io->ata_status, io->ata_error);
 		target_down(t, "IDENTIFY failed");
 		return;
 	}
@@ -268,6 +270,8 @@ probe_start(struct aoe_lcore *lc, struct aoe_target *t, bool revalidate)
 		return;
 	}
 	t->probe_busy = true;
+	t->probe_diagnosed = false;
+	t->probe_tsc = rte_rdtsc();
 }
 
 /* Ask each path of a target for its config again, then IDENTIFY it (as revalidate does). */
@@ -401,8 +405,10 @@ aoe_mgmt_rx_config(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hd
 	struct aoe_cfg cfg;
 	int rc;
 
+	if (aoe_acl_rx(lc, m, hdr))
+		goto out;
 	if (hdr->cmd != AOE_CMD_CONFIG || (hdr->flags & AOE_FLAG_ERR)) {
-		/* Mask list and reservation answers are not asked for yet. */
+		/* Mask list and reservation answers come only to access-control requests. */
 		lc->stats->rx_malformed++;
 		goto out;
 	}
@@ -487,9 +493,15 @@ states_update(struct aoe_lcore *lc)
 		requeries_send(lc, t);
 		state = aoe_target_state_get(t);
 
+		if (t->probe_busy && !t->probe_diagnosed &&
+		    rte_rdtsc() - t->probe_tsc > AOE_PROBE_SLOW_MS * e->tsc_hz / 1000) {
+			t->probe_diagnosed = true;
+			aoe_acl_diagnose(t, "its config answers but not its IDENTIFY");
+		}
 		if ((state == AOE_TARGET_UP || state == AOE_TARGET_PROBING) &&
 		    __atomic_load_n(&t->dead, __ATOMIC_ACQUIRE)) {
 			target_down(t, "no answer for deadsecs");
+			aoe_acl_diagnose(t, "no answer for deadsecs");
 		} else if (state == AOE_TARGET_DOWN_CLOSEWAIT && !open) {
 			target_set_state(t, AOE_TARGET_DOWN);
 			AOE_LOG(INFO, disc, "%s released: down until rediscovered", t->name);
@@ -512,6 +524,7 @@ aoe_mgmt_poll(struct aoe_lcore *lc, uint64_t now)
 				: UINT64_MAX;
 		work++;
 	}
+	work += aoe_acl_poll(lc, now);
 	if (now >= e->next_state_tsc) {
 		states_update(lc);
 		aoe_stats_targets_sync();

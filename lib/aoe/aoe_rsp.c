@@ -122,6 +122,18 @@ rsp_aoe_error(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f,
 		return;
 	}
 	io->aoe_error = hdr->error;
+	if (hdr->error == AOE_ERR_RESERVED) {
+		/*
+		 * Another initiator holds the target: asking again cannot help until it releases
+		 * it, so the I/O fails now, with an errno of its own (aoe_strerror's words).
+		 */
+		if (aoe_lcore_log_ok(lc, now))
+			AOE_LOG(ERR, io, "%s@%s: %s: ATA %02xh refused (AoE error 6)", t->name,
+				aoe_engine.ports[t->paths[txp].port].name, aoe_strerror(-EACCES),
+				f->ata_cmd);
+		aoe_frame_done(lc, s, f, -EACCES, now);
+		return;
+	}
 	if (aoe_lcore_log_ok(lc, now))
 		AOE_LOG(ERR, io, "error packet from %s@%s; ecode=%u '%s'", t->name,
 			aoe_engine.ports[t->paths[txp].port].name, hdr->error,

@@ -315,6 +315,216 @@ cmd_flush(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 	return 0;
 }
 
+/*
+ * An access-control request's result: what the target said, or why it did not. The lists are
+ * those of the first path that answered (paths_differ says when another said otherwise).
+ */
+static int
+acl_reply(struct rte_tel_data *d, const char *name, enum aoe_acl_op op,
+	  const struct aoe_acl_result *r)
+{
+	char s[RTE_TEL_MAX_STRING_LEN];
+	struct rte_tel_data *macs = NULL;
+	unsigned int i;
+
+	if (r->nb_macs != 0 || op == AOE_ACL_MASK_READ || op == AOE_ACL_MASK_EDIT ||
+	    op >= AOE_ACL_RESERVE_READ) {
+		macs = rte_tel_data_alloc();
+		if (macs == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_array(macs, RTE_TEL_STRING_VAL);
+		for (i = 0; i < r->nb_macs; i++) {
+			aoe_mac_format(r->macs[i].bytes, s, sizeof(s));
+			rte_tel_data_add_array_string(macs, s);
+		}
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "target", name);
+	rte_tel_data_add_dict_string(d, "op", aoe_acl_op_name(op));
+	rte_tel_data_add_dict_string(d, "result", r->status == 0 ? "ok" : aoe_strerror(r->status));
+	rte_tel_data_add_dict_int(d, "errno", -r->status);
+	rte_tel_data_add_dict_u64(d, "paths", r->nb_paths);
+	rte_tel_data_add_dict_u64(d, "answered", r->nb_answered);
+	rte_tel_data_add_dict_u64(d, "aoe_error", r->aoe_error);
+	rte_tel_data_add_dict_u64(d, "mask_error", r->mask_error);
+	rte_tel_data_add_dict_u64(d, "paths_differ", r->paths_differ);
+	if (r->nb_answered != 0)
+		put_MAC(d, "from", r->from.bytes);
+	if (op <= AOE_ACL_CONFIG_FORCE_SET) {
+		/* Telemetry strings hold 127 bytes; unprintables as '?' as in /aoe/info. */
+		for (i = 0; i < r->config_len && i < sizeof(s) - 1; i++)
+			s[i] = isprint(r->config[i]) ? (char)r->config[i] : '?';
+		s[i] = '\0';
+		rte_tel_data_add_dict_string(d, "config", s);
+	}
+	if (macs != NULL)
+		rte_tel_data_add_dict_container(d, op <= AOE_ACL_MASK_EDIT ? "mask" : "reserved",
+						macs, 0);
+	return 0;
+}
+
+/* Run @p args on target @p name and answer its result, or why there is none. */
+static int
+acl_command(struct rte_tel_data *d, const char *name, const struct aoe_acl_args *args)
+{
+	struct aoe_acl_result *r = malloc(sizeof(*r));
+	int rc;
+
+	if (r == NULL)
+		return -ENOMEM;
+	rc = aoe_acl_run(name, args, r);
+	if (rc == -EINVAL)
+		reply_error(d, "bad target '%s'; allowed: e{shelf}.{slot}, e.g. e1.1", name);
+	else if (rc == -ENOENT)
+		reply_error(d, "no target %s (see /aoe/list)", name);
+	else if (rc == -EBUSY)
+		reply_error(d, "%d access-control requests in flight already: try again",
+			    AOE_ACL_PENDING_MAX);
+	else if (rc == -ETIMEDOUT)
+		reply_error(d, "the management lcore did not carry the request out in time");
+	else if (rc != 0)
+		reply_error(d, "%s: %s", name, strerror(-rc));
+	else
+		rc = acl_reply(d, name, args->op, r);
+	free(r);
+	return rc == -ENOMEM ? rc : 0;
+}
+
+/*
+ * What an access-control command asks, from the words after its target name: @p word (empty
+ * when none) and @p rest (what follows the word's comma, NULL when nothing does; it may hold
+ * commas: a config string), @p after (everything after the name's comma: mask edits). Fills
+ * @p args and returns true, or answers an error and returns false.
+ */
+typedef bool (*acl_parse_t)(struct rte_tel_data *d, const char *cmd, const char *word,
+			    const char *rest, const char *after, struct aoe_acl_args *args);
+
+static bool
+parse_config_string(struct rte_tel_data *d, const char *cmd __rte_unused, const char *word,
+		    const char *rest, const char *after __rte_unused, struct aoe_acl_args *args)
+{
+	static const struct {
+		const char *word;
+		enum aoe_acl_op op;
+	} verbs[] = {
+		{"set", AOE_ACL_CONFIG_SET},
+		{"force", AOE_ACL_CONFIG_FORCE_SET},
+		{"test", AOE_ACL_CONFIG_TEST},
+		{"prefix", AOE_ACL_CONFIG_TEST_PREFIX},
+	};
+	unsigned int i;
+
+	args->op = AOE_ACL_CONFIG_READ;
+	if (word[0] == '\0')
+		return true;
+	for (i = 0; i < RTE_DIM(verbs) && strcmp(word, verbs[i].word) != 0; i++)
+		;
+	if (i == RTE_DIM(verbs)) {
+		reply_error(d,
+			    "bad action '%s'; allowed: NAME (read), NAME,set,STRING (if empty), "
+			    "NAME,force,STRING, NAME,test,STRING or NAME,prefix,STRING",
+			    word);
+		return false;
+	}
+	args->op = verbs[i].op;
+	if (rest == NULL)
+		rest = "";
+	args->config_len = (uint16_t)strnlen(rest, AOE_ACL_CONFIG_MAX);
+	memcpy(args->config, rest, args->config_len);
+	return true;
+}
+
+static bool
+parse_mask(struct rte_tel_data *d, const char *cmd __rte_unused, const char *word,
+	   const char *rest __rte_unused, const char *after, struct aoe_acl_args *args)
+{
+	char why[256];
+
+	args->op = AOE_ACL_MASK_READ;
+	if (word[0] == '\0')
+		return true;
+	args->op = AOE_ACL_MASK_EDIT;
+	if (aoe_acl_dirs_parse(after, args, why, sizeof(why)) == 0)
+		return true;
+	reply_error(d, "%s", why);
+	return false;
+}
+
+/* /aoe/reserve and /aoe/release: NAME, NAME,force, and (reserve) NAME,read. */
+static bool
+parse_reserve(struct rte_tel_data *d, const char *cmd, const char *word, const char *rest,
+	      const char *after __rte_unused, struct aoe_acl_args *args)
+{
+	bool release = strcmp(cmd, "/aoe/release") == 0;
+
+	if (word[0] == '\0')
+		args->op = release ? AOE_ACL_RELEASE : AOE_ACL_RESERVE;
+	else if (strcmp(word, "force") == 0 && rest == NULL)
+		args->op = release ? AOE_ACL_RELEASE_FORCE : AOE_ACL_RESERVE_FORCE;
+	else if (!release && strcmp(word, "read") == 0 && rest == NULL)
+		args->op = AOE_ACL_RESERVE_READ;
+	else {
+		reply_error(d, "bad action '%s'; allowed: NAME, NAME,force%s", word,
+			    release ? "" : " or NAME,read");
+		return false;
+	}
+	return true;
+}
+
+/* "NAME[,WORD[,REST]]": the target, then what @p parse makes of the rest; run it, answer. */
+static int
+acl_telemetry(const char *cmd, const char *params, struct rte_tel_data *d, acl_parse_t parse)
+{
+	char name[AOE_NAME_MAX], word[32];
+	const char *after = "", *rest = NULL;
+	struct aoe_acl_args *args;
+	size_t n;
+	int rc = 0;
+
+	if (engine_shm(d) == NULL)
+		return 0;
+	if (param_empty(params))
+		return reply_error(d, "no target; allowed: e{shelf}.{slot}, e.g. e1.1");
+	n = strcspn(params, ",");
+	if (n >= AOE_NAME_MAX)
+		return reply_error(d, "bad target '%.*s'; allowed: e{shelf}.{slot}, e.g. e1.1",
+				   (int)RTE_MIN(n, (size_t)32), params);
+	memcpy(name, params, n);
+	name[n] = '\0';
+	if (params[n] == ',')
+		after = params + n + 1;
+	n = RTE_MIN(strcspn(after, ","), sizeof(word) - 1);
+	memcpy(word, after, n);
+	word[n] = '\0';
+	if (after[n] == ',')
+		rest = after + n + 1;
+	args = calloc(1, sizeof(*args));
+	if (args == NULL)
+		return -ENOMEM;
+	if (parse(d, cmd, word, rest, after, args))
+		rc = acl_command(d, name, args);
+	free(args);
+	return rc;
+}
+
+static int
+cmd_config_string(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	return acl_telemetry(cmd, params, d, parse_config_string);
+}
+
+static int
+cmd_mask(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	return acl_telemetry(cmd, params, d, parse_mask);
+}
+
+static int
+cmd_reserve(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	return acl_telemetry(cmd, params, d, parse_reserve);
+}
+
 /* The engine's ports and which are allowed, as three parallel arrays. */
 static int
 iflist_reply(struct rte_tel_data *d)
@@ -476,6 +686,14 @@ static const struct {
 	{"/aoe/iflist", cmd_iflist,
 	 "Ports and the allow list; with a parameter (port names or ids "
 	 "separated by spaces or commas, or all) set the allow list"},
+	{"/aoe/config_string", cmd_config_string,
+	 "Read, set or test a target's config string. Parameters: NAME[,set|force|test|prefix,"
+	 "STRING]"},
+	{"/aoe/mask", cmd_mask,
+	 "Read or edit a target's MAC mask list. Parameters: NAME[,+MAC,-MAC...]"},
+	{"/aoe/reserve", cmd_reserve,
+	 "Reserve a target for this initiator's MACs. Parameters: NAME[,force|read]"},
+	{"/aoe/release", cmd_reserve, "Release a target's reservation. Parameters: NAME[,force]"},
 	{"/aoe/events", cmd_events,
 	 "The newest error-stream events as text, oldest first. "
 	 "Parameter: how many, 1-512 (default 64)"},

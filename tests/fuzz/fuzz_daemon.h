@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "aoe_acl_req.h"
 #include "fuzz_argv.h"
 #include "options.h"
 
@@ -42,6 +43,7 @@ fuzz_check_options(const struct options *o)
 		.by_name = fake_by_name,
 	};
 	uint16_t ports[AOE_MAX_PORTS], nb_ports = 0xffff;
+	bool oneshot = o->acl_action != OPTIONS_ACL_NONE;
 	char err[512];
 	unsigned int i, j;
 	int rc;
@@ -57,9 +59,18 @@ fuzz_check_options(const struct options *o)
 		CHECK(strpbrk(o->ifs[i], ", \t") == NULL);
 	}
 	CHECK((o->given & ~((UINT32_C(1) << OPTIONS_NB) - 1)) == 0);
+	/* An access-control action is a request the engine takes as it is. */
+	if (oneshot) {
+		CHECK(memchr(o->acl_target, '\0', sizeof(o->acl_target)) != NULL);
+		CHECK(o->acl_target[0] != '\0');
+		CHECK(aoe_acl_args_check(&o->acl) == 0);
+	}
 
 	rc = options_check(o, err, sizeof(err));
-	CHECK(rc == ((o->json && !o->status) ? -EINVAL : 0));
+	CHECK(rc == (((o->json && !o->status) || (o->nb_nbd > 0 && o->status) ||
+		      (oneshot && (o->status || o->json || o->nb_nbd > 0)))
+			     ? -EINVAL
+			     : 0));
 	if (rc != 0)
 		fuzz_check_err(err, sizeof(err));
 

@@ -50,6 +50,11 @@
 #                              left alone (and the test fails)
 #   t_testbed TAG CMD [ARGS...]  testbed.sh CMD on that bed (pause, resume, kill, start, ...)
 #   t_testbed_file TAG S.L     the backing file of target S.L of that bed
+#   t_segment NAME N           one Ethernet segment behind a switch that floods (a bridge with
+#                              ageing 0 in namespace NAME-ns): a target port NAMET-t inside it,
+#                              N initiator veths NAME1-h .. NAMEN-h on the host with MACs
+#                              02:00:00:00:aa:0I; torn down at exit. Records a failure and
+#                              returns non-zero when it cannot be made
 #
 # Tests run with set -u and pipefail but not -e: one failed check must not hide the others.
 
@@ -316,4 +321,27 @@ for cmd in sys.argv[2:]:
     reply = json.loads(s.recv(65536).decode())
     print(json.dumps(reply[cmd.split(",")[0]]))
 PY
+}
+
+t_segment() {
+	local n=$1 count=$2 ns=$1-ns i
+	t_cleanup_add ip netns del "$ns"
+	ip netns add "$ns" || { t_fail "namespace $ns" "ip netns add failed"; return 1; }
+	ip netns exec "$ns" ip link add br0 type bridge ageing_time 0 &&
+		ip netns exec "$ns" ip link set br0 up &&
+		ip netns exec "$ns" ip link add "${n}T-b" type veth peer name "${n}T-t" &&
+		ip netns exec "$ns" ip link set "${n}T-b" master br0 &&
+		ip netns exec "$ns" ip link set "${n}T-b" up &&
+		ip netns exec "$ns" ip link set "${n}T-t" up ||
+		{ t_fail "bridge" "could not make the bridge in $ns"; return 1; }
+	for ((i = 1; i <= count; i++)); do
+		t_cleanup_add ip link del "$n$i-h"
+		ip link add "$n$i-h" address "02:00:00:00:aa:0$i" type veth peer name "$n$i-b" &&
+			ip link set "$n$i-b" netns "$ns" &&
+			sysctl -qw "net.ipv6.conf.$n$i-h.disable_ipv6=1" &&
+			ip netns exec "$ns" ip link set "$n$i-b" master br0 &&
+			ip netns exec "$ns" ip link set "$n$i-b" up &&
+			ip link set "$n$i-h" up ||
+			{ t_fail "veth $i" "could not attach initiator $i to the bridge"; return 1; }
+	done
 }

@@ -1,55 +1,28 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Two initiators on one segment behind a switch that floods: a bridge in a namespace with
-# ageing 0 (every unicast frame goes to every port), vblade on one port, two aoe-perf processes
-# on two others. Each sees the other's answers (their destination is the other initiator) and
-# must drop them: both verify runs, on separate regions of the same target, pass, and each
-# counts the other's answers as rx_wrong_dest. (test_hostile forges such answers with the tags
-# of frames in flight; this is the real thing.)
+# Two initiators on one segment behind a switch that floods (lib.sh's t_segment: a bridge in a
+# namespace with ageing 0, every unicast frame goes to every port), vblade on one port, two
+# aoe-perf processes on two others. Each sees the other's answers (their destination is the
+# other initiator) and must drop them: both verify runs, on separate regions of the same target,
+# pass, and each counts the other's answers as rx_wrong_dest. (test_hostile forges such answers
+# with the tags of frames in flight; this is the real thing.)
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
 t_require_bins aoe-perf
 
 N=ti$$
-NS=$N-ns
 DIR=$(mktemp -d /tmp/aoetwo.XXXXXX)
+t_cleanup_add rm -rf "$DIR"
 IMG=$DIR/disk.img
-VBLADE=""
 
-cleanup_topology() {
-	[[ -n $VBLADE ]] && kill "$VBLADE" 2>/dev/null
-	ip link del "${N}1-h" 2>/dev/null
-	ip link del "${N}2-h" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
-	rm -rf "$DIR"
-}
-t_cleanup_add cleanup_topology
-
-ns() { ip netns exec "$NS" "$@"; }
-ip netns add "$NS" || { t_fail "namespace" "ip netns add $NS failed"; t_summary; exit 1; }
-ns ip link add br0 type bridge ageing_time 0 &&
-	ns ip link set br0 up &&
-	ns ip link add "${N}T-b" type veth peer name "${N}T-t" &&
-	ns ip link set "${N}T-b" master br0 &&
-	ns ip link set "${N}T-b" up &&
-	ns ip link set "${N}T-t" up ||
-	{ t_fail "bridge" "could not make the bridge"; t_summary; exit 1; }
-for i in 1 2; do
-	ip link add "$N$i-h" type veth peer name "$N$i-b" &&
-		ip link set "$N$i-b" netns "$NS" &&
-		sysctl -qw "net.ipv6.conf.$N$i-h.disable_ipv6=1" &&
-		ns ip link set "$N$i-b" master br0 &&
-		ns ip link set "$N$i-b" up &&
-		ip link set "$N$i-h" up ||
-		{ t_fail "veth $i" "could not attach initiator $i"; t_summary; exit 1; }
-done
+t_segment "$N" 2 || { t_summary; exit 1; }
 truncate -s 32M "$IMG"
-# Not through ns(): a function in the background would make $! a subshell's PID, and the
-# cleanup would leave vblade running.
-ip netns exec "$NS" vblade 1 1 "${N}T-t" "$IMG" >"$DIR/vblade.log" 2>&1 &
-VBLADE=$!
+# Not through a shell function: in the background that would make $! a subshell's PID, and
+# the cleanup would leave vblade running.
+ip netns exec "$N-ns" vblade 1 1 "${N}T-t" "$IMG" >"$DIR/vblade.log" 2>&1 &
+t_cleanup_add kill $!
 sleep 0.5
 
 declare -A PERF PREFIX

@@ -296,3 +296,64 @@ Test(daemon_options, nbd)
 	REFUSED("--nbd", "at most 8", "--nbd", "unix:/1,unix:/2,unix:/3,unix:/4,unix:/5,unix:/6",
 		"--nbd", "unix:/7,unix:/8,unix:/9");
 }
+
+Test(daemon_options, acl_actions)
+{
+	cr_assert_eq(PARSE("--config-string", "e1.1"), 0);
+	cr_assert_eq(opts.acl_action, OPTIONS_ACL_CONFIG_STRING);
+	cr_assert_str_eq(opts.acl_target, "e1.1");
+	cr_assert_eq(opts.acl.op, AOE_ACL_CONFIG_READ);
+	cr_assert_eq(PARSE("--config-string", "e1.1", "--set", "owner=a,b"), 0);
+	cr_assert_eq(opts.acl.op, AOE_ACL_CONFIG_SET);
+	cr_assert_eq(opts.acl.config_len, 9);
+	cr_assert(memcmp(opts.acl.config, "owner=a,b", 9) == 0);
+	cr_assert_eq(PARSE("--force", "--config-string", "e1.1", "--set", "x"), 0);
+	cr_assert_eq(opts.acl.op, AOE_ACL_CONFIG_FORCE_SET);
+	cr_assert_eq(PARSE("--config-string", "e1.1", "--test", "x"), 0);
+	cr_assert_eq(opts.acl.op, AOE_ACL_CONFIG_TEST);
+	cr_assert_eq(PARSE("--config-string", "e1.1", "--test-prefix", ""), 0);
+	cr_assert_eq(opts.acl.op, AOE_ACL_CONFIG_TEST_PREFIX);
+	cr_assert_eq(opts.acl.config_len, 0);
+	cr_assert_eq(PARSE("--mask", "e2.3"), 0);
+	cr_assert_eq(opts.acl.op, AOE_ACL_MASK_READ);
+	cr_assert_eq(PARSE("--mask", "e2.3", "--edit", "+02:00:00:00:00:01,-02-00-00-00-00-0A"), 0);
+	cr_assert_eq(opts.acl.op, AOE_ACL_MASK_EDIT);
+	cr_assert_eq(opts.acl.nb_dirs, 2);
+	cr_assert(opts.acl.dirs[0].add);
+	cr_assert_not(opts.acl.dirs[1].add);
+	cr_assert_eq(opts.acl.dirs[1].mac.bytes[5], 0x0a);
+	cr_assert_eq(PARSE("--reserve", "e1.1"), 0);
+	cr_assert_eq(opts.acl.op, AOE_ACL_RESERVE);
+	cr_assert_eq(PARSE("--reserve", "e1.1", "--force"), 0);
+	cr_assert_eq(opts.acl.op, AOE_ACL_RESERVE_FORCE);
+	cr_assert_eq(PARSE("--release", "e1.1"), 0);
+	cr_assert_eq(opts.acl.op, AOE_ACL_RELEASE);
+	cr_assert_eq(PARSE("--release", "e1.1", "--force"), 0);
+	cr_assert_eq(opts.acl.op, AOE_ACL_RELEASE_FORCE);
+	cr_assert_eq(PARSE("--reservation", "e1.1", "--discover-wait", "500"), 0);
+	cr_assert_eq(opts.acl.op, AOE_ACL_RESERVE_READ);
+	cr_assert_eq(opts.discover_wait_ms, 500);
+}
+
+Test(daemon_options, acl_refusals)
+{
+	char big[AOE_ACL_CONFIG_MAX + 2];
+
+	REFUSED("--reserve and --release", "one action", "--reserve", "e1.1", "--release", "e1.1");
+	REFUSED("--set", "allowed only with", "--set", "x");
+	REFUSED("--force", "allowed only with", "--mask", "e1.1", "--force");
+	REFUSED("--force", "allowed only with", "--config-string", "e1.1", "--force");
+	REFUSED("--set", "only with --config-string", "--reserve", "e1.1", "--set", "x");
+	REFUSED("--edit", "only with --mask", "--config-string", "e1.1", "--edit", "+x");
+	REFUSED("one of them", "--test", "--config-string", "e1.1", "--set", "a", "--test", "b");
+	REFUSED("--edit", "not a MAC address", "--mask", "e1.1", "--edit", "+02:00:00:00:00");
+	REFUSED("--edit", "+MAC (add) or -MAC", "--mask", "e1.1", "--edit", "02:00:00:00:00:01");
+	REFUSED("--edit", "no edits", "--mask", "e1.1", "--edit", ", ,");
+	REFUSED("--reserve", "bad target", "--reserve", "e1234567890.12345");
+	REFUSED("--reserve", "--status", "--reserve", "e1.1", "--status");
+	REFUSED("--mask", "--nbd", "--mask", "e1.1", "--nbd", "unix:/a");
+	REFUSED("--config-string", "--json", "--config-string", "e1.1", "--json", "--status");
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	REFUSED("--set", "at most 1024", "--config-string", "e1.1", "--set", big);
+}

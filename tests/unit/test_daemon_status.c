@@ -55,3 +55,80 @@ Test(daemon_status, event_line_write_error)
 	cr_assert_eq(status_print_event(f, 1700000000, AOE_EVENT_TARGET_DOWN, &t), -ENOSPC);
 	fclose(f);
 }
+
+static const struct aoe_acl_mac mac_a = {{0x02, 0, 0, 0, 0xaa, 0x01}};
+static const struct aoe_acl_mac mac_b = {{0x02, 0, 0, 0, 0xaa, 0x02}};
+
+/* An action's outcome: what the target says on out, why not on err. */
+static void
+acl_print(enum aoe_acl_op op, const struct aoe_acl_result *r, char **out, char **errs)
+{
+	struct aoe_acl_args args = {.op = op, .config_len = 3};
+	size_t olen = 0, elen = 0;
+	FILE *o = open_memstream(out, &olen), *e = open_memstream(errs, &elen);
+
+	memcpy(args.config, "abc", 3);
+	cr_assert_eq(status_print_acl(o, e, "e1.1", &args, r, &mac_a, 1), 0);
+	fclose(o);
+	fclose(e);
+}
+
+Test(daemon_status, acl_outcomes)
+{
+	struct aoe_acl_result r;
+	char *out, *errs;
+
+	memset(&r, 0, sizeof(r));
+	r.nb_macs = 1;
+	r.macs[0] = mac_a;
+	acl_print(AOE_ACL_RESERVE, &r, &out, &errs);
+	cr_assert_str_eq(out, "e1.1 reserved for 02:00:00:00:aa:01 (this initiator)\n");
+	cr_assert_str_empty(errs);
+	free(out);
+	free(errs);
+
+	r.macs[0] = mac_b;
+	r.status = -EACCES;
+	acl_print(AOE_ACL_RESERVE, &r, &out, &errs);
+	cr_assert_str_empty(out);
+	cr_assert_str_eq(errs, "dpdk-aoe: e1.1: reserve refused: reserved by another initiator "
+			       "(02:00:00:00:aa:02); --force takes it from its holder\n");
+	free(out);
+	free(errs);
+
+	memset(&r, 0, sizeof(r));
+	r.status = -EEXIST;
+	r.config_len = 4;
+	memcpy(r.config, "x\ty", 4); /* unprintables as '?' */
+	acl_print(AOE_ACL_CONFIG_SET, &r, &out, &errs);
+	cr_assert_str_eq(errs, "dpdk-aoe: e1.1: config string not set: one is present, \"x?y?\"; "
+			       "--force replaces it\n");
+	free(out);
+	free(errs);
+
+	memset(&r, 0, sizeof(r));
+	acl_print(AOE_ACL_MASK_READ, &r, &out, &errs);
+	cr_assert_str_eq(out, "e1.1 mask list empty: every initiator may use it\n");
+	free(out);
+	free(errs);
+
+	r.status = -ETIMEDOUT;
+	r.nb_paths = 2;
+	r.nb_answered = 1;
+	acl_print(AOE_ACL_MASK_READ, &r, &out, &errs);
+	cr_assert(strstr(errs, "mask_read: no answer from 1 of 2 paths in 2000 ms") != NULL, "%s",
+		  errs);
+	free(out);
+	free(errs);
+
+	memset(&r, 0, sizeof(r));
+	r.paths_differ = true;
+	r.from = mac_b;
+	r.config_len = 1;
+	r.config[0] = 'z';
+	acl_print(AOE_ACL_CONFIG_READ, &r, &out, &errs);
+	cr_assert_str_eq(out, "e1.1 config string \"z\"\ne1.1 warning: its paths answered "
+			      "differently; the above is 02:00:00:00:aa:02's answer\n");
+	free(out);
+	free(errs);
+}

@@ -309,6 +309,7 @@ Test(nbd_proto, errors_from_the_bdev_layer)
 	cr_assert_eq(nbd_proto_error(-ETIMEDOUT), NBD_EIO, "a target that went down");
 	cr_assert_eq(nbd_proto_error(-ENODEV), NBD_EIO);
 	cr_assert_eq(nbd_proto_error(-EBADF), NBD_EPERM);
+	cr_assert_eq(nbd_proto_error(-EACCES), NBD_EPERM, "a target reserved by another initiator");
 	cr_assert_eq(nbd_proto_error(-ERANGE), NBD_ENOSPC);
 	cr_assert_eq(nbd_proto_error(-ECANCELED), NBD_ESHUTDOWN);
 	cr_assert_eq(nbd_proto_error(-ENOMEM), NBD_ENOMEM);
