@@ -519,3 +519,9 @@ aoe_mgmt_poll(struct aoe_lcore *lc, uint64_t now)
 	}
 	return work;
 }
+
+void
+aoe_discover(void)
+{
+	__atomic_store_n(&aoe_engine.discover_requested, 1, __ATOMIC_RELEASE);
+}

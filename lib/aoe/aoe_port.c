@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Ports: every probed ethdev is configured with one TX queue per polling lcore and as many RX
+ * Ports and the allow list: every probed ethdev is configured with one TX queue per polling lcore and as many RX
  * queues as it offers up to that, so the allow list can change at run time without touching
  * the device. Each RX queue is polled by exactly one lcore; responses that land on the wrong
  * lcore are handed to their owner through SPSC rings (aoe_lcore.c).
@@ -394,4 +394,49 @@ aoe_tx_flush(struct aoe_lcore *lc)
 		}
 		tb->count -= sent;
 	}
+}
+
+int
+aoe_iflist_set(const uint16_t *ports, unsigned int nb_ports)
+{
+	struct aoe_engine *e = &aoe_engine;
+	unsigned int i, j;
+
+	if (!e->initialised)
+		return -ENODEV;
+	if (ports == NULL && nb_ports != 0)
+		return -EINVAL;
+	for (i = 0; i < nb_ports; i++)
+		if (ports[i] >= RTE_MAX_ETHPORTS || e->port_index[ports[i]] < 0)
+			return -ENODEV;
+	for (j = 0; j < e->nb_ports; j++) {
+		bool allow = nb_ports == 0;
+
+		for (i = 0; i < nb_ports; i++)
+			if (ports[i] == e->ports[j].port_id)
+				allow = true;
+		if (allow != aoe_port_allowed(j))
+			AOE_LOG(INFO, net, "port %s %s the allow list", e->ports[j].name,
+				allow ? "added to" : "removed from");
+		__atomic_store_n(&e->ports[j].allowed, allow, __ATOMIC_RELEASE);
+	}
+	aoe_stats_ports_publish();
+	return 0;
+}
+
+unsigned int
+aoe_port_list(uint16_t *port_ids, bool *allowed, unsigned int max)
+{
+	struct aoe_engine *e = &aoe_engine;
+	unsigned int i;
+
+	if (!e->initialised)
+		return 0;
+	for (i = 0; i < e->nb_ports && i < max; i++) {
+		if (port_ids != NULL)
+			port_ids[i] = e->ports[i].port_id;
+		if (allowed != NULL)
+			allowed[i] = aoe_port_allowed(i);
+	}
+	return e->nb_ports;
 }
