@@ -9,6 +9,11 @@
  *   hello_bdev [EAL options] -- TARGET [PORT...]
  *   hello_bdev -l 0 --vdev net_af_packet0,iface=eth1 -- e1.1 net_af_packet0
  *
+ * The engine takes only the PORTs named (an appliance keeps its other NICs to itself); with
+ * none named it takes all probed ports, every port the EAL made and no one owns. Either way,
+ * every device given to the EAL (-a, --vdev) must have made a port: one that failed to probe
+ * is an error, not a silently smaller set of paths.
+ *
  * It overwrites the first 64 KiB of TARGET: run it on a scratch disk.
  *
  * Everything runs on the one lcore that calls main(): it is the engine's only polling lcore,
@@ -24,6 +29,8 @@
 #include <string.h>
 
 #include <rte_cycles.h>
+#include <rte_dev.h>
+#include <rte_devargs.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
@@ -49,6 +56,42 @@ io_done(struct aoe_bdev_io *io, int status, void *arg)
 	w->status = status;
 	w->done = true;
 	aoe_bdev_free_io(io);
+}
+
+/*
+ * The EAL goes on when a device fails to probe (a --vdev whose interface does not exist): its
+ * own message is in the log, and the device has no port. Refuse to run on fewer ports than
+ * were given.
+ */
+static int
+check_devices(void)
+{
+	struct rte_eth_dev_info info;
+	struct rte_devargs *da;
+	uint16_t port;
+	int missing = 0;
+
+	RTE_EAL_DEVARGS_FOREACH(NULL, da)
+	{
+		bool found = rte_eth_dev_get_port_by_name(da->name, &port) == 0;
+
+		if (da->policy == RTE_DEV_BLOCKED)
+			continue;
+		/* A PCI device's ports carry the device's name on their rte_device. */
+		RTE_ETH_FOREACH_DEV(port)
+		{
+			if (!found && rte_eth_dev_info_get(port, &info) == 0 &&
+			    strcmp(rte_dev_name(info.device), da->name) == 0)
+				found = true;
+		}
+		if (!found) {
+			fprintf(stderr,
+				"device %s made no DPDK port (the EAL's messages say why)\n",
+				da->name);
+			missing++;
+		}
+	}
+	return missing == 0 ? 0 : -ENODEV;
 }
 
 /* Poll the engine until the I/O behind @w completes; return its status. */
@@ -168,9 +211,15 @@ main(int argc, char **argv)
 	argc -= rc;
 	argv += rc;
 	if (argc < 2 || argc - 2 > AOE_MAX_PORTS) {
-		fprintf(stderr, "usage: hello_bdev [EAL options] -- TARGET [PORT...]\n");
+		fprintf(stderr,
+			"usage: hello_bdev [EAL options] -- TARGET [PORT...]\n"
+			"  PORT: a DPDK port name (net_af_packet0); none: all probed ports\n");
 		rte_eal_cleanup();
 		return 2;
+	}
+	if (check_devices() != 0) {
+		rte_eal_cleanup();
+		return 1;
 	}
 
 	if (aoe_name_parse(argv[1], &(uint16_t){0}, &(uint8_t){0}) != 0) {
@@ -179,9 +228,10 @@ main(int argc, char **argv)
 		return 2;
 	}
 
-	/* Defaults: the calling lcore polls and manages; no port named means every port. */
+	/* Defaults: the calling lcore polls and manages. Ports: the ones named, or all probed. */
 	aoe_conf_init(&conf);
 	conf.program = "hello_bdev";
+	conf.all_ports = argc == 2;
 	for (i = 2; i < argc; i++) {
 		if (rte_eth_dev_get_port_by_name(argv[i], &conf.ports[conf.nb_ports]) != 0) {
 			fprintf(stderr, "no DPDK port named %s\n", argv[i]);

@@ -78,9 +78,28 @@ conf_check(const struct aoe_conf *conf)
 		return -EINVAL;
 	}
 	if (conf->nb_ports > AOE_MAX_PORTS) {
-		AOE_LOG(ERR, net, "%u ports in the allow list: at most %u", conf->nb_ports,
-			AOE_MAX_PORTS);
+		AOE_LOG(ERR, net, "%u ports: at most %u", conf->nb_ports, AOE_MAX_PORTS);
 		return -EINVAL;
+	}
+	/* Taking every port is a choice the application makes, never a default. */
+	if (conf->nb_ports == 0 && !conf->all_ports) {
+		AOE_LOG(ERR, net,
+			"no port given: name the ports in aoe_conf.ports, or set "
+			"aoe_conf.all_ports for every port the EAL probed");
+		return -EINVAL;
+	}
+	if (conf->nb_ports != 0 && conf->all_ports) {
+		AOE_LOG(ERR, net, "aoe_conf names %u ports and sets all_ports: one or the other",
+			conf->nb_ports);
+		return -EINVAL;
+	}
+	for (i = 0; i < conf->nb_ports; i++) {
+		for (j = 0; j < i; j++) {
+			if (conf->ports[j] == conf->ports[i]) {
+				AOE_LOG(ERR, net, "port %u listed twice", conf->ports[i]);
+				return -EINVAL;
+			}
+		}
 	}
 	for (i = 0; i < conf->nb_lcores; i++) {
 		if (conf->lcores[i] >= RTE_MAX_LCORE || (!rte_lcore_is_enabled(conf->lcores[i]) &&
@@ -176,16 +195,8 @@ aoe_init(const struct aoe_conf *conf)
 	if (rc != 0)
 		return rc;
 
-	/* Keep callbacks registered before aoe_init(). */
-	{
-		struct aoe_event_cb_entry cbs[AOE_MAX_EVENT_CBS];
-		unsigned int nb_cbs = e->nb_event_cbs;
-
-		memcpy(cbs, e->event_cbs, sizeof(cbs));
-		memset(e, 0, sizeof(*e));
-		memcpy(e->event_cbs, cbs, sizeof(cbs));
-		e->nb_event_cbs = nb_cbs;
-	}
+	/* Event callbacks live outside the engine (aoe_target.c): they outlast aoe_fini(). */
+	memset(e, 0, sizeof(*e));
 	e->conf = *conf;
 	e->tsc_hz = rte_get_tsc_hz();
 	e->deadsecs_tsc = (uint64_t)conf->deadsecs * e->tsc_hz;

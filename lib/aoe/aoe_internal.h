@@ -34,7 +34,6 @@
 #define AOE_RX_BURST	      32
 #define AOE_TXBUF_SIZE	      256
 #define AOE_HANDOFF_RING_SIZE 2048
-#define AOE_MAX_EVENT_CBS     8
 #define AOE_TARGET_HASH_SIZE  1024 /* power of two, > AOE_MAX_TARGETS */
 
 struct aoe_port {
@@ -236,11 +235,6 @@ struct aoe_lcore {
 	struct aoe_txbuf txbuf[AOE_MAX_PORTS];
 } __rte_cache_aligned;
 
-struct aoe_event_cb_entry {
-	aoe_target_event_cb cb;
-	void *arg;
-};
-
 struct aoe_engine {
 	bool initialised;
 	struct aoe_conf conf;
@@ -256,6 +250,7 @@ struct aoe_engine {
 	unsigned int mgmt_index;
 	int8_t lcore_index[RTE_MAX_LCORE];
 	struct aoe_lcore *lcores; /* nb_lcores entries, cache aligned */
+	uint64_t owner_id;	  /* the ethdev owner that holds the ports while the engine runs */
 	uint16_t nb_ports;
 	struct aoe_port ports[AOE_MAX_PORTS];
 	int8_t port_index[RTE_MAX_ETHPORTS];
@@ -268,8 +263,6 @@ struct aoe_engine {
 	uint32_t discover_round;    /* discovery rounds sent: paths must answer them */
 	uint64_t next_discover_tsc;
 	uint64_t next_state_tsc;
-	unsigned int nb_event_cbs;
-	struct aoe_event_cb_entry event_cbs[AOE_MAX_EVENT_CBS];
 };
 
 extern struct aoe_engine aoe_engine;
