@@ -264,6 +264,9 @@ aoe_fini(void)
 
 	if (!e->initialised)
 		return;
+	/* The bdev layer first: its descriptors are told the bdevs are gone, and it lets go of
+	 * the targets freed below. Then what is still in flight completes as cancelled. */
+	aoe_io_engine_stopping();
 	for (i = 0; i < e->nb_lcores; i++) {
 		struct aoe_lcore *lc = &e->lcores[i];
 

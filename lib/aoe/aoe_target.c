@@ -179,34 +179,6 @@ aoe_target_list(struct aoe_target_info *out, unsigned int max)
 }
 
 int
-aoe_name_parse(const char *name, uint16_t *shelf, uint8_t *slot)
-{
-	unsigned long s, l;
-	const char *p;
-	char *end;
-
-	if (name == NULL || name[0] != 'e' || !isdigit((unsigned char)name[1]))
-		return -EINVAL;
-	p = name + 1;
-	if (p[0] == '0' && isdigit((unsigned char)p[1]))
-		return -EINVAL;
-	s = strtoul(p, &end, 10);
-	if (*end != '.' || s >= AOE_SHELF_BCAST || end - p > 5)
-		return -EINVAL;
-	p = end + 1;
-	if (!isdigit((unsigned char)p[0]) || (p[0] == '0' && isdigit((unsigned char)p[1])))
-		return -EINVAL;
-	l = strtoul(p, &end, 10);
-	if (*end != '\0' || l >= AOE_SLOT_BCAST || end - p > 3)
-		return -EINVAL;
-	if (shelf != NULL)
-		*shelf = (uint16_t)s;
-	if (slot != NULL)
-		*slot = (uint8_t)l;
-	return 0;
-}
-
-int
 aoe_target_info_get(const char *name, struct aoe_target_info *info)
 {
 	struct aoe_target *t;
