@@ -62,10 +62,11 @@ static struct aoe_bdev *
 bdev_create(struct aoe_target *t, uint16_t shelf, uint8_t slot, uint32_t part, uint64_t start,
 	    uint64_t num_blocks)
 {
+	const char *disk = aoe_io_target_name(t); /* e{shelf}.{slot}, as the engine names it */
 	struct aoe_bdev *b = calloc(1, sizeof(*b)), *at;
 
 	if (b == NULL) {
-		AOE_BDEV_LOG(ERR, "e%u.%u: no memory for a bdev", shelf, slot);
+		AOE_BDEV_LOG(ERR, "%s: no memory for a bdev", disk);
 		return NULL;
 	}
 	b->target = t;
@@ -75,9 +76,9 @@ bdev_create(struct aoe_target *t, uint16_t shelf, uint8_t slot, uint32_t part, u
 	b->start = start;
 	b->num_blocks = num_blocks;
 	if (part == 0)
-		snprintf(b->name, sizeof(b->name), "e%u.%u", shelf, slot);
+		snprintf(b->name, sizeof(b->name), "%s", disk);
 	else
-		snprintf(b->name, sizeof(b->name), "e%u.%up%u", shelf, slot, part);
+		snprintf(b->name, sizeof(b->name), "%sp%u", disk, part);
 	TAILQ_INIT(&b->descs);
 	TAILQ_INIT(&b->channels);
 	b->refs = 1;

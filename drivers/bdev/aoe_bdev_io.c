@@ -324,39 +324,53 @@ submit(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, const struct reque
 	return 0;
 }
 
+/* A read, write or write-zeroes of @p num_blocks from block @p offset_blocks on, with the data
+ * in @p buf or, vectored, in @p iov (a NULL or empty array is marked invalid for
+ * request_check()). */
 static int
-bytes_to_blocks(uint64_t offset, uint64_t nbytes, struct request *r)
+data_io(enum aoe_bdev_io_type type, struct aoe_bdev_desc *desc, struct aoe_io_channel *ch,
+	const void *buf, struct iovec *iov, int iovcnt, bool vectored, uint64_t offset_blocks,
+	uint64_t num_blocks, aoe_bdev_io_cb cb, void *cb_arg)
+{
+	/* The engine only reads a write's buffer; the cast keeps one I/O structure. */
+	struct request r = {.type = type,
+			    .buf = vectored ? NULL : (uint8_t *)(uintptr_t)buf,
+			    .iov = vectored ? iov : NULL,
+			    .iovcnt = !vectored			   ? 0
+				      : iov == NULL || iovcnt == 0 ? -1
+								   : iovcnt,
+			    .offset_blocks = offset_blocks,
+			    .num_blocks = num_blocks};
+
+	return submit(desc, ch, &r, cb, cb_arg);
+}
+
+/* The same in bytes, once they are whole blocks. */
+static int
+data_io_bytes(enum aoe_bdev_io_type type, struct aoe_bdev_desc *desc, struct aoe_io_channel *ch,
+	      const void *buf, struct iovec *iov, int iovcnt, bool vectored, uint64_t offset,
+	      uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg)
 {
 	if (nbytes == 0 || offset % AOE_BDEV_BLOCK_SIZE || nbytes % AOE_BDEV_BLOCK_SIZE)
 		return -EINVAL;
-	r->offset_blocks = offset / AOE_BDEV_BLOCK_SIZE;
-	r->num_blocks = nbytes / AOE_BDEV_BLOCK_SIZE;
-	return 0;
+	return data_io(type, desc, ch, buf, iov, iovcnt, vectored, offset / AOE_BDEV_BLOCK_SIZE,
+		       nbytes / AOE_BDEV_BLOCK_SIZE, cb, cb_arg);
 }
 
 int
 aoe_bdev_read_blocks(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, void *buf,
 		     uint64_t offset_blocks, uint64_t num_blocks, aoe_bdev_io_cb cb, void *cb_arg)
 {
-	struct request r = {.type = AOE_BDEV_IO_READ,
-			    .buf = buf,
-			    .offset_blocks = offset_blocks,
-			    .num_blocks = num_blocks};
-
-	return submit(desc, ch, &r, cb, cb_arg);
+	return data_io(AOE_BDEV_IO_READ, desc, ch, buf, NULL, 0, false, offset_blocks, num_blocks,
+		       cb, cb_arg);
 }
 
 int
 aoe_bdev_write_blocks(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, const void *buf,
 		      uint64_t offset_blocks, uint64_t num_blocks, aoe_bdev_io_cb cb, void *cb_arg)
 {
-	/* The engine only reads a write's buffer; the cast keeps one I/O structure. */
-	struct request r = {.type = AOE_BDEV_IO_WRITE,
-			    .buf = (uint8_t *)(uintptr_t)buf,
-			    .offset_blocks = offset_blocks,
-			    .num_blocks = num_blocks};
-
-	return submit(desc, ch, &r, cb, cb_arg);
+	return data_io(AOE_BDEV_IO_WRITE, desc, ch, buf, NULL, 0, false, offset_blocks, num_blocks,
+		       cb, cb_arg);
 }
 
 int
@@ -364,13 +378,8 @@ aoe_bdev_readv_blocks(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, str
 		      int iovcnt, uint64_t offset_blocks, uint64_t num_blocks, aoe_bdev_io_cb cb,
 		      void *cb_arg)
 {
-	struct request r = {.type = AOE_BDEV_IO_READ,
-			    .iov = iov,
-			    .iovcnt = iov == NULL || iovcnt == 0 ? -1 : iovcnt,
-			    .offset_blocks = offset_blocks,
-			    .num_blocks = num_blocks};
-
-	return submit(desc, ch, &r, cb, cb_arg);
+	return data_io(AOE_BDEV_IO_READ, desc, ch, NULL, iov, iovcnt, true, offset_blocks,
+		       num_blocks, cb, cb_arg);
 }
 
 int
@@ -378,57 +387,40 @@ aoe_bdev_writev_blocks(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, st
 		       int iovcnt, uint64_t offset_blocks, uint64_t num_blocks, aoe_bdev_io_cb cb,
 		       void *cb_arg)
 {
-	struct request r = {.type = AOE_BDEV_IO_WRITE,
-			    .iov = iov,
-			    .iovcnt = iov == NULL || iovcnt == 0 ? -1 : iovcnt,
-			    .offset_blocks = offset_blocks,
-			    .num_blocks = num_blocks};
-
-	return submit(desc, ch, &r, cb, cb_arg);
+	return data_io(AOE_BDEV_IO_WRITE, desc, ch, NULL, iov, iovcnt, true, offset_blocks,
+		       num_blocks, cb, cb_arg);
 }
 
 int
 aoe_bdev_read(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, void *buf, uint64_t offset,
 	      uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg)
 {
-	struct request r = {.type = AOE_BDEV_IO_READ, .buf = buf};
-	int rc = bytes_to_blocks(offset, nbytes, &r);
-
-	return rc != 0 ? rc : submit(desc, ch, &r, cb, cb_arg);
+	return data_io_bytes(AOE_BDEV_IO_READ, desc, ch, buf, NULL, 0, false, offset, nbytes, cb,
+			     cb_arg);
 }
 
 int
 aoe_bdev_write(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, const void *buf,
 	       uint64_t offset, uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg)
 {
-	struct request r = {.type = AOE_BDEV_IO_WRITE, .buf = (uint8_t *)(uintptr_t)buf};
-	int rc = bytes_to_blocks(offset, nbytes, &r);
-
-	return rc != 0 ? rc : submit(desc, ch, &r, cb, cb_arg);
+	return data_io_bytes(AOE_BDEV_IO_WRITE, desc, ch, buf, NULL, 0, false, offset, nbytes, cb,
+			     cb_arg);
 }
 
 int
 aoe_bdev_readv(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, struct iovec *iov, int iovcnt,
 	       uint64_t offset, uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg)
 {
-	struct request r = {.type = AOE_BDEV_IO_READ,
-			    .iov = iov,
-			    .iovcnt = iov == NULL || iovcnt == 0 ? -1 : iovcnt};
-	int rc = bytes_to_blocks(offset, nbytes, &r);
-
-	return rc != 0 ? rc : submit(desc, ch, &r, cb, cb_arg);
+	return data_io_bytes(AOE_BDEV_IO_READ, desc, ch, NULL, iov, iovcnt, true, offset, nbytes,
+			     cb, cb_arg);
 }
 
 int
 aoe_bdev_writev(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, struct iovec *iov,
 		int iovcnt, uint64_t offset, uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg)
 {
-	struct request r = {.type = AOE_BDEV_IO_WRITE,
-			    .iov = iov,
-			    .iovcnt = iov == NULL || iovcnt == 0 ? -1 : iovcnt};
-	int rc = bytes_to_blocks(offset, nbytes, &r);
-
-	return rc != 0 ? rc : submit(desc, ch, &r, cb, cb_arg);
+	return data_io_bytes(AOE_BDEV_IO_WRITE, desc, ch, NULL, iov, iovcnt, true, offset, nbytes,
+			     cb, cb_arg);
 }
 
 int
@@ -445,21 +437,16 @@ aoe_bdev_write_zeroes_blocks(struct aoe_bdev_desc *desc, struct aoe_io_channel *
 			     uint64_t offset_blocks, uint64_t num_blocks, aoe_bdev_io_cb cb,
 			     void *cb_arg)
 {
-	struct request r = {.type = AOE_BDEV_IO_WRITE_ZEROES,
-			    .offset_blocks = offset_blocks,
-			    .num_blocks = num_blocks};
-
-	return submit(desc, ch, &r, cb, cb_arg);
+	return data_io(AOE_BDEV_IO_WRITE_ZEROES, desc, ch, NULL, NULL, 0, false, offset_blocks,
+		       num_blocks, cb, cb_arg);
 }
 
 int
 aoe_bdev_write_zeroes(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, uint64_t offset,
 		      uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg)
 {
-	struct request r = {.type = AOE_BDEV_IO_WRITE_ZEROES};
-	int rc = bytes_to_blocks(offset, nbytes, &r);
-
-	return rc != 0 ? rc : submit(desc, ch, &r, cb, cb_arg);
+	return data_io_bytes(AOE_BDEV_IO_WRITE_ZEROES, desc, ch, NULL, NULL, 0, false, offset,
+			     nbytes, cb, cb_arg);
 }
 
 void

@@ -56,13 +56,12 @@ static int
 not_listed(const char *name)
 {
 	struct aoe_target_info info;
-	char target[AOE_NAME_MAX];
-	uint16_t shelf;
-	uint8_t slot;
+	char target[AOE_BDEV_NAME_MAX];
 
-	if (aoe_bdev_name_parse(name, &shelf, &slot, NULL) != 0)
+	if (aoe_bdev_name_parse(name, NULL, NULL, NULL) != 0)
 		return -ENOENT;
-	snprintf(target, sizeof(target), "e%u.%u", shelf, slot);
+	/* e1.1p2's target is e1.1: the name up to its 'p'. */
+	snprintf(target, sizeof(target), "%.*s", (int)strcspn(name, "p"), name);
 	return aoe_target_info_get(target, &info) == 0 && info.state != AOE_TARGET_UP ? -ENODEV
 										      : -ENOENT;
 }

@@ -14,6 +14,7 @@
 #include <rte_cycles.h>
 #include <rte_errno.h>
 
+#include "aoe_app.h"
 #include "aoe_iov.h"
 #include "test_bdev_util.h"
 
@@ -416,15 +417,13 @@ Test(bdev, submit_errnos)
 
 /* ---- data ----------------------------------------------------------------------------------- */
 
-static uint64_t rng = 88172645463325252ull;
+/* The programs' generator (app/common): the same seed, the same cuts and data. */
+static struct aoe_app_rng rng;
 
 static uint64_t
 next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return aoe_app_rng_next(&rng);
 }
 
 /* @p len bytes of @p buf as @p n iovecs cut at random places (some of them empty). */
@@ -455,6 +454,7 @@ Test(bdev, vectored_splits_across_frames)
 	struct iovec iov[AOE_BDEV_IOV_MAX];
 	unsigned int p, round;
 
+	aoe_app_rng_seed(&rng, 8);
 	for (p = 0; p < 4; p++) {
 		fake_payload_set(payloads[p]);
 		for (round = 0; round < 25; round++) {

@@ -7,7 +7,6 @@
  * tables (overlapping entries, a bad CRC, a loop of EBRs, a table that cannot be read) give
  * no partitions and a log line.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <rte_log.h>
 
 #include "test_bdev_util.h"
+#include "test_util.h"
 
 #define SECTORS 32768 /* 16 MiB */
 
@@ -24,20 +24,6 @@ static uint8_t *image;
 static char *log_buf;
 static size_t log_len;
 static FILE *log_f;
-
-static void
-run(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	cr_assert_eq(rc, 0, "'%s' failed (%d): scripts/setup.sh installs fdisk and gdisk", cmd, rc);
-}
 
 /* A 16 MiB image with the table @p tool writes from @p script, in memory. */
 static void
@@ -51,9 +37,9 @@ image_make(const char *tool, const char *script)
 	cr_assert_eq(ftruncate(fd, (off_t)SECTORS * 512), 0);
 	close(fd);
 	if (strcmp(tool, "sfdisk") == 0)
-		run("printf '%s' | sfdisk -q %s >/dev/null", script, path);
+		test_run("printf '%s' | sfdisk -q %s >/dev/null", script, path);
 	else
-		run("sgdisk %s %s >/dev/null", script, path);
+		test_run("sgdisk %s %s >/dev/null", script, path);
 	image = malloc((size_t)SECTORS * 512);
 	f = fopen(path, "rb");
 	cr_assert(image != NULL && f != NULL);

@@ -33,6 +33,7 @@
 #include <rte_errno.h>
 
 #include "aoe.h"
+#include "aoe_app.h"
 #include "aoe_bdev.h"
 
 static unsigned int deadsecs = 5;
@@ -136,15 +137,12 @@ cmd_list(unsigned int wait_ms)
 
 /* ---- verify --------------------------------------------------------------------------------- */
 
-static uint64_t rng;
+static struct aoe_app_rng rng;
 
 static uint64_t
 next_rand(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return aoe_app_rng_next(&rng);
 }
 
 /* @p len bytes of @p buf in iovecs cut at random places, none longer than 3000 bytes. */
@@ -184,7 +182,7 @@ cmd_verify(const char *name, uint64_t bytes, uint64_t seed, const char *out_path
 		printf("FAIL: no channel or memory\n");
 		return 1;
 	}
-	rng = seed | 1;
+	aoe_app_rng_seed(&rng, seed);
 	for (i = 0; i < bytes; i++)
 		pattern[i] = (uint8_t)next_rand();
 	for (off = 0; off < bytes; off += CHUNK) {
