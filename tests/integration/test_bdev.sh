@@ -9,7 +9,8 @@
 # partition's end stays inside it; after REMOVE nothing is left in flight, new I/O is refused
 # and the target stays down,closewait until the close (REMOVE with I/O held in flight across
 # it: tests/unit/test_aoe_bdev.c); open and close race the target going down and up from a
-# control thread; aoe_init, aoe_fini, aoe_init again.
+# control thread; aoe_init, aoe_fini, aoe_init again; the ports aoe_init takes (named, or
+# all_ports next to a port the application owns) and gives back.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
@@ -103,6 +104,22 @@ t_check "... the last block holds what was written" \
 t_check "... the next partition's first block is untouched" \
 	cmp <(head -c 512 /dev/zero | tr '\0' '\253') \
 	<(dd if="$IMG1" bs=512 skip=$((p1_end + 1)) count=1 status=none)
+
+# ---- the ports aoe_init takes, and ethdev ownership ----------------------------------------------
+t_dpdk_args "$N-ports" "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=1" net_null0
+t_check "aoe_init: ports named or all_ports, never neither or both; a missing port refused" \
+	t_timeout 60 "$CHECK" -l 0 "${T_DPDK_ARGS[@]}" -- ports net_af_packet0 net_null0
+OUT=$T_OUT
+for line in "no port named: Invalid argument" "ports and all_ports: Invalid argument" \
+	"a port that does not exist: No such device" \
+	"the application's port named: Device or resource busy" \
+	"all ports: the engine drives 1 port(s)" \
+	"net_af_packet0 owned by 'libaoe (aoe-bdev-check)', net_null0 by 'the application'" \
+	"after aoe_fini: net_af_packet0 has no owner" "our port named, after aoe_fini: ok"; do
+	t_check "... $line" grep -qxF "$line" <<<"$OUT"
+done
+t_check "... the log names the other owner" \
+	grep -q "port 1 is owned by 'the application': not taken" <<<"$OUT"
 
 # ---- aoe_init, aoe_fini, aoe_init ------------------------------------------------------------
 t_check "aoe_init, I/O, aoe_fini, three times in one process" run initfini e1.2p1 3

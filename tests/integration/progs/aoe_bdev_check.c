@@ -18,6 +18,8 @@
  *     initfini NAME TIMES     aoe_init, open, write and read back, close, aoe_fini, TIMES times
  *     race NAME SECONDS       a control thread opens and closes NAME as fast as it can while
  *                             the main lcore polls (the test takes the target down and up)
+ *     ports AOE_PORT APP_PORT aoe_init's choice of ports: named, all_ports, refusals, and
+ *                             ethdev ownership (APP_PORT owned by "the application" first)
  *
  * Prints what it saw on stdout, "FAIL: ..." for anything that went wrong, and exits 1 then.
  */
@@ -31,6 +33,7 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 
 #include "aoe.h"
 #include "aoe_app.h"
@@ -503,6 +506,109 @@ cmd_race(const char *name, unsigned int seconds)
 	return failures != 0;
 }
 
+/* ---- ports ---------------------------------------------------------------------------------- */
+
+static int
+init_with(const uint16_t *ports, unsigned int n, bool all)
+{
+	struct aoe_conf conf;
+	unsigned int i;
+
+	aoe_conf_init(&conf);
+	for (i = 0; i < n; i++)
+		conf.ports[i] = ports[i];
+	conf.nb_ports = (uint16_t)n;
+	conf.all_ports = all;
+	conf.program = "aoe-bdev-check";
+	return aoe_init(&conf);
+}
+
+static void
+expect_init(const char *what, int want, const uint16_t *ports, unsigned int n, bool all)
+{
+	int rc = init_with(ports, n, all);
+
+	if (rc == 0)
+		aoe_fini();
+	if (rc != want)
+		FAIL("%s: aoe_init %d, want %d", what, rc, want);
+	else
+		printf("%s: %s\n", what, rc == 0 ? "ok" : strerror(-rc));
+}
+
+/* Whose the port is now, in @p o: "" when nobody's. */
+static const char *
+owner_of(uint16_t port, struct rte_eth_dev_owner *o)
+{
+	if (rte_eth_dev_owner_get(port, o) != 0 || o->id == RTE_ETH_DEV_NO_OWNER)
+		o->name[0] = '\0';
+	return o->name;
+}
+
+/*
+ * The ports the engine takes: the ones named, or all ownerless ones when all_ports says so;
+ * an application's own port (net_null0 here, owned before aoe_init) is never taken.
+ */
+static int
+cmd_ports(const char *aoe_name, const char *app_name)
+{
+	struct rte_eth_dev_owner mine = {.name = "the application"}, o1, o2;
+	uint16_t aoe_port, app_port, none = RTE_MAX_ETHPORTS - 1;
+	struct aoe_conf conf;
+	uint16_t ids[AOE_MAX_PORTS];
+	bool allowed[AOE_MAX_PORTS];
+	int rc;
+
+	if (rte_eth_dev_get_port_by_name(aoe_name, &aoe_port) != 0 ||
+	    rte_eth_dev_get_port_by_name(app_name, &app_port) != 0) {
+		FAIL("no port %s or %s", aoe_name, app_name);
+		return 1;
+	}
+	aoe_conf_init(&conf);
+	if ((rc = aoe_ports_max_lcores(&conf)) != -EINVAL)
+		FAIL("aoe_ports_max_lcores without ports: %d", rc);
+	conf.all_ports = true;
+	printf("max lcores, all ports: %d\n", aoe_ports_max_lcores(&conf));
+	expect_init("no port named", -EINVAL, NULL, 0, false);
+	expect_init("ports and all_ports", -EINVAL, &aoe_port, 1, true);
+	expect_init("a port named twice", -EINVAL, (uint16_t[]){aoe_port, aoe_port}, 2, false);
+	expect_init("a port that does not exist", -ENODEV, &none, 1, false);
+	if (aoe_init(NULL) != -EINVAL)
+		FAIL("aoe_init(NULL)");
+	/* The application owns one port: named, it is refused; all_ports leaves it alone. */
+	if (rte_eth_dev_owner_new(&mine.id) != 0 || rte_eth_dev_owner_set(app_port, &mine) != 0) {
+		FAIL("the application cannot own %s", app_name);
+		return 1;
+	}
+	expect_init("the application's port named", -EBUSY, &app_port, 1, false);
+	expect_init("ours and the application's named", -EBUSY, (uint16_t[]){aoe_port, app_port}, 2,
+		    false);
+	if (owner_of(aoe_port, &o1)[0] != '\0')
+		FAIL("%s still owned after a refused aoe_init: '%s'", aoe_name, o1.name);
+	rc = init_with(NULL, 0, true);
+	if (rc != 0) {
+		FAIL("all_ports next to the application's port: %s", strerror(-rc));
+		return 1;
+	}
+	printf("all ports: the engine drives %u port(s)\n", aoe_port_list(ids, allowed, 16));
+	if (aoe_port_list(ids, allowed, 16) != 1 || ids[0] != aoe_port)
+		FAIL("all_ports took another port than %s", aoe_name);
+	printf("%s owned by '%s', %s by '%s'\n", aoe_name, owner_of(aoe_port, &o1), app_name,
+	       owner_of(app_port, &o2));
+	if (strcmp(o1.name, "libaoe (aoe-bdev-check)") != 0 ||
+	    strcmp(o2.name, "the application") != 0)
+		FAIL("owners wrong");
+	aoe_fini();
+	if (owner_of(aoe_port, &o1)[0] != '\0')
+		FAIL("%s still owned after aoe_fini: '%s'", aoe_name, o1.name);
+	else
+		printf("after aoe_fini: %s has no owner\n", aoe_name);
+	/* And named: the same port again, after the engine gave it back. */
+	expect_init("our port named, after aoe_fini", 0, &aoe_port, 1, false);
+	rte_eth_dev_owner_unset(app_port, mine.id);
+	return failures != 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -519,6 +625,11 @@ main(int argc, char **argv)
 		argv += 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 4 && strcmp(argv[1], "ports") == 0) {
+		rc = cmd_ports(argv[2], argv[3]);
+		rte_eal_cleanup();
+		return rc;
+	}
 	engine_start();
 	if (argc == 3 && strcmp(argv[1], "list") == 0)
 		rc = cmd_list((unsigned int)atoi(argv[2]));
