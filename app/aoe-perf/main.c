@@ -24,6 +24,7 @@
 #include "aoe.h"
 #include "aoe_app.h"
 #include "aoe_app_eal.h"
+#include "aoe_app_engine.h"
 #include "aoe_bdev.h"
 #include "perf.h"
 
@@ -168,23 +169,29 @@ wait_target(const char *name, unsigned int wait_ms)
 	return -ENODEV;
 }
 
+/* The worker lcores that poll the engine (conf.lcores after the main one): the ports may have
+ * fewer queues than the EAL has lcores, and the others then stay idle. */
+static unsigned int poll_workers[AOE_MAX_LCORES];
+static unsigned int nb_poll_workers;
+
+#define FOREACH_POLL_WORKER(i, lcore)                                                              \
+	for ((i) = 0; (i) < nb_poll_workers && ((lcore) = poll_workers[i], 1); (i)++)
+
 static int
 engine_start(const struct perf_opts *opts)
 {
 	struct aoe_conf conf;
-	unsigned int lcore;
+	unsigned int i;
 	int rc;
 
-	if (rte_lcore_count() > AOE_MAX_LCORES) {
-		fprintf(stderr, "aoe-perf: %u lcores given, the engine polls at most %u\n",
-			rte_lcore_count(), AOE_MAX_LCORES);
-		return -EINVAL;
-	}
 	aoe_conf_init(&conf);
-	conf.nb_lcores = 0;
-	RTE_LCORE_FOREACH(lcore)
-	conf.lcores[conf.nb_lcores++] = lcore;
-	conf.mgmt_lcore = rte_get_main_lcore();
+	/* Every port the EAL made from the devices given to it (each checked to exist). */
+	conf.all_ports = true;
+	rc = aoe_app_engine_lcores("aoe-perf", &conf);
+	if (rc != 0)
+		return rc;
+	for (i = 1; i < conf.nb_lcores; i++)
+		poll_workers[nb_poll_workers++] = conf.lcores[i];
 	if (opts->maxout != 0)
 		conf.maxout = (uint16_t)opts->maxout;
 	if (opts->deadsecs_set)
@@ -212,7 +219,7 @@ run_jobs(struct perf_run *run, struct perf_job *jobs, unsigned int nb_jobs, doub
 	bool all;
 	int rc = 0;
 
-	if (rte_lcore_count() == 1) {
+	if (nb_poll_workers == 0) {
 		jobs[0].ch = aoe_bdev_get_io_channel(run->desc, jobs[0].depth);
 		if (jobs[0].ch == NULL) {
 			rc = -rte_errno;
@@ -240,7 +247,7 @@ run_jobs(struct perf_run *run, struct perf_job *jobs, unsigned int nb_jobs, doub
 	do {
 		aoe_lcore_poll();
 		all = true;
-		RTE_LCORE_FOREACH_WORKER(lcore)
+		FOREACH_POLL_WORKER(i, lcore)
 		all &= __atomic_load_n(&workers[lcore].ready, __ATOMIC_ACQUIRE) != 0;
 	} while (!all);
 	for (i = 0; i < nb_jobs; i++) {
@@ -259,11 +266,11 @@ run_jobs(struct perf_run *run, struct perf_job *jobs, unsigned int nb_jobs, doub
 		end = rte_rdtsc();
 		perf_progress_tick(end, &prog);
 		all = true;
-		RTE_LCORE_FOREACH_WORKER(lcore)
+		FOREACH_POLL_WORKER(i, lcore)
 		all &= __atomic_load_n(&workers[lcore].finished, __ATOMIC_ACQUIRE) != 0;
 	} while (!all);
 	*seconds = (double)(end - start) / (double)run->tsc_hz;
-	RTE_LCORE_FOREACH_WORKER(lcore)
+	FOREACH_POLL_WORKER(i, lcore)
 	{
 		if (workers[lcore].rc != 0 && rc == 0) {
 			rc = workers[lcore].rc;
@@ -312,7 +319,7 @@ benchmark(const struct perf_opts *opts, struct perf_run *run)
 	res.tsc_hz = run->tsc_hz;
 
 	/* Every job needs at least one slot and one I/O of the pass. */
-	nb_workers = rte_lcore_count() - 1;
+	nb_workers = nb_poll_workers;
 	nb_jobs = RTE_MAX(nb_workers, 1u);
 	nb_jobs = RTE_MIN(nb_jobs, opts->depth);
 	if (run->region.nb_ios < nb_jobs)
@@ -327,7 +334,9 @@ benchmark(const struct perf_opts *opts, struct perf_run *run)
 		rc = perf_job_setup(&jobs[0], run, 0, 1, rte_lcore_id());
 		i = rc == 0 ? 1 : 0;
 	} else {
-		RTE_LCORE_FOREACH_WORKER(lcore)
+		unsigned int w;
+
+		FOREACH_POLL_WORKER(w, lcore)
 		{
 			if (i == nb_jobs)
 				break;
@@ -386,6 +395,7 @@ main(int argc, char **argv)
 	struct perf_run run = {.opts = &opts};
 	struct sigaction sa;
 	unsigned int lcore;
+	unsigned int i;
 	uint16_t shelf;
 	uint8_t slot;
 	char err[512];
@@ -435,7 +445,7 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		return EXIT_FAILURE;
 	}
-	RTE_LCORE_FOREACH_WORKER(lcore)
+	FOREACH_POLL_WORKER(i, lcore)
 	rte_eal_remote_launch(worker_main, &run, lcore);
 	workers_launched = true;
 

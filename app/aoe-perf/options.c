@@ -65,6 +65,11 @@ perf_options_usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 		"usage: %s [EAL options] -- -T TARGET -w WORKLOAD -o IO_BYTES -q DEPTH [options]\n"
+		"Ports: all probed ports, every port the EAL makes from the devices given to it\n"
+		"(-a, --vdev; a device that makes none is an error). Lcores: the EAL's, as many "
+		"as\n"
+		"the ports have queue pairs (said on stderr when fewer); jobs run on the polling\n"
+		"workers, or on the main lcore when it polls alone.\n"
 		"  -T TARGET             target name, e{shelf}.{slot} (e.g. e1.1)\n"
 		"  -w WORKLOAD           read, write, randread, randwrite, rw, randrw, verify or "
 		"flush\n"

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_dev.h>
 #include <rte_devargs.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -91,16 +92,32 @@ aoe_app_eal_init(const char *prog, int argc, char **argv)
 	exit(EXIT_FAILURE);
 }
 
+/* Whether the EAL made a port of the device @p name (a vdev's port bears its name; a PCI
+ * device's ports are on the device of that name). */
+static bool
+device_has_port(const char *name)
+{
+	struct rte_eth_dev_info info;
+	uint16_t port;
+
+	if (rte_eth_dev_get_port_by_name(name, &port) == 0)
+		return true;
+	for (port = rte_eth_find_next(0); port < RTE_MAX_ETHPORTS;
+	     port = rte_eth_find_next(port + 1)) {
+		if (rte_eth_dev_info_get(port, &info) == 0 && info.device != NULL &&
+		    strcmp(rte_dev_name(info.device), name) == 0)
+			return true;
+	}
+	return false;
+}
+
 int
 aoe_app_eal_ports(const char *prog)
 {
 	struct rte_devargs *da;
 	char iface[IF_NAMESIZE + 1];
-	unsigned int given = 0;
-	uint16_t port;
+	unsigned int given = 0, failed = 0;
 
-	if (rte_eth_dev_count_avail() > 0)
-		return 0;
 	RTE_EAL_DEVARGS_FOREACH(NULL, da)
 	{
 		const char *args = da->args != NULL ? da->args : "";
@@ -108,25 +125,34 @@ aoe_app_eal_ports(const char *prog)
 		if (da->policy == RTE_DEV_BLOCKED)
 			continue;
 		given++;
-		if (rte_eth_dev_get_port_by_name(da->name, &port) == 0)
+		if (device_has_port(da->name))
 			continue;
+		failed++;
 		if (aoe_app_devarg(args, "iface", iface, sizeof(iface)) &&
 		    if_nametoindex(iface) == 0)
 			fprintf(stderr,
-				"%s: no Ethernet port: device %s made none: interface %s (its "
-				"iface=) does not exist\n",
+				"%s: device %s made no Ethernet port: interface %s (its iface=) "
+				"does not exist\n",
 				prog, da->name, iface);
 		else
 			fprintf(stderr,
-				"%s: no Ethernet port: device %s%s%s made none (its driver's "
-				"messages above say why)\n",
+				"%s: device %s%s%s made no Ethernet port (its driver's messages "
+				"above say why)\n",
 				prog, da->name, args[0] != '\0' ? "," : "", args);
 	}
-	if (given == 0)
+	if (failed != 0) {
 		fprintf(stderr,
-			"%s: no Ethernet port: give the EAL a device (-a PCI_ADDRESS, or --no-pci "
-			"--vdev net_af_packet0,iface=IFACE)\n",
-			prog);
+			"%s: %u of the %u devices given to the EAL made no port: every device "
+			"given must work (remove the ones that cannot)\n",
+			prog, failed, given);
+		return -ENODEV;
+	}
+	if (rte_eth_dev_count_avail() > 0)
+		return 0;
+	fprintf(stderr,
+		"%s: no Ethernet port: give the EAL a device (-a PCI_ADDRESS, or --no-pci "
+		"--vdev net_af_packet0,iface=IFACE)\n",
+		prog);
 	return -ENODEV;
 }
 

@@ -16,9 +16,10 @@
 int aoe_app_eal_init(const char *prog, int argc, char **argv);
 
 /**
- * After the EAL: whether it made any Ethernet port. When it made none, print which device
- * given to it made none and why, as far as can be told (a --vdev whose interface does not
- * exist), or that no device was given.
+ * After the EAL: whether every device given to it (-a, --vdev) made an Ethernet port, and it
+ * made at least one. A device that made none is an error (a program never runs on fewer
+ * ports than it was given): print which and why, as far as can be told (a --vdev whose
+ * interface does not exist), or that no device was given.
  * @return 0 or -ENODEV.
  */
 int aoe_app_eal_ports(const char *prog);

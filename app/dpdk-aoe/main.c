@@ -35,6 +35,7 @@
 
 #include "aoe_app.h"
 #include "aoe_app_eal.h"
+#include "aoe_app_engine.h"
 #include "aoe_app_status.h"
 #include "aoe_shm_read.h"
 #include "config.h"
@@ -99,11 +100,14 @@ leave(int code)
 	exit(code);
 }
 
+/*
+ * dpdk-aoe drives every port the EAL made from the devices it was given (all of them must
+ * have made one: aoe_app_eal_ports()); --iflist is the allow list those ports start with.
+ */
 static void
-fill_conf(const struct options *opts, struct aoe_conf *conf)
+fill_conf(const struct options *opts, struct aoe_conf *conf, uint16_t *allow, uint16_t *nb_allow)
 {
 	char err[256];
-	unsigned int lcore;
 	const struct options_port_ops ops = {
 		.id_valid = port_id_valid,
 		.by_name = port_by_name,
@@ -111,31 +115,23 @@ fill_conf(const struct options *opts, struct aoe_conf *conf)
 
 	aoe_conf_init(conf);
 	conf->program = "dpdk-aoe";
+	conf->all_ports = true;
 	conf->maxout = opts->maxout;
 	conf->deadsecs = opts->deadsecs;
 	conf->discover_interval_s = opts->discover_interval_s;
-	if (options_resolve_ports(opts, &ops, conf->ports, &conf->nb_ports, err, sizeof(err)) !=
-	    0) {
+	if (options_resolve_ports(opts, &ops, allow, nb_allow, err, sizeof(err)) != 0) {
 		fprintf(stderr, "dpdk-aoe: %s\n", err);
 		leave(AOE_APP_EXIT_USAGE);
 	}
-
-	conf->mgmt_lcore = rte_get_main_lcore();
-	conf->nb_lcores = 0;
 	if (opts->status || opts->acl_action != OPTIONS_ACL_NONE) {
 		/* One-shot runs poll from the main lcore alone: no queue may be left unpolled. */
-		conf->lcores[conf->nb_lcores++] = conf->mgmt_lcore;
+		conf->mgmt_lcore = rte_get_main_lcore();
+		conf->nb_lcores = 1;
+		conf->lcores[0] = conf->mgmt_lcore;
 		return;
 	}
-	RTE_LCORE_FOREACH(lcore)
-	{
-		if (conf->nb_lcores == AOE_MAX_LCORES) {
-			fprintf(stderr, "dpdk-aoe: %u lcores given; allowed: at most %d (EAL -l)\n",
-				rte_lcore_count(), AOE_MAX_LCORES);
-			leave(AOE_APP_EXIT_USAGE);
-		}
-		conf->lcores[conf->nb_lcores++] = lcore;
-	}
+	if (aoe_app_engine_lcores("dpdk-aoe", conf) != 0)
+		leave(AOE_APP_EXIT_USAGE);
 }
 
 static struct aoe_target_info *
@@ -367,11 +363,12 @@ stop_nbd(void)
 static int
 run_daemon(const struct aoe_conf *conf)
 {
-	unsigned int lcore;
+	unsigned int lcore, i;
 	int ret, code = EXIT_SUCCESS;
 
-	RTE_LCORE_FOREACH_WORKER(lcore)
-	{
+	/* conf->lcores[0] is the main lcore; lcores the ports have no queue for stay idle. */
+	for (i = 1; i < conf->nb_lcores; i++) {
+		lcore = conf->lcores[i];
 		ret = rte_eal_remote_launch(worker_main, NULL, lcore);
 		if (ret != 0) {
 			fprintf(stderr, "dpdk-aoe: cannot launch lcore %u: %s\n", lcore,
@@ -397,8 +394,8 @@ run_daemon(const struct aoe_conf *conf)
 		aoe_nbd_poll();
 	}
 	stop_nbd();
-	RTE_LCORE_FOREACH_WORKER(lcore)
-	{
+	for (i = 1; i < conf->nb_lcores; i++) {
+		lcore = conf->lcores[i];
 		ret = rte_eal_wait_lcore(lcore);
 		if (ret < 0) {
 			fprintf(stderr, "dpdk-aoe: lcore %u stopped: %s\n", lcore, strerror(-ret));
@@ -413,6 +410,7 @@ main(int argc, char **argv)
 {
 	struct options cli, opts;
 	struct aoe_conf conf;
+	uint16_t allow[AOE_MAX_PORTS], nb_allow = 0;
 	char err[512];
 	bool oneshot;
 	int ret, code;
@@ -450,7 +448,7 @@ main(int argc, char **argv)
 		leave(EXIT_FAILURE);
 	}
 
-	fill_conf(&opts, &conf);
+	fill_conf(&opts, &conf, allow, &nb_allow);
 	oneshot = opts.status || opts.acl_action != OPTIONS_ACL_NONE;
 	if (!oneshot) {
 		ret = aoe_target_event_register(on_target_event, NULL);
@@ -469,6 +467,14 @@ main(int argc, char **argv)
 		leave(EXIT_FAILURE);
 	}
 
+	if (nb_allow != 0) {
+		ret = aoe_iflist_set(allow, nb_allow);
+		if (ret != 0) {
+			fprintf(stderr, "dpdk-aoe: --iflist: %s\n", strerror(-ret));
+			aoe_fini();
+			leave(EXIT_FAILURE);
+		}
+	}
 	if (!oneshot)
 		start_nbd(&opts, &conf);
 	if (opts.acl_action != OPTIONS_ACL_NONE)

@@ -1,160 +1,334 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The block device shim: bdevs over targets, descriptors, per-lcore channels and the I/O
- * objects they hand out. A channel owns a fixed array of I/O objects (no allocation per I/O)
- * and submits into its lcore's session with the target.
+ * The bdevs: one per target that is up and one per partition on it, kept in a list sorted by
+ * name; their descriptors; the target events that create and remove them. Engine events come
+ * through aoe_target_event_register() (registered before main(), so none is missed) and the
+ * engine's stop through aoe_io_stop_register().
  */
+#include <ctype.h>
 #include <errno.h>
-#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_errno.h>
-#include <rte_lcore.h>
-#include <rte_malloc.h>
-#include <rte_spinlock.h>
 
-#include "aoe_bdev.h"
-#include "aoe_internal.h"
-#include "aoe_log.h"
+#include "aoe_bdev_internal.h"
 
-#define AOE_CHANNEL_DEPTH_DEFAULT 1024
+RTE_LOG_REGISTER(aoe_logtype_bdev, aoe.bdev, INFO);
 
-struct aoe_bdev {
-	struct aoe_target *target;
-	TAILQ_HEAD(, aoe_bdev_desc) descs;
-};
+rte_spinlock_recursive_t aoe_bdev_lock = RTE_SPINLOCK_RECURSIVE_INITIALIZER;
+uint32_t aoe_bdev_epoch;
 
-struct aoe_bdev_desc {
-	TAILQ_ENTRY(aoe_bdev_desc) link;
-	struct aoe_bdev *bdev;
-	bool write;
-	aoe_bdev_event_cb event_cb;
-	void *event_ctx;
-};
+/* Every bdev alive: registered ones (not removed), and removed ones still referenced. */
+static TAILQ_HEAD(, aoe_bdev) bdevs = TAILQ_HEAD_INITIALIZER(bdevs);
+static int events_rc = -EAGAIN; /* registration of the engine callbacks */
 
-struct aoe_bdev_io {
-	struct aoe_io io; /* first: the engine completes this */
-	struct aoe_io_channel *ch;
-	aoe_bdev_io_cb cb;
-	void *cb_arg;
-	TAILQ_ENTRY(aoe_bdev_io) link; /* the channel's free list */
-	uint64_t zeroes_left;	       /* write-zeroes: sectors after the chunk in flight */
-};
+static int
+bdev_order(const struct aoe_bdev *a, uint16_t shelf, uint8_t slot, uint32_t part)
+{
+	if (a->shelf != shelf)
+		return a->shelf < shelf ? -1 : 1;
+	if (a->slot != slot)
+		return a->slot < slot ? -1 : 1;
+	return a->part < part ? -1 : a->part > part;
+}
 
-struct aoe_io_channel {
-	struct aoe_bdev *bdev;
-	struct aoe_session *session;
-	unsigned int lcore_id;
-	unsigned int depth;
-	unsigned int in_flight;
-	TAILQ_HEAD(, aoe_bdev_io) free_ios;
-	struct aoe_bdev_io ios[];
-};
+void
+aoe_bdev_ref(struct aoe_bdev *b)
+{
+	b->refs++;
+}
 
-static struct aoe_bdev bdevs[AOE_MAX_TARGETS];
-static bool events_registered;
-/*
- * bdevs[] and their descriptor lists: open and close come from any thread,
- * events from the management lcore. Recursive, so that an event callback may close its
- * descriptor.
- */
-static rte_spinlock_recursive_t bdevs_lock = RTE_SPINLOCK_RECURSIVE_INITIALIZER;
-/* What write-zeroes writes from: in .bss, so it costs no memory until the first use. */
-static uint8_t zeroes[AOE_BDEV_ZEROES_CHUNK];
+void
+aoe_bdev_unref(struct aoe_bdev *b)
+{
+	if (--b->refs != 0)
+		return;
+	TAILQ_REMOVE(&bdevs, b, link);
+	free(b);
+}
+
+static bool
+bdev_removed(const struct aoe_bdev *b)
+{
+	return __atomic_load_n(&b->removed, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* A new bdev, referenced by the list, at its place in it. */
+static struct aoe_bdev *
+bdev_create(struct aoe_target *t, uint16_t shelf, uint8_t slot, uint32_t part, uint64_t start,
+	    uint64_t num_blocks)
+{
+	const char *disk = aoe_io_target_name(t); /* e{shelf}.{slot}, as the engine names it */
+	struct aoe_bdev *b = calloc(1, sizeof(*b)), *at;
+
+	if (b == NULL) {
+		AOE_BDEV_LOG(ERR, "%s: no memory for a bdev", disk);
+		return NULL;
+	}
+	b->target = t;
+	b->shelf = shelf;
+	b->slot = slot;
+	b->part = part;
+	b->start = start;
+	b->num_blocks = num_blocks;
+	if (part == 0)
+		snprintf(b->name, sizeof(b->name), "%s", disk);
+	else
+		snprintf(b->name, sizeof(b->name), "%sp%u", disk, part);
+	TAILQ_INIT(&b->descs);
+	TAILQ_INIT(&b->channels);
+	b->refs = 1;
+	TAILQ_FOREACH(at, &bdevs, link)
+	{
+		if (bdev_order(at, shelf, slot, part) > 0)
+			break;
+	}
+	if (at != NULL)
+		TAILQ_INSERT_BEFORE(at, b, link);
+	else
+		TAILQ_INSERT_TAIL(&bdevs, b, link);
+	return b;
+}
 
 static struct aoe_bdev *
-bdev_of(struct aoe_target *t)
+bdev_find(uint16_t shelf, uint8_t slot, uint32_t part)
 {
-	unsigned int i;
+	struct aoe_bdev *b;
 
-	for (i = 0; i < AOE_MAX_TARGETS; i++) {
-		if (bdevs[i].target == t)
-			return &bdevs[i];
-		if (bdevs[i].target == NULL) {
-			bdevs[i].target = t;
-			TAILQ_INIT(&bdevs[i].descs);
-			return &bdevs[i];
-		}
+	TAILQ_FOREACH(b, &bdevs, link)
+	{
+		if (!bdev_removed(b) && bdev_order(b, shelf, slot, part) == 0)
+			return b;
 	}
 	return NULL;
 }
 
-/* Engine events become bdev events for every descriptor open on that target. */
+struct aoe_bdev *
+aoe_bdev_disk_find(const struct aoe_target *t)
+{
+	struct aoe_bdev *b;
+
+	TAILQ_FOREACH(b, &bdevs, link)
+	{
+		if (!bdev_removed(b) && b->part == 0 && b->target == t)
+			return b;
+	}
+	return NULL;
+}
+
+struct aoe_bdev *
+aoe_bdev_part_register(struct aoe_bdev *disk, const struct aoe_part *p)
+{
+	return bdev_create(disk->target, disk->shelf, disk->slot, p->number, p->start, p->sectors);
+}
+
+void
+aoe_bdev_parts_foreach(struct aoe_bdev *disk, void (*fn)(struct aoe_bdev *part, void *arg),
+		       void *arg)
+{
+	struct aoe_bdev *b, *next;
+
+	for (b = TAILQ_FIRST(&bdevs); b != NULL; b = next) {
+		next = TAILQ_NEXT(b, link);
+		if (!bdev_removed(b) && b->part != 0 && b->target == disk->target)
+			fn(b, arg);
+	}
+}
+
+static void
+bdev_event(struct aoe_bdev *b, enum aoe_bdev_event_type type)
+{
+	struct aoe_bdev_desc *desc, *next;
+
+	/* A callback may close its descriptor: take the next one first, keep the bdev. */
+	aoe_bdev_ref(b);
+	for (desc = TAILQ_FIRST(&b->descs); desc != NULL; desc = next) {
+		next = TAILQ_NEXT(desc, link);
+		if (desc->event_cb != NULL)
+			desc->event_cb(type, b, desc->event_ctx);
+	}
+	aoe_bdev_unref(b);
+}
+
+void
+aoe_bdev_remove(struct aoe_bdev *b, const char *why)
+{
+	if (bdev_removed(b))
+		return;
+	__atomic_store_n(&b->removed, 1, __ATOMIC_RELEASE);
+	if (!TAILQ_EMPTY(&b->descs))
+		AOE_BDEV_LOG(INFO, "%s removed (%s): its descriptors are told", b->name, why);
+	bdev_event(b, AOE_BDEV_EVENT_REMOVE);
+	aoe_bdev_unref(b); /* the list's reference */
+}
+
+/* Remove a disk and its partitions, the partitions first. */
+static void
+disk_remove(struct aoe_bdev *disk, const char *why)
+{
+	struct aoe_bdev *parts[AOE_BDEV_PART_MAX], *b;
+	unsigned int n = 0, i;
+
+	TAILQ_FOREACH(b, &bdevs, link)
+	{
+		if (b != disk && b->target == disk->target && !bdev_removed(b) &&
+		    n < RTE_DIM(parts)) {
+			aoe_bdev_ref(b);
+			parts[n++] = b;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		aoe_bdev_remove(parts[i], why);
+		aoe_bdev_unref(parts[i]);
+	}
+	aoe_bdev_remove(disk, why);
+}
+
+/* Engine events, on the management lcore: bdevs come and go with their targets. */
 static void
 target_event(enum aoe_target_event event, const struct aoe_target_info *info, void *arg)
 {
-	enum aoe_bdev_event_type type;
-	struct aoe_bdev_desc *desc, *tmp;
-	struct aoe_target *t;
-	unsigned int i;
+	struct aoe_target *t = aoe_io_target_find(info->shelf, info->slot);
+	struct aoe_bdev *disk;
 
-	(void)arg;
-	if (event == AOE_EVENT_TARGET_DOWN)
-		type = AOE_BDEV_EVENT_REMOVE;
-	else if (event == AOE_EVENT_TARGET_RESIZED)
-		type = AOE_BDEV_EVENT_RESIZE;
-	else
+	RTE_SET_USED(arg);
+	if (t == NULL)
 		return;
-	t = aoe_target_lookup(info->shelf, info->slot);
-	rte_spinlock_recursive_lock(&bdevs_lock);
-	for (i = 0; i < AOE_MAX_TARGETS && bdevs[i].target != NULL; i++) {
-		if (bdevs[i].target != t)
-			continue;
-		/* A callback may close its descriptor: take the next one first. */
-		for (desc = TAILQ_FIRST(&bdevs[i].descs); desc != NULL; desc = tmp) {
-			tmp = TAILQ_NEXT(desc, link);
-			if (desc->event_cb != NULL)
-				desc->event_cb(type, &bdevs[i], desc->event_ctx);
-		}
+	rte_spinlock_recursive_lock(&aoe_bdev_lock);
+	disk = aoe_bdev_disk_find(t);
+	switch (event) {
+	case AOE_EVENT_TARGET_UP:
+		if (disk != NULL) /* a missed down: what was open is of the old disk */
+			disk_remove(disk, "its target came up anew");
+		disk = bdev_create(t, info->shelf, info->slot, 0, 0, info->sectors);
+		if (disk != NULL)
+			aoe_bdev_part_scan(disk);
+		break;
+	case AOE_EVENT_TARGET_DOWN:
+		if (disk != NULL)
+			disk_remove(disk, "its target went down");
+		break;
+	case AOE_EVENT_TARGET_RESIZED:
+		if (disk == NULL)
+			break;
+		__atomic_store_n(&disk->num_blocks, info->sectors, __ATOMIC_RELEASE);
+		AOE_BDEV_LOG(INFO, "%s resized: %" PRIu64 " blocks", disk->name, info->sectors);
+		bdev_event(disk, AOE_BDEV_EVENT_RESIZE);
+		if (!bdev_removed(disk))
+			aoe_bdev_part_scan(disk);
+		break;
 	}
-	rte_spinlock_recursive_unlock(&bdevs_lock);
-}
-
-static int
-target_order(const void *a, const void *b)
-{
-	const struct aoe_target *ta = *(const struct aoe_target *const *)a;
-	const struct aoe_target *tb = *(const struct aoe_target *const *)b;
-	uint32_t ka = (uint32_t)ta->shelf << 8 | ta->slot;
-	uint32_t kb = (uint32_t)tb->shelf << 8 | tb->slot;
-
-	return ka < kb ? -1 : ka > kb;
+	rte_spinlock_recursive_unlock(&aoe_bdev_lock);
 }
 
 /*
- * Target events become bdev events from the start: registered before main(), as the engine
- * allows before aoe_init(), so no open from another thread registers while management runs
- * the callbacks.
+ * aoe_fini(), on its thread, before it frees the targets: every bdev is removed (its
+ * descriptors told), and what lingers forgets its target. Descriptors still open stay valid;
+ * closing them later touches no target.
  */
-RTE_INIT(aoe_bdev_events_init)
+static void
+engine_stopping(void)
 {
-	events_registered = aoe_target_event_register(target_event, NULL) == 0;
+	struct aoe_bdev *b, *next;
+	struct aoe_bdev_desc *desc;
+
+	rte_spinlock_recursive_lock(&aoe_bdev_lock);
+	/* Channels taken so far belong to lcores that no longer poll: aoe_fini() completes
+	 * their I/O on its own thread. */
+	__atomic_fetch_add(&aoe_bdev_epoch, 1, __ATOMIC_RELEASE);
+	/* Callbacks may close (and so free) any bdev: start over after each removal. */
+	for (b = TAILQ_FIRST(&bdevs); b != NULL; b = next) {
+		next = TAILQ_NEXT(b, link);
+		if (!bdev_removed(b)) {
+			if (b->part == 0)
+				disk_remove(b, "the engine stopped");
+			else
+				aoe_bdev_remove(b, "the engine stopped");
+			next = TAILQ_FIRST(&bdevs);
+		}
+	}
+	TAILQ_FOREACH(b, &bdevs, link)
+	{
+		TAILQ_FOREACH(desc, &b->descs, link)
+		desc->holds = false;
+		b->target = NULL;
+	}
+	rte_spinlock_recursive_unlock(&aoe_bdev_lock);
+}
+
+/* Before main(), as the engine allows before aoe_init(): no event is ever missed. */
+RTE_INIT(aoe_bdev_init)
+{
+	events_rc = aoe_target_event_register(target_event, NULL);
+	if (events_rc == 0)
+		events_rc = aoe_io_stop_register(engine_stopping);
+	if (events_rc != 0)
+		AOE_BDEV_LOG(ERR, "cannot follow the engine's targets: %s: no bdev will appear",
+			     strerror(-events_rc));
+}
+
+int
+aoe_bdev_name_parse(const char *name, uint16_t *shelf, uint8_t *slot, uint32_t *part)
+{
+	char disk[AOE_BDEV_NAME_MAX];
+	const char *p;
+	unsigned long n = 0;
+	char *end;
+
+	if (name == NULL)
+		return -EINVAL;
+	p = strchr(name, 'p');
+	if (p == NULL) {
+		if (aoe_name_parse(name, shelf, slot) != 0)
+			return -EINVAL;
+		if (part != NULL)
+			*part = 0;
+		return 0;
+	}
+	if ((size_t)(p - name) >= sizeof(disk) || !isdigit((unsigned char)p[1]) || p[1] == '0')
+		return -EINVAL;
+	n = strtoul(p + 1, &end, 10);
+	if (*end != '\0' || n == 0 || n > AOE_BDEV_PART_MAX || end - p > 3)
+		return -EINVAL;
+	memcpy(disk, name, (size_t)(p - name));
+	disk[p - name] = '\0';
+	if (aoe_name_parse(disk, shelf, slot) != 0)
+		return -EINVAL;
+	if (part != NULL)
+		*part = (uint32_t)n;
+	return 0;
 }
 
 unsigned int
 aoe_bdev_list(struct aoe_bdev_info *out, unsigned int max)
 {
-	struct aoe_target *up[AOE_MAX_TARGETS];
-	uint32_t n = __atomic_load_n(&aoe_engine.nb_targets, __ATOMIC_ACQUIRE);
-	unsigned int i, count = 0;
+	struct aoe_bdev *b;
+	unsigned int n = 0;
 
-	if (!aoe_engine.initialised)
-		return 0;
-	for (i = 0; i < n && i < AOE_MAX_TARGETS; i++) {
-		struct aoe_target *t = aoe_engine.targets[i];
+	rte_spinlock_recursive_lock(&aoe_bdev_lock);
+	TAILQ_FOREACH(b, &bdevs, link)
+	{
+		if (bdev_removed(b))
+			continue;
+		if (out != NULL && n < max) {
+			struct aoe_bdev_info *i = &out[n];
 
-		if (!t->flushed && aoe_target_state_get(t) == AOE_TARGET_UP && t->sectors != 0)
-			up[count++] = t;
+			memset(i, 0, sizeof(*i));
+			memcpy(i->name, b->name, sizeof(i->name));
+			i->num_blocks = aoe_bdev_get_num_blocks(b);
+			i->block_size = AOE_BDEV_BLOCK_SIZE;
+			i->read_only = false; /* AoE has no write protection to report */
+			i->part = b->part;
+			i->start = b->start;
+		}
+		n++;
 	}
-	qsort(up, count, sizeof(up[0]), target_order);
-	for (i = 0; i < count && i < max; i++) {
-		memset(&out[i], 0, sizeof(out[i]));
-		snprintf(out[i].name, sizeof(out[i].name), "%s", up[i]->name);
-		out[i].num_blocks = up[i]->sectors;
-		out[i].block_size = AOE_BDEV_BLOCK_SIZE;
-		out[i].read_only = false; /* AoE has no write protection to report */
-	}
-	return count;
+	rte_spinlock_recursive_unlock(&aoe_bdev_lock);
+	return n;
 }
 
 int
@@ -163,48 +337,69 @@ aoe_bdev_open(const char *name, bool write, aoe_bdev_event_cb event_cb, void *ev
 {
 	struct aoe_bdev_desc *desc;
 	struct aoe_target *t;
-	struct aoe_bdev *bdev;
+	struct aoe_bdev *b;
 	uint16_t shelf;
 	uint8_t slot;
+	uint32_t part;
+	int rc;
 
-	if (descp == NULL || aoe_name_parse(name, &shelf, &slot) != 0)
+	if (descp == NULL || aoe_bdev_name_parse(name, &shelf, &slot, &part) != 0)
 		return -EINVAL;
-	if (!aoe_engine.initialised || !events_registered)
-		return -ENODEV;
-	t = aoe_target_lookup(shelf, slot);
-	if (t == NULL || aoe_target_state_get(t) != AOE_TARGET_UP)
-		return -ENODEV;
-	desc = rte_zmalloc("aoe_bdev_desc", sizeof(*desc), 0);
+	desc = calloc(1, sizeof(*desc));
 	if (desc == NULL)
 		return -ENOMEM;
-	rte_spinlock_recursive_lock(&bdevs_lock);
-	bdev = bdev_of(t);
-	if (bdev == NULL) {
-		rte_spinlock_recursive_unlock(&bdevs_lock);
-		rte_free(desc);
-		return -ENOMEM;
+	rte_spinlock_recursive_lock(&aoe_bdev_lock);
+	b = bdev_find(shelf, slot, part);
+	if (b == NULL) {
+		rte_spinlock_recursive_unlock(&aoe_bdev_lock);
+		free(desc);
+		/* A target that exists but is not up is down (or probing): say so. */
+		t = aoe_io_target_find(shelf, slot);
+		return t != NULL && aoe_io_target_state(t) != AOE_TARGET_UP ? -ENODEV : -ENOENT;
 	}
-	desc->bdev = bdev;
+	/* Counted before the state is looked at: see aoe_io_target_hold(). */
+	rc = aoe_io_target_hold(b->target);
+	if (rc != 0) {
+		rte_spinlock_recursive_unlock(&aoe_bdev_lock);
+		free(desc);
+		return rc;
+	}
+	desc->bdev = b;
 	desc->write = write;
+	desc->holds = true;
 	desc->event_cb = event_cb;
 	desc->event_ctx = event_ctx;
-	TAILQ_INSERT_TAIL(&bdev->descs, desc, link);
-	__atomic_fetch_add(&t->open_count, 1, __ATOMIC_ACQ_REL);
-	rte_spinlock_recursive_unlock(&bdevs_lock);
+	TAILQ_INSERT_TAIL(&b->descs, desc, link);
+	aoe_bdev_ref(b);
+	rte_spinlock_recursive_unlock(&aoe_bdev_lock);
 	*descp = desc;
 	return 0;
 }
 
-void
+int
 aoe_bdev_close(struct aoe_bdev_desc *desc)
 {
+	struct aoe_bdev *b;
+	unsigned int i;
+
 	if (desc == NULL)
-		return;
-	rte_spinlock_recursive_lock(&bdevs_lock);
-	TAILQ_REMOVE(&desc->bdev->descs, desc, link);
-	__atomic_fetch_sub(&desc->bdev->target->open_count, 1, __ATOMIC_ACQ_REL);
-	rte_spinlock_recursive_unlock(&bdevs_lock);
-	rte_free(desc);
+		return -EINVAL;
+	for (i = 0; i < AOE_MAX_LCORES; i++) {
+		if (__atomic_load_n(&desc->channels[i], __ATOMIC_ACQUIRE) != NULL) {
+			AOE_BDEV_LOG(ERR, "%s: close refused: lcore index %u still holds a channel",
+				     desc->bdev->name, i);
+			return -EBUSY;
+		}
+	}
+	rte_spinlock_recursive_lock(&aoe_bdev_lock);
+	b = desc->bdev;
+	TAILQ_REMOVE(&b->descs, desc, link);
+	if (desc->holds && b->target != NULL)
+		aoe_io_target_release(b->target);
+	aoe_bdev_unref(b);
+	rte_spinlock_recursive_unlock(&aoe_bdev_lock);
+	free(desc);
+	return 0;
 }
 
 struct aoe_bdev *
@@ -216,248 +411,48 @@ aoe_bdev_desc_get_bdev(struct aoe_bdev_desc *desc)
 const char *
 aoe_bdev_get_name(const struct aoe_bdev *bdev)
 {
-	return bdev->target->name;
+	return bdev == NULL ? "" : bdev->name;
 }
 
 uint32_t
 aoe_bdev_get_block_size(const struct aoe_bdev *bdev)
 {
-	(void)bdev;
-	return AOE_BDEV_BLOCK_SIZE;
+	return bdev == NULL ? 0 : AOE_BDEV_BLOCK_SIZE;
 }
 
 uint64_t
 aoe_bdev_get_num_blocks(const struct aoe_bdev *bdev)
 {
-	return bdev->target->sectors;
+	return bdev == NULL ? 0 : __atomic_load_n(&bdev->num_blocks, __ATOMIC_ACQUIRE);
 }
 
 uint32_t
 aoe_bdev_get_payload(const struct aoe_bdev *bdev)
 {
-	struct aoe_target_info info;
+	uint32_t payload = 0;
 
-	aoe_target_snapshot(bdev->target, &info);
-	return info.payload;
-}
-
-struct aoe_io_channel *
-aoe_bdev_get_io_channel(struct aoe_bdev_desc *desc, unsigned int depth)
-{
-	struct aoe_lcore *lc = aoe_lcore_self();
-	struct aoe_io_channel *ch;
-	struct aoe_session *s;
-	unsigned int i;
-
-	if (desc == NULL || lc == NULL) {
-		rte_errno = EINVAL;
-		return NULL;
-	}
-	if (aoe_target_state_get(desc->bdev->target) != AOE_TARGET_UP) {
-		rte_errno = ENODEV;
-		return NULL;
-	}
-	s = aoe_session_get(desc->bdev->target, lc);
-	if (s == NULL)
-		return NULL;
-	if (depth == 0)
-		depth = AOE_CHANNEL_DEPTH_DEFAULT;
-	ch = rte_zmalloc_socket("aoe_io_channel", sizeof(*ch) + depth * sizeof(ch->ios[0]),
-				RTE_CACHE_LINE_SIZE, rte_socket_id());
-	if (ch == NULL) {
-		rte_errno = ENOMEM;
-		return NULL;
-	}
-	ch->bdev = desc->bdev;
-	ch->session = s;
-	ch->lcore_id = rte_lcore_id();
-	ch->depth = depth;
-	TAILQ_INIT(&ch->free_ios);
-	for (i = 0; i < depth; i++) {
-		ch->ios[i].ch = ch;
-		TAILQ_INSERT_TAIL(&ch->free_ios, &ch->ios[i], link);
-	}
-	return ch;
-}
-
-void
-aoe_bdev_put_io_channel(struct aoe_io_channel *ch)
-{
-	if (ch == NULL)
-		return;
-	if (ch->in_flight != 0)
-		AOE_LOG(ERR, io, "%s: channel put with %u I/O in flight: leaked",
-			ch->bdev->target->name, ch->in_flight);
-	else
-		rte_free(ch);
-}
-
-/* A write-zeroes chunk of at most AOE_BDEV_ZEROES_CHUNK starting at io->lba. */
-static void
-zeroes_chunk(struct aoe_bdev_io *bio, uint64_t lba, uint64_t left)
-{
-	uint64_t n = RTE_MIN(left, (uint64_t)(AOE_BDEV_ZEROES_CHUNK / AOE_BDEV_BLOCK_SIZE));
-
-	bio->io.lba = lba;
-	bio->io.nsect = (uint32_t)n;
-	bio->zeroes_left = left - n;
-}
-
-static void
-bdev_io_done(struct aoe_io *io)
-{
-	struct aoe_bdev_io *bio = (struct aoe_bdev_io *)io;
-	int status = io->status;
-
-	if (status == 0 && bio->zeroes_left != 0) {
-		zeroes_chunk(bio, io->lba + io->nsect, bio->zeroes_left);
-		status = aoe_session_submit(bio->ch->session, io);
-		if (status == 0)
-			return;
-	}
-	bio->cb(bio, status, bio->cb_arg);
-}
-
-static int
-submit(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, enum aoe_io_op op, void *buf,
-       uint64_t lba, uint64_t nsect, aoe_bdev_io_cb cb, void *cb_arg)
-{
-	struct aoe_bdev_io *bio;
-	struct aoe_target *t;
-	int rc;
-
-	if (desc == NULL || ch == NULL || cb == NULL || ch->bdev != desc->bdev)
-		return -EINVAL;
-	t = desc->bdev->target;
-	if (op == AOE_IO_READ || op == AOE_IO_WRITE) {
-		if (buf == NULL || nsect == 0 || (nsect > UINT32_MAX && buf != zeroes))
-			return -EINVAL;
-		if (lba >= t->sectors || nsect > t->sectors - lba)
-			return -ERANGE;
-	}
-	if (op == AOE_IO_WRITE && !desc->write)
-		return -EBADF;
-	if (aoe_target_state_get(t) != AOE_TARGET_UP)
-		return -ENODEV;
-	bio = TAILQ_FIRST(&ch->free_ios);
-	if (bio == NULL)
-		return -ENOMEM;
-	TAILQ_REMOVE(&ch->free_ios, bio, link);
-	bio->cb = cb;
-	bio->cb_arg = cb_arg;
-	bio->io.op = (uint8_t)op;
-	bio->io.buf = buf;
-	bio->io.lba = lba;
-	bio->io.nsect = (uint32_t)nsect;
-	bio->zeroes_left = 0;
-	if (buf == zeroes)
-		zeroes_chunk(bio, lba, nsect);
-	bio->io.done = bdev_io_done;
-	bio->io.arg = bio;
-	rc = aoe_session_submit(ch->session, &bio->io);
-	if (rc != 0) {
-		TAILQ_INSERT_HEAD(&ch->free_ios, bio, link);
-		return rc;
-	}
-	ch->in_flight++;
-	return 0;
-}
-
-static int
-bytes_to_blocks(uint64_t offset, uint64_t nbytes, uint64_t *lba, uint64_t *nsect)
-{
-	if (nbytes == 0 || offset % AOE_BDEV_BLOCK_SIZE || nbytes % AOE_BDEV_BLOCK_SIZE)
-		return -EINVAL;
-	*lba = offset / AOE_BDEV_BLOCK_SIZE;
-	*nsect = nbytes / AOE_BDEV_BLOCK_SIZE;
-	return 0;
+	if (bdev == NULL)
+		return 0;
+	/* The target goes with the engine: look at it under the lock engine_stopping() takes. */
+	rte_spinlock_recursive_lock(&aoe_bdev_lock);
+	if (!bdev_removed(bdev) && bdev->target != NULL)
+		payload = aoe_io_target_payload(bdev->target);
+	rte_spinlock_recursive_unlock(&aoe_bdev_lock);
+	return payload;
 }
 
 int
-aoe_bdev_read(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, void *buf, uint64_t offset,
-	      uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg)
-{
-	uint64_t lba, nsect;
-	int rc = bytes_to_blocks(offset, nbytes, &lba, &nsect);
-
-	return rc != 0 ? rc : submit(desc, ch, AOE_IO_READ, buf, lba, nsect, cb, cb_arg);
-}
-
-int
-aoe_bdev_write(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, const void *buf,
-	       uint64_t offset, uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg)
-{
-	uint64_t lba, nsect;
-	int rc = bytes_to_blocks(offset, nbytes, &lba, &nsect);
-
-	/* The engine only reads a write's buffer; the cast keeps one I/O structure. */
-	return rc != 0 ? rc
-		       : submit(desc, ch, AOE_IO_WRITE, (void *)(uintptr_t)buf, lba, nsect, cb,
-				cb_arg);
-}
-
-int
-aoe_bdev_read_blocks(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, void *buf,
-		     uint64_t offset_blocks, uint64_t num_blocks, aoe_bdev_io_cb cb, void *cb_arg)
-{
-	return submit(desc, ch, AOE_IO_READ, buf, offset_blocks, num_blocks, cb, cb_arg);
-}
-
-int
-aoe_bdev_write_blocks(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, const void *buf,
-		      uint64_t offset_blocks, uint64_t num_blocks, aoe_bdev_io_cb cb, void *cb_arg)
-{
-	return submit(desc, ch, AOE_IO_WRITE, (void *)(uintptr_t)buf, offset_blocks, num_blocks, cb,
-		      cb_arg);
-}
-
-int
-aoe_bdev_flush(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, aoe_bdev_io_cb cb,
-	       void *cb_arg)
-{
-	return submit(desc, ch, AOE_IO_FLUSH, NULL, 0, 0, cb, cb_arg);
-}
-
-int
-aoe_bdev_write_zeroes(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, uint64_t offset,
-		      uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg)
-{
-	uint64_t lba, nsect;
-	int rc = bytes_to_blocks(offset, nbytes, &lba, &nsect);
-
-	return rc != 0 ? rc : submit(desc, ch, AOE_IO_WRITE, zeroes, lba, nsect, cb, cb_arg);
-}
-
-void
-aoe_bdev_free_io(struct aoe_bdev_io *bio)
+aoe_bdev_get_io_stat(struct aoe_bdev *bdev, struct aoe_bdev_io_stat *stat)
 {
 	struct aoe_io_channel *ch;
 
-	if (bio == NULL)
-		return;
-	ch = bio->ch;
-	ch->in_flight--;
-	TAILQ_INSERT_HEAD(&ch->free_ios, bio, link);
-}
-
-void
-aoe_bdev_io_get_ata_status(const struct aoe_bdev_io *bio, uint8_t *status, uint8_t *error)
-{
-	if (status != NULL)
-		*status = bio->io.ata_status;
-	if (error != NULL)
-		*error = bio->io.ata_error;
-}
-
-uint8_t
-aoe_bdev_io_get_aoe_error(const struct aoe_bdev_io *bio)
-{
-	return bio->io.aoe_error;
-}
-
-int
-aoe_bdev_poll(struct aoe_io_channel *ch)
-{
-	(void)ch;
-	return aoe_lcore_poll();
+	if (bdev == NULL || stat == NULL)
+		return -EINVAL;
+	rte_spinlock_recursive_lock(&aoe_bdev_lock);
+	*stat = bdev->stat_put;
+	TAILQ_FOREACH(ch, &bdev->channels, link)
+	aoe_bdev_stat_add(stat, &ch->stat);
+	rte_spinlock_recursive_unlock(&aoe_bdev_lock);
+	stat->ticks_rate = rte_get_tsc_hz();
+	return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * The export table: every bdev that aoe_bdev_list() shows, under its own name, looked up when a
  * client asks (nothing is cached, so a target that comes up, goes down or is resized is seen as
- * it is now, and partition bdevs become exports without a change here). Control thread only,
+ * it is now, and partition bdevs, e1.1p2, are exports as they are). Control thread only,
  * except the event callback, which runs on the management lcore.
  */
 #include <errno.h>
@@ -48,11 +48,28 @@ bdev_event(enum aoe_bdev_event_type type, struct aoe_bdev *bdev, void *ctx)
 	__atomic_fetch_add(&nbd_server.gone_gen, 1, __ATOMIC_RELEASE);
 }
 
+/*
+ * Why @p name is not an export: a target that exists but is not up is down (or probing), and so
+ * is every partition of it (e1.1p2 of a down e1.1): say so; anything else does not exist.
+ */
+static int
+not_listed(const char *name)
+{
+	struct aoe_target_info info;
+	char target[AOE_BDEV_NAME_MAX];
+
+	if (aoe_bdev_name_parse(name, NULL, NULL, NULL) != 0)
+		return -ENOENT;
+	/* e1.1p2's target is e1.1: the name up to its 'p'. */
+	snprintf(target, sizeof(target), "%.*s", (int)strcspn(name, "p"), name);
+	return aoe_target_info_get(target, &info) == 0 && info.state != AOE_TARGET_UP ? -ENODEV
+										      : -ENOENT;
+}
+
 static int
 export_lookup(void *arg, const char *name, bool open, struct nbd_neg_export *exp)
 {
 	struct nbd_conn *c = arg;
-	struct aoe_target_info info;
 	struct aoe_bdev *bdev;
 	unsigned int i, n;
 	int rc;
@@ -62,8 +79,7 @@ export_lookup(void *arg, const char *name, bool open, struct nbd_neg_export *exp
 		if (strcmp(bdev_list[i].name, name) == 0)
 			break;
 	if (i == n || i == NBD_EXPORTS_MAX)
-		/* A target that exists but is not up is down (or probing): say so. */
-		return aoe_target_info_get(name, &info) == 0 ? -ENODEV : -ENOENT;
+		return not_listed(name);
 	to_export(&bdev_list[i], exp);
 	if (!open)
 		return 0;

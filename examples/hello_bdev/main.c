@@ -2,14 +2,20 @@
 /*
  * hello_bdev: the smallest complete libaoe application.
  *
- * It starts the EAL and the AoE engine on the ports named on the command line, waits for one
- * target to come up, opens it as a block device, writes a pattern to its first 64 KiB, reads
- * it back, compares, flushes the target's cache, and shuts everything down again.
+ * It starts the EAL and the AoE engine on the ports named on the command line, waits for a
+ * block device (a target that is up, or a partition on one), opens it, writes a pattern to its
+ * first 64 KiB, reads it back, compares, flushes the target's cache, prints the bdev's I/O
+ * statistics, and shuts everything down again.
  *
- *   hello_bdev [EAL options] -- TARGET [PORT...]
+ *   hello_bdev [EAL options] -- BDEV [PORT...]
  *   hello_bdev -l 0 --vdev net_af_packet0,iface=eth1 -- e1.1 net_af_packet0
  *
- * It overwrites the first 64 KiB of TARGET: run it on a scratch disk.
+ * The engine takes only the PORTs named (an appliance keeps its other NICs to itself); with
+ * none named it takes all probed ports, every port the EAL made and no one owns. Either way,
+ * every device given to the EAL (-a, --vdev) must have made a port: one that failed to probe
+ * is an error, not a silently smaller set of paths.
+ *
+ * It overwrites the first 64 KiB of BDEV: run it on a scratch disk (or partition).
  *
  * Everything runs on the one lcore that calls main(): it is the engine's only polling lcore,
  * so it also runs discovery and the target state machine, and every completion callback runs
@@ -24,6 +30,8 @@
 #include <string.h>
 
 #include <rte_cycles.h>
+#include <rte_dev.h>
+#include <rte_devargs.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
@@ -51,6 +59,42 @@ io_done(struct aoe_bdev_io *io, int status, void *arg)
 	aoe_bdev_free_io(io);
 }
 
+/*
+ * The EAL goes on when a device fails to probe (a --vdev whose interface does not exist): its
+ * own message is in the log, and the device has no port. Refuse to run on fewer ports than
+ * were given.
+ */
+static int
+check_devices(void)
+{
+	struct rte_eth_dev_info info;
+	struct rte_devargs *da;
+	uint16_t port;
+	int missing = 0;
+
+	RTE_EAL_DEVARGS_FOREACH(NULL, da)
+	{
+		bool found = rte_eth_dev_get_port_by_name(da->name, &port) == 0;
+
+		if (da->policy == RTE_DEV_BLOCKED)
+			continue;
+		/* A PCI device's ports carry the device's name on their rte_device. */
+		RTE_ETH_FOREACH_DEV(port)
+		{
+			if (!found && rte_eth_dev_info_get(port, &info) == 0 &&
+			    strcmp(rte_dev_name(info.device), da->name) == 0)
+				found = true;
+		}
+		if (!found) {
+			fprintf(stderr,
+				"device %s made no DPDK port (the EAL's messages say why)\n",
+				da->name);
+			missing++;
+		}
+	}
+	return missing == 0 ? 0 : -ENODEV;
+}
+
 /* Poll the engine until the I/O behind @w completes; return its status. */
 static int
 io_wait(struct aoe_io_channel *ch, struct io_wait *w, int submit_rc)
@@ -62,19 +106,26 @@ io_wait(struct aoe_io_channel *ch, struct io_wait *w, int submit_rc)
 	return w->status;
 }
 
-/* Management only runs inside aoe_lcore_poll(): keep polling while the target is found. */
+/*
+ * Management only runs inside aoe_lcore_poll(): keep polling until the bdev is listed (a disk
+ * once its target is up, a partition once its disk's table has been read).
+ */
 static int
-wait_target_up(const char *name)
+wait_bdev(const char *name)
 {
 	uint64_t deadline = rte_get_timer_cycles() + UP_TIMEOUT * rte_get_timer_hz();
-	struct aoe_target_info info;
+	struct aoe_bdev_info list[64];
+	unsigned int i, n;
 
 	while (rte_get_timer_cycles() < deadline) {
 		aoe_lcore_poll();
-		if (aoe_target_info_get(name, &info) == 0 && info.state == AOE_TARGET_UP) {
-			printf("%s is up: %" PRIu64 " sectors, %s %s\n", name, info.sectors,
-			       info.model, info.serial);
-			return 0;
+		n = aoe_bdev_list(list, 64);
+		for (i = 0; i < n && i < 64; i++) {
+			if (strcmp(list[i].name, name) == 0) {
+				printf("%s is up: %" PRIu64 " blocks of %u bytes\n", name,
+				       list[i].num_blocks, list[i].block_size);
+				return 0;
+			}
 		}
 	}
 	return -ETIMEDOUT;
@@ -93,6 +144,7 @@ static int
 hello(const char *name)
 {
 	struct io_wait w_write = {0}, w_read = {0}, w_flush = {0};
+	struct aoe_bdev_io_stat stat;
 	struct aoe_bdev_desc *desc;
 	struct aoe_io_channel *ch;
 	unsigned char *out, *in;
@@ -145,6 +197,11 @@ hello(const char *name)
 		fprintf(stderr, "flush failed: %s\n", strerror(-rc));
 	else
 		printf("flushed\n");
+	if (rc == 0 && aoe_bdev_get_io_stat(aoe_bdev_desc_get_bdev(desc), &stat) == 0)
+		printf("%s: %" PRIu64 " read, %" PRIu64 " write, %" PRIu64 " flush, %" PRIu64
+		       " failed\n",
+		       name, stat.num_read_ops, stat.num_write_ops, stat.num_flush_ops,
+		       stat.num_failed_ops);
 out:
 	/* Every I/O has completed: the channel can go, then the descriptor. */
 	aoe_bdev_put_io_channel(ch);
@@ -168,20 +225,31 @@ main(int argc, char **argv)
 	argc -= rc;
 	argv += rc;
 	if (argc < 2 || argc - 2 > AOE_MAX_PORTS) {
-		fprintf(stderr, "usage: hello_bdev [EAL options] -- TARGET [PORT...]\n");
+		fprintf(stderr,
+			"usage: hello_bdev [EAL options] -- BDEV [PORT...]\n"
+			"  BDEV: a target, e{shelf}.{slot}, or a partition, e{shelf}.{slot}p{N}\n"
+			"  PORT: a DPDK port name (net_af_packet0); none: all probed ports\n");
+		rte_eal_cleanup();
+		return 2;
+	}
+	if (check_devices() != 0) {
+		rte_eal_cleanup();
+		return 1;
+	}
+
+	if (aoe_bdev_name_parse(argv[1], NULL, NULL, NULL) != 0) {
+		fprintf(stderr,
+			"%s is not a bdev name (e{shelf}.{slot}, e.g. e1.1, or a partition, e.g. "
+			"e1.1p2)\n",
+			argv[1]);
 		rte_eal_cleanup();
 		return 2;
 	}
 
-	if (aoe_name_parse(argv[1], &(uint16_t){0}, &(uint8_t){0}) != 0) {
-		fprintf(stderr, "%s is not a target name (e{shelf}.{slot}, e.g. e1.1)\n", argv[1]);
-		rte_eal_cleanup();
-		return 2;
-	}
-
-	/* Defaults: the calling lcore polls and manages; no port named means every port. */
+	/* Defaults: the calling lcore polls and manages. Ports: the ones named, or all probed. */
 	aoe_conf_init(&conf);
 	conf.program = "hello_bdev";
+	conf.all_ports = argc == 2;
 	for (i = 2; i < argc; i++) {
 		if (rte_eth_dev_get_port_by_name(argv[i], &conf.ports[conf.nb_ports]) != 0) {
 			fprintf(stderr, "no DPDK port named %s\n", argv[i]);
@@ -197,7 +265,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 
-	rc = wait_target_up(argv[1]);
+	rc = wait_bdev(argv[1]);
 	if (rc != 0)
 		fprintf(stderr, "%s did not come up within %d s\n", argv[1], UP_TIMEOUT);
 	else

@@ -78,9 +78,28 @@ conf_check(const struct aoe_conf *conf)
 		return -EINVAL;
 	}
 	if (conf->nb_ports > AOE_MAX_PORTS) {
-		AOE_LOG(ERR, net, "%u ports in the allow list: at most %u", conf->nb_ports,
-			AOE_MAX_PORTS);
+		AOE_LOG(ERR, net, "%u ports: at most %u", conf->nb_ports, AOE_MAX_PORTS);
 		return -EINVAL;
+	}
+	/* Taking every port is a choice the application makes, never a default. */
+	if (conf->nb_ports == 0 && !conf->all_ports) {
+		AOE_LOG(ERR, net,
+			"no port given: name the ports in aoe_conf.ports, or set "
+			"aoe_conf.all_ports for every port the EAL probed");
+		return -EINVAL;
+	}
+	if (conf->nb_ports != 0 && conf->all_ports) {
+		AOE_LOG(ERR, net, "aoe_conf names %u ports and sets all_ports: one or the other",
+			conf->nb_ports);
+		return -EINVAL;
+	}
+	for (i = 0; i < conf->nb_ports; i++) {
+		for (j = 0; j < i; j++) {
+			if (conf->ports[j] == conf->ports[i]) {
+				AOE_LOG(ERR, net, "port %u listed twice", conf->ports[i]);
+				return -EINVAL;
+			}
+		}
 	}
 	for (i = 0; i < conf->nb_lcores; i++) {
 		if (conf->lcores[i] >= RTE_MAX_LCORE || (!rte_lcore_is_enabled(conf->lcores[i]) &&
@@ -176,16 +195,8 @@ aoe_init(const struct aoe_conf *conf)
 	if (rc != 0)
 		return rc;
 
-	/* Keep callbacks registered before aoe_init(). */
-	{
-		struct aoe_event_cb_entry cbs[AOE_MAX_EVENT_CBS];
-		unsigned int nb_cbs = e->nb_event_cbs;
-
-		memcpy(cbs, e->event_cbs, sizeof(cbs));
-		memset(e, 0, sizeof(*e));
-		memcpy(e->event_cbs, cbs, sizeof(cbs));
-		e->nb_event_cbs = nb_cbs;
-	}
+	/* Event callbacks live outside the engine (aoe_target.c): they outlast aoe_fini(). */
+	memset(e, 0, sizeof(*e));
 	e->conf = *conf;
 	e->tsc_hz = rte_get_tsc_hz();
 	e->deadsecs_tsc = (uint64_t)conf->deadsecs * e->tsc_hz;
@@ -253,6 +264,9 @@ aoe_fini(void)
 
 	if (!e->initialised)
 		return;
+	/* The bdev layer first: its descriptors are told the bdevs are gone, and it lets go of
+	 * the targets freed below. Then what is still in flight completes as cancelled. */
+	aoe_io_engine_stopping();
 	for (i = 0; i < e->nb_lcores; i++) {
 		struct aoe_lcore *lc = &e->lcores[i];
 
@@ -284,55 +298,4 @@ aoe_fini(void)
 	memset(e->target_hash, 0, sizeof(e->target_hash));
 	rte_free(e->lcores);
 	e->lcores = NULL;
-}
-
-void
-aoe_discover(void)
-{
-	__atomic_store_n(&aoe_engine.discover_requested, 1, __ATOMIC_RELEASE);
-}
-
-int
-aoe_iflist_set(const uint16_t *ports, unsigned int nb_ports)
-{
-	struct aoe_engine *e = &aoe_engine;
-	unsigned int i, j;
-
-	if (!e->initialised)
-		return -ENODEV;
-	if (ports == NULL && nb_ports != 0)
-		return -EINVAL;
-	for (i = 0; i < nb_ports; i++)
-		if (ports[i] >= RTE_MAX_ETHPORTS || e->port_index[ports[i]] < 0)
-			return -ENODEV;
-	for (j = 0; j < e->nb_ports; j++) {
-		bool allow = nb_ports == 0;
-
-		for (i = 0; i < nb_ports; i++)
-			if (ports[i] == e->ports[j].port_id)
-				allow = true;
-		if (allow != aoe_port_allowed(j))
-			AOE_LOG(INFO, net, "port %s %s the allow list", e->ports[j].name,
-				allow ? "added to" : "removed from");
-		__atomic_store_n(&e->ports[j].allowed, allow, __ATOMIC_RELEASE);
-	}
-	aoe_stats_ports_publish();
-	return 0;
-}
-
-unsigned int
-aoe_port_list(uint16_t *port_ids, bool *allowed, unsigned int max)
-{
-	struct aoe_engine *e = &aoe_engine;
-	unsigned int i;
-
-	if (!e->initialised)
-		return 0;
-	for (i = 0; i < e->nb_ports && i < max; i++) {
-		if (port_ids != NULL)
-			port_ids[i] = e->ports[i].port_id;
-		if (allowed != NULL)
-			allowed[i] = aoe_port_allowed(i);
-	}
-	return e->nb_ports;
 }

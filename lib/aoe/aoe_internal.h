@@ -24,6 +24,7 @@
 #include <rte_ring.h>
 
 #include "aoe.h"
+#include "aoe_io.h"
 #include "aoe_wire.h"
 #include "aoe_window.h"
 #include "aoe_shm.h"
@@ -34,7 +35,6 @@
 #define AOE_RX_BURST	      32
 #define AOE_TXBUF_SIZE	      256
 #define AOE_HANDOFF_RING_SIZE 2048
-#define AOE_MAX_EVENT_CBS     8
 #define AOE_TARGET_HASH_SIZE  1024 /* power of two, > AOE_MAX_TARGETS */
 
 struct aoe_port {
@@ -67,37 +67,6 @@ struct aoe_path {
 	uint32_t incarnation; /* bumped when the slot is (re)used: sessions start it afresh */
 	uint32_t heard_round; /* management: the discovery round it last answered */
 	uint64_t retired_tsc; /* management: when it was retired */
-};
-
-struct aoe_session;
-struct aoe_io;
-
-/* I/O as the engine sees it: a run of sectors (or a non-data command) on one target. */
-enum aoe_io_op {
-	AOE_IO_READ,
-	AOE_IO_WRITE,
-	AOE_IO_FLUSH,
-	AOE_IO_IDENTIFY,
-};
-
-typedef void (*aoe_io_done_t)(struct aoe_io *io);
-
-struct aoe_io {
-	TAILQ_ENTRY(aoe_io) link; /* the session's pending queue */
-	aoe_io_done_t done;	  /* runs once, on the session's lcore */
-	void *arg;		  /* the submitter's */
-	uint8_t *buf;
-	uint64_t lba;
-	uint32_t nsect;	     /* 1 for IDENTIFY, 0 for FLUSH */
-	uint32_t issued;     /* sectors handed to frames so far */
-	uint32_t frames_out; /* frames in flight */
-	int status;	     /* 0 or -errno once set */
-	uint8_t op;	     /* enum aoe_io_op */
-	uint8_t ata_status;
-	uint8_t ata_error;
-	uint8_t aoe_error;
-	bool queued; /* on the session's pending queue */
-	uint64_t submit_tsc;
 };
 
 struct aoe_target {
@@ -146,8 +115,7 @@ struct aoe_frame {
 	TAILQ_ENTRY(aoe_frame) link;	 /* see enum aoe_frame_where */
 	TAILQ_ENTRY(aoe_frame) age_link; /* the session's sent frames, oldest first */
 	struct aoe_io *io;
-	uint8_t *data;
-	uint64_t lba;
+	uint64_t lba;	     /* its data: (lba - io->lba) sectors into its I/O's */
 	uint64_t sent_tsc;   /* last transmission */
 	uint64_t first_tsc;  /* first transmission: deadsecs runs from here */
 	uint64_t taken_tsc;  /* made for its I/O (a frame that never leaves fails after deadsecs) */
@@ -238,11 +206,6 @@ struct aoe_lcore {
 	struct aoe_txbuf txbuf[AOE_MAX_PORTS];
 } __rte_cache_aligned;
 
-struct aoe_event_cb_entry {
-	aoe_target_event_cb cb;
-	void *arg;
-};
-
 struct aoe_engine {
 	bool initialised;
 	struct aoe_conf conf;
@@ -258,6 +221,7 @@ struct aoe_engine {
 	unsigned int mgmt_index;
 	int8_t lcore_index[RTE_MAX_LCORE];
 	struct aoe_lcore *lcores; /* nb_lcores entries, cache aligned */
+	uint64_t owner_id;	  /* the ethdev owner that holds the ports while the engine runs */
 	uint16_t nb_ports;
 	struct aoe_port ports[AOE_MAX_PORTS];
 	int8_t port_index[RTE_MAX_ETHPORTS];
@@ -270,14 +234,15 @@ struct aoe_engine {
 	uint32_t discover_round;    /* discovery rounds sent: paths must answer them */
 	uint64_t next_discover_tsc;
 	uint64_t next_state_tsc;
-	unsigned int nb_event_cbs;
-	struct aoe_event_cb_entry event_cbs[AOE_MAX_EVENT_CBS];
 };
 
 extern struct aoe_engine aoe_engine;
 
 /* aoe_engine.c */
 struct aoe_lcore *aoe_lcore_self(void);
+
+/* aoe_io.c: the bdev layer's callback, run first by aoe_fini() */
+void aoe_io_engine_stopping(void);
 
 /* aoe_port.c */
 int aoe_ports_setup(void);

@@ -128,9 +128,8 @@ discover_send(struct aoe_lcore *lc)
 
 /* Every state change is published to the stats region and the error stream. */
 static void
-target_set_state(struct aoe_target *t, enum aoe_target_state state)
+target_state_change(struct aoe_target *t, enum aoe_target_state old, enum aoe_target_state state)
 {
-	enum aoe_target_state old = aoe_target_state_get(t);
 	struct aoe_lcore *lc = aoe_lcore_self();
 
 	__atomic_store_n(&t->state, state, __ATOMIC_RELEASE);
@@ -145,6 +144,12 @@ target_set_state(struct aoe_target *t, enum aoe_target_state state)
 	}
 }
 
+static void
+target_set_state(struct aoe_target *t, enum aoe_target_state state)
+{
+	target_state_change(t, aoe_target_state_get(t), state);
+}
+
 /*
  * The target stops being usable. Applications that saw it up get a down event; one that an
  * application holds stays "down,closewait" until it is released.
@@ -152,10 +157,17 @@ target_set_state(struct aoe_target *t, enum aoe_target_state state)
 static void
 target_down(struct aoe_target *t, const char *why)
 {
-	bool was_up = aoe_target_state_get(t) == AOE_TARGET_UP;
-	bool open = __atomic_load_n(&t->open_count, __ATOMIC_ACQUIRE) > 0;
+	enum aoe_target_state old = aoe_target_state_get(t);
+	bool was_up = old == AOE_TARGET_UP;
+	bool open;
 
-	target_set_state(t, open ? AOE_TARGET_DOWN_CLOSEWAIT : AOE_TARGET_DOWN);
+	/*
+	 * Down first, holders counted after, both sequentially consistent: an open racing with
+	 * this either finds the target down, or is counted here (aoe_io_target_hold()).
+	 */
+	__atomic_store_n(&t->state, AOE_TARGET_DOWN, __ATOMIC_SEQ_CST);
+	open = __atomic_load_n(&t->open_count, __ATOMIC_SEQ_CST) > 0;
+	target_state_change(t, old, open ? AOE_TARGET_DOWN_CLOSEWAIT : AOE_TARGET_DOWN);
 	if (was_up)
 		AOE_LOG(WARNING, disc, "%s down: %s%s", t->name, why,
 			open ? " (closewait: still open)" : "");
@@ -531,4 +543,10 @@ aoe_mgmt_poll(struct aoe_lcore *lc, uint64_t now)
 		e->next_state_tsc = now + AOE_STATE_PERIOD_US * e->tsc_hz / 1000000;
 	}
 	return work;
+}
+
+void
+aoe_discover(void)
+{
+	__atomic_store_n(&aoe_engine.discover_requested, 1, __ATOMIC_RELEASE);
 }

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Ports: every probed ethdev is configured with one TX queue per polling lcore and as many RX
- * queues as it offers up to that, so the allow list can change at run time without touching
- * the device. Each RX queue is polled by exactly one lcore; responses that land on the wrong
- * lcore are handed to their owner through SPSC rings (aoe_lcore.c).
+ * Ports and the allow list. The engine drives the ports aoe_conf names (or, when it says
+ * all_ports, every port the EAL probed that has no owner) and owns them through ethdev
+ * ownership (rte_eth_dev_owner_*) until aoe_fini(): a port another owner holds is refused, and
+ * code that iterates ownerless ports no longer sees ours. Each port gets one TX queue per
+ * polling lcore and as many RX queues as it offers up to that; the allow list (every driven
+ * port at first) can change at run time without touching the device. Each RX queue is polled
+ * by exactly one lcore; responses that land on the wrong lcore are handed to their owner
+ * through SPSC rings (aoe_lcore.c).
  */
 #include <errno.h>
 #include <net/if.h>
@@ -26,20 +30,6 @@
 #define AOE_MBUF_MIN   8192
 /* Targets an lcore is expected to drive at full window when sizing the pool. */
 #define AOE_POOL_TARGETS_HINT 16
-
-static bool
-port_in_allow_list(uint16_t port_id)
-{
-	const struct aoe_conf *conf = &aoe_engine.conf;
-	unsigned int i;
-
-	if (conf->nb_ports == 0)
-		return true;
-	for (i = 0; i < conf->nb_ports; i++)
-		if (conf->ports[i] == port_id)
-			return true;
-	return false;
-}
 
 /*
  * The MTU of the kernel interface behind a port (af_packet, tap), which the PMD does not
@@ -117,7 +107,7 @@ port_configure(struct aoe_port *p)
 	if (info.max_tx_queues < e->nb_lcores) {
 		AOE_LOG(ERR, net,
 			"port %s has %u TX queues, %u polling lcores need one each "
-			"(net_af_packet: qpairs=%u)",
+			"(poll with fewer: aoe_ports_max_lcores(); net_af_packet: qpairs=%u)",
 			p->name, info.max_tx_queues, e->nb_lcores, e->nb_lcores);
 		return -EINVAL;
 	}
@@ -273,72 +263,184 @@ flow_steer(unsigned int pi)
 		p->name);
 }
 
+/* Take @p port_id for the engine: it must exist and have no other owner. */
+static int
+port_take(uint16_t port_id)
+{
+	struct aoe_engine *e = &aoe_engine;
+	struct rte_eth_dev_owner owner;
+	struct aoe_port *p;
+	int rc;
+
+	if (!rte_eth_dev_is_valid_port(port_id)) {
+		AOE_LOG(ERR, net, "port %u does not exist (the EAL made %u ports)", port_id,
+			rte_eth_dev_count_total());
+		return -ENODEV;
+	}
+	if (e->nb_ports == AOE_MAX_PORTS) {
+		AOE_LOG(ERR, net, "port %u: the engine drives at most %u ports", port_id,
+			AOE_MAX_PORTS);
+		return -EINVAL;
+	}
+	memset(&owner, 0, sizeof(owner));
+	owner.id = e->owner_id;
+	snprintf(owner.name, sizeof(owner.name), "libaoe (%s)",
+		 e->conf.program != NULL ? e->conf.program : "");
+	rc = rte_eth_dev_owner_set(port_id, &owner);
+	if (rc != 0) {
+		struct rte_eth_dev_owner other;
+
+		if (rte_eth_dev_owner_get(port_id, &other) == 0 && other.id != RTE_ETH_DEV_NO_OWNER)
+			AOE_LOG(ERR, net, "port %u is owned by '%s': not taken", port_id,
+				other.name);
+		else
+			AOE_LOG(ERR, net, "port %u: cannot take ownership: %s", port_id,
+				strerror(-rc));
+		return rc == -EBUSY || rc == -EPERM ? -EBUSY : rc;
+	}
+	p = &e->ports[e->nb_ports];
+	memset(p, 0, sizeof(*p));
+	p->port_id = port_id;
+	if (rte_eth_dev_get_name_by_port(port_id, p->name) != 0)
+		snprintf(p->name, sizeof(p->name), "port%u", port_id);
+	p->mtu = kernel_mtu(port_id);
+	if (p->mtu == 0 && (rte_eth_dev_get_mtu(port_id, &p->mtu) != 0 || p->mtu == 0))
+		p->mtu = RTE_ETHER_MTU;
+	if (e->conf.mtu != 0)
+		p->mtu = e->conf.mtu;
+	p->allowed = 1;
+	e->port_index[port_id] = (int8_t)e->nb_ports;
+	e->nb_ports++;
+	return 0;
+}
+
+/* The ports the configuration names (or every ownerless one), owned by the engine. */
+static int
+ports_take(void)
+{
+	struct aoe_engine *e = &aoe_engine;
+	uint16_t port_id;
+	unsigned int i;
+	int rc;
+
+	rc = rte_eth_dev_owner_new(&e->owner_id);
+	if (rc != 0) {
+		AOE_LOG(ERR, net, "no ethdev owner id: %s", strerror(-rc));
+		return rc;
+	}
+	if (e->conf.all_ports) {
+		/* Ports with an owner (another library's, the application's) are not ours. */
+		RTE_ETH_FOREACH_DEV(port_id)
+		{
+			rc = port_take(port_id);
+			if (rc != 0)
+				return rc;
+		}
+		if (e->nb_ports == 0) {
+			AOE_LOG(ERR, net,
+				"no Ethernet port without an owner: give the EAL a device (-a or "
+				"--vdev)");
+			return -ENODEV;
+		}
+		return 0;
+	}
+	for (i = 0; i < e->conf.nb_ports; i++) {
+		rc = port_take(e->conf.ports[i]);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Give every port back, ownerless (stopped by the caller when it was started). */
+static void
+ports_release(void)
+{
+	struct aoe_engine *e = &aoe_engine;
+	unsigned int i;
+
+	/* Port by port: rte_eth_dev_owner_delete() would say so in the log at NOTICE. */
+	for (i = 0; i < e->nb_ports; i++) {
+		rte_eth_dev_owner_unset(e->ports[i].port_id, e->owner_id);
+		e->port_index[e->ports[i].port_id] = -1;
+	}
+	e->nb_ports = 0;
+	e->owner_id = RTE_ETH_DEV_NO_OWNER;
+}
+
 int
 aoe_ports_setup(void)
 {
 	struct aoe_engine *e = &aoe_engine;
-	uint16_t port_id, max_mtu = RTE_ETHER_MTU;
+	uint16_t max_mtu = RTE_ETHER_MTU;
 	bool af_packet_jumbo = false;
 	unsigned int i;
 	int rc;
 
-	for (i = 0; i < e->conf.nb_ports; i++) {
-		if (!rte_eth_dev_is_valid_port(e->conf.ports[i])) {
-			AOE_LOG(ERR, net, "port %u in the allow list does not exist",
-				e->conf.ports[i]);
-			return -ENODEV;
-		}
-	}
-	RTE_ETH_FOREACH_DEV(port_id)
-	{
-		struct aoe_port *p;
+	rc = ports_take();
+	if (rc != 0)
+		goto fail;
+	for (i = 0; i < e->nb_ports; i++) {
+		const struct aoe_port *p = &e->ports[i];
 
-		if (e->nb_ports == AOE_MAX_PORTS) {
-			AOE_LOG(WARNING, net, "more than %u ports: port %u and later ignored",
-				AOE_MAX_PORTS, port_id);
-			break;
-		}
-		p = &e->ports[e->nb_ports];
-		memset(p, 0, sizeof(*p));
-		p->port_id = port_id;
-		if (rte_eth_dev_get_name_by_port(port_id, p->name) != 0)
-			snprintf(p->name, sizeof(p->name), "port%u", port_id);
-		p->mtu = kernel_mtu(port_id);
-		if (p->mtu == 0 && (rte_eth_dev_get_mtu(port_id, &p->mtu) != 0 || p->mtu == 0))
-			p->mtu = RTE_ETHER_MTU;
-		if (e->conf.mtu != 0)
-			p->mtu = e->conf.mtu;
-		p->allowed = port_in_allow_list(port_id);
 		max_mtu = RTE_MAX(max_mtu, p->mtu);
 		if (p->mtu > RTE_ETHER_MTU && strncmp(p->name, "net_af_packet", 13) == 0)
 			af_packet_jumbo = true;
-		e->port_index[port_id] = (int8_t)e->nb_ports;
-		e->nb_ports++;
-	}
-	if (e->nb_ports == 0) {
-		AOE_LOG(ERR, net, "no Ethernet port: give the EAL a device (-a or --vdev)");
-		return -ENODEV;
 	}
 	rc = pool_create(max_mtu, af_packet_jumbo);
 	if (rc != 0)
-		return rc;
+		goto fail;
 	for (i = 0; i < e->nb_ports; i++) {
 		rc = port_configure(&e->ports[i]);
 		if (rc != 0) {
+			AOE_LOG(ERR, net, "port %s was asked for and did not come up",
+				e->ports[i].name);
 			while (i-- > 0)
 				rte_eth_dev_stop(e->ports[i].port_id);
 			rte_mempool_free(e->pool);
 			e->pool = NULL;
-			return rc;
+			goto fail;
 		}
-		AOE_LOG(INFO, net, "port %s: MTU %u, %u RX / %u TX queues%s", e->ports[i].name,
-			e->ports[i].mtu, e->ports[i].nb_rxq, e->ports[i].nb_txq,
-			e->ports[i].allowed ? "" : " (not in the allow list)");
+		AOE_LOG(INFO, net, "port %s: MTU %u, %u RX / %u TX queues", e->ports[i].name,
+			e->ports[i].mtu, e->ports[i].nb_rxq, e->ports[i].nb_txq);
 	}
 	rxq_assign();
 	for (i = 0; i < e->nb_ports; i++)
 		flow_steer(i);
 	return 0;
+fail:
+	ports_release();
+	return rc;
+}
+
+int
+aoe_ports_max_lcores(const struct aoe_conf *conf)
+{
+	unsigned int i, max = AOE_MAX_LCORES, n = 0;
+	struct rte_eth_dev_info info;
+	uint16_t port_id;
+
+	if (conf == NULL || (conf->all_ports == (conf->nb_ports != 0)) ||
+	    conf->nb_ports > AOE_MAX_PORTS)
+		return -EINVAL;
+	if (conf->all_ports) {
+		RTE_ETH_FOREACH_DEV(port_id)
+		{
+			if (rte_eth_dev_info_get(port_id, &info) != 0)
+				return -ENODEV;
+			max = RTE_MIN(max, (unsigned int)info.max_tx_queues);
+			n++;
+		}
+		if (n == 0)
+			return -ENODEV;
+	}
+	for (i = 0; i < conf->nb_ports; i++) {
+		if (!rte_eth_dev_is_valid_port(conf->ports[i]) ||
+		    rte_eth_dev_info_get(conf->ports[i], &info) != 0)
+			return -ENODEV;
+		max = RTE_MIN(max, (unsigned int)info.max_tx_queues);
+	}
+	return (int)RTE_MAX(max, 1u);
 }
 
 void
@@ -357,7 +459,7 @@ aoe_ports_teardown(void)
 				rte_flow_destroy(p->port_id, p->flows[j], &err);
 		rte_eth_dev_stop(p->port_id);
 	}
-	e->nb_ports = 0;
+	ports_release();
 	rte_mempool_free(e->pool);
 	e->pool = NULL;
 }
@@ -394,4 +496,49 @@ aoe_tx_flush(struct aoe_lcore *lc)
 		}
 		tb->count -= sent;
 	}
+}
+
+int
+aoe_iflist_set(const uint16_t *ports, unsigned int nb_ports)
+{
+	struct aoe_engine *e = &aoe_engine;
+	unsigned int i, j;
+
+	if (!e->initialised)
+		return -ENODEV;
+	if (ports == NULL && nb_ports != 0)
+		return -EINVAL;
+	for (i = 0; i < nb_ports; i++)
+		if (ports[i] >= RTE_MAX_ETHPORTS || e->port_index[ports[i]] < 0)
+			return -ENODEV;
+	for (j = 0; j < e->nb_ports; j++) {
+		bool allow = nb_ports == 0;
+
+		for (i = 0; i < nb_ports; i++)
+			if (ports[i] == e->ports[j].port_id)
+				allow = true;
+		if (allow != aoe_port_allowed(j))
+			AOE_LOG(INFO, net, "port %s %s the allow list", e->ports[j].name,
+				allow ? "added to" : "removed from");
+		__atomic_store_n(&e->ports[j].allowed, allow, __ATOMIC_RELEASE);
+	}
+	aoe_stats_ports_publish();
+	return 0;
+}
+
+unsigned int
+aoe_port_list(uint16_t *port_ids, bool *allowed, unsigned int max)
+{
+	struct aoe_engine *e = &aoe_engine;
+	unsigned int i;
+
+	if (!e->initialised)
+		return 0;
+	for (i = 0; i < e->nb_ports && i < max; i++) {
+		if (port_ids != NULL)
+			port_ids[i] = e->ports[i].port_id;
+		if (allowed != NULL)
+			allowed[i] = aoe_port_allowed(i);
+	}
+	return e->nb_ports;
 }

@@ -248,14 +248,7 @@ aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *h
 			s->stats->bad_response++;
 			goto drop;
 		}
-		if (likely(m->nb_segs == 1)) {
-			memcpy(f->data, ata.data, n);
-		} else {
-			const void *p = rte_pktmbuf_read(m, AOE_ATA_HDR_LEN, (uint32_t)n, f->data);
-
-			if (p != f->data)
-				memcpy(f->data, p, n);
-		}
+		aoe_frame_data_in(f, m, AOE_ATA_HDR_LEN, n);
 		s->stats->bytes_rx += n;
 	}
 	aoe_path_ack(lc, s, txp, !late && f->ntx == 1, now - f->sent_tsc);

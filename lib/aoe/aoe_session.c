@@ -115,6 +115,56 @@ aoe_frame_ata(const struct aoe_session *s, const struct aoe_frame *f, struct aoe
 	return 0;
 }
 
+/* Where a frame's data starts in its I/O's, in bytes. */
+static inline uint64_t
+frame_data_offset(const struct aoe_frame *f)
+{
+	return (f->lba - f->io->lba) * AOE_SECTOR_SIZE;
+}
+
+void
+aoe_frame_data_out(const struct aoe_frame *f, uint8_t *dst, size_t len)
+{
+	struct aoe_io *io = f->io;
+	uint64_t off = frame_data_offset(f);
+
+	if (likely(io->iovcnt == 0))
+		memcpy(dst, io->buf + off, len);
+	else
+		aoe_iov_out(io->iov, io->iovcnt, &io->cursor, off, dst, len);
+}
+
+/*
+ * Read data arrives here, and only here: @p len bytes of @p m from @p m_off on, copied segment
+ * by segment (a jumbo answer may come chained) into the I/O's buffer or iovecs. A zero-copy
+ * read would keep @p m instead and hand its segments to the I/O's owner.
+ */
+void
+aoe_frame_data_in(const struct aoe_frame *f, const struct rte_mbuf *m, uint32_t m_off, size_t len)
+{
+	struct aoe_io *io = f->io;
+	uint64_t off = frame_data_offset(f);
+
+	for (; m != NULL && len != 0; m = m->next) {
+		const uint8_t *src;
+		size_t n;
+
+		if (m_off >= m->data_len) {
+			m_off -= m->data_len;
+			continue;
+		}
+		src = rte_pktmbuf_mtod_offset(m, const uint8_t *, m_off);
+		n = RTE_MIN((size_t)(m->data_len - m_off), len);
+		if (likely(io->iovcnt == 0))
+			memcpy(io->buf + off, src, n);
+		else
+			aoe_iov_in(io->iov, io->iovcnt, &io->cursor, off, src, n);
+		off += n;
+		len -= n;
+		m_off = 0;
+	}
+}
+
 static int
 frame_build(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, unsigned int path,
 	    uint16_t gen, struct rte_mbuf *m)
@@ -145,7 +195,7 @@ frame_build(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, un
 	if (unlikely(rc < 0))
 		return rc;
 	if (data_len != 0)
-		memcpy(frame + AOE_ATA_HDR_LEN, f->data, data_len);
+		aoe_frame_data_out(f, frame + AOE_ATA_HDR_LEN, data_len);
 	len = AOE_ATA_HDR_LEN + data_len;
 	if (len < AOE_ETH_MIN_FRAME) {
 		/* Pad as a NIC would: not every target accepts runts from a veth. */
@@ -362,7 +412,6 @@ frame_split(struct aoe_session *s, struct aoe_frame *f, unsigned int nsect)
 		nf->io = f->io;
 		nf->ata_cmd = f->ata_cmd;
 		nf->lba = f->lba + done;
-		nf->data = f->data + (size_t)done * AOE_SECTOR_SIZE;
 		nf->nsect = (uint8_t)RTE_MIN(f->nsect - done, nsect);
 		if (f->aged) {
 			/* Same deadsecs clock as the frame it came from, same place in age order.
@@ -490,7 +539,6 @@ session_issue(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 		f->io = io;
 		f->ata_cmd = frame_ata_cmd(s, io);
 		f->lba = io->lba + io->issued;
-		f->data = io->buf + (size_t)io->issued * AOE_SECTOR_SIZE;
 		if (io->op == AOE_IO_READ || io->op == AOE_IO_WRITE) {
 			f->nsect = (uint8_t)RTE_MIN(
 				io->nsect - io->issued,
@@ -530,6 +578,8 @@ aoe_session_submit(struct aoe_session *s, struct aoe_io *io)
 	io->ata_error = 0;
 	io->aoe_error = 0;
 	io->submit_tsc = now;
+	io->cursor.idx = 0;
+	io->cursor.base = 0;
 	io->queued = true;
 	TAILQ_INSERT_TAIL(&s->pending, io, link);
 	session_issue(lc, s, now);

@@ -39,6 +39,10 @@ bool aoe_frame_send(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_fram
 		    unsigned int path, uint64_t now);
 void aoe_frame_done(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, int status,
 		    uint64_t now);
+/* A frame's data: taken from its I/O for a write, put there from an answer for a read. */
+void aoe_frame_data_out(const struct aoe_frame *f, uint8_t *dst, size_t len);
+void aoe_frame_data_in(const struct aoe_frame *f, const struct rte_mbuf *m, uint32_t m_off,
+		       size_t len);
 
 /* aoe_path.c */
 void aoe_path_refresh(struct aoe_session *s);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <rte_malloc.h>
+#include <rte_spinlock.h>
 
 #include "aoe_internal.h"
 #include "aoe_log.h"
@@ -178,34 +179,6 @@ aoe_target_list(struct aoe_target_info *out, unsigned int max)
 }
 
 int
-aoe_name_parse(const char *name, uint16_t *shelf, uint8_t *slot)
-{
-	unsigned long s, l;
-	const char *p;
-	char *end;
-
-	if (name == NULL || name[0] != 'e' || !isdigit((unsigned char)name[1]))
-		return -EINVAL;
-	p = name + 1;
-	if (p[0] == '0' && isdigit((unsigned char)p[1]))
-		return -EINVAL;
-	s = strtoul(p, &end, 10);
-	if (*end != '.' || s >= AOE_SHELF_BCAST || end - p > 5)
-		return -EINVAL;
-	p = end + 1;
-	if (!isdigit((unsigned char)p[0]) || (p[0] == '0' && isdigit((unsigned char)p[1])))
-		return -EINVAL;
-	l = strtoul(p, &end, 10);
-	if (*end != '\0' || l >= AOE_SLOT_BCAST || end - p > 3)
-		return -EINVAL;
-	if (shelf != NULL)
-		*shelf = (uint16_t)s;
-	if (slot != NULL)
-		*slot = (uint8_t)l;
-	return 0;
-}
-
-int
 aoe_target_info_get(const char *name, struct aoe_target_info *info)
 {
 	struct aoe_target *t;
@@ -221,33 +194,50 @@ aoe_target_info_get(const char *name, struct aoe_target_info *info)
 	return 0;
 }
 
+/*
+ * Target event callbacks: kept for the life of the process, across aoe_fini() and aoe_init().
+ * Registration may come from any thread; the management lcore reads the table without a lock:
+ * an entry is written before the count that makes it visible is published.
+ */
+static struct {
+	aoe_target_event_cb cb;
+	void *arg;
+} event_cbs[AOE_MAX_EVENT_CBS];
+static uint32_t nb_event_cbs;
+static rte_spinlock_t event_cbs_lock = RTE_SPINLOCK_INITIALIZER;
+
 int
 aoe_target_event_register(aoe_target_event_cb cb, void *arg)
 {
-	struct aoe_engine *e = &aoe_engine;
+	uint32_t n;
 
 	if (cb == NULL)
 		return -EINVAL;
-	if (e->nb_event_cbs == AOE_MAX_EVENT_CBS)
+	rte_spinlock_lock(&event_cbs_lock);
+	n = nb_event_cbs;
+	if (n == AOE_MAX_EVENT_CBS) {
+		rte_spinlock_unlock(&event_cbs_lock);
 		return -ENOSPC;
-	e->event_cbs[e->nb_event_cbs].cb = cb;
-	e->event_cbs[e->nb_event_cbs].arg = arg;
-	e->nb_event_cbs++;
+	}
+	event_cbs[n].cb = cb;
+	event_cbs[n].arg = arg;
+	__atomic_store_n(&nb_event_cbs, n + 1, __ATOMIC_RELEASE);
+	rte_spinlock_unlock(&event_cbs_lock);
 	return 0;
 }
 
 void
 aoe_target_notify(struct aoe_target *t, enum aoe_target_event event)
 {
-	struct aoe_engine *e = &aoe_engine;
+	uint32_t i, n = __atomic_load_n(&nb_event_cbs, __ATOMIC_ACQUIRE);
 	struct aoe_target_info info;
-	unsigned int i;
 
-	if (e->nb_event_cbs == 0)
+	if (n == 0)
 		return;
 	aoe_target_snapshot(t, &info);
-	for (i = 0; i < e->nb_event_cbs; i++)
-		e->event_cbs[i].cb(event, &info, e->event_cbs[i].arg);
+	/* A callback that registers another sees it called from the next event on. */
+	for (i = 0; i < n; i++)
+		event_cbs[i].cb(event, &info, event_cbs[i].arg);
 }
 
 int

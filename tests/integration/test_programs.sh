@@ -5,8 +5,9 @@
 # needed: --help and bad options are handled before the EAL starts (its runtime directory is
 # never made), a missing "--" is named as such, usage errors exit 2 in every program; errors
 # say what failed (a second process on the same --file-prefix, a --vdev whose interface does
-# not exist, a memif port that did not start); output that cannot be written (a full disk, a
-# closed stdout) is an error, never a silent exit 0 or a hang.
+# not exist, also next to one that works, a memif port that did not start); output that cannot
+# be written (a full disk, a closed stdout) is an error, never a silent exit 0 or a hang. Ports
+# with fewer queues than the EAL has lcores: the programs poll with fewer lcores and say so.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
@@ -152,5 +153,39 @@ t_check "aoe-perf with stdout closed: exit 1" \
 	bash -c '"$@" >&-' _ timeout --kill-after=5 60 "$PERF" "${SEAL[@]}" -- -T e1.2 -w read -o 4k -q 4
 t_check "... and the same run to a file: exit 0 with its report" \
 	exits 0 "io_completed 2049 (reads 2049, writes 0), io_failed 0" t_timeout 60 "$PERF" "${SEAL[@]}" -- -T e1.2 -w read -o 4k -q 4
+
+# ---- ports: every device given must make one; lcores as many as the ports have queues -----------
+# A --vdev that fails next to one that works used to leave the program running on fewer paths.
+t_dpdk_args "$NAME-half" "$VDEV" "net_af_packet1,iface=$NAME-none"
+HALF=(-l 0 "${T_DPDK_ARGS[@]}")
+want="device net_af_packet1 made no Ethernet port: interface $NAME-none (its iface=) does not exist"
+t_check "dpdk-aoe: a failed --vdev next to a working one: exit 1, named" \
+	exits 1 "$want" t_timeout 30 "$DAEMON" "${HALF[@]}" -- --status
+t_check "aoe-perf: the same" \
+	exits 1 "$want" t_timeout 30 "$PERF" "${HALF[@]}" -- -T e1.2 -w read -o 4k -q 4
+t_check "hello_bdev: the same" \
+	exits 1 "device net_af_packet1 made no DPDK port" \
+	t_timeout 30 "$(aoe_build_dir)/examples/hello_bdev" "${HALF[@]}" -- e1.2
+# Without -l the EAL gives every core: a one-queue port polls with one lcore and says so.
+t_dpdk_args "$NAME-nol" "$VDEV"
+cores=$(nproc)
+if ((cores > 1)); then
+	"$PERF" "${T_DPDK_ARGS[@]}" -- -T e1.2 -w read -o 4k -q 4 >"$TMP/nol.out" 2>&1
+	t_check "aoe-perf without -l on a one-queue port: exit 0, its report" \
+		grep -q "io_completed 2049 (reads 2049, writes 0), io_failed 0" "$TMP/nol.out"
+	t_check "... polling with one lcore of $cores, said" \
+		grep -q "polling with 1 of the $cores lcores" "$TMP/nol.out"
+	t_check "dpdk-aoe without -l on a one-queue port: polls with one lcore, says so" \
+		exits 0 "polling on 1 lcore(s)" timeout --preserve-status -s TERM 3 \
+		"$DAEMON" "${T_DPDK_ARGS[@]}" --
+	t_check "... said" grep -q "polling with 1 of the $cores lcores" <<<"$(
+		timeout --preserve-status -s TERM 3 "$DAEMON" "${T_DPDK_ARGS[@]}" -- 2>&1)"
+else
+	t_skip "aoe-perf without -l on a one-queue port" "one core: nothing to adapt"
+fi
+t_dpdk_args "$NAME-2q" "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=2"
+t_check "aoe-perf -l 0-1 on a two-queue port: both lcores poll, the worker runs the job" \
+	exits 0 "queue_depth 4, 1 job" t_timeout 60 "$PERF" -l 0-1 "${T_DPDK_ARGS[@]}" -- -T e1.2 -w read -o 4k -q 4
+t_check "... and nothing said of fewer lcores" bash -c '! grep -q "polling with" <<<"$1"' _ "$T_OUT"
 
 t_summary

@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include "aoe_part.h"
+#include "test_util.h"
 
 #define SECTOR	     AOE_PART_SECTOR_SIZE
 #define STORED_MAX   160
@@ -761,20 +762,6 @@ img_read(void *ctx, uint64_t lba, uint32_t count, void *buf)
 }
 
 static void
-run(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	cr_assert_eq(rc, 0, "'%s' failed (%d): scripts/setup.sh installs fdisk and gdisk", cmd, rc);
-}
-
-static void
 img_patch(uint64_t lba, unsigned int off, const void *bytes, size_t n)
 {
 	cr_assert_eq(pwrite(img_fd, bytes, n, (off_t)(lba * SECTOR + off)), (ssize_t)n);
@@ -830,10 +817,13 @@ Test(aoe_part_tools, sfdisk_mbr_with_logicals, .init = img_setup, .fini = img_te
 {
 	struct aoe_part_scan s;
 
-	run("printf 'label: dos\\nstart=2048,size=4096,type=83\\nstart=6144,size=2048,type=7\\n"
-	    "start=10240,size=40960,type=5\\nstart=51200,size=4096\\n' | " SFDISK " %s >/dev/null",
-	    img);
-	run("printf ',4096,83\\n,1024,82\\n,2048,83\\n' | " SFDISK " --append %s >/dev/null", img);
+	test_run(
+		"printf 'label: dos\\nstart=2048,size=4096,type=83\\nstart=6144,size=2048,type=7\\n"
+		"start=10240,size=40960,type=5\\nstart=51200,size=4096\\n' | " SFDISK
+		" %s >/dev/null",
+		img);
+	test_run("printf ',4096,83\\n,1024,82\\n,2048,83\\n' | " SFDISK " --append %s >/dev/null",
+		 img);
 	cr_assert_eq(aoe_part_scan_sync(&s, DISK_SECTORS, img_read, NULL), 0, "%s", s.table.reason);
 	cr_expect_eq(s.table.scheme, AOE_PART_SCHEME_MBR);
 	expect_as_sfdisk_reads(&s, 6);
@@ -844,10 +834,11 @@ Test(aoe_part_tools, sfdisk_mbr_with_logicals, .init = img_setup, .fini = img_te
 static void
 sfdisk_logicals(unsigned int n)
 {
-	run("printf 'label: dos\\nstart=2048,size=60000,type=5\\nstart=63488,size=1024\\n"
-	    "start=65536,size=1024\\nstart=67584,size=1024\\n' | " SFDISK " %s >/dev/null",
-	    img);
-	run("for i in $(seq %u); do echo ,1024; done | " SFDISK " --append %s >/dev/null", n, img);
+	test_run("printf 'label: dos\\nstart=2048,size=60000,type=5\\nstart=63488,size=1024\\n"
+		 "start=65536,size=1024\\nstart=67584,size=1024\\n' | " SFDISK " %s >/dev/null",
+		 img);
+	test_run("for i in $(seq %u); do echo ,1024; done | " SFDISK " --append %s >/dev/null", n,
+		 img);
 }
 
 Test(aoe_part_tools, sfdisk_mbr_twelve_and_thirteen_logicals, .init = img_setup,
@@ -896,9 +887,9 @@ Test(aoe_part_tools, sgdisk_gpt, .init = img_setup, .fini = img_teardown)
 {
 	struct aoe_part_scan s;
 
-	run("sgdisk -o -n 1:2048:+1M -t 1:8300 -n 2:0:+2M -t 2:8200 -n 5:0:+4M -c 5:five %s "
-	    ">/dev/null",
-	    img);
+	test_run("sgdisk -o -n 1:2048:+1M -t 1:8300 -n 2:0:+2M -t 2:8200 -n 5:0:+4M -c 5:five %s "
+		 ">/dev/null",
+		 img);
 	cr_assert_eq(aoe_part_scan_sync(&s, DISK_SECTORS, img_read, NULL), 0, "%s", s.table.reason);
 	cr_expect_eq(s.table.scheme, AOE_PART_SCHEME_GPT);
 	expect_as_sfdisk_reads(&s, 3);
@@ -921,11 +912,12 @@ Test(aoe_part_tools, sgdisk_gpt_seventeen_partitions, .init = img_setup, .fini =
 {
 	struct aoe_part_scan s;
 
-	run("sgdisk -o $(for i in $(seq 16); do printf -- '-n %%d:0:+64K ' $i; done) %s >/dev/null",
-	    img);
+	test_run("sgdisk -o $(for i in $(seq 16); do printf -- '-n %%d:0:+64K ' $i; done) %s "
+		 ">/dev/null",
+		 img);
 	cr_assert_eq(aoe_part_scan_sync(&s, DISK_SECTORS, img_read, NULL), 0, "%s", s.table.reason);
 	expect_as_sfdisk_reads(&s, 16);
-	run("sgdisk -n 17:0:+64K %s >/dev/null", img);
+	test_run("sgdisk -n 17:0:+64K %s >/dev/null", img);
 	cr_expect_eq(aoe_part_scan_sync(&s, DISK_SECTORS, img_read, NULL), -E2BIG, "%s",
 		     s.table.reason);
 	cr_expect_eq(s.table.nb_parts, 0);

@@ -219,6 +219,7 @@ setup(void)
 	conf.maxout = 16;
 	conf.nb_mbufs = 4096;
 	conf.program = "test_aoe_session";
+	conf.all_ports = true;
 	cr_assert_eq(aoe_init(&conf), 0);
 	lc = aoe_lcore_self();
 	cr_assert_not_null(lc);

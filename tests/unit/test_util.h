@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What the unit tests share: output to an in-memory FILE (test_out, read back in test_buf
- * once closed) and the length of a NULL-terminated argument vector. Each test file is a
+ * once closed), the length of a NULL-terminated argument vector, and shell commands that make
+ * their input. Each test file is a
  * program of its own, so the state here is each file's.
  */
 #ifndef TEST_UTIL_H
 #define TEST_UTIL_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -54,6 +56,21 @@ test_argc(char **argv)
 	while (argv[argc] != NULL)
 		argc++;
 	return argc;
+}
+
+/* Run a shell command (printf-style) that must succeed: tools the tests use to make their
+ * input (sfdisk, sgdisk), which scripts/setup.sh installs. */
+static inline void __attribute__((format(printf, 1, 2))) test_run(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	rc = system(cmd);
+	cr_assert_eq(rc, 0, "'%s' failed (%d): scripts/setup.sh installs fdisk and gdisk", cmd, rc);
 }
 
 #endif /* TEST_UTIL_H */

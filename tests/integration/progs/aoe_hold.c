@@ -94,6 +94,7 @@ main(int argc, char **argv)
 	conf.deadsecs = 2;
 	conf.discover_interval_s = 1;
 	conf.program = "aoe-hold";
+	conf.all_ports = true; /* the test bed's port(s) */
 	if (aoe_init(&conf) != 0)
 		return 1;
 	for (i = 0;

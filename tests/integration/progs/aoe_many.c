@@ -191,6 +191,7 @@ main(int argc, char **argv)
 	argv += ret;
 	aoe_conf_init(&conf);
 	conf.program = "aoe-many";
+	conf.all_ports = true; /* the test bed's port(s) */
 	conf.deadsecs = 30;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
