@@ -138,8 +138,10 @@ aoe_io_submit(struct aoe_session *s, struct aoe_io *io)
 	if (rc != 0) {
 		lc->zcopy_reserved -= io->zc_reserved;
 		io->zc_reserved = 0;
+		return rc;
 	}
-	return rc;
+	lc->stats->zcopy_reads++;
+	return 0;
 }
 
 unsigned int
