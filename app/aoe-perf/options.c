@@ -179,85 +179,83 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 			return 0;
 		case 'T':
 			if (optarg[0] == '\0' || strlen(optarg) >= sizeof(o->target))
-				return aoe_app_errf(err, errlen,
-						    "-T: '%s' is not a target name "
-						    "(e{shelf}.{slot}, e.g. e1.1)",
-						    optarg);
+				return aoe_errf(err, errlen,
+						"-T: '%s' is not a target name "
+						"(e{shelf}.{slot}, e.g. e1.1)",
+						optarg);
 			strcpy(o->target, optarg);
 			have_target = true;
 			break;
 		case 'w':
 			if (parse_workload(optarg, &o->workload) != 0)
-				return aoe_app_errf(
-					err, errlen,
-					"-w: unknown workload '%s' (read, write, "
-					"randread, randwrite, rw, randrw, verify, flush)",
-					optarg);
+				return aoe_errf(err, errlen,
+						"-w: unknown workload '%s' (read, write, "
+						"randread, randwrite, rw, randrw, verify, flush)",
+						optarg);
 			have_wl = true;
 			break;
 		case 'o':
 			if (aoe_app_parse_size(optarg, 1, PERF_IO_SIZE_MAX, &v) != 0 ||
 			    v % AOE_SECTOR_SIZE != 0)
-				return aoe_app_errf(
-					err, errlen,
-					"-o: '%s' is not a valid I/O size (a "
-					"positive multiple of 512 bytes, at most %llu MiB)",
-					optarg, PERF_IO_SIZE_MAX >> 20);
+				return aoe_errf(err, errlen,
+						"-o: '%s' is not a valid I/O size (a "
+						"positive multiple of 512 bytes, at most %llu MiB)",
+						optarg, PERF_IO_SIZE_MAX >> 20);
 			o->io_size = v;
 			have_io = true;
 			break;
 		case 'q':
 			if (parse_uint_range(optarg, 1, PERF_DEPTH_MAX, &o->depth) != 0)
-				return aoe_app_errf(err, errlen,
-						    "-q: '%s' is not a valid queue depth "
-						    "(1-%u)",
-						    optarg, PERF_DEPTH_MAX);
+				return aoe_errf(err, errlen,
+						"-q: '%s' is not a valid queue depth "
+						"(1-%u)",
+						optarg, PERF_DEPTH_MAX);
 			have_depth = true;
 			break;
 		case 't':
 			if (parse_uint_range(optarg, 1, 1000000, &o->seconds) != 0)
-				return aoe_app_errf(err, errlen,
-						    "-t: '%s' is not a valid run time "
-						    "(whole seconds, 1-1000000)",
-						    optarg);
+				return aoe_errf(err, errlen,
+						"-t: '%s' is not a valid run time "
+						"(whole seconds, 1-1000000)",
+						optarg);
 			break;
 		case 'M':
 			if (parse_uint_range(optarg, 0, 100, &o->read_pct) != 0)
-				return aoe_app_errf(err, errlen,
-						    "-M: '%s' is not a valid read percentage "
-						    "(0-100)",
-						    optarg);
+				return aoe_errf(err, errlen,
+						"-M: '%s' is not a valid read percentage "
+						"(0-100)",
+						optarg);
 			have_pct = true;
 			break;
 		case 'S':
 			if (parse_uint_range(optarg, 1, 1000000, &o->progress_s) != 0)
-				return aoe_app_errf(err, errlen,
-						    "-S: '%s' is not a valid progress interval "
-						    "(whole seconds, 1-1000000)",
-						    optarg);
+				return aoe_errf(err, errlen,
+						"-S: '%s' is not a valid progress interval "
+						"(whole seconds, 1-1000000)",
+						optarg);
 			break;
 		case OPT_OFFSET:
 			if (aoe_app_parse_size(optarg, 0, UINT64_MAX, &o->offset) != 0 ||
 			    o->offset % AOE_SECTOR_SIZE != 0)
-				return aoe_app_errf(err, errlen,
-						    "--offset: '%s' is not a valid offset (bytes, "
-						    "a multiple of 512)",
-						    optarg);
+				return aoe_errf(err, errlen,
+						"--offset: '%s' is not a valid offset (bytes, "
+						"a multiple of 512)",
+						optarg);
 			break;
 		case OPT_SIZE:
 			if (aoe_app_parse_size(optarg, 1, UINT64_MAX, &o->size) != 0 ||
 			    o->size % AOE_SECTOR_SIZE != 0)
-				return aoe_app_errf(err, errlen,
-						    "--size: '%s' is not a valid size (bytes, a "
-						    "positive multiple of 512)",
-						    optarg);
+				return aoe_errf(err, errlen,
+						"--size: '%s' is not a valid size (bytes, a "
+						"positive multiple of 512)",
+						optarg);
 			break;
 		case OPT_SEED:
 			if (aoe_app_parse_u64(optarg, 0, UINT64_MAX, &o->seed) != 0)
-				return aoe_app_errf(err, errlen,
-						    "--seed: '%s' is not a valid seed (an "
-						    "unsigned 64-bit number, decimal or 0x hex)",
-						    optarg);
+				return aoe_errf(err, errlen,
+						"--seed: '%s' is not a valid seed (an "
+						"unsigned 64-bit number, decimal or 0x hex)",
+						optarg);
 			break;
 		case OPT_CHECK:
 			o->check = true;
@@ -271,73 +269,71 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 		case OPT_DISCOVER_WAIT:
 			if (parse_uint_range(optarg, 1, PERF_DISCOVER_WAIT_MAX,
 					     &o->discover_wait_ms) != 0)
-				return aoe_app_errf(err, errlen,
-						    "--discover-wait: '%s' is not a valid wait "
-						    "(milliseconds, 1-%u)",
-						    optarg, PERF_DISCOVER_WAIT_MAX);
+				return aoe_errf(err, errlen,
+						"--discover-wait: '%s' is not a valid wait "
+						"(milliseconds, 1-%u)",
+						optarg, PERF_DISCOVER_WAIT_MAX);
 			break;
 		case OPT_MAXOUT:
 			if (parse_uint_range(optarg, 1, AOE_MAXOUT_MAX, &o->maxout) != 0)
-				return aoe_app_errf(err, errlen,
-						    "--maxout: '%s' is not a valid window "
-						    "(1-%u)",
-						    optarg, AOE_MAXOUT_MAX);
+				return aoe_errf(err, errlen,
+						"--maxout: '%s' is not a valid window "
+						"(1-%u)",
+						optarg, AOE_MAXOUT_MAX);
 			break;
 		case OPT_MTU:
 			if (parse_uint_range(optarg, AOE_MTU_MIN, AOE_MTU_MAX, &o->mtu) != 0)
-				return aoe_app_errf(err, errlen,
-						    "--mtu: '%s' is not a valid MTU (%u-%u)",
-						    optarg, AOE_MTU_MIN, AOE_MTU_MAX);
+				return aoe_errf(err, errlen,
+						"--mtu: '%s' is not a valid MTU (%u-%u)", optarg,
+						AOE_MTU_MIN, AOE_MTU_MAX);
 			break;
 		case OPT_DEADSECS:
 			if (parse_uint_range(optarg, 0, AOE_DEADSECS_MAX, &u) != 0)
-				return aoe_app_errf(err, errlen,
-						    "--deadsecs: '%s' is not a valid time "
-						    "(whole seconds, 0-%u, 0 = never)",
-						    optarg, AOE_DEADSECS_MAX);
+				return aoe_errf(err, errlen,
+						"--deadsecs: '%s' is not a valid time "
+						"(whole seconds, 0-%u, 0 = never)",
+						optarg, AOE_DEADSECS_MAX);
 			o->deadsecs = u;
 			o->deadsecs_set = true;
 			break;
 		case ':':
-			return aoe_app_errf(err, errlen, "%s needs an argument (see --help)",
-					    optopt != 0 ? opt_name(optopt, name, sizeof(name))
-							: argv[optind - 1]);
+			return aoe_errf(err, errlen, "%s needs an argument (see --help)",
+					optopt != 0 ? opt_name(optopt, name, sizeof(name))
+						    : argv[optind - 1]);
 		case '?':
 		default:
 			/* getopt_long names a long option given an argument it does not take. */
 			if (optopt >= 256)
-				return aoe_app_errf(err, errlen,
-						    "%s takes no argument (see --help)",
-						    opt_name(optopt, name, sizeof(name)));
+				return aoe_errf(err, errlen, "%s takes no argument (see --help)",
+						opt_name(optopt, name, sizeof(name)));
 			if (optopt != 0)
-				return aoe_app_errf(err, errlen, "unknown option -%c (see --help)",
-						    optopt);
-			return aoe_app_errf(err, errlen, "unknown option '%s' (see --help)",
-					    argv[optind - 1]);
+				return aoe_errf(err, errlen, "unknown option -%c (see --help)",
+						optopt);
+			return aoe_errf(err, errlen, "unknown option '%s' (see --help)",
+					argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return aoe_app_errf(err, errlen, "unexpected argument '%s' (see --help)",
-				    argv[optind]);
+		return aoe_errf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
 
 	if (!have_target)
-		return aoe_app_errf(err, errlen, "-T TARGET is required (e.g. -T e1.1)");
+		return aoe_errf(err, errlen, "-T TARGET is required (e.g. -T e1.1)");
 	if (!have_wl)
-		return aoe_app_errf(err, errlen,
-				    "-w WORKLOAD is required (read, write, randread, "
-				    "randwrite, rw, randrw, verify, flush)");
+		return aoe_errf(err, errlen,
+				"-w WORKLOAD is required (read, write, randread, "
+				"randwrite, rw, randrw, verify, flush)");
 	if (!have_io)
-		return aoe_app_errf(err, errlen,
-				    "-o IO_BYTES is required (a positive multiple of 512)");
+		return aoe_errf(err, errlen,
+				"-o IO_BYTES is required (a positive multiple of 512)");
 	if (!have_depth)
-		return aoe_app_errf(err, errlen, "-q DEPTH is required (1-%u)", PERF_DEPTH_MAX);
+		return aoe_errf(err, errlen, "-q DEPTH is required (1-%u)", PERF_DEPTH_MAX);
 	if (have_pct && o->workload != PERF_WL_RW && o->workload != PERF_WL_RANDRW)
-		return aoe_app_errf(err, errlen,
-				    "-M: only the rw and randrw workloads mix reads and "
-				    "writes (got -w %s)",
-				    perf_workload_name(o->workload));
+		return aoe_errf(err, errlen,
+				"-M: only the rw and randrw workloads mix reads and "
+				"writes (got -w %s)",
+				perf_workload_name(o->workload));
 	if (o->zcopy && !perf_workload_reads(o->workload))
-		return aoe_app_errf(
+		return aoe_errf(
 			err, errlen,
 			"--zcopy: only workloads that read take zero-copy reads (got -w %s)",
 			perf_workload_name(o->workload));

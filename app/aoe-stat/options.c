@@ -51,11 +51,10 @@ stat_options_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t
 		case 'p':
 			if (optarg[0] == '\0' || strchr(optarg, '/') != NULL ||
 			    strlen(optarg) > STAT_PREFIX_MAX)
-				return aoe_app_errf(
-					err, errlen,
-					"--file-prefix: bad prefix '%s'; allowed: a DPDK "
-					"file prefix, no '/'",
-					optarg);
+				return aoe_errf(err, errlen,
+						"--file-prefix: bad prefix '%s'; allowed: a DPDK "
+						"file prefix, no '/'",
+						optarg);
 			strcpy(o->prefix, optarg);
 			break;
 		case 'v':
@@ -75,11 +74,10 @@ stat_options_parse(int argc, char **argv, struct stat_opts *o, char *err, size_t
 		}
 	}
 	if (optind < argc)
-		return aoe_app_errf(err, errlen, "unexpected argument '%s' (see --help)",
-				    argv[optind]);
+		return aoe_errf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
 	if (o->follow && (o->json || o->verbose))
-		return aoe_app_errf(err, errlen,
-				    "--follow prints the error stream; it takes no --json or -v "
-				    "(see --help)");
+		return aoe_errf(err, errlen,
+				"--follow prints the error stream; it takes no --json or -v "
+				"(see --help)");
 	return 0;
 }

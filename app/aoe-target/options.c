@@ -102,9 +102,8 @@ number(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *out
        size_t errlen)
 {
 	if (aoe_app_parse_u64(s, min, max, out) != 0)
-		return aoe_app_errf(err, errlen,
-				    "%s '%s': expected a whole number from %llu to %llu", opt, s,
-				    (unsigned long long)min, (unsigned long long)max);
+		return aoe_errf(err, errlen, "%s '%s': expected a whole number from %llu to %llu",
+				opt, s, (unsigned long long)min, (unsigned long long)max);
 	return 0;
 }
 
@@ -210,7 +209,7 @@ tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t 
 	if (ctx->disks == NULL)
 		ctx->disks = calloc(TGT_MAX_DISKS, sizeof(*ctx->disks));
 	if (ctx->disks == NULL)
-		return aoe_app_errf(err, errlen, "out of memory");
+		return aoe_errf(err, errlen, "out of memory");
 	/* 0, not 1: glibc then also forgets the state of an earlier scan. */
 	optind = 0;
 	opterr = 0;
@@ -221,16 +220,16 @@ tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t 
 			struct tgt_disk *d = &ctx->disks[ctx->n_disks];
 
 			if (ctx->n_disks == TGT_MAX_DISKS)
-				return aoe_app_errf(err, errlen, "--disk: at most %d disks",
-						    TGT_MAX_DISKS);
+				return aoe_errf(err, errlen, "--disk: at most %d disks",
+						TGT_MAX_DISKS);
 			if (tgt_disk_parse(optarg, d, err, errlen) != 0)
 				return -EINVAL;
 			for (unsigned int i = 0; i < ctx->n_disks; i++) {
 				if (ctx->disks[i].shelf != d->shelf ||
 				    ctx->disks[i].slot != d->slot)
 					continue;
-				aoe_app_errf(err, errlen, "--disk '%s': e%u.%u is given twice",
-					     optarg, d->shelf, d->slot);
+				aoe_errf(err, errlen, "--disk '%s': e%u.%u is given twice", optarg,
+					 d->shelf, d->slot);
 				/* Not counted in n_disks: the caller would not free its path. */
 				tgt_disk_close(d);
 				return -EINVAL;
@@ -261,9 +260,8 @@ tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t 
 			break;
 		case OPT_CONFIG:
 			if (strlen(optarg) > AOE_CFG_STR_MAX)
-				return aoe_app_errf(err, errlen,
-						    "--config: at most %d bytes, got %zu",
-						    AOE_CFG_STR_MAX, strlen(optarg));
+				return aoe_errf(err, errlen, "--config: at most %d bytes, got %zu",
+						AOE_CFG_STR_MAX, strlen(optarg));
 			o->config = optarg;
 			break;
 		case OPT_SILENT_AFTER:
@@ -291,8 +289,8 @@ tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t 
 			break;
 		case OPT_SERIAL:
 			if (strlen(optarg) > 20)
-				return aoe_app_errf(err, errlen,
-						    "--serial '%s': at most 20 characters", optarg);
+				return aoe_errf(err, errlen, "--serial '%s': at most 20 characters",
+						optarg);
 			ctx->serial = optarg;
 			break;
 		case OPT_HELP:
@@ -306,12 +304,12 @@ tgt_options_parse(int argc, char **argv, struct tgt_ctx *ctx, char *err, size_t 
 			return rc;
 	}
 	if (optind < argc)
-		return aoe_app_errf(err, errlen,
-				    "unexpected argument '%s' (options start with --; see --help)",
-				    argv[optind]);
+		return aoe_errf(err, errlen,
+				"unexpected argument '%s' (options start with --; see --help)",
+				argv[optind]);
 	if (ctx->n_disks == 0)
-		return aoe_app_errf(err, errlen,
-				    "--disk SHELF.SLOT=null:SIZE|ram:SIZE|file:PATH is required");
+		return aoe_errf(err, errlen,
+				"--disk SHELF.SLOT=null:SIZE|ram:SIZE|file:PATH is required");
 	return 0;
 }
 

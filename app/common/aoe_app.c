@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -119,27 +118,14 @@ aoe_app_flush(FILE *f)
 }
 
 int
-aoe_app_errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
-int
 aoe_app_getopt_err(int c, char **argv, char *err, size_t errlen)
 {
 	if (c == ':')
-		return aoe_app_errf(err, errlen, "%s needs a value (see --help)", argv[optind - 1]);
+		return aoe_errf(err, errlen, "%s needs a value (see --help)", argv[optind - 1]);
 	/* Within "-vx", argv[optind - 1] is what came before, not "-x": name the letter. */
 	if (optopt != 0)
-		return aoe_app_errf(err, errlen, "unknown option '-%c' (see --help)", optopt);
-	return aoe_app_errf(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+		return aoe_errf(err, errlen, "unknown option '-%c' (see --help)", optopt);
+	return aoe_errf(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
 }
 
 /* "-X" with X one of getopt's short option letters, or "--name[=...]" of a long option. */
@@ -171,7 +157,7 @@ aoe_app_cmdline(const struct aoe_app_cmdline *c, int argc, char **argv, void *ar
 	*help = false;
 	app_argv = calloc((size_t)argc + 1, sizeof(*app_argv));
 	if (app_argv == NULL) {
-		aoe_app_errf(err, errlen, "out of memory");
+		aoe_errf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	app_argv[0] = argv[0];
@@ -191,15 +177,15 @@ aoe_app_cmdline(const struct aoe_app_cmdline *c, int argc, char **argv, void *ar
 	if (*help)
 		rc = 0;
 	else if (!dashes && misplaced > 0)
-		rc = aoe_app_errf(err, errlen,
-				  "'%s' comes before any '--': %s's options follow the EAL's after "
-				  "'--' (%s [EAL options] -- %s)",
-				  argv[misplaced], c->prog, c->prog, c->synopsis);
+		rc = aoe_errf(err, errlen,
+			      "'%s' comes before any '--': %s's options follow the EAL's after "
+			      "'--' (%s [EAL options] -- %s)",
+			      argv[misplaced], c->prog, c->prog, c->synopsis);
 	else if (!dashes && c->needs_options)
-		rc = aoe_app_errf(err, errlen,
-				  "no '--' and no %s options: they follow the EAL's after '--' (%s "
-				  "[EAL options] -- %s)",
-				  c->prog, c->prog, c->synopsis);
+		rc = aoe_errf(err, errlen,
+			      "no '--' and no %s options: they follow the EAL's after '--' (%s "
+			      "[EAL options] -- %s)",
+			      c->prog, c->prog, c->synopsis);
 	else
 		rc = c->parse(app_argc, app_argv, arg, err, errlen);
 	free(app_argv);

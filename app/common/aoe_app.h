@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "aoe_errf.h" /* aoe_errf(): how the option parsers refuse */
 #include "aoe_stats_fields.h"
 
 /** Exit status of every program for a usage error: a bad option, file, or EAL option. */
@@ -115,10 +116,6 @@ void aoe_app_text_end(struct aoe_app_text *t);
  *         descriptor, -EPIPE), or -EIO when the stream failed earlier and its errno is gone.
  */
 int aoe_app_flush(FILE *f);
-
-/** Format an option error into @p err (when given) and return -EINVAL. */
-int aoe_app_errf(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 /**
  * What getopt_long() (called with opterr 0 and a leading ':' in its short options) refused, as

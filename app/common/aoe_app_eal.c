@@ -161,17 +161,20 @@ aoe_app_target_missing(const char *prog, const char *name, unsigned int wait_ms)
 {
 	char macs[AOE_MAX_PORTS * AOE_MAC_STR_MAX] = "", mac[AOE_MAC_STR_MAX];
 	struct rte_ether_addr ea;
-	unsigned int n = 0;
+	unsigned int shown = 0;
 	uint16_t port;
 
-	RTE_ETH_FOREACH_DEV(port)
-	{
-		if (n == AOE_MAX_PORTS || rte_eth_macaddr_get(port, &ea) != 0)
+	/*
+	 * Every port of the process, owned or not: the engine owns the ones it drives, which
+	 * RTE_ETH_FOREACH_DEV would skip.
+	 */
+	for (port = (uint16_t)rte_eth_find_next(0); port < RTE_MAX_ETHPORTS;
+	     port = (uint16_t)rte_eth_find_next(port + 1)) {
+		if (shown == AOE_MAX_PORTS || rte_eth_macaddr_get(port, &ea) != 0)
 			continue;
 		aoe_mac_format(ea.addr_bytes, mac, sizeof(mac));
-		snprintf(macs + strlen(macs), sizeof(macs) - strlen(macs), "%s%s", n ? ", " : "",
-			 mac);
-		n++;
+		snprintf(macs + strlen(macs), sizeof(macs) - strlen(macs), "%s%s",
+			 shown++ ? ", " : "", mac);
 	}
 	fprintf(stderr,
 		"%s: target %s not found after %u ms: no answer to discovery. Either it is not on "

@@ -104,11 +104,11 @@ parse_number(const char *arg, uint32_t min, uint32_t max, const char *unit, uint
 	int ret = aoe_app_parse_u64(arg, min, max, &v);
 
 	if (ret == -EINVAL)
-		return aoe_app_errf(err, errlen, "'%s' is not a number; allowed: %u..%u %s", arg,
-				    min, max, unit);
+		return aoe_errf(err, errlen, "'%s' is not a number; allowed: %u..%u %s", arg, min,
+				max, unit);
 	if (ret == -ERANGE)
-		return aoe_app_errf(err, errlen, "%s is out of range; allowed: %u..%u %s", arg, min,
-				    max, unit);
+		return aoe_errf(err, errlen, "%s is out of range; allowed: %u..%u %s", arg, min,
+				max, unit);
 	*out = (uint32_t)v;
 	return 0;
 }
@@ -122,8 +122,8 @@ parse_bool(const char *arg, bool *out, char *err, size_t errlen)
 	else if (strcmp(arg, "false") == 0)
 		*out = false;
 	else
-		return aoe_app_errf(err, errlen,
-				    "'%s' is not a truth value; allowed: true or false", arg);
+		return aoe_errf(err, errlen, "'%s' is not a truth value; allowed: true or false",
+				arg);
 	return 0;
 }
 
@@ -154,23 +154,22 @@ parse_iflist(struct options *opts, const char *arg, char *err, size_t errlen)
 	while ((e = list_next(&p, &len)) != NULL) {
 		if (len >= AOE_PORT_NAME_MAX) {
 			opts->nb_ifs = before;
-			return aoe_app_errf(
-				err, errlen,
-				"port '%.*s' is too long; allowed: port ids or names of at "
-				"most %d characters",
-				(int)len, e, AOE_PORT_NAME_MAX - 1);
+			return aoe_errf(err, errlen,
+					"port '%.*s' is too long; allowed: port ids or names of at "
+					"most %d characters",
+					(int)len, e, AOE_PORT_NAME_MAX - 1);
 		}
 		if (opts->nb_ifs == AOE_MAX_PORTS) {
 			opts->nb_ifs = before;
-			return aoe_app_errf(err, errlen, "more than %d ports; allowed: at most %d",
-					    AOE_MAX_PORTS, AOE_MAX_PORTS);
+			return aoe_errf(err, errlen, "more than %d ports; allowed: at most %d",
+					AOE_MAX_PORTS, AOE_MAX_PORTS);
 		}
 		memcpy(opts->ifs[opts->nb_ifs], e, len);
 		opts->ifs[opts->nb_ifs][len] = '\0';
 		opts->nb_ifs++;
 	}
 	if (opts->nb_ifs == before)
-		return aoe_app_errf(
+		return aoe_errf(
 			err, errlen,
 			"empty list; allowed: port ids or names separated by commas or spaces "
 			"(leave the option out to use every port)");
@@ -190,23 +189,21 @@ parse_nbd(struct options *opts, const char *arg, char *err, size_t errlen)
 	while ((e = list_next(&p, &len)) != NULL) {
 		if (opts->nb_nbd == OPTIONS_NBD_MAX || len >= OPTIONS_NBD_ADDR_MAX) {
 			opts->nb_nbd = before;
-			return aoe_app_errf(err, errlen,
-					    "more than %d addresses, or one longer than %d "
-					    "characters; allowed: at most %d",
-					    OPTIONS_NBD_MAX, OPTIONS_NBD_ADDR_MAX - 1,
-					    OPTIONS_NBD_MAX);
+			return aoe_errf(err, errlen,
+					"more than %d addresses, or one longer than %d "
+					"characters; allowed: at most %d",
+					OPTIONS_NBD_MAX, OPTIONS_NBD_ADDR_MAX - 1, OPTIONS_NBD_MAX);
 		}
 		memcpy(opts->nbd[opts->nb_nbd], e, len);
 		opts->nbd[opts->nb_nbd][len] = '\0';
 		if (nbd_addr_parse(opts->nbd[opts->nb_nbd], &addr, why, sizeof(why)) != 0) {
 			opts->nb_nbd = before;
-			return aoe_app_errf(err, errlen, "%s", why);
+			return aoe_errf(err, errlen, "%s", why);
 		}
 		opts->nb_nbd++;
 	}
 	if (opts->nb_nbd == before)
-		return aoe_app_errf(err, errlen,
-				    "empty address; allowed: unix:PATH or tcp:HOST:PORT");
+		return aoe_errf(err, errlen, "empty address; allowed: unix:PATH or tcp:HOST:PORT");
 	return 0;
 }
 
@@ -362,9 +359,8 @@ acl_string(struct options *opts, const char *option, const char *s, char *err, s
 	size_t len = strlen(s);
 
 	if (len > AOE_ACL_CONFIG_MAX)
-		return aoe_app_errf(err, errlen,
-				    "--%s: the string has %zu bytes; allowed: at most %d", option,
-				    len, AOE_ACL_CONFIG_MAX);
+		return aoe_errf(err, errlen, "--%s: the string has %zu bytes; allowed: at most %d",
+				option, len, AOE_ACL_CONFIG_MAX);
 	opts->acl.config_len = (uint16_t)len;
 	memcpy(opts->acl.config, s, len);
 	return 0;
@@ -380,28 +376,27 @@ acl_resolve(struct options *opts, const struct acl_modifiers *m, char *err, size
 
 	if (a == OPTIONS_ACL_NONE) {
 		if (strings != 0 || m->edit != NULL || m->force)
-			return aoe_app_errf(err, errlen,
-					    "--set, --test, --test-prefix, --edit and --force: "
-					    "allowed only with "
-					    "--config-string, --mask, --reserve or --release");
+			return aoe_errf(err, errlen,
+					"--set, --test, --test-prefix, --edit and --force: "
+					"allowed only with "
+					"--config-string, --mask, --reserve or --release");
 		return 0;
 	}
 	if (a != OPTIONS_ACL_CONFIG_STRING && strings != 0)
-		return aoe_app_errf(err, errlen,
-				    "--set, --test and --test-prefix: allowed only with "
-				    "--config-string");
+		return aoe_errf(err, errlen,
+				"--set, --test and --test-prefix: allowed only with "
+				"--config-string");
 	if (a != OPTIONS_ACL_MASK && m->edit != NULL)
-		return aoe_app_errf(err, errlen, "--edit: allowed only with --mask");
+		return aoe_errf(err, errlen, "--edit: allowed only with --mask");
 	if (m->force && a != OPTIONS_ACL_RESERVE && a != OPTIONS_ACL_RELEASE && m->set == NULL)
-		return aoe_app_errf(err, errlen,
-				    "--force: allowed only with --config-string --set, --reserve "
-				    "or --release");
+		return aoe_errf(err, errlen,
+				"--force: allowed only with --config-string --set, --reserve "
+				"or --release");
 	switch (a) {
 	case OPTIONS_ACL_CONFIG_STRING:
 		if (strings > 1)
-			return aoe_app_errf(
-				err, errlen,
-				"--set, --test and --test-prefix: allowed: one of them");
+			return aoe_errf(err, errlen,
+					"--set, --test and --test-prefix: allowed: one of them");
 		if (m->set != NULL) {
 			opts->acl.op = m->force ? AOE_ACL_CONFIG_FORCE_SET : AOE_ACL_CONFIG_SET;
 			return acl_string(opts, "set", m->set, err, errlen);
@@ -422,7 +417,7 @@ acl_resolve(struct options *opts, const struct acl_modifiers *m, char *err, size
 			return 0;
 		opts->acl.op = AOE_ACL_MASK_EDIT;
 		if (aoe_acl_dirs_parse(m->edit, &opts->acl, why, sizeof(why)) != 0)
-			return aoe_app_errf(err, errlen, "--edit: %s", why);
+			return aoe_errf(err, errlen, "--edit: %s", why);
 		return 0;
 	case OPTIONS_ACL_RESERVE:
 		opts->acl.op = m->force ? AOE_ACL_RESERVE_FORCE : AOE_ACL_RESERVE;
@@ -441,14 +436,14 @@ acl_action(struct options *opts, enum options_acl_action a, const char *target, 
 	   size_t errlen)
 {
 	if (opts->acl_action != OPTIONS_ACL_NONE)
-		return aoe_app_errf(err, errlen,
-				    "--%s and --%s: allowed: one action (--config-string, --mask, "
-				    "--reserve, --release or --reservation) per run",
-				    acl_options[opts->acl_action], acl_options[a]);
+		return aoe_errf(err, errlen,
+				"--%s and --%s: allowed: one action (--config-string, --mask, "
+				"--reserve, --release or --reservation) per run",
+				acl_options[opts->acl_action], acl_options[a]);
 	if (target[0] == '\0' || strlen(target) >= AOE_NAME_MAX)
-		return aoe_app_errf(err, errlen,
-				    "--%s: bad target '%s'; allowed: e{shelf}.{slot}, e.g. e1.1",
-				    acl_options[a], target);
+		return aoe_errf(err, errlen,
+				"--%s: bad target '%s'; allowed: e{shelf}.{slot}, e.g. e1.1",
+				acl_options[a], target);
 	opts->acl_action = a;
 	strcpy(opts->acl_target, target);
 	return 0;
@@ -461,7 +456,7 @@ set_arg(struct options *opts, enum options_id id, const char *value, char *err, 
 	char why[512];
 
 	if (options_set(opts, id, value, why, sizeof(why)) != 0)
-		return aoe_app_errf(err, errlen, "--%s: %s", setting_options[id], why);
+		return aoe_errf(err, errlen, "--%s: %s", setting_options[id], why);
 	return 0;
 }
 
@@ -518,10 +513,10 @@ options_parse_args(int argc, char **argv, struct options *opts, char *err, size_
 			break;
 		case OPT_CONFIG:
 			if (opts->config != NULL)
-				return aoe_app_errf(err, errlen,
-						    "--config: given twice; allowed: one file");
+				return aoe_errf(err, errlen,
+						"--config: given twice; allowed: one file");
 			if (*optarg == '\0')
-				return aoe_app_errf(
+				return aoe_errf(
 					err, errlen,
 					"--config: empty file name; allowed: a file's path");
 			opts->config = optarg;
@@ -530,24 +525,22 @@ options_parse_args(int argc, char **argv, struct options *opts, char *err, size_
 			opts->no_config = true;
 			break;
 		case ':':
-			return aoe_app_errf(err, errlen, "%s: missing argument", argv[optind - 1]);
+			return aoe_errf(err, errlen, "%s: missing argument", argv[optind - 1]);
 		default:
 			if (optopt != 0 && optopt < OPT_SETTING)
-				return aoe_app_errf(err, errlen,
-						    "unknown option '-%c'; allowed: %s", optopt,
-						    ALLOWED_OPTIONS);
-			return aoe_app_errf(err, errlen, "unknown option '%s'; allowed: %s",
-					    argv[optind - 1], ALLOWED_OPTIONS);
+				return aoe_errf(err, errlen, "unknown option '-%c'; allowed: %s",
+						optopt, ALLOWED_OPTIONS);
+			return aoe_errf(err, errlen, "unknown option '%s'; allowed: %s",
+					argv[optind - 1], ALLOWED_OPTIONS);
 		}
 	}
 	if (optind < argc)
-		return aoe_app_errf(err, errlen, "unexpected argument '%s'; allowed: %s",
-				    argv[optind], ALLOWED_OPTIONS);
+		return aoe_errf(err, errlen, "unexpected argument '%s'; allowed: %s", argv[optind],
+				ALLOWED_OPTIONS);
 	if (opts->config != NULL && opts->no_config)
-		return aoe_app_errf(
-			err, errlen,
-			"--config and --no-config: allowed: one of them (--no-config reads "
-			"no file, --config FILE reads FILE)");
+		return aoe_errf(err, errlen,
+				"--config and --no-config: allowed: one of them (--no-config reads "
+				"no file, --config FILE reads FILE)");
 	return acl_resolve(opts, &mods, err, errlen);
 }
 
@@ -582,17 +575,15 @@ int
 options_check(const struct options *opts, char *err, size_t errlen)
 {
 	if (opts->json && !opts->status)
-		return aoe_app_errf(
-			err, errlen,
-			"--json (json = true): allowed only with --status (status = true)");
+		return aoe_errf(err, errlen,
+				"--json (json = true): allowed only with --status (status = true)");
 	if (opts->nb_nbd > 0 && opts->status)
-		return aoe_app_errf(
-			err, errlen,
-			"--nbd (nbd = ...) and --status: allowed: one of them (--status "
-			"prints and exits; --nbd serves until stopped)");
+		return aoe_errf(err, errlen,
+				"--nbd (nbd = ...) and --status: allowed: one of them (--status "
+				"prints and exits; --nbd serves until stopped)");
 	if (opts->acl_action != OPTIONS_ACL_NONE &&
 	    (opts->status || opts->nb_nbd > 0 || opts->json))
-		return aoe_app_errf(
+		return aoe_errf(
 			err, errlen,
 			"--%s with --status, --json or --nbd (status, json or nbd = ...): allowed: "
 			"one of them (--%s acts on one target, prints the outcome and exits; "
@@ -695,18 +686,17 @@ options_resolve_ports(const struct options *opts, const struct options_port_ops 
 
 		if (entry_is_id(e, &id)) {
 			if (!ops->id_valid(id, ops->arg)) {
-				aoe_app_errf(err, errlen,
-					     "%s: no port with id %s; allowed: the ids or names of "
-					     "the ports the EAL probed",
-					     where, e);
+				aoe_errf(err, errlen,
+					 "%s: no port with id %s; allowed: the ids or names of "
+					 "the ports the EAL probed",
+					 where, e);
 				return -ENODEV;
 			}
 		} else if (ops->by_name(e, &id, ops->arg) != 0) {
-			aoe_app_errf(
-				err, errlen,
-				"%s: no port named '%s'; allowed: the ids or names of the ports "
-				"the EAL probed",
-				where, e);
+			aoe_errf(err, errlen,
+				 "%s: no port named '%s'; allowed: the ids or names of the ports "
+				 "the EAL probed",
+				 where, e);
 			return -ENODEV;
 		}
 		for (j = 0; j < n; j++)

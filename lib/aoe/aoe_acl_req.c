@@ -5,11 +5,11 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "aoe_acl_req.h"
+#include "aoe_errf.h"
 
 static const struct {
 	const char *name;
@@ -432,19 +432,6 @@ aoe_acl_req_done(struct aoe_acl_req *req, uint64_t now)
 	return true;
 }
 
-static int __attribute__((format(printf, 3, 4)))
-parse_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
 /* Six bytes of two hex digits each, separated by ':' or '-', and exactly that. */
 static int
 mac_parse(const char *s, size_t len, uint8_t mac[AOE_ETH_ALEN])
@@ -478,7 +465,7 @@ aoe_acl_dirs_parse(const char *text, struct aoe_acl_args *args, char *err, size_
 	unsigned int n = 0;
 
 	if (text == NULL || args == NULL)
-		return parse_err(err, errlen, "no edits given");
+		return aoe_errf(err, errlen, "no edits given");
 	for (;;) {
 		size_t len;
 
@@ -487,25 +474,25 @@ aoe_acl_dirs_parse(const char *text, struct aoe_acl_args *args, char *err, size_
 			break;
 		len = strcspn(p, seps);
 		if ((p[0] != '+' && p[0] != '-') || len < 2)
-			return parse_err(err, errlen,
-					 "'%.*s' is not an edit; allowed: +MAC (add) or -MAC "
-					 "(delete), e.g. +02:00:00:00:00:01",
-					 (int)(len > 40 ? 40 : len), p);
+			return aoe_errf(err, errlen,
+					"'%.*s' is not an edit; allowed: +MAC (add) or -MAC "
+					"(delete), e.g. +02:00:00:00:00:01",
+					(int)(len > 40 ? 40 : len), p);
 		if (n == AOE_ACL_DIRS_MAX)
-			return parse_err(err, errlen, "more than %d edits; allowed: at most %d",
-					 AOE_ACL_DIRS_MAX, AOE_ACL_DIRS_MAX);
+			return aoe_errf(err, errlen, "more than %d edits; allowed: at most %d",
+					AOE_ACL_DIRS_MAX, AOE_ACL_DIRS_MAX);
 		if (mac_parse(p + 1, len - 1, args->dirs[n].mac.bytes) != 0)
-			return parse_err(err, errlen,
-					 "'%.*s' is not a MAC address; allowed: six bytes of two "
-					 "hex digits separated by ':', e.g. 02:00:00:00:00:01",
-					 (int)(len > 40 ? 40 : len - 1), p + 1);
+			return aoe_errf(err, errlen,
+					"'%.*s' is not a MAC address; allowed: six bytes of two "
+					"hex digits separated by ':', e.g. 02:00:00:00:00:01",
+					(int)(len > 40 ? 40 : len - 1), p + 1);
 		args->dirs[n].add = p[0] == '+';
 		n++;
 		p += len;
 	}
 	if (n == 0)
-		return parse_err(err, errlen,
-				 "no edits; allowed: +MAC and -MAC separated by commas");
+		return aoe_errf(err, errlen,
+				"no edits; allowed: +MAC and -MAC separated by commas");
 	args->nb_dirs = n;
 	return 0;
 }

@@ -41,6 +41,8 @@
 #   t_telemetry PREFIX CMD...  ask a DPDK process's telemetry socket; one JSON answer per line
 #   t_sniffed DIR CMD...       run CMD while helpers/aoe_sniff.py lists the AoE frames on the
 #                              test bed's root-side veth into DIR/frames
+#   t_io_frames FILE           the READ/WRITE requests (ATA 0x20/0x24/0x30/0x34) going out in a
+#                              t_sniffed capture, but for the partition scan's read of sector 0
 #   t_pattern ARGS...          helpers/aoe_pattern.py (aoe-perf's pattern in a backing file)
 # Test beds (scripts/testbed.sh); TAG is 1-5 of [a-z0-9], starting with a letter
 #   t_testbed_up TAG [testbed.sh up options]  a bed of this run's own, named TAG + the script's
@@ -248,6 +250,14 @@ t_status() {
 		shift
 	done
 	t_timeout 30 "$(t_bin dpdk-aoe)" "${eal[@]}" -- --status "${@:2}"
+}
+
+# drivers/bdev reads sector 0 of every disk that comes up, for its partition table (as Linux
+# does); that one-sector read at LBA 0 is not the I/O a test asked for. (The test beds' disks
+# are blank: no GPT header, so no further reads.)
+t_io_frames() {
+	grep -E '^out .* ata=0x(20|24|30|34) ' "$1" |
+		grep -Ev ' ata=0x(20|24) aflags=0x[0-9a-f]+ count=1 lba=0$'
 }
 
 t_pattern() { python3 "$T_HELPERS/aoe_pattern.py" "$@"; }

@@ -31,7 +31,7 @@ no_rw_sent() {
 	grep -Eq '^out shelf=65535 slot=255 cmd=1 ' "$TMP/frames" &&
 		grep -Eq '^out shelf=1 slot=2 cmd=0 .* ata=0xec ' "$TMP/frames" ||
 		{ echo "the capture lacks the discovery and IDENTIFY:"; cat "$TMP/frames"; return 1; }
-	! grep -E '^out .* ata=0x(20|24|30|34) ' "$TMP/frames" ||
+	! t_io_frames "$TMP/frames" | grep -q . ||
 		{ echo "read/write frames were sent:"; grep '^out .* ata=' "$TMP/frames"; return 1; }
 }
 

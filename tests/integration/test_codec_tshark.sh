@@ -68,14 +68,20 @@ t_check "vblade's config responses: shelf 1 slot 1, cmd 1, R set" \
 t_check "IDENTIFY 0xEC, 1 sector, no E/W, to e1.1" \
 	test "$(count "$req"' && $8 == 0 && $13 == "0xec" && $12 == 1 && $10 == 0 && $11 == 0 && $6 == "0x0001" && $7 == "0x01"')" -ge 3
 
-lbas() { sel "$req"' && $8 == 0 && $13 == "'"$1"'" { print hex($15) }' | sort -n | uniq | tr '\n' ' '; }
+# The bdev layer's partition scan reads sector 0 of the disk as it comes up (one sector, LBA 0);
+# the workload's frames are the others.
+scan='$13 == "0x24" && $12 == 1 && hex($15) == 0'
+io="$req"' && $8 == 0 && !('"$scan"')'
+t_check "the partition scan: one READ SECTORS EXT of sector 0, aflags E" \
+	test "$(count "$req"' && $8 == 0 && '"$scan"' && $10 == 1 && $11 == 0')" -ge 1
+lbas() { sel "$io"' && $13 == "'"$1"'" { print hex($15) }' | sort -n | uniq | tr '\n' ' '; }
 WANT=$(for ((l = OFF / 512; l < OFF / 512 + 16; l += 2)); do printf '%d ' $l; done)
 t_check "writes: WRITE SECTORS EXT 0x34 at LBAs $WANT" test "$(lbas 0x34)" = "$WANT"
 t_check "... every one with aflags E and W and 2 sectors" \
 	test "$(count "$req"' && $13 == "0x34" && !($10 == 1 && $11 == 1 && $12 == 2)')" = 0
 t_check "reads: READ SECTORS EXT 0x24 at the same LBAs" test "$(lbas 0x24)" = "$WANT"
 t_check "... every one with aflags E, not W, and 2 sectors" \
-	test "$(count "$req"' && $13 == "0x24" && !($10 == 1 && $11 == 0 && $12 == 2)')" = 0
+	test "$(count "$io"' && $13 == "0x24" && !($10 == 1 && $11 == 0 && $12 == 2)')" = 0
 t_check "no LBA28 command (0x20/0x30) was sent to the LBA48 target" \
 	test "$(count "$req"' && ($13 == "0x20" || $13 == "0x30")')" = 0
 t_check "8 write and 8 read frames at least (retransmissions aside)" \

@@ -35,7 +35,7 @@ sent() {
 		grep -Eq "^out shelf=2 slot=1 cmd=0 .* ata=$ata aflags=$af count=2 lba=$l$" \
 			"$TMP/frames" || { echo "no $ata at LBA $l:"; grep '^out' "$TMP/frames"; return 1; }
 	done
-	! grep -E '^out .* ata=0x(20|30|24|34) ' "$TMP/frames" | grep -vq " ata=$ata " ||
+	! t_io_frames "$TMP/frames" | grep -vq " ata=$ata " ||
 		{ echo "another command:"; grep '^out .* ata=' "$TMP/frames"; return 1; }
 }
 

@@ -41,10 +41,10 @@ except socket.timeout:
 t_dpdk_args nbdft2 net_null0
 SECOND=(-l 0 "${T_DPDK_ARGS[@]}")
 second() { t_timeout 60 "$(t_bin dpdk-aoe)" "${SECOND[@]}" -- --no-config --nbd "$1"; }
-t_check_fails "a second daemon on the same socket exits" second "unix:$NBD_SOCK"
+t_check_exit "a second daemon on the same socket exits 1" 1 second "unix:$NBD_SOCK"
 t_check "... saying another server listens on it" grep -q "another server listens on it" <<<"$T_OUT"
 t_check "... and the first one still serves" nbdinfo --size "$(nbd_uri e1.2)"
-t_check_fails "a socket in a missing directory: dpdk-aoe exits" second "unix:$NBD_DIR/no/such.sock"
+t_check_exit "a socket in a missing directory: dpdk-aoe exits 1" 1 second "unix:$NBD_DIR/no/such.sock"
 t_check "... naming the address" grep -q "no/such.sock: No such file or directory" <<<"$T_OUT"
 
 # ---- hostile clients ---------------------------------------------------------------------------
