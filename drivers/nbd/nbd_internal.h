@@ -30,7 +30,10 @@ extern int aoe_logtype_nbd;
 
 #define NBD_CONN_BYTES_MAX (32u << 20) /* buffer bytes in flight per connection */
 #define NBD_BUF_KEEP	   (1u << 20)  /* a buffer up to this size is kept for reuse */
-#define NBD_EXPORTS_MAX	   NBD_SHM_EXPORTS
+/* READs up to this size are zero-copy (their frame tables, grown on the lcore the first time,
+ * stay small); larger ones would take much of the lcore's frames budget: copied. */
+#define NBD_ZCOPY_MAX	(1u << 20)
+#define NBD_EXPORTS_MAX NBD_SHM_EXPORTS
 
 /* What the lcore is asked to do with a request. */
 enum nbd_req_kind {

@@ -79,12 +79,15 @@ submit(struct nbd_req *req)
 	req->zcopy = false;
 	switch (w->type) {
 	case NBD_CMD_READ:
-		rc = aoe_bdev_zcopy_read(c->desc, c->ch, w->offset, w->length, io_done, req);
+		rc = -ENOBUFS;
+		if (w->length <= NBD_ZCOPY_MAX)
+			rc = aoe_bdev_zcopy_read(c->desc, c->ch, w->offset, w->length, io_done,
+						 req);
 		req->zcopy = rc == 0;
 		if (rc != -ENOBUFS)
 			return rc;
-		/* The lcore's zero-copy reads hold all the frames they may: into the buffer the
-		 * control thread keeps for this case. */
+		/* Too large, or the lcore's zero-copy reads hold all the frames they may: into
+		 * the buffer the control thread keeps for this case. */
 		return aoe_bdev_read(c->desc, c->ch, req->buf, w->offset, w->length, io_done, req);
 	case NBD_CMD_WRITE:
 		return aoe_bdev_write(c->desc, c->ch, req->buf, w->offset, w->length, io_done, req);
