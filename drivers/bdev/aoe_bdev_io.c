@@ -560,8 +560,10 @@ aoe_bdev_free_io(struct aoe_bdev_io *bio)
 	if (!on_lcore(ch, "I/O free"))
 		return;
 	if (bio->io.held != NULL) {
-		/* A zero-copy read's frames go back to the pool: its segments are no more. */
-		aoe_io_zcopy_release(&bio->io);
+		/* A zero-copy read's frames go back to the pool: its segments are no more. (An
+		 * engine that stopped since took its pool with it: nothing to give back.) */
+		if (ch->epoch == __atomic_load_n(&aoe_bdev_epoch, __ATOMIC_ACQUIRE))
+			aoe_io_zcopy_release(&bio->io);
 		bio->io.held = NULL;
 		bio->iov = NULL;
 		bio->iovcnt = 0;
