@@ -51,7 +51,7 @@ t_check "... and read back through e1.1p5: 1 MiB of zero-copy reads from the fra
 	t_timeout 60 qemu-io -f raw -c "read -P 0x5c 2M 1M" -c "read -P 0x5c 2M 4k" \
 	-c "read -P 0x5c 3145216 512" "$(nbd_uri e1.1p5)"
 t_check "... which were zero-copy reads, their frames all given back ($(nbd_zcopy))" \
-	jq -e '.reads > 0 and .held == 0' <<<"$(nbd_zcopy)"
+	nbd_zcopy_is '.reads > 0 and .held == 0'
 t_check "a write past e1.1p5's end is refused" bash -c "! qemu-io -f raw \
 	-c 'write -P 0x77 5M 512' '$(nbd_uri e1.1p5)' 2>/dev/null | grep -q 'wrote 512'"
 t_check "... and e1.1p6's first sector is untouched" \

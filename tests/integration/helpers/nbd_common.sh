@@ -94,4 +94,6 @@ nbd_zcopy() {
 		jq -s -c '{reads: (map(.zcopy_reads) | add), held: (map(.zcopy_held) | add)}'
 }
 # nbd_zcopy_idle: no frame held (to wait for, after clients left).
-nbd_zcopy_idle() { jq -e '.held == 0' <<<"$(nbd_zcopy)" >/dev/null; }
+nbd_zcopy_idle() { nbd_zcopy_is '.held == 0'; }
+# nbd_zcopy_is JQ: JQ holds over nbd_zcopy's answer (no answer is false).
+nbd_zcopy_is() { jq -e -n --argjson z "$(nbd_zcopy)" "\$z | $1" >/dev/null 2>&1; }
