@@ -19,6 +19,7 @@
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_mempool.h>
 #include <rte_malloc.h>
 
 #include "aoe.h"
@@ -281,6 +282,33 @@ run_jobs(struct perf_run *run, struct perf_job *jobs, unsigned int nb_jobs, doub
 	return rc;
 }
 
+/* Mbufs out of the engine's pool now (RX, frames in flight, held by zero-copy reads). */
+static uint64_t
+mbufs_in_use(void)
+{
+	const struct rte_mempool *mp = rte_mempool_lookup(AOE_MBUF_POOL_NAME);
+
+	return mp != NULL ? rte_mempool_in_use_count(mp) : 0;
+}
+
+/*
+ * After a --zcopy run every read has been freed: the frames they held must all be back. Late
+ * answers may still be on their way in for a moment, so poll until the pool is back to its idle
+ * count (at most a second), then take what the lcores and the pool say.
+ */
+static void
+zcopy_settle(struct perf_result *res)
+{
+	uint64_t hz = rte_get_tsc_hz(), deadline = rte_rdtsc() + hz;
+
+	do {
+		aoe_lcore_poll();
+		res->mbufs_in_use_end = mbufs_in_use();
+	} while (res->mbufs_in_use_end > res->mbufs_in_use_idle && rte_rdtsc() < deadline);
+	if (aoe_lcore_stats_get(&res->lcores) != 0)
+		memset(&res->lcores, 0, sizeof(res->lcores));
+}
+
 static int
 benchmark(const struct perf_opts *opts, struct perf_run *run)
 {
@@ -355,7 +383,11 @@ benchmark(const struct perf_opts *opts, struct perf_run *run)
 		goto out;
 	}
 
+	if (opts->zcopy)
+		res.mbufs_in_use_idle = mbufs_in_use();
 	rc = run_jobs(run, jobs, nb_jobs, &res.seconds);
+	if (opts->zcopy)
+		zcopy_settle(&res);
 	if (perf_result_collect(&res, jobs, nb_jobs) != 0) {
 		fprintf(stderr, "aoe-perf: out of memory for the report\n");
 		goto out;

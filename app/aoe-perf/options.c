@@ -20,6 +20,7 @@ enum {
 	OPT_MAXOUT,
 	OPT_DEADSECS,
 	OPT_MTU,
+	OPT_ZCOPY,
 };
 
 /* The leading ':' makes getopt tell a missing argument (':') from an unknown option ('?'). */
@@ -36,6 +37,7 @@ static const struct option long_opts[] = {
 	{"maxout", required_argument, NULL, OPT_MAXOUT},
 	{"deadsecs", required_argument, NULL, OPT_DEADSECS},
 	{"mtu", required_argument, NULL, OPT_MTU},
+	{"zcopy", no_argument, NULL, OPT_ZCOPY},
 	{NULL, 0, NULL, 0},
 };
 
@@ -88,6 +90,8 @@ perf_options_usage(FILE *f, const char *prog)
 		"end)\n"
 		"  --seed N              XOR-ed into the data pattern (default 0)\n"
 		"  --check               verify every sector read against the pattern\n"
+		"  --zcopy               zero-copy reads: the data stays in the response frames,\n"
+		"                        checked there (--check, -w verify), then released\n"
 		"  --json                print the result as one JSON object\n"
 		"  -S SECONDS            a progress line on stderr every SECONDS\n"
 		"  --discover-wait MS    how long to wait for the target to come up (default %u)\n"
@@ -256,6 +260,9 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 		case OPT_CHECK:
 			o->check = true;
 			break;
+		case OPT_ZCOPY:
+			o->zcopy = true;
+			break;
 		case OPT_JSON:
 			o->json = true;
 			break;
@@ -295,6 +302,10 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 						    : argv[optind - 1]);
 		case '?':
 		default:
+			/* getopt_long names a long option given an argument it does not take. */
+			if (optopt >= 256)
+				return aoe_errf(err, errlen, "%s takes no argument (see --help)",
+						opt_name(optopt, name, sizeof(name)));
 			if (optopt != 0)
 				return aoe_errf(err, errlen, "unknown option -%c (see --help)",
 						optopt);
@@ -321,6 +332,11 @@ perf_options_parse(int argc, char **argv, struct perf_opts *o, char *err, size_t
 				"-M: only the rw and randrw workloads mix reads and "
 				"writes (got -w %s)",
 				perf_workload_name(o->workload));
+	if (o->zcopy && !perf_workload_reads(o->workload))
+		return aoe_errf(
+			err, errlen,
+			"--zcopy: only workloads that read take zero-copy reads (got -w %s)",
+			perf_workload_name(o->workload));
 	return 0;
 }
 

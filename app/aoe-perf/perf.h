@@ -152,7 +152,12 @@ struct perf_result {
 	uint64_t busy_cycles;
 	uint64_t pattern_cycles;
 	struct aoe_target_stats engine; /**< the engine's counters for the target, at the end */
-	struct perf_lat *lat;		/**< merged, owned by the result */
+	/** --zcopy: every lcore's counters once the run settled (zcopy_held must be 0 again), and
+	 * the mbufs taken from the engine's pool before the run and after it settled. */
+	struct aoe_lcore_stats lcores;
+	uint64_t mbufs_in_use_idle;
+	uint64_t mbufs_in_use_end;
+	struct perf_lat *lat; /**< merged, owned by the result */
 };
 
 /** Add up @p nb_jobs jobs. @return 0 or -ENOMEM. */

@@ -33,18 +33,19 @@ enum perf_workload {
 };
 
 struct perf_opts {
-	char target[AOE_NAME_MAX];     /**< -T, syntax checked later by aoe_name_parse() */
-	enum perf_workload workload;   /**< -w */
-	uint64_t io_size;	       /**< -o, bytes, a positive multiple of 512 */
-	unsigned int depth;	       /**< -q, 1..PERF_DEPTH_MAX */
-	unsigned int seconds;	       /**< -t, 0 = not timed (one pass) */
-	unsigned int read_pct;	       /**< -M, 0..100, for rw and randrw */
-	uint64_t offset;	       /**< --offset, bytes */
-	uint64_t size;		       /**< --size, bytes; 0 = to the end of the target */
-	uint64_t seed;		       /**< --seed, XOR-ed into the pattern */
-	bool check;		       /**< --check: verify every sector read */
-	bool json;		       /**< --json */
-	unsigned int progress_s;       /**< -S, 0 = no progress lines */
+	char target[AOE_NAME_MAX];   /**< -T, syntax checked later by aoe_name_parse() */
+	enum perf_workload workload; /**< -w */
+	uint64_t io_size;	     /**< -o, bytes, a positive multiple of 512 */
+	unsigned int depth;	     /**< -q, 1..PERF_DEPTH_MAX */
+	unsigned int seconds;	     /**< -t, 0 = not timed (one pass) */
+	unsigned int read_pct;	     /**< -M, 0..100, for rw and randrw */
+	uint64_t offset;	     /**< --offset, bytes */
+	uint64_t size;		     /**< --size, bytes; 0 = to the end of the target */
+	uint64_t seed;		     /**< --seed, XOR-ed into the pattern */
+	bool check;		     /**< --check: verify every sector read */
+	bool zcopy;		 /**< --zcopy: reads are zero-copy reads (aoe_bdev_zcopy_read) */
+	bool json;		 /**< --json */
+	unsigned int progress_s; /**< -S, 0 = no progress lines */
 	unsigned int discover_wait_ms; /**< --discover-wait */
 	unsigned int maxout;	       /**< --maxout, 0 = the engine's default */
 	unsigned int mtu;	       /**< --mtu, 0 = each port's own */
@@ -86,6 +87,13 @@ static inline bool
 perf_workload_writes(enum perf_workload wl)
 {
 	return wl != PERF_WL_READ && wl != PERF_WL_RANDREAD;
+}
+
+/** Whether the workload reads (and so may take --zcopy). */
+static inline bool
+perf_workload_reads(enum perf_workload wl)
+{
+	return wl != PERF_WL_WRITE && wl != PERF_WL_RANDWRITE && wl != PERF_WL_FLUSH;
 }
 
 /** The bytes a run covers, resolved against the target's size. */

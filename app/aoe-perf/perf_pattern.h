@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #define PERF_SECTOR_SIZE      512
 #define PERF_WORDS_PER_SECTOR (PERF_SECTOR_SIZE / 8)
@@ -65,5 +66,15 @@ void perf_pattern_fill(void *buf, uint64_t lba, uint64_t nsectors, uint64_t seed
  */
 bool perf_pattern_check(const void *buf, uint64_t lba, uint64_t nsectors, uint64_t seed,
 			uint64_t gen, struct perf_mismatch *bad);
+
+/**
+ * perf_pattern_check() over data scattered in @p iovcnt segments of any length (a zero-copy
+ * read's, into its frames: a sector, or a word, may straddle two), in order.
+ * @return true when the segments start with @p nsectors sectors that all match; false with
+ *         @p bad describing the first bad word, or the first missing one when they are short.
+ */
+bool perf_pattern_check_iov(const struct iovec *iov, unsigned int iovcnt, uint64_t lba,
+			    uint64_t nsectors, uint64_t seed, uint64_t gen,
+			    struct perf_mismatch *bad);
 
 #endif /* PERF_PATTERN_H */

@@ -147,6 +147,12 @@ perf_report_json(FILE *f, const struct perf_result *res)
 		pct_us(res, 99.0), pct_us(res, 99.9), pct_us(res, 100.0));
 	fprintf(f, ", \"cycles_per_io\": %" PRIu64, cycles_per_io(res));
 	aoe_app_json_counters(f, &aoe_target_stats_table, &res->engine);
+	if (res->opts->zcopy)
+		fprintf(f,
+			", \"zcopy_held\": %" PRIu64 ", \"zcopy_refused\": %" PRIu64
+			", \"mbufs_in_use_idle\": %" PRIu64 ", \"mbufs_in_use_end\": %" PRIu64,
+			res->lcores.zcopy_held, res->lcores.zcopy_refused, res->mbufs_in_use_idle,
+			res->mbufs_in_use_end);
 	fputs("}\n", f);
 }
 

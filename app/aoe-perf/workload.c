@@ -2,7 +2,8 @@
 /*
  * One job's I/O loop. It keeps its share of the queue depth full, picks offsets (a slice of the
  * pass for sequential workloads, anywhere in the region for random ones), fills every write with
- * the pattern, checks reads when asked, and times each I/O with the TSC into its own histogram.
+ * the pattern, checks reads when asked (in place over the frames of a zero-copy read, which
+ * aoe_bdev_free_io() then releases), and times each I/O with the TSC into its own histogram.
  * Nothing here allocates, locks or prints while I/O runs.
  */
 #include <errno.h>
@@ -128,6 +129,23 @@ slot_put(struct perf_job *job, struct perf_slot *slot)
 	job->free_slots[job->nb_free++] = (unsigned int)(slot - job->slots);
 }
 
+/* A read's data against the pattern: in the slot's buffer, or in place in the frames of a
+ * zero-copy read (its segments). */
+static bool
+check_read(struct aoe_bdev_io *io, const struct perf_slot *slot, const struct perf_opts *o,
+	   struct perf_mismatch *bad)
+{
+	struct iovec *iov;
+	int iovcnt;
+
+	if (!o->zcopy)
+		return perf_pattern_check(slot->buf, slot->offset / PERF_SECTOR_SIZE,
+					  slot->len / PERF_SECTOR_SIZE, o->seed, slot->gen, bad);
+	aoe_bdev_io_get_iovec(io, &iov, &iovcnt);
+	return perf_pattern_check_iov(iov, (unsigned int)iovcnt, slot->offset / PERF_SECTOR_SIZE,
+				      slot->len / PERF_SECTOR_SIZE, o->seed, slot->gen, bad);
+}
+
 static void
 io_done(struct aoe_bdev_io *io, int status, void *cb_arg)
 {
@@ -141,8 +159,7 @@ io_done(struct aoe_bdev_io *io, int status, void *cb_arg)
 	if (!ok) {
 		record_failure(job, slot, status, false, io, NULL);
 	} else if (slot->is_read && (o->check || o->workload == PERF_WL_VERIFY)) {
-		ok = perf_pattern_check(slot->buf, slot->offset / PERF_SECTOR_SIZE,
-					slot->len / PERF_SECTOR_SIZE, o->seed, slot->gen, &bad);
+		ok = check_read(io, slot, o, &bad);
 		job->pattern_cycles += rte_rdtsc() - now;
 		if (!ok) {
 			job->data_errors++;
@@ -262,6 +279,9 @@ submit_some(struct perf_job *job)
 		slot->submit_tsc = rte_rdtsc();
 		if (slot->is_flush)
 			rc = aoe_bdev_flush(desc, job->ch, io_done, slot);
+		else if (slot->is_read && job->run->opts->zcopy)
+			rc = aoe_bdev_zcopy_read(desc, job->ch, slot->offset, slot->len, io_done,
+						 slot);
 		else if (slot->is_read)
 			rc = aoe_bdev_read(desc, job->ch, slot->buf, slot->offset, slot->len,
 					   io_done, slot);
@@ -273,8 +293,9 @@ submit_some(struct perf_job *job)
 			n++;
 			continue;
 		}
-		if (rc == -ENOMEM) {
-			/* The channel is full: the same I/O goes first after a completion. */
+		if (rc == -ENOMEM || (rc == -ENOBUFS && job->outstanding != 0)) {
+			/* The channel is full, or the lcore's zero-copy reads hold all the frames
+			 * they may: the same I/O goes first after a completion. */
 			job->retry = slot;
 			break;
 		}

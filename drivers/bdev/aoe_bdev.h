@@ -30,11 +30,16 @@
  *   -ERANGE  the region ends past the end of the bdev (of the partition, for one)
  *   -ENODEV  the bdev was removed (its target went down, or the engine stopped)
  *   -ENOMEM  the channel has no free I/O: retry after a completion, or queue a wait with
- *            aoe_bdev_queue_io_wait()
+ *            aoe_bdev_queue_io_wait(); for a zero-copy read also: no memory for its table
+ *            of frames
+ *   -ENOBUFS a zero-copy read only: the lcore's zero-copy reads hold (or have reserved) as
+ *            many response frames as they may (see aoe_bdev_zcopy_read()): free one, or read
+ *            with a copy
  * A completed I/O's status is 0, -EIO (the target answered with an ATA or AoE error:
  * aoe_bdev_io_get_ata_status() tells which), -ETIMEDOUT (unanswered for deadsecs: the target
- * went down), -ENODEV (the target went down while it was in flight: it fails at once) or
- * -ECANCELED (the engine stopped).
+ * went down), -ENODEV (the target went down while it was in flight: it fails at once),
+ * -ECANCELED (the engine stopped) or, for a zero-copy read, -ENOMEM (no memory for its
+ * segment table: the frames are released).
  *
  * Threads: aoe_bdev_list(), aoe_bdev_open(), aoe_bdev_close(), aoe_bdev_name_parse(), the
  * getters and aoe_bdev_get_io_stat() may be called from any thread (a control thread that
@@ -295,6 +300,38 @@ int aoe_bdev_writev_blocks(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch
 			   aoe_bdev_io_cb cb, void *cb_arg);
 
 /**
+ * Zero-copy read (SPDK's spdk_bdev_zcopy_start() with populate, for reads): @p nbytes at byte
+ * @p offset, with no buffer. The data is not copied: each response frame that answers part of
+ * the read is kept, and once the callback ran with status 0, aoe_bdev_io_get_iovec() gives the
+ * data as segments, in order, each a pointer and a length into one of those frames (a frame
+ * gives one segment, or several when the port delivered it chained; a segment holds whole
+ * sectors only when the frame does). The segments are read-only and valid until
+ * aoe_bdev_free_io(), which gives the frames back to the engine's mbuf pool: free a zero-copy
+ * read soon, and before aoe_fini() (the pool goes with the engine). A failed zero-copy read
+ * holds nothing and has no segments.
+ *
+ * The frames come from the pool the ports receive into, so the zero-copy reads of one lcore
+ * may hold at most a quarter of that pool, shared evenly between the polling lcores (a read
+ * counts the frames it takes at the target's payload when submitted, see
+ * aoe_bdev_get_payload()). A read that would go past it is refused with -ENOBUFS instead of
+ * starving reception; lcore statistics count the frames held (zcopy_held) and the refusals
+ * (zcopy_refused).
+ * @return 0 or -errno as the file comment says (no buffer to check; -ENOBUFS as above).
+ * @note The channel's lcore.
+ */
+int aoe_bdev_zcopy_read(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, uint64_t offset,
+			uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg);
+
+/**
+ * aoe_bdev_zcopy_read() in blocks: @p num_blocks from block @p offset_blocks.
+ * @return 0 or -errno as the file comment says.
+ * @note The channel's lcore.
+ */
+int aoe_bdev_zcopy_read_blocks(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch,
+			       uint64_t offset_blocks, uint64_t num_blocks, aoe_bdev_io_cb cb,
+			       void *cb_arg);
+
+/**
  * FLUSH CACHE EXT, or FLUSH CACHE on targets that abort the EXT form (vblade). A flush through
  * a partition flushes the whole disk's cache.
  * @return 0 or -errno as the file comment says (the length checks do not apply).
@@ -327,7 +364,8 @@ int aoe_bdev_write_zeroes_blocks(struct aoe_bdev_desc *desc, struct aoe_io_chann
 				 void *cb_arg);
 
 /**
- * Return a completed I/O to its channel; call it once, from (or after) the callback. Queued
+ * Return a completed I/O to its channel; call it once, from (or after) the callback. A
+ * zero-copy read's frames go back to the pool here: its segments are invalid after. Queued
  * waits (aoe_bdev_queue_io_wait()) are called from here while the channel has a free I/O. A
  * NULL, an I/O that is not taken (a second free) or a call on another lcore is refused with a
  * log line and changes nothing.
@@ -336,12 +374,12 @@ int aoe_bdev_write_zeroes_blocks(struct aoe_bdev_desc *desc, struct aoe_io_chann
 void aoe_bdev_free_io(struct aoe_bdev_io *io);
 
 /**
- * The data buffers of a completed I/O: for a read, where its data is. Today the buffer (one
- * iovec) or the iovecs the read was given; a zero-copy read will hand back the frames'
- * segments the same way, so code that reads through this call will not change.
+ * The data buffers of a completed I/O: for a read, where its data is. The buffer (one iovec)
+ * or the iovecs the read was given; for a zero-copy read, the segments into its frames (see
+ * aoe_bdev_zcopy_read()), so code that reads through this call works for both.
  * @param io the I/O, between its callback and aoe_bdev_free_io().
- * @param iovp, iovcntp receive the array and its length (0 and NULL for a flush or
- *        write-zeroes).
+ * @param iovp, iovcntp receive the array and its length (0 and NULL for a flush,
+ *        write-zeroes or a failed zero-copy read).
  * @note The channel's lcore.
  */
 void aoe_bdev_io_get_iovec(struct aoe_bdev_io *io, struct iovec **iovp, int *iovcntp);

@@ -86,6 +86,12 @@ struct aoe_bdev_io {
 	struct iovec *iov;	       /* what aoe_bdev_io_get_iovec() hands back */
 	int iovcnt;
 	struct iovec one; /* iov of a plain (not vectored) read or write */
+	/* A zero-copy read's: the engine's held slots and the segments, grown on demand and
+	 * kept for the next use of this I/O object (freed with the channel). */
+	void **held;
+	uint32_t held_cap;
+	struct iovec *segs;
+	uint32_t segs_cap;
 };
 
 struct aoe_io_channel {

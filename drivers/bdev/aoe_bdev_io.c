@@ -125,6 +125,10 @@ channel_free(struct aoe_io_channel *ch)
 	aoe_bdev_stat_add(&b->stat_put, &ch->stat);
 	aoe_bdev_unref(b);
 	rte_spinlock_recursive_unlock(&aoe_bdev_lock);
+	for (unsigned int i = 0; i < ch->depth; i++) {
+		free(ch->ios[i].held);
+		free(ch->ios[i].segs);
+	}
 	free(ch);
 }
 
@@ -188,12 +192,50 @@ stat_done(struct aoe_io_channel *ch, const struct aoe_bdev_io *bio, int status)
 	}
 }
 
+/*
+ * A zero-copy read is done: its data as segments into the held frames, or (failed) nothing
+ * held any more. -ENOMEM when the segment table cannot grow to what the frames need.
+ */
+static int
+zcopy_done(struct aoe_bdev_io *bio, int status)
+{
+	struct aoe_io *io = &bio->io;
+	unsigned int n;
+
+	if (status == 0) {
+		n = aoe_io_zcopy_segments(io, bio->segs, bio->segs_cap);
+		if (n > bio->segs_cap) {
+			struct iovec *segs = realloc(bio->segs, n * sizeof(*segs));
+
+			if (segs != NULL) {
+				bio->segs = segs;
+				bio->segs_cap = n;
+				n = aoe_io_zcopy_segments(io, bio->segs, bio->segs_cap);
+			} else {
+				status = -ENOMEM;
+			}
+		}
+		if (status == 0 && n == 0)
+			status = -EIO; /* cannot be: every sector of a good read was answered */
+		if (status == 0) {
+			bio->iov = bio->segs;
+			bio->iovcnt = (int)n;
+			return 0;
+		}
+	}
+	aoe_io_zcopy_release(io);
+	return status;
+}
+
 /* The engine is done with the I/O (on the channel's lcore, or aoe_fini()'s thread). */
 static void
 bdev_io_done(struct aoe_io *io)
 {
 	struct aoe_bdev_io *bio = (struct aoe_bdev_io *)io;
 	int status = io->status;
+
+	if (io->held != NULL)
+		status = zcopy_done(bio, status);
 
 	if (status == 0 && bio->zeroes_left != 0) {
 		zeroes_chunk(bio, io->lba + io->nsect, bio->zeroes_left);
@@ -208,6 +250,7 @@ bdev_io_done(struct aoe_io *io)
 /* What a submission asks for, before it is checked. */
 struct request {
 	enum aoe_bdev_io_type type;
+	bool zcopy; /* a read whose data stays in the frames (no buffer) */
 	uint8_t *buf;
 	struct iovec *iov;
 	int iovcnt;
@@ -231,7 +274,7 @@ request_check(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, const struc
 	if (data) {
 		if (r->num_blocks > UINT32_MAX)
 			return -EINVAL;
-		if (r->iov == NULL && r->iovcnt == 0 && r->buf == NULL)
+		if (r->iov == NULL && r->iovcnt == 0 && r->buf == NULL && !r->zcopy)
 			return -EINVAL;
 		if (r->iovcnt != 0) {
 			int i;
@@ -259,6 +302,23 @@ request_check(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, const struc
 	return 0;
 }
 
+/* A zero-copy read of @p nsect sectors: the held slots, all empty. */
+static int
+zcopy_prepare(struct aoe_bdev_io *bio, uint32_t nsect)
+{
+	if (nsect > bio->held_cap) {
+		void **held = realloc(bio->held, nsect * sizeof(*held));
+
+		if (held == NULL)
+			return -ENOMEM;
+		bio->held = held;
+		bio->held_cap = nsect;
+	}
+	memset(bio->held, 0, nsect * sizeof(*bio->held));
+	bio->io.held = bio->held;
+	return 0;
+}
+
 static int
 submit(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, const struct request *r,
        aoe_bdev_io_cb cb, void *cb_arg)
@@ -271,6 +331,12 @@ submit(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, const struct reque
 	bio = TAILQ_FIRST(&ch->free_ios);
 	if (bio == NULL)
 		return -ENOMEM;
+	bio->io.held = NULL;
+	if (r->zcopy) {
+		rc = zcopy_prepare(bio, (uint32_t)r->num_blocks);
+		if (rc != 0)
+			return rc;
+	}
 	TAILQ_REMOVE(&ch->free_ios, bio, link);
 	bio->cb = cb;
 	bio->cb_arg = cb_arg;
@@ -291,7 +357,10 @@ submit(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, const struct reque
 	case AOE_BDEV_IO_READ:
 	case AOE_BDEV_IO_WRITE:
 		bio->io.op = r->type == AOE_BDEV_IO_READ ? AOE_IO_READ : AOE_IO_WRITE;
-		if (r->iovcnt == 0) {
+		if (r->zcopy) {
+			bio->iov = NULL; /* the segments, once it completes */
+			bio->iovcnt = 0;
+		} else if (r->iovcnt == 0) {
 			bio->one.iov_base = r->buf;
 			bio->one.iov_len = bio->bytes;
 			bio->iov = &bio->one;
@@ -424,6 +493,29 @@ aoe_bdev_writev(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, struct io
 }
 
 int
+aoe_bdev_zcopy_read_blocks(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch,
+			   uint64_t offset_blocks, uint64_t num_blocks, aoe_bdev_io_cb cb,
+			   void *cb_arg)
+{
+	struct request r = {.type = AOE_BDEV_IO_READ,
+			    .zcopy = true,
+			    .offset_blocks = offset_blocks,
+			    .num_blocks = num_blocks};
+
+	return submit(desc, ch, &r, cb, cb_arg);
+}
+
+int
+aoe_bdev_zcopy_read(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, uint64_t offset,
+		    uint64_t nbytes, aoe_bdev_io_cb cb, void *cb_arg)
+{
+	if (nbytes == 0 || offset % AOE_BDEV_BLOCK_SIZE || nbytes % AOE_BDEV_BLOCK_SIZE)
+		return -EINVAL;
+	return aoe_bdev_zcopy_read_blocks(desc, ch, offset / AOE_BDEV_BLOCK_SIZE,
+					  nbytes / AOE_BDEV_BLOCK_SIZE, cb, cb_arg);
+}
+
+int
 aoe_bdev_flush(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, aoe_bdev_io_cb cb,
 	       void *cb_arg)
 {
@@ -467,6 +559,15 @@ aoe_bdev_free_io(struct aoe_bdev_io *bio)
 	}
 	if (!on_lcore(ch, "I/O free"))
 		return;
+	if (bio->io.held != NULL) {
+		/* A zero-copy read's frames go back to the pool: its segments are no more. (An
+		 * engine that stopped since took its pool with it: nothing to give back.) */
+		if (ch->epoch == __atomic_load_n(&aoe_bdev_epoch, __ATOMIC_ACQUIRE))
+			aoe_io_zcopy_release(&bio->io);
+		bio->io.held = NULL;
+		bio->iov = NULL;
+		bio->iovcnt = 0;
+	}
 	bio->taken = false;
 	ch->in_flight--;
 	TAILQ_INSERT_HEAD(&ch->free_ios, bio, link);

@@ -5,7 +5,9 @@
  * lcore and answered in the order they complete. Non-blocking throughout: each step reads or
  * writes what the socket takes and returns; the connection's epoll interest says what it waits
  * for. A WRITE's payload is read straight into the buffer the engine builds frames from, a READ's
- * reply is sent with sendmsg from the buffer the engine filled.
+ * reply is sent with sendmsg from the response frames themselves (a zero-copy read's segments),
+ * which then go back to the lcore to be freed; only a read the lcore could not take zero-copy
+ * (its frames budget spent) is sent from the buffer the engine filled.
  *
  * Bounds: AOE_NBD_CONN_QD requests and NBD_CONN_BYTES_MAX buffer bytes in flight; a connection
  * at either bound is not read until a reply has gone. Each call reads at most a burst of
@@ -351,6 +353,56 @@ req_recycle(struct nbd_conn *c, struct nbd_req *req)
 	TAILQ_INSERT_HEAD(&c->free_reqs, req, link);
 }
 
+/*
+ * This side is done with @p req (its reply has gone, or never will): a zero-copy READ's I/O,
+ * whose frames the reply was sent from, goes back to the lcore to be freed first, and the
+ * request comes back (NBD_REQ_RELEASE) to be recycled. The connection waits for it to close.
+ */
+static void
+req_done(struct nbd_conn *c, struct nbd_req *req)
+{
+	struct nbd_lcore *lc = &nbd_server.lcores[c->lcore_idx];
+
+	if (req->zio == NULL) {
+		req_recycle(c, req);
+		return;
+	}
+	req->kind = NBD_REQ_RELEASE;
+	c->at_lcore++;
+	/* The ring holds every request of every connection: it cannot be full. */
+	if (rte_ring_sp_enqueue(lc->to_lcore, req) != 0) {
+		NBD_LOG(ERR, "connection %" PRIu64 ": a read's frames not released", c->id);
+		c->at_lcore--;
+		req->zio = NULL;
+		req_recycle(c, req);
+	}
+}
+
+/*
+ * The data of a zero-copy READ's reply from byte @p off on: its segments, into @p iov from
+ * iov[*n] on. False when the array filled up first (the rest goes in the next sendmsg).
+ */
+static bool
+segs_add(const struct nbd_req *req, uint64_t off, struct iovec *iov, unsigned int *n)
+{
+	int i;
+
+	for (i = 0; i < req->nsegs; i++) {
+		size_t len = req->segs[i].iov_len;
+
+		if (off >= len) {
+			off -= len;
+			continue;
+		}
+		if (*n == IOV_BURST)
+			return false;
+		iov[*n].iov_base = (uint8_t *)req->segs[i].iov_base + off;
+		iov[(*n)++].iov_len = len - off;
+		off = 0;
+	}
+	return true;
+}
+
 static void
 dispatch(struct nbd_conn *c, struct nbd_req *req)
 {
@@ -523,7 +575,10 @@ send_replies(struct nbd_conn *c)
 			} else {
 				off -= req->reply_len;
 			}
-			if (req->data_len > off) {
+			if (req->data_len > off && req->zio != NULL) {
+				if (!segs_add(req, off, iov, &n))
+					break;
+			} else if (req->data_len > off) {
 				iov[n].iov_base = req->buf + off;
 				iov[n++].iov_len = req->data_len - off;
 			}
@@ -551,7 +606,7 @@ send_replies(struct nbd_conn *c)
 			}
 			sent -= (ssize_t)left;
 			TAILQ_REMOVE(&c->replies, req, link);
-			req_recycle(c, req);
+			req_done(c, req);
 		}
 	}
 	c->out_blocked = false;
@@ -569,10 +624,14 @@ nbd_conn_answered(struct nbd_req *req)
 		c->state = NBD_CONN_CLOSED;
 		return;
 	}
+	if (req->kind == NBD_REQ_RELEASE) {
+		req_recycle(c, req); /* its frames are freed */
+		return;
+	}
 	if (c->stats != NULL)
 		c->stats->in_flight--;
 	if (c->fd < 0) {
-		req_recycle(c, req); /* nobody to answer */
+		req_done(c, req); /* nobody to answer */
 		return;
 	}
 	err = nbd_proto_error(req->status);
@@ -623,8 +682,10 @@ drain_step(struct nbd_conn *c)
 		struct nbd_req *req = TAILQ_FIRST(&c->replies);
 
 		TAILQ_REMOVE(&c->replies, req, link);
-		req_recycle(c, req);
+		req_done(c, req);
 	}
+	if (c->at_lcore > 0)
+		return; /* zero-copy reads' frames are being freed: the channel goes after them */
 	if (!c->dispatched) {
 		c->state = NBD_CONN_CLOSED;
 		return;

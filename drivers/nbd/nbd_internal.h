@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/queue.h>
+#include <sys/uio.h>
 
 #include <rte_common.h>
 #include <rte_log.h>
@@ -29,12 +30,16 @@ extern int aoe_logtype_nbd;
 
 #define NBD_CONN_BYTES_MAX (32u << 20) /* buffer bytes in flight per connection */
 #define NBD_BUF_KEEP	   (1u << 20)  /* a buffer up to this size is kept for reuse */
-#define NBD_EXPORTS_MAX	   NBD_SHM_EXPORTS
+/* READs up to this size are zero-copy (their frame tables, grown on the lcore the first time,
+ * stay small); larger ones would take much of the lcore's frames budget: copied. */
+#define NBD_ZCOPY_MAX	(1u << 20)
+#define NBD_EXPORTS_MAX NBD_SHM_EXPORTS
 
 /* What the lcore is asked to do with a request. */
 enum nbd_req_kind {
 	NBD_REQ_IO,	     /* READ, WRITE, FLUSH, WRITE_ZEROES */
 	NBD_REQ_CHANNEL_PUT, /* the connection is closing: put its channel */
+	NBD_REQ_RELEASE,     /* a zero-copy READ's reply has gone (or never will): free its I/O */
 };
 
 struct nbd_conn;
@@ -47,7 +52,14 @@ struct nbd_req {
 	bool flushing;	    /* FUA: the write is done, its FLUSH is in flight */
 	uint32_t nbd_error; /* the reply's error, 0 for success */
 	int status;	    /* the bdev's, set by the lcore */
-	uint8_t *buf;	    /* READ and WRITE data */
+	uint8_t *buf;	    /* WRITE data; READ data when the read could not be zero-copy */
+	/* A zero-copy READ (set by the lcore): the data is its segments, into the response
+	 * frames, sent from there; the I/O goes back to the lcore (NBD_REQ_RELEASE) to be freed
+	 * once the reply has gone or the connection has. */
+	bool zcopy; /* the lcore submitted the READ as a zero-copy read */
+	struct aoe_bdev_io *zio;
+	struct iovec *segs;
+	int nsegs;
 	uint32_t buf_cap;
 	uint32_t received;  /* WRITE payload bytes read so far */
 	uint32_t charged;   /* buffer bytes counted in the connection's bytes_in_flight */

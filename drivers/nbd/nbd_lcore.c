@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The lcore side: take requests off this lcore's ring, submit them to the bdev layer, and put
- * them back on the control thread's ring once answered. No system call, no lock, no wait: a
- * ring that cannot take an answer (it is sized so that it always can) keeps it on a backlog.
+ * them back on the control thread's ring once answered. READs are zero-copy reads: the reply is
+ * sent from their frames, and the I/O comes back here (NBD_REQ_RELEASE) to be freed after. No
+ * system call, no lock, no wait: a ring that cannot take an answer (it is sized so that it always
+ * can) keeps it on a backlog.
  */
 #include <errno.h>
 
@@ -43,6 +45,14 @@ io_done(struct aoe_bdev_io *io, int status, void *arg)
 {
 	struct nbd_req *req = arg;
 
+	if (status == 0 && req->zcopy) {
+		/* Zero-copy: the reply is sent from the frames; they come back to be freed. */
+		req->zio = io;
+		aoe_bdev_io_get_iovec(io, &req->segs, &req->nsegs);
+		req->status = 0;
+		answer(lcore_of(req), req);
+		return;
+	}
 	aoe_bdev_free_io(io);
 	if (status == 0 && (req->wire.flags & NBD_CMD_FLAG_FUA) && !req->flushing) {
 		status = submit_flush(req);
@@ -58,6 +68,7 @@ submit(struct nbd_req *req)
 {
 	struct nbd_conn *c = req->conn;
 	const struct nbd_request *w = &req->wire;
+	int rc;
 
 	if (c->ch == NULL) {
 		c->ch = aoe_bdev_get_io_channel(c->desc, AOE_NBD_CONN_QD);
@@ -65,8 +76,18 @@ submit(struct nbd_req *req)
 			return -ENODEV;
 	}
 	req->flushing = false;
+	req->zcopy = false;
 	switch (w->type) {
 	case NBD_CMD_READ:
+		rc = -ENOBUFS;
+		if (w->length <= NBD_ZCOPY_MAX)
+			rc = aoe_bdev_zcopy_read(c->desc, c->ch, w->offset, w->length, io_done,
+						 req);
+		req->zcopy = rc == 0;
+		if (rc != -ENOBUFS)
+			return rc;
+		/* Too large, or the lcore's zero-copy reads hold all the frames they may: into
+		 * the buffer the control thread keeps for this case. */
 		return aoe_bdev_read(c->desc, c->ch, req->buf, w->offset, w->length, io_done, req);
 	case NBD_CMD_WRITE:
 		return aoe_bdev_write(c->desc, c->ch, req->buf, w->offset, w->length, io_done, req);
@@ -85,6 +106,14 @@ handle(struct nbd_lcore *lc, struct nbd_req *req)
 	struct nbd_conn *c = req->conn;
 	int rc;
 
+	if (req->kind == NBD_REQ_RELEASE) {
+		aoe_bdev_free_io(req->zio);
+		req->zio = NULL;
+		req->segs = NULL;
+		req->nsegs = 0;
+		answer(lc, req);
+		return;
+	}
 	if (req->kind == NBD_REQ_CHANNEL_PUT) {
 		aoe_bdev_put_io_channel(c->ch);
 		c->ch = NULL;

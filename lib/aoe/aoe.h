@@ -236,6 +236,18 @@ int aoe_name_parse(const char *name, uint16_t *shelf, uint8_t *slot);
  */
 int aoe_target_stats_get(const char *name, struct aoe_target_stats *sum);
 
+/**
+ * Every polling lcore's counters summed (aoe_stats.h's AOE_LCORE_STATS; zcopy_held is then
+ * the response frames all zero-copy reads hold now).
+ * @return 0, -EINVAL (NULL) or -ENOENT (the engine does not run).
+ * @note Any thread, while the engine runs; lock-free.
+ */
+int aoe_lcore_stats_get(struct aoe_lcore_stats *sum);
+
+/** The name of the engine's mbuf pool, for rte_mempool_lookup(): ports receive into it, frames
+ * are built in it, and zero-copy reads hold its mbufs. */
+#define AOE_MBUF_POOL_NAME "aoe_mbufs"
+
 /** Callbacks aoe_target_event_register() takes, at most. */
 #define AOE_MAX_EVENT_CBS 8
 

@@ -202,6 +202,7 @@ struct aoe_lcore {
 	uint32_t log_count;	       /* messages logged in it */
 	uint32_t log_suppressed;       /* messages dropped in it */
 	struct aoe_lcore_stats *stats; /* in the stats region */
+	uint32_t zcopy_reserved;       /* frames reserved by zero-copy reads (aoe_io.c) */
 	struct aoe_shm_event_ring *events;
 	struct aoe_txbuf txbuf[AOE_MAX_PORTS];
 } __rte_cache_aligned;

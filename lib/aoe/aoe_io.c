@@ -7,6 +7,7 @@
 #include <errno.h>
 
 #include <rte_errno.h>
+#include <rte_mbuf.h>
 
 #include "aoe_internal.h"
 
@@ -89,10 +90,111 @@ aoe_io_session(struct aoe_target *t)
 	return aoe_session_get(t, lc);
 }
 
+uint32_t
+aoe_io_zcopy_budget(void)
+{
+	const struct aoe_engine *e = &aoe_engine;
+
+	if (!e->initialised || e->pool == NULL || e->nb_lcores == 0)
+		return 0;
+	return e->pool->size / 4 / e->nb_lcores;
+}
+
+/* Frames a read of @p nsect sectors takes on @p t now: at the smallest payload of its live
+ * paths (the one the session cuts frames to). */
+static uint32_t
+zcopy_frames(const struct aoe_target *t, uint32_t nsect)
+{
+	uint32_t nb_paths = __atomic_load_n(&t->nb_paths, __ATOMIC_ACQUIRE), i, per = 0;
+
+	for (i = 0; i < nb_paths; i++) {
+		uint32_t n = __atomic_load_n(&t->paths[i].nsect, __ATOMIC_RELAXED);
+
+		if (!__atomic_load_n(&t->paths[i].retired, __ATOMIC_RELAXED) && n != 0 &&
+		    (per == 0 || n < per))
+			per = n;
+	}
+	return per == 0 ? nsect : (nsect + per - 1) / per;
+}
+
 int
 aoe_io_submit(struct aoe_session *s, struct aoe_io *io)
 {
-	return aoe_session_submit(s, io);
+	struct aoe_lcore *lc;
+	int rc;
+
+	if (io->held == NULL)
+		return aoe_session_submit(s, io);
+	lc = &aoe_engine.lcores[s->owner];
+	io->zc_lcore = (uint16_t)s->owner;
+	io->zc_reserved = zcopy_frames(s->target, io->nsect);
+	if (lc->zcopy_reserved + io->zc_reserved > aoe_io_zcopy_budget()) {
+		lc->stats->zcopy_refused++;
+		io->zc_reserved = 0;
+		return -ENOBUFS;
+	}
+	lc->zcopy_reserved += io->zc_reserved;
+	rc = aoe_session_submit(s, io);
+	if (rc != 0) {
+		lc->zcopy_reserved -= io->zc_reserved;
+		io->zc_reserved = 0;
+		return rc;
+	}
+	lc->stats->zcopy_reads++;
+	return 0;
+}
+
+unsigned int
+aoe_io_zcopy_segments(const struct aoe_io *io, struct iovec *iov, unsigned int max)
+{
+	unsigned int n = 0;
+	uint32_t at = 0;
+
+	while (at < io->nsect) {
+		const struct rte_mbuf *m = io->held[at], *seg;
+		uint32_t left;
+
+		if (m == NULL || m->pkt_len < AOE_SECTOR_SIZE)
+			return 0;
+		left = m->pkt_len;
+		/* A jumbo answer may come chained: one segment per piece that holds data. */
+		for (seg = m; seg != NULL && left != 0; seg = seg->next) {
+			uint32_t len = RTE_MIN((uint32_t)seg->data_len, left);
+
+			if (len == 0)
+				continue;
+			if (n < max) {
+				iov[n].iov_base = rte_pktmbuf_mtod(seg, void *);
+				iov[n].iov_len = len;
+			}
+			n++;
+			left -= len;
+		}
+		at += m->pkt_len / AOE_SECTOR_SIZE;
+	}
+	return n;
+}
+
+void
+aoe_io_zcopy_release(struct aoe_io *io)
+{
+	struct aoe_lcore *lc;
+	uint32_t at, freed = 0;
+
+	/* After aoe_fini() the frames went with the pool. */
+	if (io->held == NULL || !aoe_engine.initialised)
+		return;
+	lc = &aoe_engine.lcores[io->zc_lcore];
+	for (at = 0; at < io->nsect; at++) {
+		if (io->held[at] != NULL) {
+			rte_pktmbuf_free(io->held[at]);
+			io->held[at] = NULL;
+			freed++;
+		}
+	}
+	lc->stats->zcopy_held -= freed;
+	lc->zcopy_reserved -= io->zc_reserved;
+	io->zc_reserved = 0;
 }
 
 int

@@ -38,8 +38,14 @@ typedef void (*aoe_io_done_t)(struct aoe_io *io);
 /*
  * One I/O. The submitter fills the first block and is called back through done, once, on the
  * session's lcore. Read data lands in the buffer (or iovecs) frame by frame as answers come;
- * the engine copies it there in one place (aoe_frame_data_in()), which is where a zero-copy
- * variant would instead keep each answer's frame and hand its segments back.
+ * the engine copies it there in one place (aoe_frame_data_in()).
+ *
+ * A zero-copy read (op AOE_IO_READ with held set; buf and iov unused) is not copied: each
+ * accepted answer's frame is kept, trimmed to its data, at held[its first sector - lba]
+ * (nsect entries, zeroed by the submitter; one answer per frame is ever accepted, so a slot is
+ * never filled twice). After done, aoe_io_zcopy_segments() describes the data and
+ * aoe_io_zcopy_release() gives the frames back to the pool: the submitter calls it once for
+ * every zero-copy read the engine took, whatever its status (a failed one may hold some).
  */
 struct aoe_io {
 	/* The submitter's. */
@@ -51,6 +57,7 @@ struct aoe_io {
 	uint8_t *buf;		 /* the data in one piece, when iovcnt is 0 */
 	const struct iovec *iov; /* else scattered over these: nsect * 512 bytes in all */
 	uint32_t iovcnt;
+	void **held; /* a zero-copy read's frames (see above); NULL: copy into buf or iov */
 	/* The outcome, set by the engine before done runs. */
 	int status; /* 0 or -errno */
 	uint8_t ata_status;
@@ -63,6 +70,8 @@ struct aoe_io {
 	uint32_t frames_out;	  /* frames in flight */
 	uint64_t submit_tsc;
 	struct aoe_iov_cursor cursor; /* where the last frame's data was, in iov */
+	uint32_t zc_reserved;	      /* zero-copy: frames reserved on lcore zc_lcore */
+	uint16_t zc_lcore;
 };
 
 /* The calling thread's polling lcore: its index in aoe_conf.lcores, or -1 (none, or no
@@ -96,9 +105,30 @@ struct aoe_session *aoe_io_session(struct aoe_target *t);
 /*
  * Queue @p io on @p s (the calling lcore's). 0: done will run, once, on this lcore (perhaps
  * before this returns, when the target fails at once); -ENODEV: the target is not up, done
- * will not run.
+ * will not run; -ENOBUFS: a zero-copy read would take the lcore past its budget of held
+ * frames (aoe_io_zcopy_budget()), done will not run.
  */
 int aoe_io_submit(struct aoe_session *s, struct aoe_io *io);
+
+/*
+ * How many response frames the zero-copy reads of one polling lcore may hold at once: a
+ * quarter of the engine's mbuf pool, shared evenly between the polling lcores, so that held
+ * frames never starve the RX queues that refill from the same pool. A zero-copy read reserves,
+ * when it is submitted, as many frames as it takes at the target's payload then (a path that
+ * shrinks its frames meanwhile makes it hold a few more). 0 without an engine.
+ */
+uint32_t aoe_io_zcopy_budget(void);
+
+/*
+ * The data of a completed zero-copy read, in order: writes up to @p max segments (pointer and
+ * length, into the held frames) to @p iov and returns how many there are (which may be more
+ * than @p max: call again with room for them). 0 when a frame is missing (a failed read).
+ */
+unsigned int aoe_io_zcopy_segments(const struct aoe_io *io, struct iovec *iov, unsigned int max);
+
+/* Free every frame @p io holds and its reservation: once per zero-copy read the engine took,
+ * on its lcore (or the thread of aoe_fini(), which completes reads on its own). */
+void aoe_io_zcopy_release(struct aoe_io *io);
 
 /*
  * Ask to be told when the engine stops: aoe_fini() calls @p cb first, on its thread, before

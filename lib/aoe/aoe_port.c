@@ -81,7 +81,7 @@ pool_create(uint16_t max_mtu, bool af_packet_jumbo)
 		n = RTE_MAX(n, room > 4096 ? AOE_MBUF_MIN / 2u : (uint32_t)AOE_MBUF_MIN);
 	}
 	room += RTE_PKTMBUF_HEADROOM;
-	e->pool = rte_pktmbuf_pool_create("aoe_mbufs", n, AOE_MBUF_CACHE, 0, (uint16_t)room,
+	e->pool = rte_pktmbuf_pool_create(AOE_MBUF_POOL_NAME, n, AOE_MBUF_CACHE, 0, (uint16_t)room,
 					  rte_socket_id());
 	if (e->pool == NULL) {
 		AOE_LOG(ERR, net, "cannot create a pool of %u mbufs of %u bytes: %s", n, room,

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Responses to ATA requests: the acceptance rule (docs/protocol.md, "What a response must
- * match"), then what an accepted answer does: data copied out, an AoE or ATA error handled,
- * the path it came on credited, the frame completed.
+ * match"), then what an accepted answer does: data copied out (or the frame kept, for a
+ * zero-copy read), an AoE or ATA error handled, the path it came on credited, the frame
+ * completed.
  */
 #include <errno.h>
 #include <string.h>
@@ -248,7 +249,14 @@ aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *h
 			s->stats->bad_response++;
 			goto drop;
 		}
-		aoe_frame_data_in(f, m, AOE_ATA_HDR_LEN, n);
+		if (f->io->held == NULL) {
+			aoe_frame_data_in(f, m, AOE_ATA_HDR_LEN, n);
+		} else if (aoe_frame_data_keep(lc, f, m, AOE_ATA_HDR_LEN, n)) {
+			m = NULL; /* the I/O's now, until its owner releases it */
+		} else {
+			s->stats->bad_response++;
+			goto drop;
+		}
 		s->stats->bytes_rx += n;
 	}
 	aoe_path_ack(lc, s, txp, !late && f->ntx == 1, now - f->sent_tsc);

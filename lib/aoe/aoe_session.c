@@ -136,8 +136,8 @@ aoe_frame_data_out(const struct aoe_frame *f, uint8_t *dst, size_t len)
 
 /*
  * Read data arrives here, and only here: @p len bytes of @p m from @p m_off on, copied segment
- * by segment (a jumbo answer may come chained) into the I/O's buffer or iovecs. A zero-copy
- * read would keep @p m instead and hand its segments to the I/O's owner.
+ * by segment (a jumbo answer may come chained) into the I/O's buffer or iovecs; a zero-copy
+ * read keeps @p m instead (aoe_frame_data_keep()).
  */
 void
 aoe_frame_data_in(const struct aoe_frame *f, const struct rte_mbuf *m, uint32_t m_off, size_t len)
@@ -163,6 +163,27 @@ aoe_frame_data_in(const struct aoe_frame *f, const struct rte_mbuf *m, uint32_t 
 		len -= n;
 		m_off = 0;
 	}
+}
+
+/*
+ * A zero-copy read's answer: @p m itself, trimmed to its @p len data bytes (from @p m_off on),
+ * goes into the I/O's held slot of the frame's first sector. A slot that is taken is never
+ * replaced (one answer per frame is accepted, so it cannot happen; were it to, the answer is
+ * refused rather than an mbuf leaked).
+ */
+bool
+aoe_frame_data_keep(struct aoe_lcore *lc, const struct aoe_frame *f, struct rte_mbuf *m,
+		    uint32_t m_off, size_t len)
+{
+	struct aoe_io *io = f->io;
+	uint32_t at = (uint32_t)(f->lba - io->lba);
+
+	if (unlikely(io->held[at] != NULL || rte_pktmbuf_adj(m, (uint16_t)m_off) == NULL))
+		return false;
+	m->pkt_len = (uint32_t)len;
+	io->held[at] = m;
+	lc->stats->zcopy_held++;
+	return true;
 }
 
 static int

@@ -43,6 +43,9 @@ void aoe_frame_done(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_fram
 void aoe_frame_data_out(const struct aoe_frame *f, uint8_t *dst, size_t len);
 void aoe_frame_data_in(const struct aoe_frame *f, const struct rte_mbuf *m, uint32_t m_off,
 		       size_t len);
+/* Or, for a zero-copy read, keep the answer itself; false: not kept (free it). */
+bool aoe_frame_data_keep(struct aoe_lcore *lc, const struct aoe_frame *f, struct rte_mbuf *m,
+			 uint32_t m_off, size_t len);
 
 /* aoe_path.c */
 void aoe_path_refresh(struct aoe_session *s);

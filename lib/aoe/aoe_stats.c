@@ -211,3 +211,27 @@ aoe_target_stats_get(const char *name, struct aoe_target_stats *sum)
 	*sum = all.stats;
 	return 0;
 }
+
+int
+aoe_lcore_stats_get(struct aoe_lcore_stats *sum)
+{
+	const struct aoe_engine *e = &aoe_engine;
+	struct aoe_shm_lcore lc;
+	unsigned int i;
+
+	if (sum == NULL)
+		return -EINVAL;
+	if (!e->initialised || e->shm == NULL)
+		return -ENOENT;
+	memset(sum, 0, sizeof(*sum));
+	/* Only counters (aoe_stats_fields.c checks): added as an array of them. */
+	for (i = 0; aoe_shm_lcore_read(e->shm, i, &lc) == 0; i++) {
+		uint64_t *dst = (uint64_t *)sum;
+		const uint64_t *src = (const uint64_t *)&lc.stats;
+		size_t k;
+
+		for (k = 0; k < sizeof(*sum) / sizeof(uint64_t); k++)
+			dst[k] += src[k];
+	}
+	return 0;
+}

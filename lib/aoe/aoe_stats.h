@@ -65,7 +65,10 @@ extern "C" {
 	X(tx_dropped, )          /* TX queue full: left to retransmission */                       \
 	X(mbuf_alloc_failed, )   /* no mbuf for a frame: sent later */                             \
 	X(busy_cycles, )         /* TSC cycles of iterations that did work */                      \
-	X(iterations, )          /* poll loop iterations */
+	X(iterations, )          /* poll loop iterations */                                        \
+	X(zcopy_reads, )         /* zero-copy reads taken (their data kept in the frames) */       \
+	X(zcopy_held, )          /* gauge: response frames zero-copy reads hold now */             \
+	X(zcopy_refused, )       /* zero-copy reads refused: the lcore's budget was spent */
 /* clang-format on */
 
 #define AOE_STATS_MEMBER(name, dim) uint64_t name dim;

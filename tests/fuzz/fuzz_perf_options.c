@@ -60,6 +60,7 @@ check_opts(const struct perf_opts *o)
 	CHECK(o->mtu == 0 || (o->mtu >= AOE_MTU_MIN && o->mtu <= AOE_MTU_MAX));
 	CHECK(o->deadsecs_set || o->deadsecs == 0);
 	CHECK(o->deadsecs <= AOE_DEADSECS_MAX);
+	CHECK(!o->zcopy || perf_workload_reads(o->workload));
 
 	/* A small target, one that ends where the region does, and the largest there is. */
 	check_region(o, 1 << 20);

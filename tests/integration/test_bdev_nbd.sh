@@ -47,6 +47,11 @@ t_check "qemu-io writes 1 MiB at 2 MiB into e1.1p5" t_timeout 60 qemu-io -f raw 
 t_check "... the backing file has it at sector $p5 + 4096" \
 	cmp <(head -c 1048576 /dev/zero | tr '\0' '\134') \
 	<(dd if="$IMG1" bs=512 skip=$((p5 + 4096)) count=2048 status=none)
+t_check "... and read back through e1.1p5: 1 MiB of zero-copy reads from the frames" \
+	t_timeout 60 qemu-io -f raw -c "read -P 0x5c 2M 1M" -c "read -P 0x5c 2M 4k" \
+	-c "read -P 0x5c 3145216 512" "$(nbd_uri e1.1p5)"
+t_check "... which were zero-copy reads, their frames all given back ($(nbd_zcopy))" \
+	nbd_zcopy_is '.reads > 0 and .held == 0'
 t_check "a write past e1.1p5's end is refused" bash -c "! qemu-io -f raw \
 	-c 'write -P 0x77 5M 512' '$(nbd_uri e1.1p5)' 2>/dev/null | grep -q 'wrote 512'"
 t_check "... and e1.1p6's first sector is untouched" \

@@ -120,6 +120,11 @@ t_check "telemetry: e1.1 counts requests and bytes, nothing in flight" jq -e \
 	'.requests > 100 and .read_bytes > 67108864 and
 	 .write_bytes > 16777216 and .errors >= 9 and .in_flight == 0 and .open == 0' <<<"$ex" ||
 	echo "# $ex"
+# READs are zero-copy: sent from the response frames (64 of them for qemu-io's 1 MiB reads,
+# nbdcopy's 256 KiB ones), which every connection, closed now, gave back.
+zc=$(nbd_zcopy)
+t_check "the READs were zero-copy reads, and no frame is held after them ($zc)" \
+	nbd_zcopy_is '.reads > 1000 and .held == 0'
 tot=$(t_telemetry "$NBD_PREFIX" /aoe/nbd)
 t_check "telemetry: /aoe/nbd counts connections and refusals" jq -e \
 	'.connections_total > 10 and .bad_input > 0 and .listeners == 2' <<<"$tot"

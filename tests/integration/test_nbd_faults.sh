@@ -61,6 +61,8 @@ no_conns() { [[ $(nbd_tel /aoe/nbd | jq .connections) == 0 ]]; }
 t_check "every hostile connection is closed" t_wait_until 10 no_conns
 t_check "... /aoe/nbd/connections is empty" jq -e '. == []' <<<"$(nbd_tel /aoe/nbd/connections)"
 t_check "the daemon is alive" kill -0 "$NBD_PID"
+t_check "no response frame is held once the hostile clients are gone ($(nbd_zcopy))" \
+	t_wait_until 10 nbd_zcopy_idle
 
 # ---- a target paused while a client reads --------------------------------------------------------
 READER=$NBD_DIR/reader.out
@@ -104,6 +106,8 @@ t_check "the log says the connection's target went down" \
 t_check_fails "a new connection to e1.1 is refused while it is down" nbdinfo "$(nbd_uri e1.1)"
 t_check "... saying the target is down" grep -q "export e1.1: the AoE target is down" "$NBD_LOG"
 t_check "e1.2 stays served" nbdinfo --size "$(nbd_uri e1.2)"
+t_check "the reads that failed with the target hold no frame ($(nbd_zcopy))" \
+	t_wait_until 10 nbd_zcopy_idle
 t_testbed nbdft resume 1.1 >/dev/null
 t_check "once e1.1 is back up, a new connection reads it" t_wait_until 20 \
 	"$NBD_PY" -c "import nbd; h = nbd.NBD(); h.connect_uri('$(nbd_uri e1.1)'); h.pread(4096, 0)"

@@ -48,6 +48,14 @@ static struct {
 } cbs[FAKE_MAX_CBS];
 static unsigned int nb_cbs;
 static void (*stop_cb)(void);
+/* Zero-copy reads: each answer a frame of its own, as the engine keeps them. */
+struct fake_frame {
+	uint32_t len;
+	uint8_t data[];
+};
+static uint32_t zc_budget = UINT32_MAX;
+static uint32_t zc_reserved[FAKE_LCORES];
+static unsigned int zc_held; /* atomic: frames held over all lcores */
 
 void
 fake_lcore_set(int lcore)
@@ -134,6 +142,17 @@ aoe_io_submit(struct aoe_session *s, struct aoe_io *io)
 {
 	if (aoe_io_target_state(s->t) != AOE_TARGET_UP)
 		return -ENODEV;
+	if (io->held != NULL) {
+		int lc = aoe_io_lcore();
+
+		io->zc_lcore = (uint16_t)lc;
+		io->zc_reserved = (uint32_t)(((uint64_t)io->nsect * 512 + payload - 1) / payload);
+		if (zc_reserved[lc] + io->zc_reserved > zc_budget) {
+			io->zc_reserved = 0;
+			return -ENOBUFS;
+		}
+		zc_reserved[lc] += io->zc_reserved;
+	}
 	io->status = 0;
 	io->cursor.idx = 0;
 	io->cursor.base = 0;
@@ -182,6 +201,19 @@ notify(struct aoe_target *t, enum aoe_target_event event)
 		cbs[i].cb(event, &info, cbs[i].arg);
 }
 
+static void
+zcopy_keep(struct aoe_io *io, uint64_t off, const uint8_t *disk, size_t n)
+{
+	struct fake_frame *fr = malloc(sizeof(*fr) + n);
+
+	if (fr == NULL)
+		abort();
+	fr->len = (uint32_t)n;
+	memcpy(fr->data, disk, n);
+	io->held[off / 512] = fr;
+	__atomic_fetch_add(&zc_held, 1, __ATOMIC_RELAXED);
+}
+
 /* The data of @p io moves between the disk and its buffer in frames of payload bytes, odd
  * frames first: the iovec cursor goes back and forth as with answers out of order. */
 static int
@@ -200,7 +232,9 @@ io_move(struct aoe_target *t, struct aoe_io *io)
 			size_t n = (size_t)(len - off < payload ? len - off : payload);
 			uint8_t *disk = t->disk + io->lba * 512 + off;
 
-			if (io->op == AOE_IO_READ && io->iovcnt == 0)
+			if (io->held != NULL)
+				zcopy_keep(io, off, disk, n);
+			else if (io->op == AOE_IO_READ && io->iovcnt == 0)
 				memcpy(io->buf + off, disk, n);
 			else if (io->op == AOE_IO_READ)
 				aoe_iov_in(io->iov, io->iovcnt, &io->cursor, off, disk, n);
@@ -228,6 +262,9 @@ session_poll(struct aoe_session *s, bool cancel)
 			io->status = -ECANCELED;
 		else if (state != AOE_TARGET_UP)
 			io->status = -ENODEV;
+		else if (fail_next != 0 && io->held != NULL)
+			/* A zero-copy read that failed after its answers came: it holds them. */
+			io->status = io_move(s->t, io) == 0 ? fail_next : -EIO, fail_next = 0;
 		else if (fail_next != 0)
 			io->status = fail_next, fail_next = 0;
 		else
@@ -412,4 +449,59 @@ fake_in_flight(void)
 			TAILQ_FOREACH(io, &targets[i]->sess[l].pending, link)
 	n++;
 	return n;
+}
+
+uint32_t
+aoe_io_zcopy_budget(void)
+{
+	return zc_budget;
+}
+
+unsigned int
+aoe_io_zcopy_segments(const struct aoe_io *io, struct iovec *iov, unsigned int max)
+{
+	unsigned int n = 0;
+	uint32_t at = 0;
+
+	while (at < io->nsect) {
+		struct fake_frame *fr = io->held[at];
+
+		if (fr == NULL)
+			return 0;
+		if (n < max) {
+			iov[n].iov_base = fr->data;
+			iov[n].iov_len = fr->len;
+		}
+		n++;
+		at += fr->len / 512;
+	}
+	return n;
+}
+
+void
+aoe_io_zcopy_release(struct aoe_io *io)
+{
+	uint32_t at;
+
+	for (at = 0; at < io->nsect; at++) {
+		if (io->held[at] != NULL) {
+			free(io->held[at]);
+			io->held[at] = NULL;
+			__atomic_fetch_sub(&zc_held, 1, __ATOMIC_RELAXED);
+		}
+	}
+	zc_reserved[io->zc_lcore] -= io->zc_reserved;
+	io->zc_reserved = 0;
+}
+
+void
+fake_zcopy_budget_set(uint32_t frames)
+{
+	zc_budget = frames;
+}
+
+unsigned int
+fake_zcopy_held(void)
+{
+	return __atomic_load_n(&zc_held, __ATOMIC_RELAXED);
 }

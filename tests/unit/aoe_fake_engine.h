@@ -47,6 +47,10 @@ void fake_payload_set(uint32_t bytes);
 void fake_hold_completions(bool hold);
 /* The next I/O completed on any lcore fails with @p status (0: none). */
 void fake_fail_next(int status);
+/* Zero-copy reads: frames one lcore's may have reserved (default: no limit), and the frames
+ * they hold now, over all lcores. */
+void fake_zcopy_budget_set(uint32_t frames);
+unsigned int fake_zcopy_held(void);
 /* I/O queued on all sessions, not yet completed. */
 unsigned int fake_in_flight(void);
 /* Poll as lcore 0 until no I/O is queued on it (partition scans). */

@@ -84,7 +84,8 @@ Test(aoe_app, json_counters_every_field, .fini = test_out_free)
 			 "\"handoff_tx\": 0, "
 			 "\"handoff_dropped\": 0, \"tx_frames\": 0, \"tx_dropped\": 0, "
 			 "\"mbuf_alloc_failed\": 0, \"busy_cycles\": 0, "
-			 "\"iterations\": 18446744073709551615");
+			 "\"iterations\": 18446744073709551615, \"zcopy_reads\": 0, "
+			 "\"zcopy_held\": 0, \"zcopy_refused\": 0");
 }
 
 Test(aoe_app, json_counters_arrays, .fini = test_out_free)

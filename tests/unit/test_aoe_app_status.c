@@ -203,7 +203,9 @@ Test(aoe_app_status, json_target)
 		"\"rx_port_disallowed\": 0, \"rx_no_target\": 0, \"rx_bad_owner\": 0, "
 		"\"rx_wrong_dest\": 0, \"handoff_tx\": 0, \"handoff_dropped\": 0, \"tx_frames\": "
 		"0, \"tx_dropped\": 0, "
-		"\"mbuf_alloc_failed\": 0, \"busy_cycles\": 0, \"iterations\": 0}\n"
+		"\"mbuf_alloc_failed\": 0, \"busy_cycles\": 0, \"iterations\": 0, \"zcopy_reads\": "
+		"0, "
+		"\"zcopy_held\": 0, \"zcopy_refused\": 0}\n"
 		"]}\n");
 }
 

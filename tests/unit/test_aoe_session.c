@@ -8,8 +8,9 @@
  * target from a config answer and brings it up with an IDENTIFY answer, as on a wire.
  *
  * Covered: the response acceptance rule (docs/protocol.md, "What a response must match"),
- * frames cut to a path's size, local congestion (the resend list) kept apart from loss, and
- * deadsecs counted from a frame's first departure.
+ * frames cut to a path's size, local congestion (the resend list) kept apart from loss,
+ * deadsecs counted from a frame's first departure, and zero-copy reads' answers kept, never
+ * replaced or leaked, and released.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -518,4 +519,112 @@ Test(aoe_session, deadsecs_from_the_first_departure)
 	/* A late answer to it is refused. */
 	answer(&w, 0x77);
 	cr_assert_eq(stats()->unexpected, 1);
+}
+
+/* A zero-copy read of @p nsect sectors at @p lba: its frames held in @p held. */
+static void
+zcopy_submit(struct io_rec *r, void **held, uint64_t lba, uint32_t nsect)
+{
+	memset(r, 0, sizeof(*r));
+	memset(held, 0, nsect * sizeof(*held));
+	r->io.op = AOE_IO_READ;
+	r->io.held = held;
+	r->io.lba = lba;
+	r->io.nsect = nsect;
+	r->io.done = io_done;
+	r->io.arg = r;
+	cr_assert_eq(aoe_io_submit(s, &r->io), 0);
+}
+
+/*
+ * Zero-copy: each accepted answer's mbuf is kept (trimmed to its data) at its first sector's
+ * slot instead of copied, answers in any order; a late answer to a frame already answered, or
+ * a duplicate, neither replaces nor leaks one; release gives every mbuf back; a read that
+ * fails after some answers came holds them until released; the budget refuses with -ENOBUFS.
+ */
+Test(aoe_session, zcopy_keeps_answers_and_releases_them)
+{
+	const struct rte_mempool *mp = aoe_engine.pool;
+	unsigned int idle = rte_mempool_in_use_count(mp);
+	struct wire_frame w[4], again;
+	struct iovec iov[4];
+	void *held[4], **held2;
+	struct io_rec r, r2;
+	uint64_t now = rte_rdtsc();
+	unsigned int n;
+
+	/* 4 sectors at 2 a frame: two frames, answered second first. */
+	zcopy_submit(&r, held, 3000, 4);
+	cr_assert_eq(wire_take(w, 4, now), 2);
+	answer(&w[1], 0xb1);
+	cr_assert_eq(r.done, 0);
+	cr_assert_not_null(held[2], "the second frame's answer kept at sector 2");
+	cr_assert_null(held[0]);
+	cr_assert_eq(lc->stats->zcopy_held, 1);
+	answer(&w[1], 0xee); /* a duplicate: its frame is done */
+	cr_assert_eq(stats()->unexpected, 1);
+	answer(&w[0], 0xa0);
+	cr_assert_eq(r.done, 1);
+	cr_assert_eq(r.io.status, 0);
+	cr_assert_eq(lc->stats->zcopy_held, 2);
+	cr_assert_eq(rte_mempool_in_use_count(mp), idle + 2, "the duplicate was freed");
+	n = aoe_io_zcopy_segments(&r.io, iov, 4);
+	cr_assert_eq(n, 2);
+	cr_assert(iov[0].iov_len == 1024 && iov[1].iov_len == 1024);
+	cr_assert(((uint8_t *)iov[0].iov_base)[0] == 0xa0 &&
+		  ((uint8_t *)iov[0].iov_base)[1023] == 0xa0);
+	cr_assert(((uint8_t *)iov[1].iov_base)[0] == 0xb1 &&
+		  ((uint8_t *)iov[1].iov_base)[1023] == 0xb1);
+	cr_assert_eq(aoe_io_zcopy_segments(&r.io, iov, 1), 2, "the count when short of room");
+	aoe_io_zcopy_release(&r.io);
+	cr_assert_eq(lc->stats->zcopy_held, 0);
+	cr_assert(held[0] == NULL && held[2] == NULL);
+	cr_assert_eq(rte_mempool_in_use_count(mp), idle, "every mbuf back in the pool");
+
+	/* A retransmitted frame: the late answer is taken, the answer to the resend is not. */
+	zcopy_submit(&r, held, 4000, 2);
+	cr_assert_eq(wire_take(w, 4, now), 1);
+	now += hz / 4;
+	aoe_session_timers(lc, now);
+	cr_assert_eq(wire_take(&again, 1, now), 1);
+	answer(&w[0], 0x5a);
+	cr_assert(r.done == 1 && r.io.status == 0 && held[0] != NULL);
+	answer(&again, 0x77);
+	cr_assert_eq(((uint8_t *)rte_pktmbuf_mtod((struct rte_mbuf *)held[0], uint8_t *))[0], 0x5a,
+		     "not replaced");
+	aoe_io_zcopy_release(&r.io);
+	cr_assert_eq(rte_mempool_in_use_count(mp), idle);
+
+	/* Failed after one of its answers: that one is held until released. */
+	zcopy_submit(&r, held, 5000, 4);
+	cr_assert_eq(wire_take(w, 4, now), 2);
+	answer(&w[0], 0x01);
+	answer_as(&w[1], TMAC, w[1].hdr.tag, w[1].ata.aflags, w[1].ata.sector_count, w[1].ata.lba,
+		  NULL, 0); /* no data: refused, left to retransmission */
+	cr_assert_eq(r.done, 0);
+	now += (uint64_t)(DEADSECS + 1) * hz;
+	aoe_session_timers(lc, now);
+	cr_assert_eq(r.done, 1);
+	cr_assert_neq(r.io.status, 0);
+	cr_assert_eq(lc->stats->zcopy_held, 1);
+	aoe_io_zcopy_release(&r.io);
+	cr_assert_eq(lc->stats->zcopy_held, 0);
+	wire_take(w, 4, now);
+	cr_assert_eq(rte_mempool_in_use_count(mp), idle);
+
+	/* The budget: reads that would hold more than it are refused, nothing taken. */
+	cr_assert_gt(aoe_io_zcopy_budget(), 0);
+	memset(&r2, 0, sizeof(r2));
+	r2.io.nsect = 2 * (aoe_io_zcopy_budget() + 1);
+	held2 = calloc(r2.io.nsect, sizeof(*held2));
+	cr_assert_not_null(held2);
+	r2.io.op = AOE_IO_READ;
+	r2.io.held = held2;
+	r2.io.lba = 0;
+	r2.io.done = io_done;
+	r2.io.arg = &r2;
+	cr_assert_eq(aoe_io_submit(s, &r2.io), -ENOBUFS);
+	cr_assert_eq(lc->stats->zcopy_refused, 1);
+	cr_assert_eq(lc->zcopy_reserved, 0);
+	free(held2);
 }

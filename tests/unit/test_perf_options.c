@@ -42,6 +42,7 @@ Test(perf_options, required_and_defaults)
 	cr_assert_eq(opts.size, 0);
 	cr_assert_eq(opts.seed, 0);
 	cr_assert_not(opts.check);
+	cr_assert_not(opts.zcopy);
 	cr_assert_not(opts.json);
 	cr_assert_eq(opts.progress_s, 0);
 	cr_assert_eq(opts.discover_wait_ms, 3000);
@@ -54,8 +55,8 @@ Test(perf_options, every_option)
 {
 	cr_assert_eq(PARSE("-T", "e65534.254", "-w", "randrw", "-o", "8k", "-q", "1024", "-t", "10",
 			   "-M", "70", "--offset", "1m", "--size", "1G", "--seed", "0x10",
-			   "--check", "--json", "-S", "2", "--discover-wait", "500", "--maxout",
-			   "64", "--deadsecs", "0"),
+			   "--check", "--zcopy", "--json", "-S", "2", "--discover-wait", "500",
+			   "--maxout", "64", "--deadsecs", "0"),
 		     0, "%s", err);
 	cr_assert_str_eq(opts.target, "e65534.254");
 	cr_assert_eq(opts.workload, PERF_WL_RANDRW);
@@ -67,6 +68,7 @@ Test(perf_options, every_option)
 	cr_assert_eq(opts.size, 1 << 30);
 	cr_assert_eq(opts.seed, 16);
 	cr_assert(opts.check);
+	cr_assert(opts.zcopy);
 	cr_assert(opts.json);
 	cr_assert_eq(opts.progress_s, 2);
 	cr_assert_eq(opts.discover_wait_ms, 500);
@@ -276,4 +278,22 @@ Test(perf_options, cmdline_help_anywhere)
 	/* -h in a group of letters is help too, not a run with no options. */
 	cr_assert_eq(CMDLINE("-l", "0", "--", "-hq"), 0, "%s", err);
 	cr_assert(opts.help);
+}
+
+Test(perf_options, zcopy_only_where_reads_are)
+{
+	static char *const readers[] = {"read", "randread", "rw", "randrw", "verify"};
+	static char *const writers[] = {"write", "randwrite", "flush"};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
+		cr_assert_eq(
+			PARSE("-T", "e1.1", "-w", readers[i], "-o", "4k", "-q", "1", "--zcopy"), 0,
+			"%s: %s", readers[i], err);
+		cr_assert(opts.zcopy);
+	}
+	for (i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
+		REFUSED("--zcopy", "only workloads that read", "-T", "e1.1", "-w", writers[i], "-o",
+			"4k", "-q", "1", "--zcopy");
+	REFUSED("--zcopy", "takes no argument", BASE, "--zcopy=1");
 }

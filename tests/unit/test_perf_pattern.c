@@ -210,3 +210,41 @@ Test(perf_pattern, zeros_are_no_earlier_generation)
 	cr_assert_not(perf_pattern_check(buf, 1234, 1, 0, 7, &bad));
 	cr_assert_geq(bad.found_gen, 7);
 }
+
+/* A zero-copy read's segments: any cut, a word or a sector across two segments. */
+Test(perf_pattern, check_over_segments)
+{
+	static unsigned char buf[8 * 512];
+	const size_t cuts[][4] = {
+		{4096, 0, 0, 0}, {2012, 2084, 0, 0}, {3, 5, 4000, 88}, {512, 1, 7, 3576}};
+	struct perf_mismatch bad;
+	unsigned int c;
+
+	perf_pattern_fill(buf, 77, 8, 0x1234, 3);
+	for (c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++) {
+		struct iovec iov[4];
+		size_t at = 0;
+		unsigned int n = 0, i;
+
+		for (i = 0; i < 4 && cuts[c][i] != 0; i++, n++) {
+			iov[i].iov_base = buf + at;
+			iov[i].iov_len = cuts[c][i];
+			at += cuts[c][i];
+		}
+		cr_expect(perf_pattern_check_iov(iov, n, 77, 8, 0x1234, 3, &bad), "cut %u", c);
+		cr_expect_not(perf_pattern_check_iov(iov, n, 78, 8, 0x1234, 3, &bad),
+			      "cut %u: another LBA", c);
+		/* One byte of a word that straddles, wrong. */
+		buf[2012 + 1] ^= 0x40;
+		cr_expect_not(perf_pattern_check_iov(iov, n, 77, 8, 0x1234, 3, &bad));
+		cr_expect(bad.lba == 77 + 2012 / 512 && bad.word == (2012 % 512) / 8, "cut %u", c);
+		buf[2012 + 1] ^= 0x40;
+	}
+	/* Short: a sector missing is a mismatch at its first word. */
+	{
+		struct iovec iov = {buf, 7 * 512 + 8};
+
+		cr_expect_not(perf_pattern_check_iov(&iov, 1, 77, 8, 0x1234, 3, &bad));
+		cr_expect(bad.lba == 84 && bad.word == 1);
+	}
+}

@@ -73,6 +73,7 @@ nbd_daemon_start() {
 	t_dpdk_args "$name" "net_af_packet0,iface=$AOE_TB_IFACE,qpairs=${#ids[@]}"
 	# shellcheck disable=SC2034 # the tests' to use
 	NBD_PREFIX=$T_DPDK_PREFIX
+	NBD_LCORE_IDS=("${ids[@]}")
 	t_bg NBD_PID "$(t_bin dpdk-aoe)" -l "$lcores" "${T_DPDK_ARGS[@]}" -- --no-config \
 		--discover-interval 1 --nbd "unix:$NBD_SOCK" "$@" >"$NBD_LOG" 2>&1
 	if t_wait_until --pid "$NBD_PID" 20 nbd_all_exported; then
@@ -83,3 +84,16 @@ nbd_daemon_start() {
 		exit 1
 	fi
 }
+
+# nbd_zcopy: the daemon's zero-copy reads over its lcores, {"reads": N, "held": N} (held: the
+# response frames READs hold now, 0 once every reply has gone and its frames were freed).
+nbd_zcopy() {
+	local q=() id
+	for id in "${NBD_LCORE_IDS[@]}"; do q+=("/aoe/lcore_stats,$id"); done
+	t_telemetry "$NBD_PREFIX" "${q[@]}" |
+		jq -s -c '{reads: (map(.zcopy_reads) | add), held: (map(.zcopy_held) | add)}'
+}
+# nbd_zcopy_idle: no frame held (to wait for, after clients left).
+nbd_zcopy_idle() { nbd_zcopy_is '.held == 0'; }
+# nbd_zcopy_is JQ: JQ holds over nbd_zcopy's answer (no answer is false).
+nbd_zcopy_is() { jq -e -n --argjson z "$(nbd_zcopy)" "\$z | $1" >/dev/null 2>&1; }
