@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# scripts/bench.sh [-n RUNS] [-t SECONDS] [--quick] [--write-doc] [--datapath] [-h]
+# scripts/bench.sh [-n RUNS] [-t SECONDS] [--quick] [--zero-copy | --copy] [--write-doc]
+#                  [--datapath] [-h]
 #
 # Measures, in one run on one machine, over a DPDK memif link between two processes (one core
 # each: core 1 is the server side, core 0 the client side):
 #   (a) the transport's ceiling: testpmd txonly -> testpmd rxonly, frames/s for the AoE frame
-#       sizes 60 (a request), 1060 (a response of 2 sectors, MTU 1500) and 4132 (8 sectors,
-#       two memif buffers);
+#       sizes 60 (a request), 1060 (a response of 2 sectors, MTU 1500) and 4132 (8 sectors);
 #   (b) aoe-perf 4 KiB randread and randwrite at QD 1 and 128 against aoe-target's null disk,
-#       target on core 1, initiator on core 0 (jumbo payloads too when the link allows them);
+#       target on core 1, initiator on core 0, at MTU 1500 and with jumbo frames, and the
+#       zero-copy reads (aoe-perf --zcopy: jumbo, QD 1 and 128) when aoe-perf has them;
 #   (c) (b) over (a) in frames per second, run by run, and the initiator's cycles per I/O.
-# Each of the RUNS iterations measures every ceiling and then every aoe-perf case, so a ratio
-# divides figures taken minutes apart at most. Output: markdown tables on stdout (medians and
-# min-max); --write-doc also puts them into docs/performance.md between its markers.
+# Both with the client side of memif (testpmd rxonly, aoe-perf) in zero-copy mode
+# (zero-copy=yes, --single-file-segments: the peer writes frames straight into its mbufs, as
+# a NIC does) and in copy mode (memif copies each frame once more), one table each; --zero-copy
+# or --copy measures one of them only. Each of the RUNS iterations measures, mode by mode,
+# every ceiling and then every aoe-perf case, so a ratio divides figures taken minutes apart at
+# most. Output: markdown tables on stdout (medians and min-max); --write-doc also puts them
+# into docs/performance.md between its markers.
 #
-# --datapath instead checks the initiator's steady state: syscalls (strace, perf), calls to
-# malloc/free/rte_malloc/pthread_mutex_lock (uprobes counted by perf stat) and hot spots
-# (perf record) of aoe-perf during a randread QD 128 run.
+# --datapath instead checks the initiator's steady state (zero-copy memif, jumbo frames,
+# randread QD 128): syscalls (strace, perf), calls to malloc/free/rte_malloc/
+# pthread_mutex_lock (uprobes counted by perf stat), CPU time per I/O (perf stat task-clock
+# of the lcore thread) and hot spots (perf record) of aoe-perf.
 #
 # Needs root (hugepages; perf and strace for --datapath). Environment: AOE_BUILD_DIR (default
 # build), TESTPMD (default dpdk-testpmd), AOE_NO_HUGE=1 to force --no-huge.
@@ -36,12 +42,13 @@ RUNS=5
 SECS=10
 WRITE_DOC=0
 MODE=bench
+MEMIF_MODES=(zc copy)
 CEIL_SIZES=(60 1060 4132)
 CORE_A=1	# server side: testpmd txonly, aoe-target
 CORE_B=0	# client side: testpmd rxonly, aoe-perf
 
 usage() {
-	sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//'
+	sed -n '3,30p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 while (($#)); do
@@ -51,6 +58,8 @@ while (($#)); do
 	--quick) RUNS=3 SECS=5 ;;
 	--write-doc) WRITE_DOC=1 ;;
 	--datapath) MODE=datapath ;;
+	--zero-copy) MEMIF_MODES=(zc) ;;
+	--copy) MEMIF_MODES=(copy) ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -104,9 +113,14 @@ read -ra MEM <<<"$(aoe_eal_mem_args)"
 if [[ ${MEM[0]} == --no-huge ]]; then
 	aoe_warn "no hugepages: running with --no-huge; the figures are not comparable"
 	MEM_DESC="no hugepages (--no-huge -m ${MEM[2]}): NOT a valid measurement"
+	MEM_ZC=("${MEM[@]}" --single-file-segments)
 else
+	# A zero-copy memif client shares its hugepage files with the peer: one file per
+	# memory segment list (--single-file-segments), kept in hugetlbfs (the EAL refuses
+	# --huge-unlink with it; aoe_eal_cleanup removes them after the process).
+	MEM_ZC=("${MEM[@]}" --single-file-segments)
 	MEM+=(--huge-unlink)
-	MEM_DESC="2 MiB hugepages (${MEM[*]} per process)"
+	MEM_DESC="2 MiB hugepages (${MEM[*]} per process; the zero-copy clients ${MEM_ZC[*]})"
 fi
 aoe_log "memory: $MEM_DESC"
 
@@ -115,10 +129,25 @@ aoe_log "memory: $MEM_DESC"
 # frames many times over under load; 8192 carries every frame used here in one buffer.
 MEMIF=bsize=8192
 
-# eal NAME LCORES: the EAL arguments of process NAME (its own --file-prefix, always --no-pci).
+# The mode of the client side of memif in what runs now: zc (zero-copy=yes) or copy.
+MEMIF_MODE=zc
+
+# eal NAME LCORES [client]: the EAL arguments of process NAME (its own --file-prefix, always
+# --no-pci); a client of a zero-copy link gets the memory options zero-copy needs.
 eal() {
+	local mem=("${MEM[@]}")
+	[[ ${3:-} == client && $MEMIF_MODE == zc ]] && mem=("${MEM_ZC[@]}")
 	printf -- '%s\n' --lcores "$2" --no-pci --file-prefix "$(aoe_eal_prefix "bench-$1")" \
-		"${MEM[@]}"
+		"${mem[@]}"
+}
+
+# The client's memif vdev: the initiator and testpmd rxonly, the side a NIC would stand for.
+# Only a client can be zero-copy (22.11): it lends its mbufs to the server, which copies each
+# frame into them (the server side is always memif's copy mode).
+client_vdev() {
+	local v="net_memif0,role=client,socket=$SOCK,$MEMIF"
+	[[ $MEMIF_MODE == zc ]] && v+=",zero-copy=yes"
+	printf '%s\n' "$v"
 }
 
 # Wait for the memif server's listening socket, at most 20 s. DPDK 22.11's memif binds it in
@@ -168,8 +197,8 @@ ceiling_once() {
 		-- --forward-mode=txonly "${mbuf[@]}" --txpkts="$size" --stats-period=1 --nb-cores=1
 	tx=$LAST_PID
 	wait_sock "$tx" || { cat "$TMP/tx.log" >&2; aoe_die "testpmd txonly did not start"; }
-	mapfile -t a < <(eal rx "0@$CORE_B,1@$CORE_B")
-	start rx "$TMP/rx.log" "$TESTPMD" "${a[@]}" --vdev "net_memif0,role=client,socket=$SOCK,$MEMIF" \
+	mapfile -t a < <(eal rx "0@$CORE_B,1@$CORE_B" client)
+	start rx "$TMP/rx.log" "$TESTPMD" "${a[@]}" --vdev "$(client_vdev)" \
 		-- --forward-mode=rxonly "${mbuf[@]}" --stats-period=1 --nb-cores=1
 	rx=$LAST_PID
 	# One sample a second: SECS of steady state, two while memif connects, one at the end.
@@ -192,8 +221,8 @@ ceiling_once() {
 	done_with tx
 	pps=$(python3 "$HELPER" ceiling "$TMP/rx.log" "$size") ||
 		{ grep -a -v 'statistics\|^ *$' "$TMP/tx.log" | tail -n 5 >&2; return 1; }
-	printf 'ceiling\t%s\t%s\t%s\n' "$run" "$size" "$pps" >>"$RESULTS"
-	aoe_log "run $run: ceiling $size bytes: $pps frames/s"
+	printf 'ceiling\t%s\t%s\t%s\t%s\n' "$run" "$MEMIF_MODE" "$size" "$pps" >>"$RESULTS"
+	aoe_log "run $run ($MEMIF_MODE): ceiling $size bytes: $pps frames/s"
 }
 
 TGT=
@@ -226,8 +255,8 @@ perf_cmd() {
 	local w=$1 q=$2 t=$3
 	shift 3
 	printf '%s\n' "$AOE_PERF"
-	eal ini "0@$CORE_B"
-	printf '%s\n' --vdev "net_memif0,role=client,socket=$SOCK,$MEMIF" -- -T e1.1 -w "$w" \
+	eal ini "0@$CORE_B" client
+	printf '%s\n' --vdev "$(client_vdev)" -- -T e1.1 -w "$w" \
 		-o 4k -q "$q" -t "$t" --maxout 1024 --json "$@"
 }
 
@@ -246,8 +275,8 @@ aoe() {
 	fi
 	done_with ini
 	target_down
-	printf 'aoe\t%s\t%s\t%s\n' "$run" "$label" "$json" >>"$RESULTS"
-	aoe_log "run $run: $label: $(jq -r '"\(.iops) IOPS, p50 \(.p50_latency_us) us, \(.cycles_per_io) cycles/IO, payload \(.payload_bytes)"' <<<"$json")"
+	printf 'aoe\t%s\t%s\t%s\t%s\n' "$run" "$MEMIF_MODE" "$label" "$json" >>"$RESULTS"
+	aoe_log "run $run ($MEMIF_MODE): $label: $(jq -r '"\(.iops) IOPS, p50 \(.p50_latency_us) us, \(.cycles_per_io) cycles/IO, payload \(.payload_bytes)"' <<<"$json")"
 }
 
 # Does the link carry 8-sector (4132-byte) frames? aoe-target advertises what --sectors says;
@@ -277,8 +306,40 @@ jumbo_probe() {
 
 meta() { printf 'meta\t%s\t%s\n' "$1" "$2" >>"$RESULTS"; }
 
+# Zero-copy reads (aoe-perf --zcopy: the data stays in the response frames, no copy into the
+# caller's buffer) are measured when this aoe-perf has them, and shown as not built otherwise.
+if "$AOE_PERF" --help 2>&1 | grep -q -- '--zcopy'; then
+	ZCOPY=1
+else
+	ZCOPY=0
+fi
+
+# One iteration of one memif mode (MEMIF_MODE): the ceilings, then every aoe-perf case.
+iteration() {
+	local run=$1 w q
+	for s in "${CEIL_SIZES[@]}"; do ceiling "$run" "$s"; done
+	TARGET_OPTS=()
+	for w in randread randwrite; do
+		for q in 1 128; do aoe "$run" "$w-q$q" "$w" "$q"; done
+	done
+	((JUMBO_PAYLOAD >= 4096)) || return 0
+	TARGET_OPTS=(--sectors 8)
+	for w in randread randwrite; do
+		for q in 1 128; do aoe "$run" "$w-q$q-jumbo" "$w" "$q" --mtu 9000; done
+	done
+	for q in 1 128; do
+		if ((ZCOPY)); then
+			aoe "$run" "randread-q$q-jumbo-zcopy" randread "$q" --mtu 9000 --zcopy
+		else
+			printf 'skip\t%s\t%s\t%s\t%s\n' "$run" "$MEMIF_MODE" \
+				"randread-q$q-jumbo-zcopy" "not built (aoe-perf has no --zcopy)" \
+				>>"$RESULTS"
+		fi
+	done
+}
+
 bench() {
-	local run label w q
+	local run m
 	RESULTS=$TMP/results.tsv
 	: >"$RESULTS"
 	meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -291,23 +352,18 @@ bench() {
 	meta memory "$MEM_DESC"
 	meta core_a "testpmd --lcores 0@$CORE_A,1@$CORE_A; aoe-target --lcores 0@$CORE_A"
 	meta core_b "testpmd --lcores 0@$CORE_B,1@$CORE_B; aoe-perf --lcores 0@$CORE_B"
+	meta build "$(meson introspect --buildoptions "$BUILD" 2>/dev/null |
+		jq -r '.[] | select(.name == "buildtype") | .value' 2>/dev/null || echo unknown)"
+	MEMIF_MODE=${MEMIF_MODES[0]}
 	jumbo_probe
 	meta jumbo "$JUMBO_DESC"
 	for ((run = 1; run <= RUNS; run++)); do
-		for s in "${CEIL_SIZES[@]}"; do ceiling "$run" "$s"; done
-		TARGET_OPTS=()
-		for w in randread randwrite; do
-			for q in 1 128; do aoe "$run" "$w-q$q" "$w" "$q"; done
+		for m in "${MEMIF_MODES[@]}"; do
+			MEMIF_MODE=$m
+			iteration "$run"
 		done
-		if ((JUMBO_PAYLOAD >= 4096)); then
-			TARGET_OPTS=(--sectors 8)
-			for w in randread randwrite; do
-				for q in 1 128; do
-					aoe "$run" "$w-q$q-jumbo" "$w" "$q" --mtu 9000
-				done
-			done
-		fi
 	done
+	meta load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 	python3 "$HELPER" summary "$RESULTS" >"$TMP/summary.md"
 	cat "$TMP/summary.md"
 	if ((WRITE_DOC)); then
@@ -316,15 +372,48 @@ bench() {
 	fi
 }
 
-# --datapath: attach to a running aoe-perf (randread QD 128) after warm-up and count what its
-# lcore thread does: syscalls, allocator and lock calls; then sample where its cycles go.
+# progress_at FILE: "SECONDS IOS" of aoe-perf's last progress line in FILE ("0 0" without one).
+progress_at() {
+	grep -a '^progress' "$1" | tail -n 1 |
+		sed -n 's/^progress: \([0-9.]*\) s, \([0-9]*\) I\/Os,.*/\1 \2/p' | grep . ||
+		echo 0 0
+}
+
+# --datapath: attach to a running aoe-perf (randread QD 128, jumbo frames, memif in the first
+# mode asked for: zero-copy by default) after warm-up and count what its lcore thread does:
+# syscalls, allocator and lock calls, CPU time per I/O; then sample where its cycles go.
 datapath() {
-	local secs=$((SECS < 5 ? 5 : SECS)) pid ev=() p lib_c lib_eal
-	target_up
-	mapfile -t c < <(perf_cmd randread 128 $((10 * secs + 30)) -S 1)
+	local secs=$((SECS < 5 ? 5 : SECS)) pid ev=() p lib_c lib_eal ios0 ios1 ms mhz
+	MEMIF_MODE=${MEMIF_MODES[0]}
+	target_up --sectors 8
+	mapfile -t c < <(perf_cmd randread 128 $((10 * secs + 30)) -S 1 --mtu 9000)
 	start ini "$TMP/ini.out" "${c[@]}"
 	pid=$LAST_PID
 	sleep 4
+	echo "## memif client side: $MEMIF_MODE; $(uptime)"
+	# CPU time of the lcore thread per I/O. perf's cycles event needs hardware counters,
+	# which a virtual machine may not have; task-clock counts the time the thread ran (not
+	# the time it waited for a CPU), so a loaded machine inflates it far less than TSC
+	# deltas. Idle polls are in it too: at QD 128 the initiator seldom finds nothing to do.
+	mhz=$(awk -F': ' '/^cpu MHz/ { print $2; exit }' /proc/cpuinfo)
+	# The I/O rate from the progress lines (once a second) that bracket the window.
+	ios0=$(progress_at "$TMP/ini.out")
+	perf stat -x, -e task-clock -t "$pid" -o "$TMP/tc.csv" -- sleep "$secs" 2>/dev/null || true
+	sleep 1.1
+	ios1=$(progress_at "$TMP/ini.out")
+	ms=$(awk -F, '$3 == "task-clock" { print $1; exit }' "$TMP/tc.csv")
+	if [[ -n $ms ]]; then
+		awk -v ms="$ms" -v a="$ios0" -v b="$ios1" -v mhz="${mhz:-0}" -v s="$secs" 'BEGIN {
+			split(a, x, " "); split(b, y, " ")
+			if (y[1] <= x[1] || y[2] <= x[2]) { print "## lcore thread: no I/O rate"; exit }
+			n = (y[2] - x[2]) / (y[1] - x[1]) * s
+			printf "## lcore thread: %.0f ms of CPU in %d s, about %.0f I/O (rate of the " \
+			       "progress lines around it): %.1f ns, %.0f cycles at %.0f MHz per I/O\n",
+			       ms, s, n, ms * 1e6 / n, ms * 1e3 * mhz / n, mhz }'
+	else
+		echo "## lcore thread: no task-clock figure (perf stat: $(cat "$TMP/tc.csv" 2>/dev/null))"
+	fi
+	echo
 	aoe_proc_state "$pid" >/dev/null || { cat "$TMP/ini.out" >&2; aoe_die "aoe-perf died"; }
 	echo "## aoe-perf pid $pid (lcore 0 = thread $pid), threads:"
 	ps -T -o spid=,comm= -p "$pid"

@@ -9,10 +9,14 @@
                                    replace the text between the markers in DOC with SUMMARY
                                    (the results markers, or the datapath ones as a code block)
 
-RESULTS holds one tab-separated record per line, written by bench.sh:
+RESULTS holds one tab-separated record per line, written by bench.sh (MODE is the memif
+client side's: zc for zero-copy=yes, copy for memif's copy mode):
   meta    KEY     VALUE
-  ceiling RUN     SIZE    FRAMES_PER_S
-  aoe     RUN     LABEL   JSON (aoe-perf --json)
+  ceiling RUN     MODE    SIZE    FRAMES_PER_S
+  aoe     RUN     MODE    LABEL   JSON (aoe-perf --json)
+  skip    RUN     MODE    LABEL   WHY (a row that could not be measured)
+
+A LABEL is WORKLOAD-qDEPTH, then -jumbo (8 sectors per frame) and -zcopy (aoe-perf --zcopy).
 """
 import json
 import math
@@ -83,34 +87,40 @@ def fmt_pct(x):
     return f"{100 * x:.1f} %"
 
 
-def summary(path):
-    meta = {}
-    ceil = {}  # size -> {run: pps}
-    aoe = {}  # label -> {run: json}
-    order = []
+MODE_TITLE = {
+    "zc": "memif zero-copy on the client side (the initiator, testpmd rxonly): the NIC-like link",
+    "copy": "memif copy mode on both sides (memif copies every frame once more)",
+}
+
+
+def read_results(path):
+    meta, ceil, aoe, skip, order = {}, {}, {}, {}, {}
     for line in open(path, encoding="utf-8"):
         f = line.rstrip("\n").split("\t")
         if f[0] == "meta":
             meta[f[1]] = f[2]
         elif f[0] == "ceiling":
-            ceil.setdefault(int(f[2]), {})[int(f[1])] = float(f[3])
-        elif f[0] == "aoe":
-            if f[2] not in aoe:
-                order.append(f[2])
-            aoe.setdefault(f[2], {})[int(f[1])] = json.loads(f[3])
-    out = []
-    p = out.append
-    p(f"Run of {meta.get('date', '?')}, commit {meta.get('commit', '?')}: "
-      f"{meta.get('runs', '?')} runs of {meta.get('seconds', '?')} s each, medians with the "
-      "spread (min-max) in brackets.")
-    p("")
-    p(f"- machine: {meta.get('nproc', '?')} CPUs, {meta.get('cpu', '?')}; load average at "
-      f"the start {meta.get('load', '?')} (the machine is shared: other work ran alongside)")
-    p(f"- memory: {meta.get('memory', '?')}")
-    p(f"- cores: target / testpmd txonly on core 1 (`{meta.get('core_a', '?')}`), initiator / "
-      f"testpmd rxonly on core 0 (`{meta.get('core_b', '?')}`)")
-    p("- link: `net_memif0` with `bsize=8192` on both ends (one frame, one buffer), copy mode")
-    p(f"- jumbo: {meta.get('jumbo', '?')}")
+            ceil.setdefault(f[2], {}).setdefault(int(f[3]), {})[int(f[1])] = float(f[4])
+        elif f[0] in ("aoe", "skip"):
+            mode, label = f[2], f[3]
+            labels = order.setdefault(mode, [])
+            if label not in labels:
+                labels.append(label)
+            if f[0] == "aoe":
+                aoe.setdefault(mode, {}).setdefault(label, {})[int(f[1])] = json.loads(f[4])
+            else:
+                skip.setdefault(mode, {})[label] = f[4]
+    return meta, ceil, aoe, skip, order
+
+
+def label_parts(label):
+    """(workload, depth, jumbo, zcopy) of a label."""
+    parts = label.split("-")
+    return parts[0], int(parts[1][1:]), "jumbo" in parts, "zcopy" in parts
+
+
+def mode_tables(p, mode, ceil, aoe, skip, order):
+    p(f"### {MODE_TITLE.get(mode, mode)}")
     p("")
     p("Transport ceiling (testpmd txonly -> rxonly over memif, one direction):")
     p("")
@@ -121,16 +131,16 @@ def summary(path):
         p(f"| {size} | {spread(v, fmt_rate)} | "
           f"{spread([x * size * 8 / 1e9 for x in v], lambda y: f'{y:.2f}')} |")
     p("")
-    p("aoe-perf against aoe-target (null disk), 4 KiB I/O, over the same link. `data frames` "
-      "is the frames of the direction that carries the data (responses for reads, requests "
-      "for writes): IOPS x frames per I/O. `vs ceiling` divides it, run by run, by the ceiling "
-      "measured in the same run for the same frame size; `short frames vs ceiling` does the "
-      "same for the other direction's 60-byte frames.")
-    p("")
-    p("| workload | QD | payload B/frame | frames per I/O | IOPS | p50 us | cycles/IO | "
+    p("| workload | data | QD | payload B/frame | frames per I/O | IOPS | p50 us | cycles/IO | "
       "data frames/s | vs ceiling | short frames vs ceiling |")
-    p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    p("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for label in order:
+        wl, depth, jumbo, zcopy = label_parts(label)
+        data = "zero-copy (--zcopy)" if zcopy else "copied to buffer"
+        if label in skip:
+            payload = 4096 if jumbo else "-"
+            p(f"| {wl} | {data} | {depth} | {payload} | - | {skip[label]} | - | - | - | - | - |")
+            continue
         runs = aoe[label]
         any_j = next(iter(runs.values()))
         payload = int(any_j["payload_bytes"])
@@ -143,13 +153,45 @@ def summary(path):
         ratio_s = [runs[r]["iops"] * nfr / ceil[ETH_MIN][r] for r in runs
                    if ETH_MIN in ceil and r in ceil[ETH_MIN]]
         failed = sum(int(j["io_failed"]) for j in runs.values())
-        wl = any_j["workload"] + (f" ({failed} failed I/O)" if failed else "")
-        p(f"| {wl} | {any_j['queue_depth']} | {payload} | {nfr} + {nfr} | "
+        wl += f" ({failed} failed I/O)" if failed else ""
+        p(f"| {wl} | {data} | {any_j['queue_depth']} | {payload} | {nfr} + {nfr} | "
           f"{spread(iops, fmt_int)} | "
           f"{spread([j['p50_latency_us'] for j in runs.values()], fmt_us)} | "
           f"{spread([j['cycles_per_io'] for j in runs.values()], fmt_int)} | "
           f"{spread(fps, fmt_rate)} | {spread(ratio, fmt_pct)} | {spread(ratio_s, fmt_pct)} |")
-    return "\n".join(out) + "\n"
+    p("")
+
+
+def summary(path):
+    meta, ceil, aoe, skip, order = read_results(path)
+    out = []
+    p = out.append
+    p(f"Run of {meta.get('date', '?')}, commit {meta.get('commit', '?')} "
+      f"({meta.get('build', '?')} build): {meta.get('runs', '?')} runs of "
+      f"{meta.get('seconds', '?')} s each, medians with the spread (min-max) in brackets.")
+    p("")
+    p(f"- machine: {meta.get('nproc', '?')} CPUs, {meta.get('cpu', '?')}; load average "
+      f"{meta.get('load', '?')} at the start, {meta.get('load_end', '?')} at the end (the "
+      "machine is shared: other work may have run alongside)")
+    p(f"- memory: {meta.get('memory', '?')}")
+    p(f"- cores: target / testpmd txonly on core 1 (`{meta.get('core_a', '?')}`), initiator / "
+      f"testpmd rxonly on core 0 (`{meta.get('core_b', '?')}`)")
+    p("- link: `net_memif0` with `bsize=8192` on both ends (one frame, one buffer); the client "
+      "side (initiator, testpmd rxonly) with `zero-copy=yes` in the zero-copy tables")
+    p(f"- jumbo: {meta.get('jumbo', '?')}")
+    p("")
+    p("`data frames` is the frames of the direction that carries the data (responses for "
+      "reads, requests for writes): IOPS x frames per I/O. `vs ceiling` divides it, run by "
+      "run, by the ceiling measured in the same iteration and memif mode for the same frame "
+      "size; `short frames vs ceiling` does the same for the other direction's 60-byte frames. "
+      "`cycles/IO` is aoe-perf's `cycles_per_io` (TSC cycles of busy loop iterations over "
+      "completed I/O).")
+    p("")
+    for mode in ("zc", "copy"):
+        if mode in ceil or mode in order:
+            mode_tables(p, mode, ceil.get(mode, {}), aoe.get(mode, {}), skip.get(mode, {}),
+                        order.get(mode, []))
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def writedoc(doc, summ, section="results"):
