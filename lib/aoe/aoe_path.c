@@ -64,6 +64,8 @@ aoe_path_refresh(struct aoe_session *s)
 		 */
 		if (s->target_generation != UINT32_MAX && aoe_session_busy(s))
 			aoe_session_fail_all(s, -ENODEV);
+		else
+			aoe_fence_drop_all(s); /* it was down: what it had not answered, it lost */
 		s->target_generation = gen;
 		s->failed = 0;
 		for (i = 0; i < s->nb_paths; i++)
