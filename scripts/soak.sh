@@ -354,7 +354,9 @@ runs_of() {
 			--arg kind "$kind" --argjson t0 "$t0" --argjson t1 "$t1" --argjson rc "$rc" \
 			'{run: $run, kind: $kind, t0: $t0, t1: $t1, rc: $rc, err: $err,
 			  completed: ($r.io_completed // 0), failed: ($r.io_failed // 0),
-			  data_errors: ($r.data_errors // 0), report: ($r != null)}'
+			  data_errors: ($r.data_errors // 0), report: ($r != null),
+			  ghosts: ($r.ghost_writes // 0), fenced: ($r.fenced_writes // 0),
+			  abandoned: ($r.ghosts_abandoned // 0)}'
 	done <"$DIR/$name.runs"
 }
 
@@ -424,6 +426,13 @@ for name in "${WORKLOADS[@]}"; do
 	if [[ -e $DIR/$name.unfilled ]]; then
 		fail "$name ($target): its write pass completed" "randrw never started"
 	fi
+done
+
+# The write fence (docs/architecture.md) at work on the verify workloads: how often a write was
+# done with a copy unanswered, how many later writes it kept behind one, how many it gave up.
+for name in v11 v31; do
+	runs_of "$name" | jq -s -r --arg n "$name" --arg t "${WL_TARGET[$name]}" \
+		'"write fence on \($n) (\($t)): \(map(.ghosts) | add // 0) writes done with a copy unanswered, \(map(.fenced) | add // 0) later writes sent behind one, \(map(.abandoned) | add // 0) copies abandoned"'
 done
 
 echo

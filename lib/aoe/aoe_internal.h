@@ -108,6 +108,8 @@ enum aoe_frame_where {
 	AOE_FRAME_IN_FLIGHT, /* its path's in-flight FIFO */
 	AOE_FRAME_RESEND,    /* the session's resend list: not on the wire */
 	AOE_FRAME_HELD,	     /* taken off its list by the code at hand, on none */
+	AOE_FRAME_LINGER,    /* a done write with a copy unanswered: the session's lingering
+			      * list, until the fence lets it go (aoe_fence.c) */
 };
 
 /* One ATA command: a slot of a session's frame table. */
@@ -132,6 +134,13 @@ struct aoe_frame {
 	uint8_t departed; /* the last transmission left the port (see struct aoe_txbuf) */
 	uint8_t deferred; /* waiting on the resend list for local resources */
 	uint8_t tx_path[AOE_TX_HISTORY]; /* path of transmission gen: [gen % AOE_TX_HISTORY] */
+	/* What the write fence needs (aoe_fence.c), kept from frame_take to release: */
+	uint8_t span;	     /* widest sector count a transmission carried (a split narrows nsect) */
+	uint8_t copies;	     /* transmissions (saturating): ntx, unless a split restarted that */
+	uint8_t fenced;	     /* its path is the fence's choice, another would do: not aged */
+	uint16_t sent_paths; /* bit per path any transmission went on */
+	uint64_t last_seq;   /* the session's transmission number of its last transmission */
+	uint64_t tx_seq[AOE_TX_HISTORY]; /* that of transmission gen: [gen % AOE_TX_HISTORY] */
 };
 
 TAILQ_HEAD(aoe_frame_list, aoe_frame);
@@ -142,6 +151,8 @@ struct aoe_session_path {
 	struct aoe_rtt rtt;
 	struct aoe_frame_list in_flight; /* oldest transmission first */
 	uint32_t timeouts_in_row;
+	uint64_t answered_seq; /* the latest transmission on it an answer came to (aoe_fence.c) */
+	bool fence_abandoned;  /* a copy on it was abandoned: what it still carries moves now */
 	uint32_t heard;	      /* the path's heard count when last revived */
 	uint32_t params;      /* the path's params count the window cap was set for */
 	uint32_t incarnation; /* the path's incarnation this state belongs to */
@@ -163,6 +174,9 @@ struct aoe_session {
 					    * only after every slot has been used 65536 times */
 	struct aoe_frame_list resend;	   /* not sent for a local reason; retried each tick */
 	struct aoe_frame_list aged;	   /* by first transmission: deadsecs looks at the head */
+	struct aoe_frame_list lingering;   /* done writes with a copy unanswered (aoe_fence.c) */
+	uint16_t nb_lingering;
+	uint64_t tx_seq; /* transmissions so far: their order on each path, which is a FIFO */
 	struct aoe_session_path paths[AOE_MAX_PATHS];
 	struct aoe_target_stats *stats; /* in the stats region */
 	struct aoe_shm_session *gauges;

@@ -64,6 +64,8 @@ aoe_path_refresh(struct aoe_session *s)
 		 */
 		if (s->target_generation != UINT32_MAX && aoe_session_busy(s))
 			aoe_session_fail_all(s, -ENODEV);
+		else
+			aoe_fence_drop_all(s); /* it was down: what it had not answered, it lost */
 		s->target_generation = gen;
 		s->failed = 0;
 		for (i = 0; i < s->nb_paths; i++)
@@ -113,9 +115,8 @@ path_revive_check(struct aoe_session *s, unsigned int i)
 	}
 }
 
-/* A path that can carry frames at all: its port is allowed and it is not retired. */
-static bool
-path_alive(const struct aoe_session *s, unsigned int i)
+bool
+aoe_path_alive(const struct aoe_session *s, unsigned int i)
 {
 	const struct aoe_path *p = &s->target->paths[i];
 
@@ -140,7 +141,7 @@ aoe_path_pick(struct aoe_session *s, bool need_room, int avoid)
 		unsigned int p = (s->next_path + i) % n;
 		bool room = !need_room || aoe_window_has_room(&s->paths[p].win);
 
-		if (!path_alive(s, p))
+		if (!aoe_path_alive(s, p))
 			continue;
 		path_revive_check(s, p);
 		if (path_usable(s, p)) {
@@ -163,9 +164,8 @@ aoe_path_pick(struct aoe_session *s, bool need_room, int avoid)
 	return usable_exists ? -1 : fallback;
 }
 
-/* Another path than @p path that frames can move to. */
-static bool
-other_path_usable(const struct aoe_session *s, unsigned int path)
+bool
+aoe_path_other_usable(const struct aoe_session *s, unsigned int path)
 {
 	unsigned int i;
 
@@ -194,7 +194,7 @@ path_event(struct aoe_lcore *lc, const struct aoe_session *s, unsigned int path,
 	aoe_mac_format(p->mac.addr_bytes, mac, sizeof(mac));
 	AOE_LOG(WARNING, io, "%s: path via %s to %s %s", s->target->name, port->name, mac,
 		up			     ? "answers again"
-		: other_path_usable(s, path) ? "failed: traffic moves to other paths"
+		: aoe_path_other_usable(s, path) ? "failed: traffic moves to other paths"
 					     : "failed: no other path, still retrying on it");
 }
 

@@ -54,7 +54,8 @@ rsp_fields_match(const struct aoe_ata *req, const struct aoe_ata *rsp, bool rw)
 /*
  * The acceptance rule for an ATA response, after the router's checks (AoE EtherType, allowed
  * port, response flag, sent to the receiving port's MAC, tag owner): it must carry the tag of
- * one of the last AOE_TX_HISTORY transmissions of a frame in flight, come from the MAC and port
+ * one of the last AOE_TX_HISTORY transmissions of a frame in flight (or of a done write that
+ * lingers for the fence, which only learns from it), come from the MAC and port
  * that transmission went to, and (unless it is an AoE error) echo the request's ATA fields.
  * On acceptance *@p txp is the path of the transmission answered.
  */
@@ -224,7 +225,13 @@ aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *h
 		s->stats->bad_response++;
 		goto drop;
 	}
+	aoe_fence_answered(s, txp, f->tx_seq[aoe_tag_gen(hdr->tag) % AOE_TX_HISTORY]);
 	late = aoe_tag_gen(hdr->tag) != f->gen;
+	if (unlikely(f->where == AOE_FRAME_LINGER)) {
+		/* A copy of a done write landed: what the fence waited for (aoe_fence.c). */
+		s->stats->late++;
+		goto drop;
+	}
 	if (late) {
 		s->stats->late++;
 		aoe_frame_event(lc, s, hdr, AOE_EV_LATE, hdr->tag,

@@ -82,6 +82,7 @@ aoe_session_get(struct aoe_target *t, struct aoe_lcore *lc)
 	TAILQ_INIT(&s->free_frames);
 	TAILQ_INIT(&s->resend);
 	TAILQ_INIT(&s->aged);
+	TAILQ_INIT(&s->lingering);
 	/* Random first generations: a response meant for an earlier run is not mistaken. */
 	gen0 = (uint16_t)rte_rand();
 	for (i = 0; i < nb_slots; i++) {
@@ -243,6 +244,11 @@ frame_take(struct aoe_session *s, uint64_t now)
 	f->aged = 0;
 	f->not_before = 0;
 	f->taken_tsc = now;
+	f->span = 0;
+	f->copies = 0;
+	f->fenced = 0;
+	f->sent_paths = 0;
+	f->last_seq = 0;
 	return f;
 }
 
@@ -305,6 +311,13 @@ frame_transmit(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f,
 	f->gen = gen;
 	f->path = (uint8_t)path;
 	f->tx_path[gen % AOE_TX_HISTORY] = (uint8_t)path;
+	/* Numbered in the order of the port's queue: what the write fence orders by. */
+	f->tx_seq[gen % AOE_TX_HISTORY] = ++s->tx_seq;
+	f->last_seq = s->tx_seq;
+	f->sent_paths |= (uint16_t)(1u << path);
+	f->span = RTE_MAX(f->span, f->nsect);
+	if (f->copies < UINT8_MAX)
+		f->copies++;
 	if (f->ntx < UINT16_MAX)
 		f->ntx++;
 	/* Stamped again when it leaves the port: its timers run from then. */
@@ -340,7 +353,8 @@ aoe_frame_departed(struct aoe_frame *f, uint16_t gen, uint64_t now)
 		return; /* answered, failed or sent again since */
 	f->departed = 1;
 	f->sent_tsc = now;
-	if (!f->aged) {
+	/* A fenced frame waits on its path for ordering, not for the target: no deadsecs. */
+	if (!f->aged && !f->fenced) {
 		s = frame_session(f);
 		f->aged = 1;
 		f->first_tsc = now;
@@ -359,9 +373,13 @@ io_finish(struct aoe_session *s, struct aoe_io *io)
 }
 
 /* Back to the free list, at the tail: slots are used in turn (see free_frames). */
-static void
-frame_release(struct aoe_session *s, struct aoe_frame *f)
+void
+aoe_frame_release(struct aoe_session *s, struct aoe_frame *f)
 {
+	if (f->where == AOE_FRAME_LINGER) {
+		TAILQ_REMOVE(&s->lingering, f, link);
+		s->nb_lingering--;
+	}
 	if (f->aged)
 		TAILQ_REMOVE(&s->aged, f, age_link);
 	f->aged = 0;
@@ -389,7 +407,9 @@ io_abort(struct aoe_session *s, struct aoe_io *io, int status)
 
 		if (f->where != AOE_FRAME_FREE && f->io == io) {
 			aoe_frame_unlink(s, f);
-			frame_release(s, f);
+			/* Abandoned, not recalled: a copy of a write may still land. */
+			if (!aoe_fence_keep(s, f))
+				aoe_frame_release(s, f);
 			io->frames_out--;
 		}
 	}
@@ -403,7 +423,8 @@ aoe_frame_done(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f,
 	struct aoe_io *io = f->io;
 
 	aoe_frame_unlink(s, f);
-	frame_release(s, f);
+	if (!aoe_fence_keep(s, f))
+		aoe_frame_release(s, f);
 	io->frames_out--;
 	if (status != 0)
 		io_abort(s, io, status);
@@ -493,8 +514,52 @@ aoe_frame_send(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f,
 }
 
 /*
+ * The path for a write of @p nsect sectors at @p lba while done writes linger (aoe_fence.c):
+ * the fence's, with window room when @p need_room, or aoe_path_pick's when it leaves the
+ * choice free. *@p fenced: the fence chose (or holds it back) while another path would do,
+ * so the wait is for ordering, not for the target. -1: wait.
+ */
+static int
+write_path(struct aoe_lcore *lc, struct aoe_session *s, uint64_t lba, uint32_t nsect,
+	   bool need_room, int avoid, uint64_t now, bool *fenced)
+{
+	int path = aoe_fence_path(lc, s, lba, nsect, now);
+
+	*fenced = false;
+	if (path == AOE_FENCE_FREE)
+		return aoe_path_pick(s, need_room, avoid);
+	if (path == AOE_FENCE_WAIT) {
+		*fenced = true;
+		return -1;
+	}
+	*fenced = aoe_path_other_usable(s, (unsigned int)path);
+	if (need_room && !aoe_window_has_room(&s->paths[path].win))
+		return -1;
+	return path;
+}
+
+/* The path for frame @p f, sent again: see write_path and aoe_path_pick. -1: wait. */
+static int
+frame_path(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, int avoid,
+	   uint64_t now)
+{
+	bool fenced = false;
+	int path;
+
+	if (likely(s->nb_lingering == 0) || !aoe_ata_cmd_is_write(f->ata_cmd))
+		path = aoe_path_pick(s, false, avoid);
+	else
+		path = write_path(lc, s, f->lba, f->nsect, false, avoid, now, &fenced);
+	if (fenced && !f->fenced)
+		s->stats->fenced_writes++;
+	f->fenced = fenced;
+	return path;
+}
+
+/*
  * Send the frames on the resend list that are due, oldest first. False when one could not
- * leave (congestion, no path): new frames must not overtake it.
+ * leave (congestion, no path): new frames must not overtake it. A write the fence holds back
+ * waits a tick without holding up the others.
  */
 static bool
 resend_run(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
@@ -508,7 +573,12 @@ resend_run(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 			f = TAILQ_NEXT(f, link);
 			continue;
 		}
-		path = aoe_path_pick(s, false, -1);
+		path = frame_path(lc, s, f, -1, now);
+		if (path < 0 && f->fenced) {
+			f->not_before = now + aoe_engine.timer_period_tsc;
+			f = TAILQ_NEXT(f, link);
+			continue;
+		}
 		if (path < 0)
 			return false;
 		aoe_frame_unlink(s, f);
@@ -549,14 +619,23 @@ session_issue(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 		return;
 	while ((io = TAILQ_FIRST(&s->pending)) != NULL) {
 		struct aoe_frame *f;
+		bool fenced = false;
 		int path;
 
 		if (s->nb_free == 0)
 			return;
-		path = aoe_path_pick(s, true, -1);
+		if (unlikely(s->nb_lingering != 0) && io->op == AOE_IO_WRITE)
+			path = write_path(lc, s, io->lba + io->issued, io->nsect - io->issued, true,
+					  -1, now, &fenced);
+		else
+			path = aoe_path_pick(s, true, -1);
 		if (path < 0)
 			return;
 		f = frame_take(s, now);
+		if (fenced) {
+			f->fenced = 1;
+			s->stats->fenced_writes++;
+		}
 		f->io = io;
 		f->ata_cmd = frame_ata_cmd(s, io);
 		f->lba = io->lba + io->issued;
@@ -613,7 +692,7 @@ frame_fail(struct aoe_session *s, struct aoe_frame *f, int status)
 	struct aoe_io *io = f->io;
 
 	aoe_frame_unlink(s, f);
-	frame_release(s, f);
+	aoe_frame_release(s, f);
 	io->frames_out--;
 	if (io->status == 0)
 		io->status = status;
@@ -643,12 +722,16 @@ aoe_session_fail_all(struct aoe_session *s, int status)
 		if (io->frames_out == 0)
 			io_finish(s, io);
 	}
+	/* Whatever still lands was sent to a target declared down or replaced. */
+	aoe_fence_drop_all(s);
 }
 
 bool
 aoe_session_busy(const struct aoe_session *s)
 {
-	return !TAILQ_EMPTY(&s->pending) || !TAILQ_EMPTY(&s->aged) || !TAILQ_EMPTY(&s->resend);
+	/* A fenced frame is on the wire without being aged: outstanding counts it. */
+	return !TAILQ_EMPTY(&s->pending) || !TAILQ_EMPTY(&s->aged) || !TAILQ_EMPTY(&s->resend) ||
+	       aoe_session_outstanding(s) != 0;
 }
 
 /* What aoe-stat -v shows of a session: refreshed on the timer tick, not per frame. */
@@ -691,11 +774,11 @@ session_waited(const struct aoe_session *s, uint64_t now)
 	if (f != NULL)
 		waited = now - f->first_tsc;
 	f = TAILQ_FIRST(&s->resend);
-	if (f != NULL && !f->aged)
+	if (f != NULL && !f->aged && !f->fenced)
 		waited = RTE_MAX(waited, now - f->taken_tsc);
 	for (i = 0; i < s->nb_paths; i++) {
 		f = TAILQ_FIRST(&s->paths[i].in_flight);
-		if (f != NULL && !f->aged)
+		if (f != NULL && !f->aged && !f->fenced)
 			waited = RTE_MAX(waited, now - f->taken_tsc);
 	}
 	if (waited == 0 && TAILQ_EMPTY(&s->resend) && (io = TAILQ_FIRST(&s->pending)) != NULL)
@@ -721,6 +804,9 @@ session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 										    : -ENODEV);
 		return 1;
 	}
+	/* Before deadsecs: a write the fence held may now go where it likes. */
+	if (unlikely(s->nb_lingering != 0))
+		aoe_fence_timers(lc, s, now);
 	if (!aoe_session_busy(s))
 		return 0;
 	aoe_path_refresh(s);
@@ -738,17 +824,19 @@ session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 	}
 	for (i = 0; i < s->nb_paths; i++) {
 		struct aoe_session_path *sp = &s->paths[i];
+		bool silent = sp->fence_abandoned; /* for deadsecs: all it carries times out */
 		struct aoe_frame *f;
 
+		sp->fence_abandoned = false;
 		/* Oldest first; one still in the TX buffer has not left, nor have those after. */
 		while ((f = TAILQ_FIRST(&sp->in_flight)) != NULL && f->departed &&
-		       now - f->sent_tsc >= sp->rtt.rto) {
+		       (silent || now - f->sent_tsc >= sp->rtt.rto)) {
 			int path;
 
 			aoe_path_loss(lc, s, i, f, now);
 			aoe_frame_unlink(s, f);
 			/* Prefer another path: this one just lost a frame. */
-			path = aoe_path_pick(s, false, (int)i);
+			path = frame_path(lc, s, f, (int)i, now);
 			if (path < 0) {
 				/* No live path: wait, deadsecs still applies. */
 				aoe_frame_park(s, f, now + sp->rtt.rto);

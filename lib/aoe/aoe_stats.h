@@ -46,7 +46,10 @@ extern "C" {
 	X(flush_ext_fallbacks, ) /* FLUSH CACHE EXT aborted, FLUSH CACHE sent instead */       \
 	X(resplits, )            /* frames cut to fit a path with fewer sectors per frame */       \
 	X(tx_deferred, )         /* sends put off by a full TX queue or an empty mbuf pool */      \
-	X(requeries, )           /* "bad argument" answers that asked the config again */
+	X(requeries, )           /* "bad argument" answers that asked the config again */         \
+	X(ghost_writes, )        /* writes done with a copy unanswered (the write fence) */        \
+	X(fenced_writes, )       /* writes sent on, or held for, the path of such a copy */        \
+	X(ghosts_abandoned, )    /* such copies given up: their path silent for deadsecs */
 
 /** One polling lcore. */
 #define AOE_LCORE_STATS(X)                                                                         \

@@ -122,7 +122,7 @@ Test(aoe_app, text_counters_wrap_at_100_columns, .fini = test_out_free)
 	cr_assert(strncmp(test_buf, "    frames_tx 18446744073709551615, frames_rx 0, ", 49) == 0,
 		  "%s", test_buf);
 	cr_assert_eq(test_buf[test_buflen - 1], '\n');
-	cr_assert(strstr(test_buf, "requeries 0\n") != NULL, "%s", test_buf);
+	cr_assert(strstr(test_buf, "ghosts_abandoned 0\n") != NULL, "%s", test_buf);
 	for (line = strtok_r(test_buf, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save)) {
 		cr_assert_leq(strlen(line), 100, "%zu: %s", strlen(line), line);

@@ -156,9 +156,9 @@ Test(aoe_app_status, verbose_counters_below_each_row)
 			 "bad_response 0,\n"
 			 "    aoe_errors 0:0 1:0 2:1 3:0 4:0 5:0 6:0 7:0, ata_errors 0, "
 			 "flush_ext_fallbacks 0, resplits 0,\n"
-			 "    tx_deferred 0, requeries 0, sessions 2, outstanding 0, cwnd 9, "
-			 "srtt_ns 102910, rttvar_ns 0,\n"
-			 "    rto_ns 0\n");
+			 "    tx_deferred 0, requeries 0, ghost_writes 0, fenced_writes 0, "
+			 "ghosts_abandoned 0, sessions 2,\n"
+			 "    outstanding 0, cwnd 9, srtt_ns 102910, rttvar_ns 0, rto_ns 0\n");
 }
 
 Test(aoe_app_status, json_empty)
@@ -195,7 +195,8 @@ Test(aoe_app_status, json_target)
 		"\"wrong_fields\": 0, \"bad_response\": 0, "
 		"\"aoe_errors\": [0, 0, 0, 0, 0, 0, 0, 0], \"ata_errors\": 0, "
 		"\"flush_ext_fallbacks\": 0, \"resplits\": 0, \"tx_deferred\": 0, "
-		"\"requeries\": 0, \"sessions\": 0, \"outstanding\": 0, \"cwnd\": 0, "
+		"\"requeries\": 0, \"ghost_writes\": 0, \"fenced_writes\": 0, "
+		"\"ghosts_abandoned\": 0, \"sessions\": 0, \"outstanding\": 0, \"cwnd\": 0, "
 		"\"srtt_ns\": 0, \"rttvar_ns\": 0, \"rto_ns\": 0}\n"
 		"], \"lcores\": [\n"
 		"  {\"lcore_id\": 3, \"is_mgmt\": true, \"rx_frames\": 4, \"rx_not_aoe\": 0, "

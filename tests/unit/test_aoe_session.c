@@ -628,3 +628,200 @@ Test(aoe_session, zcopy_keeps_answers_and_releases_them)
 	cr_assert_eq(lc->zcopy_reserved, 0);
 	free(held2);
 }
+
+/* ---- The write fence (lib/aoe/aoe_fence.c) ------------------------------------------------ */
+
+/* OTHER becomes a second path to the target, 2 sectors per frame like the first. */
+static void
+second_path(void)
+{
+	config_answer(OTHER, 2);
+	cr_assert_eq(t->nb_paths, 2);
+	cr_assert_eq(t->paths[1].nsect, 2);
+}
+
+static void
+write_submit(struct io_rec *r, uint64_t lba, uint32_t nsect, uint8_t fill)
+{
+	memset(r, 0, sizeof(*r));
+	memset(r->buf, fill, sizeof(r->buf));
+	r->io.op = AOE_IO_WRITE;
+	r->io.buf = r->buf;
+	r->io.lba = lba;
+	r->io.nsect = nsect;
+	r->io.done = io_done;
+	r->io.arg = r;
+	cr_assert_eq(aoe_session_submit(s, &r->io), 0);
+}
+
+/* The target's answer to write @p req, from the MAC it was sent to. */
+static void
+answer_write(const struct wire_frame *req)
+{
+	answer_as(req, req->hdr.dst, req->hdr.tag, req->ata.aflags, req->ata.sector_count,
+		  req->ata.lba, NULL, 0);
+}
+
+static bool
+same_dst(const struct wire_frame *a, const struct wire_frame *b)
+{
+	return memcmp(a->hdr.dst, b->hdr.dst, AOE_ETH_ALEN) == 0;
+}
+
+/*
+ * A write sent on one path, unanswered there, sent again on the other and answered: the first
+ * copy may still land. The next write to the same sector goes on the first copy's path, behind
+ * it; writes to other sectors go anywhere. Once that path answers a later transmission the
+ * done write is let go, and an answer to its first copy then finds nothing.
+ */
+Test(aoe_session, fence_a_later_write_queues_behind_a_late_copy)
+{
+	struct io_rec w1, w2, w3;
+	struct wire_frame a, b, c, d;
+	uint64_t now = rte_rdtsc();
+
+	second_path();
+	write_submit(&w1, 6000, 1, 0x11);
+	cr_assert_eq(wire_take(&a, 1, now), 1);
+	now += hz / 4;
+	aoe_session_timers(lc, now);
+	cr_assert_eq(wire_take(&b, 1, now), 1);
+	cr_assert(!same_dst(&a, &b), "the retransmission moved to the other path");
+	answer_write(&b);
+	cr_assert_eq(w1.done, 1);
+	cr_assert_eq(w1.io.status, 0);
+	cr_assert_eq(stats()->ghost_writes, 1);
+	cr_assert_eq(s->nb_lingering, 1);
+
+	write_submit(&w2, 6000, 1, 0x22);
+	cr_assert_eq(wire_take(&c, 1, now), 1);
+	cr_assert(same_dst(&c, &a), "the later write went behind the first copy");
+	cr_assert_eq(c.data[0], 0x22);
+	cr_assert_eq(stats()->fenced_writes, 1);
+	write_submit(&w3, 7000, 1, 0x33);
+	cr_assert_eq(wire_take(&d, 1, now), 1);
+	cr_assert_eq(stats()->fenced_writes, 1, "a write to other sectors is not held");
+	answer_write(&d);
+
+	answer_write(&c);
+	cr_assert_eq(w2.done, 1);
+	cr_assert_eq(w2.io.status, 0);
+	aoe_session_timers(lc, now);
+	cr_assert_eq(s->nb_lingering, 0);
+	cr_assert_eq(stats()->ghost_writes, 1);
+	answer_write(&a);
+	cr_assert_eq(stats()->unexpected, 1);
+	cr_assert_eq(stats()->ghosts_abandoned, 0);
+}
+
+/* The late copy itself answered: nothing is left to wait for, the next write goes anywhere. */
+Test(aoe_session, fence_released_by_the_late_copys_own_answer)
+{
+	struct io_rec w1, w2;
+	struct wire_frame a, b, c;
+	uint64_t now = rte_rdtsc();
+
+	second_path();
+	write_submit(&w1, 6100, 1, 0x11);
+	cr_assert_eq(wire_take(&a, 1, now), 1);
+	now += hz / 4;
+	aoe_session_timers(lc, now);
+	cr_assert_eq(wire_take(&b, 1, now), 1);
+	answer_write(&b);
+	cr_assert_eq(s->nb_lingering, 1);
+	answer_write(&a);
+	cr_assert_eq(stats()->late, 1);
+	cr_assert_eq(stats()->unexpected, 0);
+	aoe_session_timers(lc, now);
+	cr_assert_eq(s->nb_lingering, 0);
+	write_submit(&w2, 6100, 1, 0x22);
+	cr_assert_eq(wire_take(&c, 1, now), 1);
+	cr_assert_eq(stats()->fenced_writes, 0);
+	answer_write(&c);
+	cr_assert_eq(w2.done, 1);
+}
+
+/*
+ * Copies on both paths unanswered (the first path answered its first copy, not its third): a
+ * write to the same sector can queue behind neither, so it waits; when the second path's copy
+ * is answered it goes on the first path.
+ */
+Test(aoe_session, fence_copies_on_two_paths_hold_a_write_back)
+{
+	struct io_rec w1, w2;
+	struct wire_frame a, b, c, d;
+	uint64_t now = rte_rdtsc();
+
+	second_path();
+	write_submit(&w1, 6200, 1, 0x11);
+	cr_assert_eq(wire_take(&a, 1, now), 1);
+	now += hz / 4;
+	aoe_session_timers(lc, now);
+	cr_assert_eq(wire_take(&b, 1, now), 1);
+	now += hz / 2;
+	aoe_session_timers(lc, now);
+	cr_assert_eq(wire_take(&c, 1, now), 1);
+	cr_assert(same_dst(&a, &c) && !same_dst(&a, &b));
+	answer_write(&a);
+	cr_assert_eq(w1.done, 1);
+	cr_assert_eq(s->nb_lingering, 1);
+
+	write_submit(&w2, 6200, 1, 0x22);
+	cr_assert_eq(wire_take(&d, 1, now), 0, "held back");
+	aoe_session_timers(lc, now + hz / 100);
+	cr_assert_eq(wire_take(&d, 1, now), 0, "still held back");
+	answer_write(&b);
+	aoe_session_timers(lc, now + hz / 50);
+	cr_assert_eq(wire_take(&d, 1, now + hz / 50), 1);
+	cr_assert(same_dst(&d, &a), "behind the copy left on the first path");
+	answer_write(&d);
+	cr_assert_eq(w2.done, 1);
+	cr_assert_eq(w2.io.status, 0);
+}
+
+/*
+ * The late copy's path goes silent: the later write stays on it (sending there pushes out what
+ * still waits for it) without counting against deadsecs, since the other path answers; deadsecs
+ * after the copy left, it is abandoned, and the write moves to the other path and completes.
+ * The target is not declared dead.
+ */
+Test(aoe_session, fence_abandoned_after_deadsecs_of_silence)
+{
+	struct io_rec w1, w2;
+	struct wire_frame a, b, c;
+	uint64_t now = rte_rdtsc(), abandon;
+	bool moved = false;
+
+	second_path();
+	write_submit(&w1, 6300, 1, 0x11);
+	cr_assert_eq(wire_take(&a, 1, now), 1);
+	now += hz / 4;
+	aoe_session_timers(lc, now);
+	cr_assert_eq(wire_take(&b, 1, now), 1);
+	answer_write(&b);
+	abandon = now + DEADSECS * hz;
+	write_submit(&w2, 6300, 1, 0x22);
+	cr_assert_eq(wire_take(&c, 1, now), 1);
+	cr_assert(same_dst(&c, &a));
+	while (!moved && now < abandon + 2 * hz) {
+		now += hz / 4;
+		aoe_session_timers(lc, now);
+		while (wire_take(&c, 1, now) == 1) {
+			if (same_dst(&c, &a)) {
+				cr_assert_lt(now, abandon, "still on the silent path after deadsecs");
+				continue;
+			}
+			cr_assert_geq(now, abandon, "moved before the copy was abandoned");
+			moved = true;
+			break;
+		}
+	}
+	cr_assert(moved);
+	cr_assert_eq(stats()->ghosts_abandoned, 1);
+	cr_assert_eq(w2.done, 0);
+	answer_write(&c);
+	cr_assert_eq(w2.done, 1);
+	cr_assert_eq(w2.io.status, 0);
+	cr_assert_eq(stats()->timeouts, 0);
+	cr_assert(!__atomic_load_n(&t->dead, __ATOMIC_RELAXED));
+}
