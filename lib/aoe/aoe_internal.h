@@ -135,9 +135,9 @@ struct aoe_frame {
 	uint8_t deferred; /* waiting on the resend list for local resources */
 	uint8_t tx_path[AOE_TX_HISTORY]; /* path of transmission gen: [gen % AOE_TX_HISTORY] */
 	/* What the write fence needs (aoe_fence.c), kept from frame_take to release: */
-	uint8_t span;	     /* widest sector count a transmission carried (a split narrows nsect) */
-	uint8_t copies;	     /* transmissions (saturating): ntx, unless a split restarted that */
-	uint8_t fenced;	     /* its path is the fence's choice, another would do: not aged */
+	uint8_t span;	/* widest sector count a transmission carried (a split narrows nsect) */
+	uint8_t copies; /* transmissions (saturating): ntx, unless a split restarted that */
+	uint8_t fenced; /* its path is the fence's choice, another would do: not aged */
 	uint16_t sent_paths; /* bit per path any transmission went on */
 	uint64_t last_seq;   /* the session's transmission number of its last transmission */
 	uint64_t tx_seq[AOE_TX_HISTORY]; /* that of transmission gen: [gen % AOE_TX_HISTORY] */
@@ -153,10 +153,10 @@ struct aoe_session_path {
 	uint32_t timeouts_in_row;
 	uint64_t answered_seq; /* the latest transmission on it an answer came to (aoe_fence.c) */
 	bool fence_abandoned;  /* a copy on it was abandoned: what it still carries moves now */
-	uint32_t heard;	      /* the path's heard count when last revived */
-	uint32_t params;      /* the path's params count the window cap was set for */
-	uint32_t incarnation; /* the path's incarnation this state belongs to */
-	bool failed;	      /* reported failed in the error stream */
+	uint32_t heard;	       /* the path's heard count when last revived */
+	uint32_t params;       /* the path's params count the window cap was set for */
+	uint32_t incarnation;  /* the path's incarnation this state belongs to */
+	bool failed;	       /* reported failed in the error stream */
 };
 
 /* One lcore's traffic to one target: the AoE counterpart of an NVMe queue pair. */

@@ -193,9 +193,9 @@ path_event(struct aoe_lcore *lc, const struct aoe_session *s, unsigned int path,
 	aoe_event_emit(lc, &ev);
 	aoe_mac_format(p->mac.addr_bytes, mac, sizeof(mac));
 	AOE_LOG(WARNING, io, "%s: path via %s to %s %s", s->target->name, port->name, mac,
-		up			     ? "answers again"
+		up				 ? "answers again"
 		: aoe_path_other_usable(s, path) ? "failed: traffic moves to other paths"
-					     : "failed: no other path, still retrying on it");
+						 : "failed: no other path, still retrying on it");
 }
 
 /*

@@ -79,9 +79,9 @@ json_agreement() {
 	cnt=$(doc_keys "Target counters")
 	gau=$(doc_keys "Target gauges")
 	lc=$(doc_keys "Lcore")
-	t_check "docs/json.md lists 21 description, 19 counter, 6 gauge and 21 lcore keys" \
+	t_check "docs/json.md lists 21 description, 22 counter, 6 gauge and 21 lcore keys" \
 		test "$(jq -n -c --argjson a "$desc" --argjson b "$cnt" --argjson c "$gau" \
-			--argjson d "$lc" '[$a, $b, $c, $d] | map(length)')" = "[21,19,6,21]"
+			--argjson d "$lc" '[$a, $b, $c, $d] | map(length)')" = "[21,22,6,21]"
 	stat=$("$STAT" --file-prefix "$prefix" --json)
 	t_dpdk_args status "$VDEV"
 	status=$(t_timeout 30 "$(t_bin dpdk-aoe)" -l 0 "${T_DPDK_ARGS[@]}" -- --status --json 2>/dev/null)

@@ -808,7 +808,8 @@ Test(aoe_session, fence_abandoned_after_deadsecs_of_silence)
 		aoe_session_timers(lc, now);
 		while (wire_take(&c, 1, now) == 1) {
 			if (same_dst(&c, &a)) {
-				cr_assert_lt(now, abandon, "still on the silent path after deadsecs");
+				cr_assert_lt(now, abandon,
+					     "still on the silent path after deadsecs");
 				continue;
 			}
 			cr_assert_geq(now, abandon, "moved before the copy was abandoned");
