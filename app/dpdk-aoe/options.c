@@ -91,7 +91,8 @@ static const struct option long_options[] = {
 
 #define ALLOWED_OPTIONS                                                                            \
 	"--iflist --maxout --deadsecs --discover-interval --status --json "                        \
-	"--discover-wait --nbd --mtu --config --no-config --config-string --mask --reserve --release "   \
+	"--discover-wait --nbd --mtu --config --no-config --config-string --mask --reserve "       \
+	"--release "                                                                               \
 	"--reservation --set --test --test-prefix --edit --force --help"
 #define ALLOWED_KEYS "iflist maxout deadsecs discover_interval discover_wait status json nbd mtu"
 
@@ -665,9 +666,9 @@ options_usage(FILE *f, const char *prog)
 		"Without --status, runs until SIGINT or SIGTERM and prints a line on stdout\n"
 		"whenever a target comes up or goes down.\n",
 		prog, 1, AOE_MAXOUT_MAX, AOE_MAXOUT_DEFAULT, AOE_MTU_MIN, AOE_MTU_MAX,
-		AOE_DEADSECS_MAX, AOE_DEADSECS_DEFAULT,
-		AOE_DISCOVER_INTERVAL_MAX, AOE_DISCOVER_INTERVAL_DEFAULT, OPTIONS_WAIT_MAX_MS,
-		OPTIONS_WAIT_DEFAULT_MS, OPTIONS_NBD_MAX, DPDK_AOE_CONFIG_DEFAULT);
+		AOE_DEADSECS_MAX, AOE_DEADSECS_DEFAULT, AOE_DISCOVER_INTERVAL_MAX,
+		AOE_DISCOVER_INTERVAL_DEFAULT, OPTIONS_WAIT_MAX_MS, OPTIONS_WAIT_DEFAULT_MS,
+		OPTIONS_NBD_MAX, DPDK_AOE_CONFIG_DEFAULT);
 }
 
 /* A number that fits a port id: then the entry is an id, not a name. */
