@@ -6,7 +6,8 @@
 # The NBD export against qemu-nbd, in one run on one machine, with fio's nbd engine:
 #   4 KiB random reads at QD 32, 1 MiB sequential reads and 1 MiB sequential writes at QD 4,
 # (a) through dpdk-aoe --nbd: aoe-target serves a RAM disk of SIZE over memif (its lcore on
-#     core 1), dpdk-aoe drives it from lcore 0 on core 0 and exports it on a Unix socket; the
+#     core 1) in 4 KiB frames (--sectors 8, dpdk-aoe --mtu 9000: jumbo frames, as a storage
+#     network runs), dpdk-aoe drives it from lcore 0 on core 0 and exports it on a Unix socket; the
 #     NBD control thread is moved to core 0 too (the EAL puts control threads on the cores
 #     that are no lcore of the process: here core 1, where aoe-target's poller would starve
 #     it); fio is not pinned;
@@ -152,13 +153,13 @@ aoe_side() {
 	mapfile -t a < <(eal tgt "0@$CORE_TGT")
 	start "$TMP/tgt.log" "$AOE_TARGET" "${a[@]}" \
 		--vdev "net_memif0,role=server,socket=$MEMIF_SOCK,$MEMIF" -- \
-		--disk "1.1=ram:$SIZE" --bufcnt 1024
+		--disk "1.1=ram:$SIZE" --bufcnt 1024 --sectors 8
 	tgt=$LAST_PID
 	aoe_wait 20 grep -qF " @$MEMIF_SOCK" /proc/net/unix || aoe_die "aoe-target did not start"
 	mapfile -t a < <(eal ini "0@$CORE_INI")
 	start "$TMP/ini.log" "$DAEMON" "${a[@]}" \
 		--vdev "net_memif0,role=client,socket=$MEMIF_SOCK,$MEMIF" -- --no-config \
-		--maxout 1024 --nbd "unix:$NBD_SOCK"
+		--maxout 1024 --mtu 9000 --nbd "unix:$NBD_SOCK"
 	ini=$LAST_PID
 	aoe_wait 30 nbdinfo --size "nbd+unix:///e1.1?socket=$NBD_SOCK" ||
 		{ tail "$TMP/ini.log" >&2; aoe_die "the export e1.1 did not come up"; }
@@ -215,6 +216,7 @@ for label, sides in rows.items():
 PY
 	printf '\n%s runs of %s s each (1 s ramp), %s disk, %s; load average %s at the start, %s at the end.\n' \
 		"$RUNS" "$SECS" "$SIZE" "$MEM_DESC" "$LOAD_START" "$LOAD_END"
+	printf 'Frames: 4 KiB of data each (aoe-target --sectors 8, dpdk-aoe --mtu 9000, memif bsize=8192).\n'
 	printf 'Cores: aoe-target lcore on core %s; dpdk-aoe lcore 0 and its NBD control thread on core %s; fio and qemu-nbd not pinned.\n' \
 		"$CORE_TGT" "$CORE_INI"
 }

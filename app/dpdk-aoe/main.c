@@ -117,6 +117,7 @@ fill_conf(const struct options *opts, struct aoe_conf *conf, uint16_t *allow, ui
 	conf->program = "dpdk-aoe";
 	conf->all_ports = true;
 	conf->maxout = opts->maxout;
+	conf->mtu = opts->mtu;
 	conf->deadsecs = opts->deadsecs;
 	conf->discover_interval_s = opts->discover_interval_s;
 	if (options_resolve_ports(opts, &ops, allow, nb_allow, err, sizeof(err)) != 0) {

@@ -48,6 +48,7 @@ static const char *const setting_keys[OPTIONS_NB] = {
 	[OPTIONS_STATUS] = "status",
 	[OPTIONS_JSON] = "json",
 	[OPTIONS_NBD] = "nbd",
+	[OPTIONS_MTU] = "mtu",
 };
 
 static const char *const setting_options[OPTIONS_NB] = {
@@ -59,6 +60,7 @@ static const char *const setting_options[OPTIONS_NB] = {
 	[OPTIONS_STATUS] = "status",
 	[OPTIONS_JSON] = "json",
 	[OPTIONS_NBD] = "nbd",
+	[OPTIONS_MTU] = "mtu",
 };
 
 static const struct option long_options[] = {
@@ -70,6 +72,7 @@ static const struct option long_options[] = {
 	{"json", no_argument, NULL, OPT_SETTING + OPTIONS_JSON},
 	{"nbd", required_argument, NULL, OPT_SETTING + OPTIONS_NBD},
 	{"discover-wait", required_argument, NULL, OPT_SETTING + OPTIONS_DISCOVER_WAIT},
+	{"mtu", required_argument, NULL, OPT_SETTING + OPTIONS_MTU},
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"no-config", no_argument, NULL, OPT_NO_CONFIG},
 	{"config-string", required_argument, NULL, OPT_ACL_ACTION + OPTIONS_ACL_CONFIG_STRING},
@@ -88,9 +91,10 @@ static const struct option long_options[] = {
 
 #define ALLOWED_OPTIONS                                                                            \
 	"--iflist --maxout --deadsecs --discover-interval --status --json "                        \
-	"--discover-wait --nbd --config --no-config --config-string --mask --reserve --release "   \
+	"--discover-wait --nbd --mtu --config --no-config --config-string --mask --reserve "       \
+	"--release "                                                                               \
 	"--reservation --set --test --test-prefix --edit --force --help"
-#define ALLOWED_KEYS "iflist maxout deadsecs discover_interval discover_wait status json nbd"
+#define ALLOWED_KEYS "iflist maxout deadsecs discover_interval discover_wait status json nbd mtu"
 
 #ifndef DPDK_AOE_CONFIG_DEFAULT
 #error "meson defines DPDK_AOE_CONFIG_DEFAULT: the build's sysconfdir/dpdk-aoe/dpdk-aoe.conf"
@@ -220,7 +224,7 @@ options_init(struct options *opts)
 int
 options_set(struct options *opts, enum options_id id, const char *value, char *err, size_t errlen)
 {
-	uint32_t v;
+	uint32_t v = 0;
 	int ret;
 
 	/* Only flags may come without a value; a missing one is then an empty one. */
@@ -256,6 +260,11 @@ options_set(struct options *opts, enum options_id id, const char *value, char *e
 		break;
 	case OPTIONS_NBD:
 		ret = parse_nbd(opts, value, err, errlen);
+		break;
+	case OPTIONS_MTU:
+		ret = parse_number(value, AOE_MTU_MIN, AOE_MTU_MAX, "bytes", &v, err, errlen);
+		if (ret == 0)
+			opts->mtu = (uint16_t)v;
 		break;
 	default:
 		return -ERANGE;
@@ -311,6 +320,9 @@ options_merge(struct options *base, const struct options *over)
 			break;
 		case OPTIONS_MAXOUT:
 			base->maxout = over->maxout;
+			break;
+		case OPTIONS_MTU:
+			base->mtu = over->mtu;
 			break;
 		case OPTIONS_DEADSECS:
 			base->deadsecs = over->deadsecs;
@@ -618,6 +630,8 @@ options_usage(FILE *f, const char *prog)
 		"                          or spaces (default: every port)\n"
 		"  --maxout N              frames outstanding per target, %d..%d (default %d;\n"
 		"                          also capped by each target's buffer count)\n"
+		"  --mtu N                 size frames for MTU N, %u..%u, on links whose port\n"
+		"                          does not report it (memif; default: each port's own)\n"
 		"  --deadsecs S            seconds without an answer before a target is down,\n"
 		"                          0..%d, 0 = retry forever (default %d)\n"
 		"  --discover-interval S   seconds between discovery broadcasts, 0..%d,\n"
@@ -651,9 +665,10 @@ options_usage(FILE *f, const char *prog)
 		"\n"
 		"Without --status, runs until SIGINT or SIGTERM and prints a line on stdout\n"
 		"whenever a target comes up or goes down.\n",
-		prog, 1, AOE_MAXOUT_MAX, AOE_MAXOUT_DEFAULT, AOE_DEADSECS_MAX, AOE_DEADSECS_DEFAULT,
-		AOE_DISCOVER_INTERVAL_MAX, AOE_DISCOVER_INTERVAL_DEFAULT, OPTIONS_WAIT_MAX_MS,
-		OPTIONS_WAIT_DEFAULT_MS, OPTIONS_NBD_MAX, DPDK_AOE_CONFIG_DEFAULT);
+		prog, 1, AOE_MAXOUT_MAX, AOE_MAXOUT_DEFAULT, AOE_MTU_MIN, AOE_MTU_MAX,
+		AOE_DEADSECS_MAX, AOE_DEADSECS_DEFAULT, AOE_DISCOVER_INTERVAL_MAX,
+		AOE_DISCOVER_INTERVAL_DEFAULT, OPTIONS_WAIT_MAX_MS, OPTIONS_WAIT_DEFAULT_MS,
+		OPTIONS_NBD_MAX, DPDK_AOE_CONFIG_DEFAULT);
 }
 
 /* A number that fits a port id: then the entry is an id, not a name. */

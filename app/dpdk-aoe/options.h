@@ -35,6 +35,7 @@ enum options_id {
 	OPTIONS_STATUS,
 	OPTIONS_JSON,
 	OPTIONS_NBD,
+	OPTIONS_MTU,
 	OPTIONS_NB,
 };
 
@@ -54,7 +55,8 @@ struct options {
 	bool status; /**< --status: discover, print, exit */
 	bool json;   /**< --json (only with --status) */
 	uint16_t maxout;
-	uint32_t deadsecs;				 /**< 0 = retry forever */
+	uint16_t mtu;	   /**< 0 = each port's own; else frames are sized for this MTU (memif) */
+	uint32_t deadsecs; /**< 0 = retry forever */
 	uint32_t discover_interval_s;			 /**< 0 = at start and on demand only */
 	uint32_t discover_wait_ms;			 /**< how long --status listens */
 	unsigned int nb_ifs;				 /**< 0 = every port */

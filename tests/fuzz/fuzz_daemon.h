@@ -49,6 +49,7 @@ fuzz_check_options(const struct options *o)
 	int rc;
 
 	CHECK(o->maxout >= 1 && o->maxout <= AOE_MAXOUT_MAX);
+	CHECK(o->mtu == 0 || (o->mtu >= AOE_MTU_MIN && o->mtu <= AOE_MTU_MAX));
 	CHECK(o->deadsecs <= AOE_DEADSECS_MAX);
 	CHECK(o->discover_interval_s <= AOE_DISCOVER_INTERVAL_MAX);
 	CHECK(o->discover_wait_ms >= 1 && o->discover_wait_ms <= OPTIONS_WAIT_MAX_MS);

@@ -4,7 +4,9 @@
 # The benchmark's link, checked for function (not speed): aoe-target with a ram disk on one
 # side of a DPDK memif pair (server, lcore 1), aoe-perf on the other (client, lcore 0). A verify
 # pass writes and reads back a region and checks every sector; a 2 s randread at QD 16 completes
-# with no failed I/O, and the engine's counters show one response per request frame.
+# with no failed I/O, and the engine's counters show one response per request frame. Then the
+# daemon: memif reports a 1500-byte MTU, so dpdk-aoe sizes frames for it (2 sectors) unless
+# --mtu 9000 tells it the link's real one (8 sectors, what an aoe-target --sectors 8 offers).
 #
 # Each aoe-perf run gets a target of its own: DPDK 22.11's memif PMD was seen to crash (SIGSEGV
 # in its RX routine, about one time in ten) in a process whose peer had just left, so a target
@@ -15,17 +17,20 @@ t_require_root
 
 PERF=$(t_bin aoe-perf)
 TARGET=$(t_bin aoe-target)
+DAEMON=$(t_bin dpdk-aoe)
 DIR=$(mktemp -d /tmp/aoe-memif-test.XXXXXX)
 t_cleanup_add rm -rf -- "$DIR"
-t_require_bins "$PERF" "$TARGET"
+t_require_bins "$PERF" "$TARGET" "$DAEMON"
 
-# target_up NAME: a fresh aoe-target serving e5.2 on memif socket $DIR/NAME.sock; sets SOCK.
+# target_up NAME [VDEV-ARGS [TARGET-OPTIONS...]]: a fresh aoe-target serving e5.2 on memif
+# socket $DIR/NAME.sock; sets SOCK.
 target_up() {
-	local name=$1 tgt
+	local name=$1 vdev=${2:-} tgt
+	shift $(($# < 2 ? $# : 2))
 	SOCK=$DIR/$name.sock
-	t_dpdk_args "memif-tgt-$name" "net_memif0,role=server,socket=$SOCK"
-	t_bg tgt "$TARGET" -l 1 "${T_DPDK_ARGS[@]}" -- --disk 5.2=ram:64M >"$DIR/$name.log" 2>&1 \
-		</dev/null
+	t_dpdk_args "memif-tgt-$name" "net_memif0,role=server,socket=$SOCK$vdev"
+	t_bg tgt "$TARGET" -l 1 "${T_DPDK_ARGS[@]}" -- --disk 5.2=ram:64M "$@" \
+		>"$DIR/$name.log" 2>&1 </dev/null
 	aoe_memif_listening "$tgt" "$SOCK" && return 0
 	t_fail "aoe-target ($name) listens on memif $SOCK" "$(t_tail "$(cat "$DIR/$name.log")")"
 	return 1
@@ -72,4 +77,28 @@ then
 		t_fail "the target answered every frame" "$json"
 	fi
 fi
+
+# daemon_frames NAME WANT WHAT DPDK-AOE-OPTIONS...: dpdk-aoe --status --json over a fresh
+# target that offers 8 sectors per frame on 8 KiB memif buffers; e5.2's "PAYLOAD OFFERED" (data
+# bytes per frame, sectors per frame the target's config offers) must be WANT.
+daemon_frames() {
+	local name=$1 want=$2 what=$3 out got
+	shift 3
+	target_up "$name" ",bsize=8192" --sectors 8 || return
+	t_dpdk_args "memif-daemon-$name" "net_memif0,role=client,socket=$SOCK,bsize=8192"
+	out=$(t_timeout 60 "$DAEMON" -l 0 "${T_DPDK_ARGS[@]}" -- --no-config --status --json \
+		--discover-wait 3000 "$@" 2>&1)
+	got=$(sed -n '/^{/,$p' <<<"$out" | jq -r '.targets[] | select(.name == "e5.2") |
+		"\(.payload) \(.sectors_per_frame)"' 2>/dev/null)
+	if [[ $got == "$want" ]]; then
+		t_pass "$what: $got"
+	else
+		t_fail "$what: want '$want', got '$got'" "$(t_tail "$out")"
+	fi
+}
+
+daemon_frames mtu1500 "1024 8" \
+	"dpdk-aoe over memif, no --mtu: 8 sectors offered, the port's 1500 bytes take 2"
+daemon_frames mtu9000 "4096 8" "dpdk-aoe --mtu 9000 over memif: all 8 sectors, 4 KiB frames" \
+	--mtu 9000
 t_summary

@@ -79,7 +79,8 @@ Test(daemon_config, every_key)
 			   "discover_wait = 500\n"
 			   "status = true\n"
 			   "json = true\n"
-			   "nbd = unix:/tmp/n.sock\n"),
+			   "nbd = unix:/tmp/n.sock\n"
+			   "mtu = 9000\n"),
 		     0, "%s", err);
 	cr_assert_eq(opts.nb_ifs, 3);
 	cr_assert_str_eq(opts.ifs[0], "net_af_packet0");
@@ -91,6 +92,7 @@ Test(daemon_config, every_key)
 	cr_assert_eq(opts.discover_wait_ms, 500);
 	cr_assert(opts.status);
 	cr_assert(opts.json);
+	cr_assert_eq(opts.mtu, 9000);
 	cr_assert_eq(opts.given, BIT(OPTIONS_NB) - 1);
 
 	cr_assert_eq(parse("status = false\njson = false\n"), 0);
@@ -174,6 +176,7 @@ Test(daemon_config, refusals_name_the_line)
 Test(daemon_config, values_refused_like_the_command_line)
 {
 	REFUSED_AT("maxout = 0\n", 1, "maxout: 0 is out of range; allowed: 1..1024 frames");
+	REFUSED_AT("mtu = 65536\n", 1, "mtu: 65536 is out of range; allowed: 576..9216 bytes");
 	REFUSED_AT("maxout = 1025\n", 1, "maxout: 1025 is out of range; allowed: 1..1024");
 	REFUSED_AT("maxout =\n", 1, "maxout: '' is not a number");
 	REFUSED_AT("maxout = -1\n", 1, "maxout: '-1' is not a number");

@@ -40,6 +40,7 @@ Test(daemon_options, defaults)
 	cr_assert_eq(opts.discover_interval_s, 60);
 	cr_assert_eq(opts.discover_wait_ms, 2000);
 	cr_assert_eq(opts.nb_ifs, 0);
+	cr_assert_eq(opts.mtu, 0, "each port's own");
 	cr_assert_str_empty(err);
 }
 
@@ -68,6 +69,22 @@ Test(daemon_options, maxout)
 	REFUSED("--maxout", "not a number", "--maxout", " 5");
 	REFUSED("--maxout", "not a number", "--maxout", "5x");
 	REFUSED("--maxout", "out of range", "--maxout", "99999999999999999999999");
+}
+
+/* The MTU frames are sized for, on links whose port does not report it (memif). */
+Test(daemon_options, mtu)
+{
+	cr_assert_eq(PARSE("--mtu", "9000"), 0);
+	cr_assert_eq(opts.mtu, 9000);
+	cr_assert_eq(PARSE("--mtu=576"), 0);
+	cr_assert_eq(opts.mtu, 576);
+	cr_assert_eq(PARSE("--mtu", "9216"), 0);
+	cr_assert_eq(opts.mtu, 9216);
+	REFUSED("--mtu", "576..9216 bytes", "--mtu", "575");
+	REFUSED("--mtu", "576..9216 bytes", "--mtu", "9217");
+	REFUSED("--mtu", "576..9216 bytes", "--mtu", "0");
+	REFUSED("--mtu", "not a number", "--mtu", "jumbo");
+	REFUSED("--mtu", "not a number", "--mtu", "");
 }
 
 Test(daemon_options, deadsecs)
