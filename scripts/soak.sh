@@ -342,14 +342,18 @@ target_stop
 
 # ---- the report ------------------------------------------------------------------------------
 
+# What aoe-perf prints when it never started: the EAL refused, or a device made no port.
+NOT_STARTED='EAL: FATAL|made no Ethernet port'
+
 # runs_of NAME: one JSON object per run: what it did, how it ended, what it reported.
 runs_of() {
 	local name=$1 run kind t0 t1 rc json err
 	while read -r run kind t0 t1 rc; do
 		json=$(grep '^{' "$DIR/$name.$run.json" 2>/dev/null | tail -n 1)
-		jq -e . >/dev/null 2>&1 <<<"$json" || json=null
-		err=$(grep -E '^job [0-9]+ .*failed I/O|went down during the run' "$DIR/$name.$run.err" |
-			head -n 1)
+		# No report at all is null too (jq -e passes on empty input): the run stays in the table.
+		[[ -n $json ]] && jq -e . >/dev/null 2>&1 <<<"$json" || json=null
+		err=$(grep -E "^job [0-9]+ .*failed I/O|went down during the run|$NOT_STARTED" \
+			"$DIR/$name.$run.err" | head -n 1)
 		jq -c -n --argjson r "$json" --arg err "$err" --argjson run "$run" \
 			--arg kind "$kind" --argjson t0 "$t0" --argjson t1 "$t1" --argjson rc "$rc" \
 			'{run: $run, kind: $kind, t0: $t0, t1: $t1, rc: $rc, err: $err,
@@ -381,7 +385,7 @@ printf "$ROW" workload target what runs I/Os failed data_errors "failed I/O: why
 for name in "${WORKLOADS[@]}"; do
 	target=${WL_TARGET[$name]}
 	mapfile -t runs < <(runs_of "$name")
-	completed=0 failed=0 data_errors=0 deadline=0 why="" unexplained=()
+	completed=0 failed=0 data_errors=0 deadline=0 why="" unexplained=() unstarted=()
 	for r in "${runs[@]}"; do
 		read -r c f de rc rep < <(jq -r '"\(.completed) \(.failed) \(.data_errors) \(.rc) \(.report)"' <<<"$r")
 		completed=$((completed + c)) failed=$((failed + f)) data_errors=$((data_errors + de))
@@ -389,6 +393,11 @@ for name in "${WORKLOADS[@]}"; do
 		because=$(explain "$r" "$target")
 		if ((de > 0)); then
 			continue # data errors: the check below names them
+		elif [[ $rep == false && $(jq -r .err <<<"$r") =~ $NOT_STARTED ]]; then
+			# It never started: the EAL refused (no free hugepages) or its port could not be
+			# made (af_packet's fanout group id, pid ^ ifindex, taken on another interface).
+			# No I/O was made, none failed.
+			unstarted+=("$(jq -r '.err' <<<"$r")")
 		elif [[ $rc == 1 && $rep == true && -n $because ]]; then
 			why+="${why:+; }$f: deadline, $because"
 			deadline=$((deadline + f))
@@ -398,6 +407,7 @@ for name in "${WORKLOADS[@]}"; do
 	done
 	((data_errors > 0)) && why+="${why:+; }$data_errors: data errors"
 	((${#unexplained[@]} > 0)) && why+="${why:+; }${#unexplained[@]} run(s) unexplained"
+	((${#unstarted[@]} > 0)) && why+="${why:+; }${#unstarted[@]} run(s) did not start (${unstarted[0]})"
 	what=${WL_KIND[$name]}
 	[[ $what == randrw ]] && what+=" --check"
 	[[ $target == e3.* ]] && what+=", aoe-target" || what+=", vblade"
