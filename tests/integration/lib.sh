@@ -57,6 +57,9 @@
 #                              N initiator veths NAME1-h .. NAMEN-h on the host with MACs
 #                              02:00:00:00:aa:0I; torn down at exit. Records a failure and
 #                              returns non-zero when it cannot be made
+#   t_netns_veth NS NAME       a veth pair into namespace NS (made by the caller): NAME-h here,
+#                              NAME-t in NS, both up, IPv6 off; NAME-h deleted at exit.
+#                              Non-zero when it cannot be made
 #
 # Tests run with set -u and pipefail but not -e: one failed check must not hide the others.
 
@@ -331,6 +334,17 @@ for cmd in sys.argv[2:]:
     reply = json.loads(s.recv(65536).decode())
     print(json.dumps(reply[cmd.split(",")[0]]))
 PY
+}
+
+t_netns_veth() {
+	local ns=$1 n=$2
+	t_cleanup_add ip link del "$n-h"
+	ip link add "$n-h" type veth peer name "$n-t" &&
+		ip link set "$n-t" netns "$ns" &&
+		sysctl -qw "net.ipv6.conf.$n-h.disable_ipv6=1" &&
+		ip netns exec "$ns" sysctl -qw "net.ipv6.conf.$n-t.disable_ipv6=1" &&
+		ip link set "$n-h" up &&
+		ip netns exec "$ns" ip link set "$n-t" up
 }
 
 t_segment() {

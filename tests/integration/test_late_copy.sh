@@ -39,12 +39,7 @@ t_cleanup_add cleanup_topology
 
 ip netns add "$NS" || { t_fail "namespace" "ip netns add $NS failed"; t_summary; exit 1; }
 for side in A B; do
-	ip link add "$N$side-h" type veth peer name "$N$side-t" &&
-		ip link set "$N$side-t" netns "$NS" &&
-		sysctl -qw "net.ipv6.conf.$N$side-h.disable_ipv6=1" &&
-		ip netns exec "$NS" sysctl -qw "net.ipv6.conf.$N$side-t.disable_ipv6=1" &&
-		ip link set "$N$side-h" up &&
-		ip netns exec "$NS" ip link set "$N$side-t" up ||
+	t_netns_veth "$NS" "$N$side" ||
 		{ t_fail "veth $side" "could not create the veth pair"; t_summary; exit 1; }
 done
 truncate -s 16M "$IMG"
