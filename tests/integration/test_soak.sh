@@ -10,5 +10,8 @@
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
 
-# The soak counts its own checks and ends with their "N passed, N failed".
+# The soak counts its own checks and ends with their "N passed, N failed", and cleans up after
+# itself. exec replaces this shell, whose exit would have removed lib.sh's cleanup stack file
+# (empty here): remove it first.
+t_run_cleanup
 exec "$AOE_ROOT/scripts/soak.sh" -t "${AOE_SOAK_SECONDS:-120}"
