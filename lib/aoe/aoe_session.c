@@ -556,6 +556,11 @@ frame_path(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, int
 	if (fenced && !f->fenced)
 		s->stats->fenced_writes++;
 	f->fenced = fenced;
+	if (fenced && f->aged) {
+		/* It waits for ordering now: deadsecs runs again from its first departure after. */
+		TAILQ_REMOVE(&s->aged, f, age_link);
+		f->aged = 0;
+	}
 	return path;
 }
 
