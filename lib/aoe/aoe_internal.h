@@ -60,7 +60,7 @@ struct aoe_path {
 	uint8_t nsect;	      /* sectors per frame: min(this MAC's config, port MTU's) */
 	uint8_t cfg_sectors;  /* this MAC's config sector count (management only) */
 	uint8_t retired;      /* no answer to the last discovery rounds: not used */
-	uint8_t requery;      /* any lcore: a frame got "bad argument": ask its config again */
+	uint8_t requery;      /* any lcore: "bad argument", or the path failed: ask again */
 	uint16_t bufcnt;      /* this MAC's buffer count */
 	uint32_t heard;	      /* bumped by each config response on this path */
 	uint32_t params;      /* bumped when nsect or bufcnt change: sessions re-read them */

@@ -941,3 +941,32 @@ Test(aoe_session, fence_held_write_is_not_aged)
 	cr_assert_eq(stats()->timeouts, 0);
 	cr_assert(!__atomic_load_n(&t->dead, __ATOMIC_RELAXED));
 }
+
+/*
+ * A path whose target went quiet (restarted on a link with a smaller MTU, it drops every frame
+ * sized for the old one and answers none) is asked for its config once it fails: management
+ * sends a query config to that MAC, and the answer gives the new size.
+ */
+Test(aoe_session, failed_path_asked_its_config_again)
+{
+	struct io_rec r;
+	struct wire_frame w;
+	uint64_t now = rte_rdtsc();
+	unsigned int i;
+
+	read_submit(&r, 5100, 2);
+	cr_assert_eq(wire_take(&w, 1, now), 1);
+	configs_taken = configs_to_tmac = 0;
+	for (i = 0; i < 12 && !s->paths[0].failed; i++) {
+		now += hz / 2;
+		aoe_session_timers(lc, now);
+		wire_take(&w, 1, now);
+	}
+	cr_assert(s->paths[0].failed, "three timeouts in a row");
+	cr_assert_eq(configs_taken, 0, "the session itself sends no config query");
+	aoe_mgmt_poll(lc, now);
+	wire_take(&w, 0, now);
+	cr_assert_eq(configs_to_tmac, 1, "management asked the failed path (%u)", configs_to_tmac);
+	config_answer(TMAC, 1);
+	cr_assert_eq(t->paths[0].nsect, 1, "its answer gives the new size");
+}
