@@ -86,16 +86,21 @@ log() { printf 'soak: %s %s\n' "$(date +%T)" "$*"; }
 
 cleanup() {
 	local p
+	local -a runs=()
 	trap - EXIT INT TERM HUP
 	for p in "${PIDS[@]}" $TGT_PID $VBLADE_B; do
 		kill -TERM "$p" 2>/dev/null
 	done
-	# The workload loops' aoe-perf runs: each loop writes its current one's PID.
+	# The workload loops' aoe-perf runs: each loop writes its current one's PID. Stopped, they
+	# would drain their I/O for up to deadsecs with their targets gone: killed with the rest.
 	for p in "$DIR"/*.pid; do
-		[[ -f $p ]] && kill -TERM "$(cat "$p")" 2>/dev/null
+		[[ -f $p ]] && runs+=("$(cat "$p")")
+	done
+	for p in "${runs[@]}"; do
+		kill -TERM "$p" 2>/dev/null
 	done
 	sleep 1
-	for p in "${PIDS[@]}" $TGT_PID $VBLADE_B; do
+	for p in "${PIDS[@]}" $TGT_PID $VBLADE_B "${runs[@]}"; do
 		kill -KILL "$p" 2>/dev/null
 	done
 	ip link del "$PATH_B-h" 2>/dev/null

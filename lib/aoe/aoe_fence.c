@@ -13,10 +13,17 @@
  * known to have landed or died once that path answers a transmission made after it. Until then
  * the done frame lingers here, its slot kept (the frame table bounds them), and a write that
  * overlaps it goes on that path, behind it, even when the path failed: sending there also
- * pushes out whatever of ours still waits to leave for it. Copies on two paths hold an
- * overlapping write back until one of them is resolved. A copy whose path answers nothing
- * later for deadsecs is abandoned, as the engine abandons any frame after deadsecs; the log
- * says so, because it could still land should that path come back.
+ * pushes out whatever of ours still waits to leave for it (the path gets a frame every RTO for
+ * that alone, see paths_kick). Copies on two paths hold an overlapping write back until one of
+ * them is resolved. A copy whose path answers nothing later for deadsecs is abandoned, as the
+ * engine abandons any frame after deadsecs; the log says so, because it could still land
+ * should that path come back. A write the fence holds is not aged meanwhile: it waits for
+ * ordering, not for the target.
+ *
+ * The frames a write was cut into (to fit a narrower path) go behind its wider copy too. They
+ * carry the same data, so not for order: their answers on that path are what resolves the copy.
+ * Moved elsewhere, they would leave the path unused, and the copy could only be abandoned;
+ * the soak saw such abandoned copies land after later writes (docs/soak.md).
  *
  * The fence orders the writes of one lcore; writes to the same sectors made on two lcores, like
  * concurrent writes, are not ordered by it.
@@ -140,16 +147,46 @@ aoe_fence_path(struct aoe_lcore *lc, struct aoe_session *s, uint64_t lba, uint32
 	return aoe_path_alive(s, p) ? (int)p : AOE_FENCE_WAIT;
 }
 
+/*
+ * Some ports keep what they were given until they are given more: af_packet's TX ring, when the
+ * kernel cannot take a whole burst, holds the rest until the next burst. A copy held there would
+ * leave whenever the path is next used, however late, and land after writes that went another
+ * way once it was abandoned. So a path with copies unresolved is given a frame every RTO, a
+ * query config to its target (answered to management, like any), which pushes out what waits
+ * before it on this lcore's queue.
+ */
+static void
+paths_kick(struct aoe_lcore *lc, struct aoe_session *s, uint32_t paths, uint64_t now)
+{
+	const struct aoe_target *t = s->target;
+
+	for (; paths != 0; paths &= paths - 1) {
+		unsigned int p = (unsigned int)__builtin_ctz(paths);
+		struct aoe_session_path *sp = &s->paths[p];
+
+		if (now - sp->kick_tsc < sp->rtt.rto || !aoe_path_alive(s, p))
+			continue;
+		sp->kick_tsc = now;
+		aoe_mgmt_config_query(lc, t->paths[p].port, t->paths[p].mac.addr_bytes, t->shelf,
+				      t->slot);
+	}
+}
+
 void
 aoe_fence_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 {
 	struct aoe_frame *g, *next;
+	uint32_t unresolved = 0;
 
 	for (g = TAILQ_FIRST(&s->lingering); g != NULL; g = next) {
+		uint32_t paths = lingering_holds(lc, s, g, now);
+
 		next = TAILQ_NEXT(g, link);
-		if (lingering_holds(lc, s, g, now) == 0)
+		if (paths == 0)
 			aoe_frame_release(s, g);
+		unresolved |= paths;
 	}
+	paths_kick(lc, s, unresolved, now);
 }
 
 void

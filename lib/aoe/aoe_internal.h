@@ -60,7 +60,7 @@ struct aoe_path {
 	uint8_t nsect;	      /* sectors per frame: min(this MAC's config, port MTU's) */
 	uint8_t cfg_sectors;  /* this MAC's config sector count (management only) */
 	uint8_t retired;      /* no answer to the last discovery rounds: not used */
-	uint8_t requery;      /* any lcore: a frame got "bad argument": ask its config again */
+	uint8_t requery;      /* any lcore: "bad argument", or the path failed: ask again */
 	uint16_t bufcnt;      /* this MAC's buffer count */
 	uint32_t heard;	      /* bumped by each config response on this path */
 	uint32_t params;      /* bumped when nsect or bufcnt change: sessions re-read them */
@@ -153,6 +153,7 @@ struct aoe_session_path {
 	uint32_t timeouts_in_row;
 	uint64_t answered_seq; /* the latest transmission on it an answer came to (aoe_fence.c) */
 	bool fence_abandoned;  /* a copy on it was abandoned: what it still carries moves now */
+	uint64_t kick_tsc;     /* when the fence last gave it a frame to push copies out */
 	uint32_t heard;	       /* the path's heard count when last revived */
 	uint32_t params;       /* the path's params count the window cap was set for */
 	uint32_t incarnation;  /* the path's incarnation this state belongs to */
@@ -351,5 +352,9 @@ void aoe_acl_diagnose(struct aoe_target *t, const char *why);
 /* aoe_mgmt.c */
 unsigned int aoe_mgmt_poll(struct aoe_lcore *lc, uint64_t now);
 void aoe_mgmt_rx_config(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *hdr);
+/* A query config (read) from @p lc's queue on @p port to one target, or to all of them with the
+ * broadcast address. */
+void aoe_mgmt_config_query(struct aoe_lcore *lc, unsigned int port, const uint8_t *dst,
+			   uint16_t shelf, uint8_t slot);
 
 #endif /* AOE_INTERNAL_H */

@@ -29,10 +29,9 @@
 /* An IDENTIFY unanswered this long while config answers come: ask why (aoe_acl_diagnose). */
 #define AOE_PROBE_SLOW_MS 2000
 
-/* A query config (read) to one target, or to all of them with the broadcast address. */
-static void
-config_query_send(struct aoe_lcore *lc, unsigned int port, const uint8_t *dst, uint16_t shelf,
-		  uint8_t slot)
+void
+aoe_mgmt_config_query(struct aoe_lcore *lc, unsigned int port, const uint8_t *dst, uint16_t shelf,
+		      uint8_t slot)
 {
 	struct aoe_engine *e = &aoe_engine;
 	const struct aoe_port *p = &e->ports[port];
@@ -122,7 +121,7 @@ discover_send(struct aoe_lcore *lc)
 	aoe_engine.discover_round++;
 	paths_retire();
 	for (pi = 0; pi < aoe_engine.nb_ports; pi++)
-		config_query_send(lc, pi, bcast, AOE_SHELF_BCAST, AOE_SLOT_BCAST);
+		aoe_mgmt_config_query(lc, pi, bcast, AOE_SHELF_BCAST, AOE_SLOT_BCAST);
 	AOE_LOG(DEBUG, disc, "query config broadcast on every allowed port");
 }
 
@@ -301,8 +300,8 @@ revalidate_start(struct aoe_lcore *lc, struct aoe_target *t)
 	AOE_LOG(INFO, disc, "%s: revalidating", t->name);
 	for (i = 0; i < n; i++)
 		if (!t->paths[i].retired)
-			config_query_send(lc, t->paths[i].port, t->paths[i].mac.addr_bytes,
-					  t->shelf, t->slot);
+			aoe_mgmt_config_query(lc, t->paths[i].port, t->paths[i].mac.addr_bytes,
+					      t->shelf, t->slot);
 	probe_start(lc, t, state == AOE_TARGET_UP);
 }
 
@@ -482,7 +481,7 @@ requeries_send(struct aoe_lcore *lc, struct aoe_target *t)
 
 		if (__atomic_load_n(&p->requery, __ATOMIC_RELAXED) &&
 		    __atomic_exchange_n(&p->requery, 0, __ATOMIC_ACQ_REL))
-			config_query_send(lc, p->port, p->mac.addr_bytes, t->shelf, t->slot);
+			aoe_mgmt_config_query(lc, p->port, p->mac.addr_bytes, t->shelf, t->slot);
 	}
 }
 

@@ -231,5 +231,11 @@ aoe_path_loss(struct aoe_lcore *lc, struct aoe_session *s, unsigned int path,
 	if (sp->timeouts_in_row == AOE_PATH_FAIL_THRESHOLD && !sp->failed) {
 		sp->failed = true;
 		path_event(lc, s, path, false);
+		/*
+		 * Ask its config again: a target restarted on a link with a smaller MTU drops
+		 * every frame sized for the old one and answers none of them, so no "bad
+		 * argument" tells of it. Its config answer sets the new size and revives it.
+		 */
+		__atomic_store_n(&s->target->paths[path].requery, 1, __ATOMIC_RELEASE);
 	}
 }

@@ -7,7 +7,9 @@
  * Everything here runs on the session's own lcore: no locks, no allocation after creation.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -17,6 +19,7 @@
 
 #include "aoe_internal.h"
 #include "aoe_log.h"
+#include "aoe_names.h"
 #include "aoe_session.h"
 #include "aoe_tag.h"
 
@@ -553,6 +556,11 @@ frame_path(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f, int
 	if (fenced && !f->fenced)
 		s->stats->fenced_writes++;
 	f->fenced = fenced;
+	if (fenced && f->aged) {
+		/* It waits for ordering now: deadsecs runs again from its first departure after. */
+		TAILQ_REMOVE(&s->aged, f, age_link);
+		f->aged = 0;
+	}
 	return path;
 }
 
@@ -786,6 +794,36 @@ session_waited(const struct aoe_session *s, uint64_t now)
 	return waited;
 }
 
+/*
+ * What deadsecs ran out on, for the log: the oldest frame on the wire, where it went and why it
+ * may not have moved, or the oldest I/O when no frame is out.
+ */
+static void
+session_wait_describe(const struct aoe_session *s, char *buf, size_t len)
+{
+	const struct aoe_frame *f = TAILQ_FIRST(&s->aged);
+	const struct aoe_io *io = TAILQ_FIRST(&s->pending);
+	char mac[AOE_MAC_STR_MAX];
+
+	if (f == NULL)
+		f = TAILQ_FIRST(&s->resend);
+	if (f == NULL) {
+		if (io != NULL)
+			snprintf(buf, len, "an I/O of %u sectors at LBA %" PRIu64 " never sent",
+				 io->nsect, io->lba);
+		else
+			snprintf(buf, len, "nothing on the wire");
+		return;
+	}
+	aoe_mac_format(s->target->paths[f->path].mac.addr_bytes, mac, sizeof(mac));
+	snprintf(buf, len,
+		 "oldest: %s of %u sectors at LBA %" PRIu64 ", %u transmission(s), the last to %s"
+		 "%s%s; %u done write(s) with a copy unanswered",
+		 aoe_ata_cmd_is_write(f->ata_cmd) ? "a write" : "a read", f->nsect, f->lba,
+		 f->copies, mac, f->where == AOE_FRAME_RESEND ? ", waiting to be sent again" : "",
+		 f->fenced ? ", held by the write fence" : "", s->nb_lingering);
+}
+
 /* Retransmit what timed out; fail everything once the session has waited deadsecs. */
 static unsigned int
 session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
@@ -812,12 +850,15 @@ session_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now)
 	aoe_path_refresh(s);
 	waited = session_waited(s, now);
 	if (e->deadsecs_tsc != 0 && waited >= e->deadsecs_tsc) {
+		char what[192];
+
 		s->stats->timeouts++;
+		session_wait_describe(s, what, sizeof(what));
 		AOE_LOG(ERR, io,
 			"%s: no answer for %" PRIu64 ".%03" PRIu64 " s (deadsecs %u): "
-			"failing its I/O",
+			"failing its I/O (%s)",
 			t->name, waited / e->tsc_hz, waited % e->tsc_hz * 1000 / e->tsc_hz,
-			e->conf.deadsecs);
+			e->conf.deadsecs, what);
 		__atomic_store_n(&t->dead, 1, __ATOMIC_RELEASE);
 		aoe_session_fail_all(s, -ETIMEDOUT);
 		return 1;

@@ -71,7 +71,7 @@ bool aoe_fence_keep(struct aoe_session *s, struct aoe_frame *f);
  * the path of the unanswered copies it overlaps, behind which it queues. */
 int aoe_fence_path(struct aoe_lcore *lc, struct aoe_session *s, uint64_t lba, uint32_t nsect,
 		   uint64_t now);
-/* Let go of what is resolved or abandoned (deadsecs). */
+/* Let go of what is resolved or abandoned (deadsecs); push out copies that may wait in a port. */
 void aoe_fence_timers(struct aoe_lcore *lc, struct aoe_session *s, uint64_t now);
 /* The target went down or came back as another: nothing is held any more. */
 void aoe_fence_drop_all(struct aoe_session *s);

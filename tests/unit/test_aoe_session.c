@@ -47,6 +47,10 @@ struct wire_frame {
 	uint8_t data[AOE_SECTOR_SIZE * 2];
 };
 
+/* Query config frames wire_take saw, those to the first path's MAC, and the MAC of the last. */
+static unsigned int configs_taken, configs_to_tmac;
+static uint8_t config_dst[AOE_ETH_ALEN];
+
 /* Take what the session queued on port 0, as the port would send it, departed at @p now. */
 static unsigned int
 wire_take(struct wire_frame *out, unsigned int max, uint64_t now)
@@ -62,6 +66,11 @@ wire_take(struct wire_frame *out, unsigned int max, uint64_t now)
 		if (tb->frames[i] != NULL)
 			aoe_frame_departed(tb->frames[i], tb->gens[i], now);
 		cr_assert_eq(aoe_hdr_decode(f, rte_pktmbuf_data_len(m), &w.hdr), 0);
+		if (w.hdr.cmd == AOE_CMD_CONFIG) {
+			configs_taken++;
+			configs_to_tmac += memcmp(w.hdr.dst, TMAC, AOE_ETH_ALEN) == 0;
+			memcpy(config_dst, w.hdr.dst, AOE_ETH_ALEN);
+		}
 		if (w.hdr.cmd == AOE_CMD_ATA && n < max) {
 			cr_assert_eq(aoe_ata_decode(f, rte_pktmbuf_data_len(m), &w.hdr, &w.ata), 0);
 			if (w.ata.data != NULL && w.ata.data_len != 0)
@@ -784,7 +793,8 @@ Test(aoe_session, fence_copies_on_two_paths_hold_a_write_back)
  * The late copy's path goes silent: the later write stays on it (sending there pushes out what
  * still waits for it) without counting against deadsecs, since the other path answers; deadsecs
  * after the copy left, it is abandoned, and the write moves to the other path and completes.
- * The target is not declared dead.
+ * The target is not declared dead. Until then the fence also gives that path a query config
+ * each RTO (backed off as the path times out), to push out a copy a port may hold; none after.
  */
 Test(aoe_session, fence_abandoned_after_deadsecs_of_silence)
 {
@@ -815,10 +825,148 @@ Test(aoe_session, fence_abandoned_after_deadsecs_of_silence)
 	}
 	cr_assert(moved);
 	cr_assert_eq(stats()->ghosts_abandoned, 1);
+	cr_assert_geq(configs_taken, 2, "the silent path kicked again and again (%u)",
+		      configs_taken);
+	cr_assert(memcmp(config_dst, a.hdr.dst, AOE_ETH_ALEN) == 0, "kicks go to the copy's path");
+	configs_taken = 0;
+	aoe_session_timers(lc, now + hz);
+	wire_take(&c, 0, now + hz);
+	cr_assert_eq(configs_taken, 0, "nothing to push out any more");
 	cr_assert_eq(w2.done, 0);
 	answer_write(&c);
 	cr_assert_eq(w2.done, 1);
 	cr_assert_eq(w2.io.status, 0);
 	cr_assert_eq(stats()->timeouts, 0);
 	cr_assert(!__atomic_load_n(&t->dead, __ATOMIC_RELAXED));
+}
+
+/*
+ * A two-sector write whose retransmission is cut to fit a path that now takes one sector: the
+ * frame answered there lingers with its two-sector copy unanswered on the first path. The frame
+ * cut from it is sent again behind that copy (its answer there is what resolves the copy), and
+ * waits there without deadsecs running for it; the first path's answer completes the I/O and
+ * lets the copy go.
+ */
+Test(aoe_session, fence_cut_frame_goes_behind_its_wider_copy)
+{
+	struct io_rec w1;
+	struct wire_frame a, b[2], c;
+	uint64_t now = rte_rdtsc();
+	unsigned int i;
+
+	second_path();
+	write_submit(&w1, 6400, 2, 0x11);
+	cr_assert_eq(wire_take(&a, 1, now), 1);
+	cr_assert_eq(a.ata.sector_count, 2);
+	config_answer(memcmp(a.hdr.dst, TMAC, AOE_ETH_ALEN) == 0 ? OTHER : TMAC, 1);
+	now += hz / 4;
+	aoe_session_timers(lc, now);
+	cr_assert_eq(wire_take(b, 2, now), 2, "cut in two, both sent");
+	cr_assert_eq(stats()->resplits, 1);
+	for (i = 0; i < 2; i++)
+		cr_assert_eq(b[i].ata.sector_count, 1);
+	cr_assert(!same_dst(&a, &b[0]), "the head moved to the narrower path");
+	answer_write(&b[0]);
+	cr_assert_eq(s->nb_lingering, 1, "the head is done, its two-sector copy unanswered");
+
+	/* The other half times out: sent again behind the wider copy, not aged. */
+	for (i = 0; i < 8 && wire_take(&c, 1, now) == 0; i++) {
+		now += hz / 4;
+		aoe_session_timers(lc, now);
+	}
+	cr_assert_eq(c.ata.lba, 6401);
+	cr_assert(same_dst(&c, &a), "behind the wider copy");
+	cr_assert_eq(stats()->fenced_writes, 1);
+	cr_assert(TAILQ_EMPTY(&s->aged), "deadsecs does not run while the fence holds it");
+	answer_write(&c);
+	cr_assert_eq(w1.done, 1);
+	cr_assert_eq(w1.io.status, 0);
+	aoe_session_timers(lc, now);
+	cr_assert_eq(s->nb_lingering, 0, "the first path answered after the copy");
+}
+
+/*
+ * Two writes to one sector at once (as an NBD client may send them): both go unanswered, each
+ * is sent again on the other path, the first is answered there and lingers with its first copy
+ * unanswered on a path that is silent from then on. The second write is held behind that copy;
+ * deadsecs does not run while the fence holds it, so it is not failed deadsecs after its own
+ * first departure, but moves once the copy is abandoned (deadsecs after the copy's last
+ * departure, later) and completes. The target is not declared dead.
+ */
+Test(aoe_session, fence_held_write_is_not_aged)
+{
+	struct io_rec w1, w2;
+	struct wire_frame a[2], c[2], d;
+	const struct wire_frame *w1_moved = NULL, *w1_first = NULL;
+	uint64_t t0 = rte_rdtsc(), now = t0;
+	unsigned int i;
+	bool moved = false;
+
+	second_path();
+	write_submit(&w1, 6500, 1, 0x11);
+	write_submit(&w2, 6500, 1, 0x22);
+	cr_assert_eq(wire_take(a, 2, now), 2);
+	cr_assert(!same_dst(&a[0], &a[1]), "one on each path");
+	now += hz / 4;
+	aoe_session_timers(lc, now);
+	cr_assert_eq(wire_take(c, 2, now), 2);
+	for (i = 0; i < 2; i++) {
+		const struct wire_frame *from = same_dst(&c[i], &a[0]) ? &a[1] : &a[0];
+
+		if (from->data[0] == 0x11) {
+			w1_moved = &c[i];
+			w1_first = from;
+		}
+	}
+	cr_assert_not_null(w1_moved);
+	answer_write(w1_moved);
+	cr_assert_eq(w1.done, 1);
+	cr_assert_eq(s->nb_lingering, 1);
+
+	/* From now on the first copy's path answers nothing. */
+	while (!moved && now < t0 + (DEADSECS + 2) * hz) {
+		now += hz / 4;
+		aoe_session_timers(lc, now);
+		cr_assert_eq(w2.done, 0, "w2 failed %.2f s after it first left",
+			     (double)(now - t0) / (double)hz);
+		while (!moved && wire_take(&d, 1, now) == 1)
+			moved = !same_dst(&d, w1_first);
+	}
+	cr_assert(moved, "w2 moved off the silent path");
+	cr_assert_eq(stats()->ghosts_abandoned, 1);
+	cr_assert_gt(stats()->fenced_writes, 0);
+	answer_write(&d);
+	cr_assert_eq(w2.done, 1);
+	cr_assert_eq(w2.io.status, 0);
+	cr_assert_eq(stats()->timeouts, 0);
+	cr_assert(!__atomic_load_n(&t->dead, __ATOMIC_RELAXED));
+}
+
+/*
+ * A path whose target went quiet (restarted on a link with a smaller MTU, it drops every frame
+ * sized for the old one and answers none) is asked for its config once it fails: management
+ * sends a query config to that MAC, and the answer gives the new size.
+ */
+Test(aoe_session, failed_path_asked_its_config_again)
+{
+	struct io_rec r;
+	struct wire_frame w;
+	uint64_t now = rte_rdtsc();
+	unsigned int i;
+
+	read_submit(&r, 5100, 2);
+	cr_assert_eq(wire_take(&w, 1, now), 1);
+	configs_taken = configs_to_tmac = 0;
+	for (i = 0; i < 12 && !s->paths[0].failed; i++) {
+		now += hz / 2;
+		aoe_session_timers(lc, now);
+		wire_take(&w, 1, now);
+	}
+	cr_assert(s->paths[0].failed, "three timeouts in a row");
+	cr_assert_eq(configs_taken, 0, "the session itself sends no config query");
+	aoe_mgmt_poll(lc, now);
+	wire_take(&w, 0, now);
+	cr_assert_eq(configs_to_tmac, 1, "management asked the failed path (%u)", configs_to_tmac);
+	config_answer(TMAC, 1);
+	cr_assert_eq(t->paths[0].nsect, 1, "its answer gives the new size");
 }
