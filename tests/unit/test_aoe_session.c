@@ -677,6 +677,18 @@ same_dst(const struct wire_frame *a, const struct wire_frame *b)
 	return memcmp(a->hdr.dst, b->hdr.dst, AOE_ETH_ALEN) == 0;
 }
 
+/* Write @p r, held by the fence, answered as sent in @p w: it completes, and the target was never
+ * declared dead meanwhile. */
+static void
+answered_in_time(struct io_rec *r, const struct wire_frame *w)
+{
+	answer_write(w);
+	cr_assert_eq(r->done, 1);
+	cr_assert_eq(r->io.status, 0);
+	cr_assert_eq(stats()->timeouts, 0);
+	cr_assert(!__atomic_load_n(&t->dead, __ATOMIC_RELAXED));
+}
+
 /*
  * Over two paths, a one-sector write at @p lba: its first copy @p a goes unanswered, and *@p now
  * later (a quarter second on) its retransmission @p b has moved to the other path.
@@ -833,11 +845,7 @@ Test(aoe_session, fence_abandoned_after_deadsecs_of_silence)
 	wire_take(&c, 0, now + hz);
 	cr_assert_eq(configs_taken, 0, "nothing to push out any more");
 	cr_assert_eq(w2.done, 0);
-	answer_write(&c);
-	cr_assert_eq(w2.done, 1);
-	cr_assert_eq(w2.io.status, 0);
-	cr_assert_eq(stats()->timeouts, 0);
-	cr_assert(!__atomic_load_n(&t->dead, __ATOMIC_RELAXED));
+	answered_in_time(&w2, &c);
 }
 
 /*
@@ -935,11 +943,7 @@ Test(aoe_session, fence_held_write_is_not_aged)
 	cr_assert(moved, "w2 moved off the silent path");
 	cr_assert_eq(stats()->ghosts_abandoned, 1);
 	cr_assert_gt(stats()->fenced_writes, 0);
-	answer_write(&d);
-	cr_assert_eq(w2.done, 1);
-	cr_assert_eq(w2.io.status, 0);
-	cr_assert_eq(stats()->timeouts, 0);
-	cr_assert(!__atomic_load_n(&t->dead, __ATOMIC_RELAXED));
+	answered_in_time(&w2, &d);
 }
 
 /*
