@@ -815,7 +815,11 @@ session_wait_describe(const struct aoe_session *s, char *buf, size_t len)
 			snprintf(buf, len, "nothing on the wire");
 		return;
 	}
-	aoe_mac_format(s->target->paths[f->path].mac.addr_bytes, mac, sizeof(mac));
+	/* A frame that never left (local congestion) has no path to name. */
+	if (f->copies == 0)
+		snprintf(mac, sizeof(mac), "none");
+	else
+		aoe_mac_format(s->target->paths[f->path].mac.addr_bytes, mac, sizeof(mac));
 	snprintf(buf, len,
 		 "oldest: %s of %u sectors at LBA %" PRIu64 ", %u transmission(s), the last to %s"
 		 "%s%s; %u done write(s) with a copy unanswered",
