@@ -178,7 +178,10 @@ target_stop
 		"exit $CASE_RC: $(tail -n 5 "$DIR/perf-$case.err")"
 jq_check "$case: bad arguments asked the config again; frames were cut to 4 sectors" \
 	'.io_failed == 0 and (.aoe_errors | add) > 0 and .requeries > 0 and .resplits > 0'
-t_check "$case: the target shrank once (one SIGUSR2)" test "$(tcount "$case" shrinks)" = 1
+# Its own line at the moment it shrinks (not its counters at exit: 22.11's memif PMD was seen to
+# crash the server as its client left, before they were printed).
+t_check "$case: the target shrank once (one SIGUSR2)" \
+	test "$(grep -c 'now [0-9]* sectors per frame' "$DIR/target-$case.log")" = 1
 
 # FLUSH CACHE EXT advertised by IDENTIFY (aoe-target always does) but aborted: an error, not a
 # silent fallback to FLUSH CACHE.
