@@ -81,7 +81,6 @@ struct aoe_bdev_io {
 	bool taken;		       /* submitted, not yet freed */
 	uint8_t type;		       /* enum aoe_bdev_io_type */
 	uint64_t bytes;		       /* of the whole I/O */
-	uint64_t submit_tsc;	       /* for its latency */
 	uint64_t zeroes_left;	       /* write-zeroes: sectors after the chunk in flight */
 	struct iovec *iov;	       /* what aoe_bdev_io_get_iovec() hands back */
 	int iovcnt;

@@ -165,7 +165,9 @@ static void
 stat_done(struct aoe_io_channel *ch, const struct aoe_bdev_io *bio, int status)
 {
 	struct aoe_bdev_io_stat *st = &ch->stat;
-	uint64_t ticks = rte_rdtsc() - bio->submit_tsc;
+	/* The engine's stamps: a read or write is one submission, from first frame to last
+	 * answer (write-zeroes, several, has no latency figure). */
+	uint64_t ticks = bio->io.done_tsc - bio->io.submit_tsc;
 
 	if (status != 0) {
 		STAT_ADD(st, num_failed_ops, 1);
@@ -381,7 +383,6 @@ submit(struct aoe_bdev_desc *desc, struct aoe_io_channel *ch, const struct reque
 		break;
 	}
 	bio->taken = true;
-	bio->submit_tsc = rte_rdtsc();
 	ch->in_flight++;
 	rc = aoe_io_submit(ch->session, &bio->io);
 	if (rc != 0) {

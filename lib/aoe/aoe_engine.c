@@ -43,18 +43,6 @@ aoe_conf_init(struct aoe_conf *conf)
 	conf->mgmt_lcore = rte_lcore_id();
 }
 
-struct aoe_lcore *
-aoe_lcore_self(void)
-{
-	unsigned int id = rte_lcore_id();
-	int idx;
-
-	if (!aoe_engine.initialised || id >= RTE_MAX_LCORE)
-		return NULL;
-	idx = aoe_engine.lcore_index[id];
-	return idx < 0 ? NULL : &aoe_engine.lcores[idx];
-}
-
 static int
 conf_check(const struct aoe_conf *conf)
 {

@@ -19,6 +19,7 @@
 
 #include <rte_common.h>
 #include <rte_ether.h>
+#include <rte_lcore.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
@@ -254,8 +255,21 @@ struct aoe_engine {
 
 extern struct aoe_engine aoe_engine;
 
-/* aoe_engine.c */
-struct aoe_lcore *aoe_lcore_self(void);
+/*
+ * The calling lcore's engine state, or NULL when the engine is not running or the caller is not
+ * one of its polling lcores. Inline: every poll and every submission asks it.
+ */
+static inline struct aoe_lcore *
+aoe_lcore_self(void)
+{
+	unsigned int id = rte_lcore_id();
+	int idx;
+
+	if (unlikely(!aoe_engine.initialised || id >= RTE_MAX_LCORE))
+		return NULL;
+	idx = aoe_engine.lcore_index[id];
+	return unlikely(idx < 0) ? NULL : &aoe_engine.lcores[idx];
+}
 
 /* aoe_io.c: the bdev layer's callback, run first by aoe_fini() */
 void aoe_io_engine_stopping(void);
@@ -331,7 +345,8 @@ aoe_event_init(struct aoe_shm_event *ev, enum aoe_event_type type, uint16_t shel
 void aoe_frame_departed(struct aoe_frame *f, uint16_t gen, uint64_t now);
 struct aoe_session *aoe_session_get(struct aoe_target *t, struct aoe_lcore *lc);
 int aoe_session_submit(struct aoe_session *s, struct aoe_io *io);
-void aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *hdr);
+void aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *hdr,
+		    uint64_t now);
 unsigned int aoe_session_timers(struct aoe_lcore *lc, uint64_t now);
 void aoe_session_fail_all(struct aoe_session *s, int status);
 

@@ -63,12 +63,15 @@ struct aoe_io {
 	uint8_t ata_status;
 	uint8_t ata_error;
 	uint8_t aoe_error;
-	/* The engine's own, while it runs. */
-	TAILQ_ENTRY(aoe_io) link; /* the session's pending queue */
-	bool queued;		  /* on the session's pending queue */
-	uint32_t issued;	  /* sectors handed to frames so far */
-	uint32_t frames_out;	  /* frames in flight */
+	/* When the engine took it and, for a good one, when its last answer came (TSC): the
+	 * submitter's latency without clock reads of its own. */
 	uint64_t submit_tsc;
+	uint64_t done_tsc;
+	/* The engine's own, while it runs. */
+	TAILQ_ENTRY(aoe_io) link;     /* the session's pending queue */
+	bool queued;		      /* on the session's pending queue */
+	uint32_t issued;	      /* sectors handed to frames so far */
+	uint32_t frames_out;	      /* frames in flight */
 	struct aoe_iov_cursor cursor; /* where the last frame's data was, in iov */
 	uint32_t zc_reserved;	      /* zero-copy: frames reserved on lcore zc_lcore */
 	uint16_t zc_lcore;

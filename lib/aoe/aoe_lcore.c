@@ -21,9 +21,13 @@ struct handoff {
 	struct rte_mbuf *pkts[AOE_MAX_LCORES][AOE_RX_BURST];
 };
 
-/* Frames already routed to this lcore (received here or handed over): act on them. */
+/*
+ * Frames already routed to this lcore (received here or handed over): act on them. @p now is
+ * when their burst was taken, one clock read per burst: no frame of it can answer one sent
+ * while the burst is worked through.
+ */
 static void
-frame_handle(struct aoe_lcore *lc, struct rte_mbuf *m)
+frame_handle(struct aoe_lcore *lc, struct rte_mbuf *m, uint64_t now)
 {
 	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
 	struct aoe_hdr hdr;
@@ -34,7 +38,7 @@ frame_handle(struct aoe_lcore *lc, struct rte_mbuf *m)
 		return;
 	}
 	if (hdr.cmd == AOE_CMD_ATA)
-		aoe_session_rx(lc, m, &hdr);
+		aoe_session_rx(lc, m, &hdr, now);
 	else
 		aoe_mgmt_rx_config(lc, m, &hdr);
 }
@@ -122,7 +126,11 @@ rx_poll(struct aoe_lcore *lc)
 		const struct aoe_rxq_ref *rq = &lc->rxq[q];
 		uint16_t n =
 			rte_eth_rx_burst(e->ports[rq->port].port_id, rq->queue, pkts, AOE_RX_BURST);
+		uint64_t now;
 
+		if (n == 0)
+			continue;
+		now = rte_rdtsc();
 		lc->stats->rx_frames += n;
 		total += n;
 		for (i = 0; i < n; i++) {
@@ -135,7 +143,7 @@ rx_poll(struct aoe_lcore *lc)
 			if (owner < 0) {
 				rte_pktmbuf_free(m);
 			} else if ((unsigned int)owner == lc->index) {
-				frame_handle(lc, m);
+				frame_handle(lc, m, now);
 			} else {
 				ho.pkts[owner][ho.count[owner]++] = m;
 			}
@@ -154,12 +162,16 @@ inbox_poll(struct aoe_lcore *lc)
 
 	for (from = 0; from < aoe_engine.nb_lcores; from++) {
 		unsigned int n;
+		uint64_t now;
 
 		if (lc->inbox[from] == NULL)
 			continue;
 		n = rte_ring_sc_dequeue_burst(lc->inbox[from], (void **)pkts, AOE_RX_BURST, NULL);
+		if (n == 0)
+			continue;
+		now = rte_rdtsc();
 		for (i = 0; i < n; i++)
-			frame_handle(lc, pkts[i]);
+			frame_handle(lc, pkts[i], now);
 		total += n;
 	}
 	return total;
@@ -191,11 +203,18 @@ aoe_lcore_log_ok(struct aoe_lcore *lc, uint64_t now)
 	return false;
 }
 
+/*
+ * One iteration: one clock read when nothing arrives (a read of the TSC costs tens of cycles
+ * in a virtual machine, as much as the rest of an idle poll), a second one to account a busy
+ * iteration. Timers and management run on the timer tick, not on every iteration: their
+ * deadlines are a round trip and more, and the cost of an idle poll is how late a response
+ * is seen.
+ */
 int
 aoe_lcore_poll(void)
 {
 	struct aoe_lcore *lc = aoe_lcore_self();
-	uint64_t start, now;
+	uint64_t start;
 	unsigned int work;
 
 	if (unlikely(lc == NULL))
@@ -204,13 +223,15 @@ aoe_lcore_poll(void)
 	work = rx_poll(lc);
 	if (aoe_engine.nb_lcores > 1)
 		work += inbox_poll(lc);
-	now = rte_rdtsc();
-	if (now >= lc->next_timer_tsc) {
+	if (start >= lc->next_timer_tsc) {
+		/* Read again: a frame the burst above sent must not look older than now. */
+		uint64_t now = rte_rdtsc();
+
 		work += aoe_session_timers(lc, now);
+		if (lc->is_mgmt)
+			work += aoe_mgmt_poll(lc, now);
 		lc->next_timer_tsc = now + aoe_engine.timer_period_tsc;
 	}
-	if (lc->is_mgmt)
-		work += aoe_mgmt_poll(lc, now);
 	aoe_tx_flush(lc);
 	lc->stats->iterations++;
 	if (work != 0)

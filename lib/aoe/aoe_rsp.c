@@ -183,11 +183,10 @@ rsp_ata_error(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f,
 }
 
 void
-aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *hdr)
+aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *hdr, uint64_t now)
 {
 	struct aoe_target *t = aoe_target_lookup(hdr->shelf, hdr->slot);
 	unsigned int port = (unsigned int)aoe_engine.port_index[m->port];
-	uint64_t now = rte_rdtsc();
 	struct aoe_session *s;
 	struct aoe_frame *f = NULL;
 	struct aoe_ata ata;

@@ -431,8 +431,10 @@ aoe_frame_done(struct aoe_lcore *lc, struct aoe_session *s, struct aoe_frame *f,
 	io->frames_out--;
 	if (status != 0)
 		io_abort(s, io, status);
-	if (io->frames_out == 0 && !io->queued)
+	if (io->frames_out == 0 && !io->queued) {
+		io->done_tsc = now;
 		io_finish(s, io);
+	}
 	if (!TAILQ_EMPTY(&s->pending) || !TAILQ_EMPTY(&s->resend))
 		session_issue(lc, s, now);
 }

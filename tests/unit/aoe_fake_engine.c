@@ -56,6 +56,7 @@ struct fake_frame {
 static uint32_t zc_budget = UINT32_MAX;
 static uint32_t zc_reserved[FAKE_LCORES];
 static unsigned int zc_held; /* atomic: frames held over all lcores */
+static uint64_t fake_tsc;    /* the engine's clock: each submission moves it on */
 
 void
 fake_lcore_set(int lcore)
@@ -156,6 +157,7 @@ aoe_io_submit(struct aoe_session *s, struct aoe_io *io)
 	io->status = 0;
 	io->cursor.idx = 0;
 	io->cursor.base = 0;
+	io->submit_tsc = __atomic_add_fetch(&fake_tsc, 1, __ATOMIC_RELAXED);
 	TAILQ_INSERT_TAIL(&s->pending, io, link);
 	return 0;
 }
@@ -269,6 +271,8 @@ session_poll(struct aoe_session *s, bool cancel)
 			io->status = fail_next, fail_next = 0;
 		else
 			io->status = io_move(s->t, io);
+		if (io->status == 0)
+			io->done_tsc = io->submit_tsc + FAKE_LATENCY_TICKS;
 		io->done(io);
 		n++;
 	}

@@ -16,6 +16,8 @@
 #include "aoe_io.h"
 
 #define FAKE_LCORES 4 /* polling lcore indexes 0 (management) to 3 */
+/* A good I/O's done_tsc less its submit_tsc: the fake engine's clock is a counter. */
+#define FAKE_LATENCY_TICKS 1000
 
 /* Which polling lcore the calling thread is (-1: none). */
 void fake_lcore_set(int lcore);

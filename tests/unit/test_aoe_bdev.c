@@ -787,6 +787,9 @@ Test(bdev, io_stat)
 	cr_expect_eq(st.bytes_zeroed, 3u << 20);
 	cr_expect_eq(st.num_flush_ops, 1);
 	cr_expect_eq(st.num_failed_ops, 1);
+	/* The engine's own stamps, good reads and writes only. */
+	cr_expect_eq(st.read_latency_ticks, 2 * FAKE_LATENCY_TICKS);
+	cr_expect_eq(st.write_latency_ticks, 2 * FAKE_LATENCY_TICKS);
 	cr_expect_eq(st.ticks_rate, rte_get_tsc_hz());
 	aoe_bdev_put_io_channel(ch);
 	aoe_bdev_close(desc);

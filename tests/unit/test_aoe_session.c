@@ -146,7 +146,7 @@ answer_as(const struct wire_frame *req, const uint8_t *src, uint32_t tag, uint8_
 	if (data_len != 0)
 		memcpy(f + len, data, data_len);
 	rx_finish(m, len + (int)data_len, &h);
-	aoe_session_rx(lc, m, &h);
+	aoe_session_rx(lc, m, &h, rte_rdtsc());
 }
 
 /* The right answer to @p req, as vblade gives it (LBA and count echoed); a read gets
