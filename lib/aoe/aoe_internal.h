@@ -206,6 +206,7 @@ struct aoe_lcore {
 	unsigned int lcore_id;
 	unsigned int index;
 	bool is_mgmt;
+	bool rx_copies; /* the last answer with data was copied out: prefetch the next one's */
 	uint16_t nb_rxq;
 	struct aoe_rxq_ref rxq[AOE_MAX_PORTS * AOE_MAX_LCORES];
 	uint16_t txq;				 /* this lcore's TX queue on every port */

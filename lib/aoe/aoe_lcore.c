@@ -112,6 +112,22 @@ handoff_flush(struct aoe_lcore *lc, struct handoff *ho)
 	}
 }
 
+/*
+ * The next frame of a burst: its header always; all of it while this lcore's reads copy their
+ * data out (the last answer with data says so, aoe_session_rx), so that the fetch of one
+ * answer's lines overlaps the copy of the one before. Zero-copy reads leave the data alone:
+ * fetching it would only take the lines from the core that wrote them.
+ */
+static inline void
+rx_prefetch(const struct rte_mbuf *m, bool data)
+{
+	const char *d = rte_pktmbuf_mtod(m, const char *);
+	unsigned int off, len = data ? rte_pktmbuf_data_len(m) : 1;
+
+	for (off = 0; off < len; off += RTE_CACHE_LINE_SIZE)
+		rte_prefetch0(d + off);
+}
+
 static unsigned int
 rx_poll(struct aoe_lcore *lc)
 {
@@ -138,7 +154,7 @@ rx_poll(struct aoe_lcore *lc)
 			int owner;
 
 			if (i + 1 < n)
-				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+				rx_prefetch(pkts[i + 1], lc->rx_copies);
 			owner = frame_route(lc, m);
 			if (owner < 0) {
 				rte_pktmbuf_free(m);

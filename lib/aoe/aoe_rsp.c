@@ -255,7 +255,8 @@ aoe_session_rx(struct aoe_lcore *lc, struct rte_mbuf *m, const struct aoe_hdr *h
 			s->stats->bad_response++;
 			goto drop;
 		}
-		if (f->io->held == NULL) {
+		lc->rx_copies = f->io->held == NULL;
+		if (lc->rx_copies) {
 			aoe_frame_data_in(f, m, AOE_ATA_HDR_LEN, n);
 		} else if (aoe_frame_data_keep(lc, f, m, AOE_ATA_HDR_LEN, n)) {
 			m = NULL; /* the I/O's now, until its owner releases it */
