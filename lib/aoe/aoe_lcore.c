@@ -113,10 +113,10 @@ handoff_flush(struct aoe_lcore *lc, struct handoff *ho)
 }
 
 /*
- * The next frame of a burst: its header always; all of it while this lcore's reads copy their
- * data out (the last answer with data says so, aoe_session_rx), so that the fetch of one
- * answer's lines overlaps the copy of the one before. Zero-copy reads leave the data alone:
- * fetching it would only take the lines from the core that wrote them.
+ * A frame of the burst before it is handled: its header always; all of it while this lcore's
+ * reads copy their data out (the last answer with data says so, aoe_session_rx), so that the
+ * fetch of one answer's lines overlaps the copy of the one before. Zero-copy reads leave the
+ * data alone: fetching it would only take the lines from the core that wrote them.
  */
 static inline void
 rx_prefetch(const struct rte_mbuf *m, bool data)
