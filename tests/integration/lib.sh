@@ -37,6 +37,8 @@
 #   t_af_packet [IFACE] [K=V...]  the af_packet vdev of IFACE (default the test bed's root-side
 #                              veth), one queue pair, with any more K=V options
 #   t_perf SECS EAL-ARGS... -- ARGS...  aoe-perf under a timeout of SECS
+#   t_memif_client SECS CMD...  CMD, the memif client of an aoe-target on lcore 1, on lcore 0
+#                              under a timeout of SECS, all its threads confined to CPU 0
 #   t_status EAL-ARGS... -- ARGS...     dpdk-aoe -- --status ARGS..., under a timeout of 30 s
 #   t_telemetry PREFIX CMD...  ask a DPDK process's telemetry socket; one JSON answer per line
 #   t_sniffed DIR CMD...       run CMD while helpers/aoe_sniff.py lists the AoE frames on the
@@ -244,6 +246,17 @@ t_perf() {
 	local secs=$1
 	shift
 	t_timeout "$secs" "$(t_bin aoe-perf)" "$@"
+}
+
+# DPDK puts a process's control threads (interrupts, telemetry) on the CPUs its lcores leave
+# free. A client on lcore 0 would put them on CPU 1, beside the target's lcore, and the work
+# they do as the client leaves can stop that lcore inside 22.11's memif RX routine while the
+# target's interrupt thread unmaps the ring it reads: the target dies of SIGSEGV (seen in 3 and
+# 4 of 40 departures of dpdk-aoe --status; none of 40 with the client confined to CPU 0).
+t_memif_client() {
+	local secs=$1
+	shift
+	t_timeout "$secs" taskset -c 0 "$@"
 }
 
 t_status() {

@@ -101,7 +101,7 @@ lba28() {
 		>"$LDIR/target-$LRUN.log" 2>&1
 	aoe_memif_listening "$tpid" "$sock" || echo "aoe-target did not listen on $sock"
 	t_dpdk_args "lba28-i$LRUN" "net_memif0,role=client,socket=$sock"
-	t_timeout 60 "$(t_bin "$prog")" -l 0 "${T_DPDK_ARGS[@]}" -- "$@"
+	t_memif_client 60 "$(t_bin "$prog")" -l 0 "${T_DPDK_ARGS[@]}" -- "$@"
 	rc=$?
 	kill -KILL "$tpid" 2>/dev/null
 	wait "$tpid" 2>/dev/null

@@ -53,7 +53,7 @@ perf() {
 	local name=$1 rc
 	shift
 	t_dpdk_args "lostw-ini-$name" "net_memif0,role=client,socket=$SOCK"
-	t_timeout 120 "$PERF" -l 0 "${T_DPDK_ARGS[@]}" -- -T e6.1 --json "${REGION[@]}" "$@" \
+	t_memif_client 120 "$PERF" -l 0 "${T_DPDK_ARGS[@]}" -- -T e6.1 --json "${REGION[@]}" "$@" \
 		>"$DIR/$name.json" 2>"$DIR/$name.err"
 	rc=$?
 	target_down

@@ -8,9 +8,10 @@
 # daemon: memif reports a 1500-byte MTU, so dpdk-aoe sizes frames for it (2 sectors) unless
 # --mtu 9000 tells it the link's real one (8 sectors, what an aoe-target --sectors 8 offers).
 #
-# Each aoe-perf run gets a target of its own: DPDK 22.11's memif PMD was seen to crash (SIGSEGV
-# in its RX routine, about one time in ten) in a process whose peer had just left, so a target
-# is never reused after its initiator went away, and nothing is read from a target after that.
+# Each aoe-perf run gets a target of its own, stopped once its initiator has left: DPDK 22.11's
+# memif PMD can crash (SIGSEGV in its RX routine) a process whose peer has just left, when that
+# process's lcore is off its CPU at that moment (t_memif_client). So a target is never reused,
+# nothing is read from it after its initiator went away, and no two targets share lcore 1.
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 t_require_root
@@ -23,17 +24,23 @@ t_cleanup_add rm -rf -- "$DIR"
 t_require_bins "$PERF" "$TARGET" "$DAEMON"
 
 # target_up NAME [VDEV-ARGS [TARGET-OPTIONS...]]: a fresh aoe-target serving e5.2 on memif
-# socket $DIR/NAME.sock; sets SOCK.
+# socket $DIR/NAME.sock; sets SOCK and TPID.
 target_up() {
-	local name=$1 vdev=${2:-} tgt
+	local name=$1 vdev=${2:-}
 	shift $(($# < 2 ? $# : 2))
 	SOCK=$DIR/$name.sock
 	t_dpdk_args "memif-tgt-$name" "net_memif0,role=server,socket=$SOCK$vdev"
-	t_bg tgt "$TARGET" -l 1 "${T_DPDK_ARGS[@]}" -- --disk 5.2=ram:64M "$@" \
+	t_bg TPID "$TARGET" -l 1 "${T_DPDK_ARGS[@]}" -- --disk 5.2=ram:64M "$@" \
 		>"$DIR/$name.log" 2>&1 </dev/null
-	aoe_memif_listening "$tgt" "$SOCK" && return 0
+	aoe_memif_listening "$TPID" "$SOCK" && return 0
 	t_fail "aoe-target ($name) listens on memif $SOCK" "$(t_tail "$(cat "$DIR/$name.log")")"
 	return 1
+}
+
+# target_down: stop the last target, its initiator gone.
+target_down() {
+	kill -INT "$TPID" 2>/dev/null
+	wait "$TPID" 2>/dev/null
 }
 
 # perf NAME AOE-PERF-OPTIONS...: aoe-perf against e5.2 over the target's link.
@@ -41,7 +48,7 @@ perf() {
 	local name=$1
 	shift
 	t_dpdk_args "memif-ini-$name" "net_memif0,role=client,socket=$SOCK"
-	t_timeout 120 "$PERF" -l 0 "${T_DPDK_ARGS[@]}" -- -T e5.2 --json "$@"
+	t_memif_client 120 "$PERF" -l 0 "${T_DPDK_ARGS[@]}" -- -T e5.2 --json "$@"
 }
 
 json_ok() { # json_ok JSON: completed something, failed nothing
@@ -59,6 +66,7 @@ if target_up verify &&
 		t_fail "verify wrote and checked 256 I/O each way, none failed" "$json"
 	fi
 fi
+target_down
 
 if target_up randread &&
 	t_check "randread 4 KiB QD 16 for 2 s over memif" perf randread -w randread -o 4k -q 16 -t 2
@@ -77,6 +85,7 @@ then
 		t_fail "the target answered every frame" "$json"
 	fi
 fi
+target_down
 
 # daemon_frames NAME WANT WHAT DPDK-AOE-OPTIONS...: dpdk-aoe --status --json over a fresh
 # target that offers 8 sectors per frame on 8 KiB memif buffers; e5.2's "PAYLOAD OFFERED" (data
@@ -86,8 +95,9 @@ daemon_frames() {
 	shift 3
 	target_up "$name" ",bsize=8192" --sectors 8 || return
 	t_dpdk_args "memif-daemon-$name" "net_memif0,role=client,socket=$SOCK,bsize=8192"
-	out=$(t_timeout 60 "$DAEMON" -l 0 "${T_DPDK_ARGS[@]}" -- --no-config --status --json \
+	out=$(t_memif_client 60 "$DAEMON" -l 0 "${T_DPDK_ARGS[@]}" -- --no-config --status --json \
 		--discover-wait 3000 "$@" 2>&1)
+	target_down
 	got=$(sed -n '/^{/,$p' <<<"$out" | jq -r '.targets[] | select(.name == "e5.2") |
 		"\(.payload) \(.sectors_per_frame)"' 2>/dev/null)
 	if [[ $got == "$want" ]]; then

@@ -47,7 +47,7 @@ memif_case() {
 	aoe_memif_listening "$tpid" "$SOCK" ||
 		t_fail "$name: aoe-target listens on memif" "$(t_tail "$(cat "$DIR/target-$name.log")")"
 	t_dpdk_args "zc-i-$name" "net_memif0,role=client,socket=$SOCK${BSIZE:+,bsize=$BSIZE}"
-	CASE_JSON=$(t_perf 120 -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 --json --zcopy "$@" \
+	CASE_JSON=$(t_memif_client 120 "$(t_bin aoe-perf)" -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 --json --zcopy "$@" \
 		2>"$DIR/perf-$name.err" | tail -n 1)
 	CASE_RC=$?
 	kill -INT "$tpid" 2>/dev/null
