@@ -21,6 +21,8 @@
 # Processes and waiting
 #   t_timeout SECS CMD...      CMD under timeout(1), killed 5 s after the TERM if needed
 #   t_bg VAR CMD...            start CMD in the background, its PID in VAR, killed at exit
+#   t_interrupt PID            stop a t_bg process as an operator does (SIGINT) and wait for
+#                              it; returns its exit status
 #   t_wait_until [--pid PID] SECS CMD...  poll CMD every 0.1 s until it exits 0; non-zero when
 #                              SECS pass (or PID is gone) first, CMD's last output in T_OUT and
 #                              on stderr: the caller records the failure
@@ -39,6 +41,9 @@
 #   t_perf SECS EAL-ARGS... -- ARGS...  aoe-perf under a timeout of SECS
 #   t_memif_client SECS CMD...  CMD, the memif client of an aoe-target on lcore 1, on lcore 0
 #                              under a timeout of SECS, all its threads confined to CPU 0
+#   t_memif_void NAME STATUS   true, and says so, when run NAME's memif target died of a signal
+#                              (exit STATUS over 128) after its client had reported: the run
+#                              is void and the caller runs it again (t_memif_client says why)
 #   t_status EAL-ARGS... -- ARGS...     dpdk-aoe -- --status ARGS..., under a timeout of 30 s
 #   t_telemetry PREFIX CMD...  ask a DPDK process's telemetry socket; one JSON answer per line
 #   t_sniffed DIR CMD...       run CMD while helpers/aoe_sniff.py lists the AoE frames on the
@@ -173,6 +178,11 @@ t_bg() {
 	t_cleanup_add kill "$_t_bg_pid"
 }
 
+t_interrupt() {
+	kill -INT "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
 t_wait_until() {
 	local opt=() gone=""
 	if [[ $1 == --pid ]]; then
@@ -257,6 +267,11 @@ t_memif_client() {
 	local secs=$1
 	shift
 	t_timeout "$secs" taskset -c 0 "$@"
+}
+
+t_memif_void() {
+	(($2 > 128)) || return 1
+	echo "# $1: aoe-target died of signal $(($2 - 128)) after its client left; run again"
 }
 
 t_status() {

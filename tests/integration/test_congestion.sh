@@ -38,8 +38,7 @@ result=$(grep '^{' "$DIR/many.out" | tail -n 1)
 t_check "aoe-many: 100 targets x 8 slots of 8 KiB on one lcore, 1024 mbufs, 6 s" \
 	test -n "$result"
 echo "# $result"
-kill -INT "$TPID" 2>/dev/null
-wait "$TPID" 2>/dev/null
+t_interrupt "$TPID"
 kill -TERM "$MPID" 2>/dev/null
 wait "$MPID" 2>/dev/null
 dropped=$(sed -n 's/^ *tx_full *//p' "$DIR/target.log")

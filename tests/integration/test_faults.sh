@@ -40,32 +40,28 @@ target_start() {
 # target_stop: SIGINT, as an operator stops it: it prints its counters. Its exit status in
 # TARGET_RC.
 target_stop() {
-	kill -INT "$TPID" 2>/dev/null
-	wait "$TPID" 2>/dev/null
+	t_interrupt "$TPID"
 	TARGET_RC=$?
 }
 
 # run_case NAME FAULT_SPEC [aoe-target options...] -- [aoe-perf options...]
-# Leaves aoe-perf's exit status in CASE_RC and its JSON in CASE_JSON. A run whose target died
-# of a signal after aoe-perf had reported is void (t_memif_client: 22.11's memif can crash a
-# process whose peer just left, and the target's counters die with it): it runs once more.
+# Leaves aoe-perf's exit status in CASE_RC and its JSON in CASE_JSON. A void run (t_memif_void:
+# the target's counters died with it) runs once more.
 run_case() {
-	local name=$1 fault=$2 targs=() pargs=() attempt
+	local name=$1 fault=$2 targs=() pargs=()
 	shift 2
 	while [[ $# -gt 0 && $1 != -- ]]; do targs+=("$1"); shift; done
 	[[ $# -gt 0 ]] && shift
 	pargs=("$@")
 	[[ -n $fault ]] && targs+=(--fault "$fault")
-	for attempt in 1 2; do
+	for _ in 1 2; do
 		target_start "$name" "" "${targs[@]}"
 		CASE_JSON=$(t_memif_client 120 "$PERF" "${IDPDK[@]}" -- -T e1.1 --json \
 			"${pargs[@]}" 2>"$DIR/perf-$name.err" | tail -n 1)
 		CASE_RC=$?
 		CASE_END=$(date +%s.%N)
 		target_stop
-		[[ $CASE_JSON == \{* ]] && ((TARGET_RC > 128)) || break
-		echo "# $name: aoe-target died of signal $((TARGET_RC - 128)) after aoe-perf left" \
-			"(run $attempt)"
+		[[ $CASE_JSON == \{* ]] && t_memif_void "$name" "$TARGET_RC" || break
 	done
 }
 

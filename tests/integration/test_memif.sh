@@ -38,10 +38,7 @@ target_up() {
 }
 
 # target_down: stop the last target, its initiator gone.
-target_down() {
-	kill -INT "$TPID" 2>/dev/null
-	wait "$TPID" 2>/dev/null
-}
+target_down() { t_interrupt "$TPID"; }
 
 # perf NAME AOE-PERF-OPTIONS...: aoe-perf against e5.2 over the target's link.
 perf() {

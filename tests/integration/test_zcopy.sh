@@ -50,8 +50,7 @@ memif_case() {
 	CASE_JSON=$(t_memif_client 120 "$(t_bin aoe-perf)" -l 0 "${T_DPDK_ARGS[@]}" -- -T e1.1 --json --zcopy "$@" \
 		2>"$DIR/perf-$name.err" | tail -n 1)
 	CASE_RC=$?
-	kill -INT "$tpid" 2>/dev/null
-	wait "$tpid" 2>/dev/null
+	t_interrupt "$tpid"
 }
 
 verify=(-w verify -o 8192 -q 16 --size 8M --deadsecs 30)
