@@ -73,17 +73,31 @@ mibps(const struct perf_result *res)
 	return res->seconds > 0 ? (double)res->bytes / (1024.0 * 1024.0) / res->seconds : 0.0;
 }
 
-/* The engine's cost per I/O: busy poll iterations, less the time the benchmark itself spent
- * writing and checking the pattern (that cost is aoe-perf's, not the initiator's). */
+/* Busy poll iterations, less the time the benchmark itself spent writing and checking the
+ * pattern (that cost is aoe-perf's, not the initiator's). */
+static uint64_t
+engine_cycles(const struct perf_result *res)
+{
+	return res->busy_cycles > res->pattern_cycles ? res->busy_cycles - res->pattern_cycles : 0;
+}
+
+/* The engine's cost per I/O. */
 static uint64_t
 cycles_per_io(const struct perf_result *res)
 {
-	uint64_t busy = res->busy_cycles;
+	return res->completed == 0 ? 0 : engine_cycles(res) / res->completed;
+}
 
-	if (res->completed == 0)
-		return 0;
-	busy = busy > res->pattern_cycles ? busy - res->pattern_cycles : 0;
-	return busy / res->completed;
+/*
+ * The share of the jobs' lcore time those cycles are: near 100 the initiator's cores set the
+ * rate; well below, they waited for answers, and the target or the link set it.
+ */
+static double
+busy_pct(const struct perf_result *res)
+{
+	double total = res->seconds * (double)res->tsc_hz * res->nb_jobs;
+
+	return total > 0 ? 100.0 * (double)engine_cycles(res) / total : 0.0;
 }
 
 static double
@@ -113,9 +127,10 @@ perf_report_text(FILE *f, const struct perf_result *res)
 		pct_us(res, 100.0));
 	fprintf(f,
 		"io_completed %" PRIu64 " (reads %" PRIu64 ", writes %" PRIu64
-		"), io_failed %" PRIu64 " (data_errors %" PRIu64 "), cycles_per_io %" PRIu64 "\n",
+		"), io_failed %" PRIu64 " (data_errors %" PRIu64 "), cycles_per_io %" PRIu64
+		" (busy %.1f %%)\n",
 		res->completed, res->read_ios, res->write_ios, res->failed, res->data_errors,
-		cycles_per_io(res));
+		cycles_per_io(res), busy_pct(res));
 	aoe_app_text_counters(&engine, &aoe_target_stats_table, &res->engine);
 	aoe_app_text_end(&engine);
 }
@@ -145,7 +160,8 @@ perf_report_json(FILE *f, const struct perf_result *res)
 		", \"p99_latency_us\": %.3f, \"p999_latency_us\": %.3f, \"max_latency_us\": %.3f",
 		cycles_to_us(res, perf_lat_mean(res->lat)), min_us(res), pct_us(res, 50.0),
 		pct_us(res, 99.0), pct_us(res, 99.9), pct_us(res, 100.0));
-	fprintf(f, ", \"cycles_per_io\": %" PRIu64, cycles_per_io(res));
+	fprintf(f, ", \"cycles_per_io\": %" PRIu64 ", \"busy_pct\": %.1f", cycles_per_io(res),
+		busy_pct(res));
 	aoe_app_json_counters(f, &aoe_target_stats_table, &res->engine);
 	if (res->opts->zcopy)
 		fprintf(f,

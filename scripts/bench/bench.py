@@ -132,14 +132,15 @@ def mode_tables(p, mode, ceil, aoe, skip, order):
           f"{spread([x * size * 8 / 1e9 for x in v], lambda y: f'{y:.2f}')} |")
     p("")
     p("| workload | data | QD | payload B/frame | frames per I/O | IOPS | p50 us | cycles/IO | "
-      "data frames/s | vs ceiling | short frames vs ceiling |")
-    p("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+      "initiator busy | data frames/s | vs ceiling | short frames vs ceiling |")
+    p("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for label in order:
         wl, depth, jumbo, zcopy = label_parts(label)
         data = "zero-copy (--zcopy)" if zcopy else "copied to buffer"
         if label in skip:
             payload = 4096 if jumbo else "-"
-            p(f"| {wl} | {data} | {depth} | {payload} | - | {skip[label]} | - | - | - | - | - |")
+            p(f"| {wl} | {data} | {depth} | {payload} | - | {skip[label]} | - | - | - | - | - "
+              "| - |")
             continue
         runs = aoe[label]
         any_j = next(iter(runs.values()))
@@ -158,6 +159,7 @@ def mode_tables(p, mode, ceil, aoe, skip, order):
           f"{spread(iops, fmt_int)} | "
           f"{spread([j['p50_latency_us'] for j in runs.values()], fmt_us)} | "
           f"{spread([j['cycles_per_io'] for j in runs.values()], fmt_int)} | "
+          f"{spread([j['busy_pct'] / 100 for j in runs.values() if 'busy_pct' in j], fmt_pct)} | "
           f"{spread(fps, fmt_rate)} | {spread(ratio, fmt_pct)} | {spread(ratio_s, fmt_pct)} |")
     p("")
 
@@ -185,7 +187,8 @@ def summary(path):
       "run, by the ceiling measured in the same iteration and memif mode for the same frame "
       "size; `short frames vs ceiling` does the same for the other direction's 60-byte frames. "
       "`cycles/IO` is aoe-perf's `cycles_per_io` (TSC cycles of busy loop iterations over "
-      "completed I/O).")
+      "completed I/O), `initiator busy` its `busy_pct` (those cycles' share of the lcore's "
+      "time): near 100 % the initiator sets the rate, well below it waits for the target.")
     p("")
     for mode in ("zc", "copy"):
         if mode in ceil or mode in order:

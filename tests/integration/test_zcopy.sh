@@ -61,6 +61,12 @@ t_check "clean: verify passes over the segments (exit $CASE_RC)" test "$CASE_RC"
 jcheck "clean: every I/O completed and checked" \
 	'.io_failed == 0 and .data_errors == 0 and .io_completed == 2048' "$CASE_JSON"
 no_leak clean "$CASE_JSON"
+# busy_pct is cycles_per_io x io_completed over the lcore's TSC cycles of the run: the TSC rate
+# it implies must be a CPU's (0.5-10 GHz), and the share at most 100.
+jcheck "clean: busy_pct is the busy cycles' share of the run's (0 < busy_pct <= 100)" \
+	'.busy_pct > 0 and .busy_pct <= 100 and
+	 (.cycles_per_io * .io_completed / (.busy_pct / 100) / .seconds) as $hz |
+	 $hz > 5e8 and $hz < 1e10' "$CASE_JSON"
 
 memif_case faults "drop=3%,dup=30%,reorder=20%" "${verify[@]}" --seed 5
 t_check "faults: verify passes with answers dropped, duplicated, reordered (exit $CASE_RC)" \
